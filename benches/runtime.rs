@@ -1,0 +1,2 @@
+//! Runtime benchmarks: aio beside tokio (current_thread) and smol (LocalExecutor).
+fn main() {}

@@ -1,0 +1,121 @@
+//! The one data type every rule produces and every output format consumes.
+//!
+//! Rules build [`Diagnostic`]s from syn spans; output formats (`crate::output`) render
+//! them. Neither side knows about the other: no rule names a format, no format names a rule.
+
+use std::fmt;
+
+/// How serious a finding is, after configuration has been applied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    /// Reported; makes the run fail only with `--deny-warnings`.
+    Warn,
+    /// Reported and makes the run fail (exit code 1).
+    Deny,
+}
+
+impl Level {
+    /// The word rustc uses for this level (`"warning"` / `"error"`).
+    pub fn as_rustc_str(self) -> &'static str {
+        match self {
+            Level::Warn => "warning",
+            Level::Deny => "error",
+        }
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Level::Warn => "warn",
+            Level::Deny => "deny",
+        })
+    }
+}
+
+/// A 1-based line and a 1-based column counted in characters (not bytes), as rustc's
+/// JSON reports them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LineCol {
+    /// 1-based line number.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+}
+
+/// A region of one source file: byte offsets (into the file as read, BOM included) and
+/// the matching line/column positions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    /// Byte offset of the first byte.
+    pub byte_start: usize,
+    /// Byte offset one past the last byte.
+    pub byte_end: usize,
+    /// Position of the first character.
+    pub start: LineCol,
+    /// Position one past the last character.
+    pub end: LineCol,
+}
+
+/// A span with the text shown beside it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    /// Where.
+    pub span: Span,
+    /// What to say there (may be empty).
+    pub message: String,
+}
+
+/// How safe it is to apply a [`Suggestion`] mechanically (rustc's vocabulary).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Applicability {
+    /// The replacement is exactly right.
+    MachineApplicable,
+    /// The replacement is probably right but should be checked.
+    MaybeIncorrect,
+    /// The replacement contains placeholders the user must fill in.
+    HasPlaceholders,
+}
+
+impl Applicability {
+    /// The name rustc's JSON uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::MachineApplicable => "MachineApplicable",
+            Applicability::MaybeIncorrect => "MaybeIncorrect",
+            Applicability::HasPlaceholders => "HasPlaceholders",
+        }
+    }
+}
+
+/// A replacement for the text under `span`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suggestion {
+    /// The text to replace.
+    pub span: Span,
+    /// What to put there.
+    pub replacement: String,
+    /// How sure we are.
+    pub applicability: Applicability,
+}
+
+/// One finding of one rule in one file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The rule's stable name, e.g. `"blocking_sleep"` (rendered as `aio::blocking_sleep`).
+    pub rule: &'static str,
+    /// The level after configuration.
+    pub level: Level,
+    /// The headline, e.g. "`std::thread::sleep` blocks the event loop".
+    pub message: String,
+    /// The primary span and its label.
+    pub primary: Label,
+    /// Secondary spans (other awaits of a run, the guard of a lock, ...).
+    pub secondary: Vec<Label>,
+    /// `note:` lines (e.g. the call chain that reaches a blocking call).
+    pub notes: Vec<String>,
+    /// The `help:` line naming the fix.
+    pub help: Option<String>,
+    /// A mechanical replacement, carried into JSON as `suggested_replacement`.
+    pub suggestion: Option<Suggestion>,
+}

@@ -1,0 +1,2 @@
+//! aio-runtime: a single-threaded event loop with asyncio's vocabulary.
+#![warn(missing_docs)]

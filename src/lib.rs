@@ -1,0 +1,7 @@
+//! aio: asyncio's vocabulary for Rust.
+//!
+//! This facade re-exports the runtime ([`aio_runtime`]) and the attribute macros
+//! ([`aio_macros`]), so user code writes `aio::spawn`, `#[aio::main]` and so on. It holds
+//! no logic of its own.
+
+pub use aio_runtime::*;
