@@ -9,3 +9,6 @@
 pub mod diagnostic;
 
 pub use diagnostic::{Applicability, Diagnostic, Label, Level, LineCol, Span, Suggestion};
+
+#[cfg(feature = "cli")]
+pub mod cli;

@@ -1,0 +1,2 @@
+//! Linter benchmark: full lint beside the parse-only floor.
+fn main() {}
