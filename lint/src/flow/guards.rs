@@ -1,0 +1,329 @@
+//! Lock guards: recognising a synchronous guard acquisition, and following a guard bound
+//! by `let` through the rest of its block to the first `.await` reached while it lives.
+//!
+//! Liveness follows Rust's drop rules, statement by statement: a guard lives to the end
+//! of the block that binds it, unless it is dropped (`drop(g)`, `mem::drop(g)`) or moved
+//! away (passed by value, returned, captured by a `move` closure) first. Shadowing does
+//! not end it: the old guard lives on, unnamed, to the end of the block. When a drop or
+//! move happens only on some paths (inside an `if`), the guard is treated as gone: the
+//! rule that uses this prefers a miss to a false positive. Awaits inside closures, async
+//! blocks and nested items do not run here and are not reported.
+
+use syn::visit::{self, Visit};
+use syn::{Block, Expr, ExprAwait, Stmt};
+
+/// How a guard was acquired.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum GuardKind {
+    /// `m.lock()` of a `Mutex`.
+    Mutex,
+    /// `l.read()` / `l.write()` of a `RwLock`.
+    RwLock,
+}
+
+/// Whether `init` acquires a synchronous lock guard and returns it: `m.lock().unwrap()`,
+/// `m.write().expect(..)`, `m.lock()?`, `m.lock().unwrap_or_else(..)` (std's poisoning
+/// API: an async lock's `lock()` is a future and has no `unwrap`), or a bare `m.lock()`
+/// when `bare_is_sync` (the file uses `parking_lot`, whose guards come back directly).
+pub(crate) fn guard_acquisition(init: &Expr, bare_is_sync: bool) -> Option<GuardKind> {
+    let mut e = strip_parens(init);
+    let mut unwrapped = false;
+    loop {
+        match e {
+            Expr::Try(t) => {
+                unwrapped = true;
+                e = strip_parens(&t.expr);
+            }
+            Expr::MethodCall(m)
+                if matches!(
+                    m.method.to_string().as_str(),
+                    "unwrap" | "expect" | "unwrap_or_else" | "unwrap_or_default"
+                ) =>
+            {
+                unwrapped = true;
+                e = strip_parens(&m.receiver);
+            }
+            _ => break,
+        }
+    }
+    let Expr::MethodCall(m) = e else { return None };
+    if !m.args.is_empty() || matches!(strip_parens(&m.receiver), Expr::Await(_)) {
+        return None;
+    }
+    let kind = match m.method.to_string().as_str() {
+        "lock" => GuardKind::Mutex,
+        "read" | "write" => GuardKind::RwLock,
+        _ => return None,
+    };
+    (unwrapped || bare_is_sync).then_some(kind)
+}
+
+fn strip_parens(e: &Expr) -> &Expr {
+    match e {
+        Expr::Paren(p) => strip_parens(&p.expr),
+        Expr::Group(g) => strip_parens(&g.expr),
+        _ => e,
+    }
+}
+
+/// Follows the guard named `name`, bound by statement `bound_at` of `block`, through the
+/// following statements; returns the first `.await` evaluated while it is alive.
+pub(crate) fn first_await_while_alive<'a>(
+    block: &'a Block,
+    bound_at: usize,
+    name: &str,
+) -> Option<&'a ExprAwait> {
+    let mut shadowed = false;
+    for stmt in block.stmts.iter().skip(bound_at + 1) {
+        if !shadowed && ends_guard(stmt, name) {
+            return None;
+        }
+        if let Some(a) = first_await(stmt) {
+            return Some(a);
+        }
+        if let Stmt::Local(l) = stmt
+            && super::vars::pat_bindings(&l.pat).contains(name)
+        {
+            // From here on `name` is another value; the guard lives on unnamed.
+            shadowed = true;
+        }
+    }
+    None
+}
+
+/// Whether `stmt` drops or moves `name` on any path, before or after its awaits.
+fn ends_guard(stmt: &Stmt, name: &str) -> bool {
+    struct Moves<'n> {
+        name: &'n str,
+        found: bool,
+    }
+    impl Moves<'_> {
+        fn is_name(&self, e: &Expr) -> bool {
+            match e {
+                Expr::Path(p) => {
+                    p.qself.is_none() && p.path.get_ident().is_some_and(|i| i == self.name)
+                }
+                Expr::Paren(p) => self.is_name(&p.expr),
+                _ => false,
+            }
+        }
+    }
+    impl<'ast> Visit<'ast> for Moves<'_> {
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+        fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+            // `drop(g)`, `mem::drop(g)`, `consume(g)`, `Some(g)`: all move the guard.
+            if c.args.iter().any(|a| self.is_name(a)) {
+                self.found = true;
+            }
+            visit::visit_expr_call(self, c);
+        }
+        fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+            // `v.push(g)` moves it; `g.method()` does not (auto-ref).
+            if m.args.iter().any(|a| self.is_name(a)) {
+                self.found = true;
+            }
+            visit::visit_expr_method_call(self, m);
+        }
+        fn visit_local(&mut self, l: &'ast syn::Local) {
+            if let Some(init) = &l.init
+                && self.is_name(&init.expr)
+            {
+                self.found = true;
+            }
+            visit::visit_local(self, l);
+        }
+        fn visit_expr_assign(&mut self, a: &'ast syn::ExprAssign) {
+            if self.is_name(&a.right) || self.is_name(&a.left) {
+                self.found = true;
+            }
+            visit::visit_expr_assign(self, a);
+        }
+        fn visit_expr_return(&mut self, r: &'ast syn::ExprReturn) {
+            if r.expr.as_deref().is_some_and(|e| self.is_name(e)) {
+                self.found = true;
+            }
+            visit::visit_expr_return(self, r);
+        }
+        fn visit_expr_struct(&mut self, s: &'ast syn::ExprStruct) {
+            if s.fields.iter().any(|f| self.is_name(&f.expr)) {
+                self.found = true;
+            }
+            visit::visit_expr_struct(self, s);
+        }
+        fn visit_expr_tuple(&mut self, t: &'ast syn::ExprTuple) {
+            if t.elems.iter().any(|e| self.is_name(e)) {
+                self.found = true;
+            }
+            visit::visit_expr_tuple(self, t);
+        }
+        fn visit_expr_array(&mut self, t: &'ast syn::ExprArray) {
+            if t.elems.iter().any(|e| self.is_name(e)) {
+                self.found = true;
+            }
+            visit::visit_expr_array(self, t);
+        }
+        fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {
+            if c.capture.is_some() && mentions(&c.body, self.name) {
+                self.found = true;
+            }
+            visit::visit_expr_closure(self, c);
+        }
+        fn visit_expr_async(&mut self, a: &'ast syn::ExprAsync) {
+            if a.capture.is_some() {
+                let mut fx = super::vars::Effects::default();
+                for s in &a.block.stmts {
+                    fx.reads.extend(super::vars::Effects::of_stmt(s).reads);
+                }
+                if fx.reads.contains(self.name) {
+                    self.found = true;
+                }
+            }
+            visit::visit_expr_async(self, a);
+        }
+        fn visit_macro(&mut self, m: &'ast syn::Macro) {
+            // `drop!`-like macros are rare; a guard named in e.g. `vec![g]` is moved.
+            let last = m
+                .path
+                .segments
+                .last()
+                .map(|s| s.ident.to_string())
+                .unwrap_or_default();
+            if matches!(last.as_str(), "vec" | "drop") {
+                let mut reads = super::vars::Names::new();
+                super::vars::macro_reads(&m.tokens, &mut reads);
+                if reads.contains(self.name) {
+                    self.found = true;
+                }
+            }
+        }
+    }
+    let mut v = Moves { name, found: false };
+    v.visit_stmt(stmt);
+    // A trailing expression that is the guard itself moves it out of the block.
+    if let Stmt::Expr(e, None) = stmt
+        && v.is_name(e)
+    {
+        return true;
+    }
+    v.found
+}
+
+fn mentions(e: &Expr, name: &str) -> bool {
+    super::vars::Effects::of_expr(e).reads.contains(name)
+}
+
+/// The first `.await` evaluated by `stmt` (in source order, which is evaluation order for
+/// the receiver-then-arguments shape of Rust), outside closures, async blocks and items.
+pub(crate) fn first_await(stmt: &Stmt) -> Option<&ExprAwait> {
+    struct First<'a> {
+        found: Option<&'a ExprAwait>,
+    }
+    impl<'ast> Visit<'ast> for First<'ast> {
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+        fn visit_expr_await(&mut self, a: &'ast ExprAwait) {
+            // The operand is evaluated first: an await inside it comes earlier.
+            visit::visit_expr_await(self, a);
+            if self.found.is_none() {
+                self.found = Some(a);
+            }
+        }
+        fn visit_expr(&mut self, e: &'ast Expr) {
+            if self.found.is_none() {
+                visit::visit_expr(self, e);
+            }
+        }
+    }
+    let mut v = First { found: None };
+    v.visit_stmt(stmt);
+    v.found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn acq(src: &str, bare: bool) -> Option<GuardKind> {
+        guard_acquisition(&syn::parse_str(src).unwrap(), bare)
+    }
+
+    #[test]
+    fn recognises_sync_acquisitions_only() {
+        assert_eq!(acq("m.lock().unwrap()", false), Some(GuardKind::Mutex));
+        assert_eq!(
+            acq("self.state.write().expect(\"poisoned\")", false),
+            Some(GuardKind::RwLock)
+        );
+        assert_eq!(
+            acq("m.lock().unwrap_or_else(PoisonError::into_inner)", false),
+            Some(GuardKind::Mutex)
+        );
+        assert_eq!(acq("m.lock()", false), None, "could be a future");
+        assert_eq!(acq("m.lock()", true), Some(GuardKind::Mutex), "parking_lot");
+        assert_eq!(acq("m.lock().await", true), None);
+        assert_eq!(acq("m.lock().await.unwrap()", false), None);
+        assert_eq!(
+            acq("m.try_lock().unwrap()", false),
+            None,
+            "tokio's try_lock returns a Result too"
+        );
+        assert_eq!(
+            acq("m.lock().unwrap().clone()", false),
+            None,
+            "temporary guard"
+        );
+        assert_eq!(acq("file.read(&mut buf).unwrap()", false), None);
+    }
+
+    fn await_after(src: &str) -> Option<String> {
+        let b: Block = syn::parse_str(src).unwrap();
+        first_await_while_alive(&b, 0, "g").map(|a| quote::quote!(#a).to_string())
+    }
+
+    #[test]
+    fn liveness() {
+        assert_eq!(
+            await_after("{ let g = m.lock().unwrap(); f().await; }").as_deref(),
+            Some("f () . await")
+        );
+        assert_eq!(
+            await_after("{ let g = m.lock().unwrap(); drop(g); f().await; }"),
+            None
+        );
+        assert_eq!(
+            await_after("{ let g = m.lock().unwrap(); std::mem::drop(g); f().await; }"),
+            None
+        );
+        assert_eq!(
+            await_after("{ let g = m.lock().unwrap(); { let x = 1; } f().await; }").as_deref(),
+            Some("f () . await")
+        );
+        assert_eq!(
+            await_after("{ let g = m.lock().unwrap(); let g = 5; drop(g); f().await; }").as_deref(),
+            Some("f () . await"),
+            "shadowing does not drop"
+        );
+        assert_eq!(
+            await_after("{ let g = m.lock().unwrap(); if c { drop(g); } f().await; }"),
+            None,
+            "conditional drop: give up"
+        );
+        assert_eq!(
+            await_after("{ let g = m.lock().unwrap(); consume(g); f().await; }"),
+            None
+        );
+        assert_eq!(
+            await_after("{ let g = m.lock().unwrap(); g.push(1); f().await; }").as_deref(),
+            Some("f () . await")
+        );
+        assert_eq!(
+            await_after("{ let g = m.lock().unwrap(); let h = async { f().await }; }"),
+            None
+        );
+        assert_eq!(
+            await_after("{ let g = m.lock().unwrap(); g.insert(k, f(a.await).await); }").as_deref(),
+            Some("a . await")
+        );
+    }
+}

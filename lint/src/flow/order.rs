@@ -1,0 +1,371 @@
+//! Is an awaited operation ordering-sensitive?
+//!
+//! Awaiting two things one after the other is only a missed chance for concurrency when
+//! the two could have run at the same time *without changing what the program means*.
+//! Sleeps, yields and timers exist to order things in time; lock acquisition, queue and
+//! channel operations, stream items and reads/writes on one object are ordered by
+//! nature; file-system, process and connection set-up calls act on shared state outside
+//! the program. This module classifies the expression under an `.await` into one of
+//! those reasons, or says it looks independent. It also recognises the awaits that are
+//! not operations at all: a bare handle (`task.await`, a future built elsewhere) and a
+//! freshly spawned task (`spawn(f).await`).
+//!
+//! It does not decide whether two awaits share data: that is [`super::vars`].
+
+use syn::{Expr, Path};
+
+use super::vars::place_of;
+
+/// What an awaited expression is, as far as ordering goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum AwaitKind {
+    /// `x.await`, `self.fut.await`: a future or task handle made elsewhere; it may be
+    /// running already.
+    Handle,
+    /// The await of a spawn call (`spawn(f).await`, `spawn_blocking(f).await`): a task.
+    Spawn,
+    /// An operation whose order matters, with the reason (for tests and messages).
+    Ordered(&'static str),
+    /// An operation that could as well run concurrently with its neighbours.
+    Independent,
+}
+
+/// Free functions (by last path segment) whose await orders things in time.
+const TIMER_FNS: &[&str] = &[
+    "sleep",
+    "sleep_ms",
+    "sleep_until",
+    "delay_for",
+    "delay_until",
+    "delay",
+    "yield_now",
+    "timeout",
+    "timeout_at",
+    "wait_for",
+    "interval",
+    "after",
+    "at",
+    "pending",
+    "ready",
+];
+
+/// Free functions (by last path segment) that start a task; awaiting one awaits a task.
+const SPAWN_FNS: &[&str] = &[
+    "spawn",
+    "spawn_local",
+    "spawn_blocking",
+    "spawn_on",
+    "spawn_local_on",
+    "unblock",
+    "to_thread",
+];
+
+/// Free functions that act on state shared outside the program (connections, processes).
+const SETUP_FNS: &[&str] = &[
+    "connect",
+    "connect_async",
+    "bind",
+    "listen",
+    "accept",
+    "open",
+    "create",
+    "lookup_host",
+    "output",
+    "status",
+    "signal",
+    "ctrl_c",
+];
+
+/// Methods whose await is ordering-sensitive whatever they are called on: locks,
+/// channels, queues, streams, notifications, timers, connection life cycle.
+const ORDERED_METHODS: &[(&str, &str)] = &[
+    ("lock", "lock acquisition"),
+    ("lock_owned", "lock acquisition"),
+    ("read_owned", "lock acquisition"),
+    ("write_owned", "lock acquisition"),
+    ("upgradable_read", "lock acquisition"),
+    ("acquire", "lock acquisition"),
+    ("acquire_owned", "lock acquisition"),
+    ("acquire_many", "lock acquisition"),
+    ("acquire_many_owned", "lock acquisition"),
+    ("recv", "channel receive"),
+    ("recv_async", "channel receive"),
+    ("recv_many", "channel receive"),
+    ("recv_from", "socket receive"),
+    ("send_to", "socket send"),
+    ("reserve", "channel send"),
+    ("reserve_owned", "channel send"),
+    ("put", "queue put"),
+    ("changed", "notification"),
+    ("notified", "notification"),
+    ("wait", "notification"),
+    ("wait_for", "notification"),
+    ("wait_while", "notification"),
+    ("wait_timeout", "notification"),
+    ("closed", "notification"),
+    ("cancelled", "notification"),
+    ("join", "task join"),
+    ("join_next", "task join"),
+    ("next", "stream item"),
+    ("try_next", "stream item"),
+    ("select_next_some", "stream item"),
+    ("next_message", "stream item"),
+    ("accept", "connection set-up"),
+    ("connect", "connection set-up"),
+    ("handshake", "connection set-up"),
+    ("ready", "readiness"),
+    ("readable", "readiness"),
+    ("writable", "readiness"),
+    ("tick", "timer"),
+    ("sleep", "timer"),
+    ("reset", "timer"),
+    ("shutdown", "i/o on a shared object"),
+    ("close", "i/o on a shared object"),
+    ("flush", "i/o on a shared object"),
+    ("spawn", "task spawn"),
+];
+
+/// Methods whose await is ordering-sensitive when called directly on a variable or
+/// field (one shared writer, reader, channel or queue), but not on a builder made by the
+/// call chain itself (`client.get(url).send()`).
+const ORDERED_ON_PLACE: &[(&str, &str)] = &[
+    ("send", "channel send"),
+    ("send_async", "channel send"),
+    ("send_all", "channel send"),
+    ("feed", "channel send"),
+    ("get", "queue get"),
+    ("read", "i/o on a shared object"),
+    ("write", "i/o on a shared object"),
+    ("read_exact", "i/o on a shared object"),
+    ("read_to_end", "i/o on a shared object"),
+    ("read_to_string", "i/o on a shared object"),
+    ("read_line", "i/o on a shared object"),
+    ("read_buf", "i/o on a shared object"),
+    ("write_all", "i/o on a shared object"),
+    ("write_buf", "i/o on a shared object"),
+    ("write_vectored", "i/o on a shared object"),
+    ("peek", "i/o on a shared object"),
+];
+
+/// Classifies the expression under an `.await`. `resolve` maps a written path to its
+/// fully qualified form (through `use` declarations), or `None` when it is not imported.
+pub(crate) fn classify(base: &Expr, resolve: &dyn Fn(&Path) -> Option<String>) -> AwaitKind {
+    match base {
+        Expr::Paren(p) => classify(&p.expr, resolve),
+        Expr::Group(g) => classify(&g.expr, resolve),
+        Expr::Path(_) | Expr::Field(_) | Expr::Index(_) => AwaitKind::Handle,
+        Expr::Reference(r) => classify(&r.expr, resolve),
+        Expr::Unary(u) => classify(&u.expr, resolve),
+        Expr::Call(c) => match &*c.func {
+            Expr::Path(p) => classify_fn(&p.path, resolve, c),
+            _ => AwaitKind::Independent,
+        },
+        Expr::MethodCall(m) => {
+            let name = m.method.to_string();
+            if name.contains("spawn") {
+                return AwaitKind::Spawn;
+            }
+            if let Some((_, why)) = ORDERED_METHODS.iter().find(|(n, _)| *n == name) {
+                return AwaitKind::Ordered(why);
+            }
+            if name.starts_with("read_") || name.starts_with("write_") || name.starts_with("recv_")
+            {
+                return AwaitKind::Ordered("i/o on a shared object");
+            }
+            if let Some((_, why)) = ORDERED_ON_PLACE.iter().find(|(n, _)| *n == name)
+                && place_of(&m.receiver).is_some()
+            {
+                return AwaitKind::Ordered(why);
+            }
+            // Adapters that wrap another future keep its nature: `fut.boxed()`,
+            // `f(x).instrument(span)`, `sleep(d).fuse()`.
+            if matches!(
+                name.as_str(),
+                "boxed"
+                    | "boxed_local"
+                    | "fuse"
+                    | "instrument"
+                    | "in_current_span"
+                    | "map"
+                    | "map_err"
+                    | "err_into"
+            ) {
+                return match classify(&m.receiver, resolve) {
+                    AwaitKind::Independent => AwaitKind::Independent,
+                    other => other,
+                };
+            }
+            AwaitKind::Independent
+        }
+        Expr::Macro(m) => {
+            let last = m
+                .mac
+                .path
+                .segments
+                .last()
+                .map(|s| s.ident.to_string())
+                .unwrap_or_default();
+            if matches!(
+                last.as_str(),
+                "select" | "join" | "try_join" | "pending" | "ready"
+            ) {
+                AwaitKind::Ordered("macro")
+            } else {
+                AwaitKind::Independent
+            }
+        }
+        Expr::Async(_) | Expr::Block(_) => AwaitKind::Independent,
+        _ => AwaitKind::Independent,
+    }
+}
+
+fn classify_fn(
+    path: &Path,
+    resolve: &dyn Fn(&Path) -> Option<String>,
+    call: &syn::ExprCall,
+) -> AwaitKind {
+    let full = resolve(path).unwrap_or_else(|| path_string(path));
+    let segments: Vec<&str> = full.split("::").collect();
+    let last = segments.last().copied().unwrap_or("");
+    if SPAWN_FNS.contains(&last) {
+        return AwaitKind::Spawn;
+    }
+    if TIMER_FNS.contains(&last) {
+        return AwaitKind::Ordered("timer");
+    }
+    if segments.iter().any(|s| *s == "fs")
+        || segments.contains(&"File")
+        || segments.contains(&"OpenOptions")
+    {
+        return AwaitKind::Ordered("file system");
+    }
+    if segments.contains(&"Command")
+        || segments.contains(&"process")
+        || segments.contains(&"signal")
+    {
+        return AwaitKind::Ordered("process");
+    }
+    if SETUP_FNS.contains(&last) {
+        return AwaitKind::Ordered("connection set-up");
+    }
+    if segments.contains(&"Box") && last == "pin" || last == "pin" && segments.len() == 1 {
+        return match call.args.first() {
+            Some(inner) => classify(inner, resolve),
+            None => AwaitKind::Independent,
+        };
+    }
+    AwaitKind::Independent
+}
+
+/// A path as written, `a::b::c` (generic arguments left out).
+pub(crate) fn path_string(path: &Path) -> String {
+    let mut out = String::new();
+    for (i, seg) in path.segments.iter().enumerate() {
+        if i > 0 {
+            out.push_str("::");
+        }
+        out.push_str(&seg.ident.to_string());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(src: &str) -> AwaitKind {
+        let e: Expr = syn::parse_str(src).unwrap();
+        let Expr::Await(a) = e else {
+            panic!("not an await: {src}")
+        };
+        classify(&a.base, &|p: &Path| {
+            let s = path_string(p);
+            (s == "nap").then(|| "std::thread::sleep".to_string())
+        })
+    }
+
+    #[test]
+    fn timers_and_yields_are_ordered() {
+        assert_eq!(
+            kind("tokio::time::sleep(d).await"),
+            AwaitKind::Ordered("timer")
+        );
+        assert_eq!(kind("aio::yield_now().await"), AwaitKind::Ordered("timer"));
+        assert_eq!(
+            kind("nap(d).await"),
+            AwaitKind::Ordered("timer"),
+            "resolved through use"
+        );
+        assert_eq!(kind("interval.tick().await"), AwaitKind::Ordered("timer"));
+        assert_eq!(
+            kind("timeout(d, fetch(u)).await"),
+            AwaitKind::Ordered("timer")
+        );
+    }
+
+    #[test]
+    fn locks_channels_streams_are_ordered() {
+        assert_eq!(
+            kind("m.lock().await"),
+            AwaitKind::Ordered("lock acquisition")
+        );
+        assert_eq!(
+            kind("self.sem.acquire().await"),
+            AwaitKind::Ordered("lock acquisition")
+        );
+        assert_eq!(
+            kind("rx.recv().await"),
+            AwaitKind::Ordered("channel receive")
+        );
+        assert_eq!(kind("tx.send(x).await"), AwaitKind::Ordered("channel send"));
+        assert_eq!(kind("q.get().await"), AwaitKind::Ordered("queue get"));
+        assert_eq!(
+            kind("stream.next().await"),
+            AwaitKind::Ordered("stream item")
+        );
+        assert_eq!(
+            kind("w.write_all(b).await"),
+            AwaitKind::Ordered("i/o on a shared object")
+        );
+        assert_eq!(
+            kind("w.write_u32(b).await"),
+            AwaitKind::Ordered("i/o on a shared object")
+        );
+    }
+
+    #[test]
+    fn builders_are_not_shared_objects() {
+        assert_eq!(kind("client.get(u).send().await"), AwaitKind::Independent);
+        assert_eq!(kind("fetch(u).await"), AwaitKind::Independent);
+        assert_eq!(kind("self.fetch(u).await"), AwaitKind::Independent);
+    }
+
+    #[test]
+    fn handles_and_spawns() {
+        assert_eq!(kind("task.await"), AwaitKind::Handle);
+        assert_eq!(kind("self.handle.await"), AwaitKind::Handle);
+        assert_eq!(kind("tokio::spawn(f()).await"), AwaitKind::Spawn);
+        assert_eq!(
+            kind("tokio::task::spawn_blocking(f).await"),
+            AwaitKind::Spawn
+        );
+        assert_eq!(kind("handle.spawn(f()).await"), AwaitKind::Spawn);
+    }
+
+    #[test]
+    fn shared_outside_state_is_ordered() {
+        assert_eq!(
+            kind("tokio::fs::write(p, b).await"),
+            AwaitKind::Ordered("file system")
+        );
+        assert_eq!(
+            kind("TcpStream::connect(a).await"),
+            AwaitKind::Ordered("connection set-up")
+        );
+        assert_eq!(
+            kind("Box::pin(sleep(d)).await"),
+            AwaitKind::Ordered("timer")
+        );
+        assert_eq!(kind("Box::pin(fetch(u)).await"), AwaitKind::Independent);
+    }
+}
