@@ -1,2 +1,153 @@
-//! aio-macros: attribute macros for aio. Generated code names runtime items only
-//! through `::aio::__private`.
+//! aio-macros: the attribute macros of aio — `#[aio::main]`, `#[aio::test]`,
+//! `#[aio::coroutine]`, `#[aio::generator]` and `#[aio::allow]`.
+//!
+//! Each macro is three separate steps: *parse* the item and the attribute's options,
+//! *validate* them (collecting every misuse as an error spanned on the offending tokens,
+//! with a hint), and *expand*. On any error the macro still emits the item — the
+//! original one for structural mistakes, the expansion when only an option or a
+//! blocking call is wrong — followed by one `compile_error!` per problem, so that
+//! rust-analyzer keeps completing inside the body.
+//!
+//! This crate never depends on the runtime: generated code names runtime items only
+//! through `::aio::__private` (or `<path>::__private` with `crate = "path"`). The
+//! blocking-call check of `#[aio::coroutine]` is the linter's own detection
+//! (`aio_lint::embed`), not a copy of it.
+//!
+//! Use the macros through the facade (`#[aio::main]`, ...); the documentation of each
+//! attribute below is what `aio`'s re-exports show.
+
+use proc_macro::TokenStream;
+
+mod allow;
+mod blocking;
+mod coroutine;
+mod diag;
+mod entry;
+mod function;
+mod generator;
+mod options;
+mod params;
+
+/// Runs an `async fn main` on a fresh aio event loop.
+///
+/// ```ignore
+/// #[aio::main]
+/// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+///     aio::sleep(std::time::Duration::from_millis(1)).await;
+///     Ok(())
+/// }
+/// ```
+///
+/// The function keeps its name, attributes, visibility and return type (`()` or any
+/// `Result` that `main` may return); its body becomes a future that
+/// `aio::__private::run_with` drives to completion, like `asyncio.run(main())`.
+///
+/// Options, comma separated:
+/// - `debug` (or `debug = true` / `debug = false`): force the runtime's debug mode on or
+///   off; without it, `AIO_DEBUG=1` decides.
+/// - `slow_poll_ms = N`: the debug-mode threshold for a poll that blocks the loop.
+/// - `crate = "path"`: where the `aio` crate is, if it was renamed in `Cargo.toml`.
+///
+/// Errors: a non-`async` fn, parameters, generic parameters, unknown or repeated options.
+#[proc_macro_attribute]
+pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
+    entry::expand(entry::Kind::Main, args.into(), item.into()).into()
+}
+
+/// Runs an `async fn` test on its own fresh aio event loop.
+///
+/// ```ignore
+/// #[aio::test]
+/// async fn sleeps() {
+///     aio::sleep(std::time::Duration::from_millis(1)).await;
+/// }
+/// ```
+///
+/// Emits `#[test]` itself (writing `#[test]` too is an error); other attributes such as
+/// `#[should_panic]` or `#[ignore]` pass through. Tests may return `Result`. Options are
+/// those of [`macro@main`]: `debug`, `slow_poll_ms = N`, `crate = "path"`.
+///
+/// Errors: a non-`async` fn, parameters, generic parameters, a second `#[test]`,
+/// unknown or repeated options.
+#[proc_macro_attribute]
+pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
+    entry::expand(entry::Kind::Test, args.into(), item.into()).into()
+}
+
+/// Turns an `async fn` into a function returning a named, lazy `aio::Coroutine`.
+///
+/// ```ignore
+/// #[aio::coroutine]
+/// async fn fetch(url: &str) -> usize {
+///     aio::sleep(std::time::Duration::from_millis(1)).await;
+///     url.len()
+/// }
+///
+/// # async fn caller() {
+/// let n = fetch("example.org").await; // runs it
+/// let task = aio::spawn(fetch("a"));  // the task is named "fetch"
+/// # }
+/// ```
+///
+/// The generated function is `#[track_caller]` and `#[must_use]`, and returns
+/// `aio::Coroutine<impl Future<Output = T>>`, which records the function's name and
+/// the caller's source location (for `aio::spawn`'s task name and the debug-mode report
+/// of a coroutine that was never awaited). Nothing runs until it is awaited or spawned,
+/// exactly as with the plain `async fn`. Works on free functions and methods (`self`,
+/// `&self`, `&mut self`, `self: Box<Self>`), with generics, lifetimes, `impl Trait`
+/// arguments and where clauses; the returned future captures every lifetime of the
+/// arguments, as the `async fn` did. Attributes, docs and visibility are kept.
+///
+/// At compile time, each blocking call in the body (`std::thread::sleep`, `std::fs`,
+/// blocking `std::net`, `std::process::Command::output`, nested `aio::run`, ...) is an
+/// error on the call, naming the async replacement. The detection is the linter's.
+/// Closures handed to `aio::to_thread` or `std::thread::spawn` are exempt.
+///
+/// Options: `allow_blocking` turns the check off; `crate = "path"` as for
+/// [`macro@main`].
+#[proc_macro_attribute]
+pub fn coroutine(args: TokenStream, item: TokenStream) -> TokenStream {
+    coroutine::expand(args.into(), item.into()).into()
+}
+
+/// Turns an `async fn` that yields values into an async generator: a function returning
+/// `impl Stream<Item = T>`.
+///
+/// The declared return type `T` of the `async fn` is the type of the *yielded items*
+/// (the body itself ends with `()`). Inside the body, `yield_!(value)` yields a value:
+///
+/// ```ignore
+/// #[aio::generator]
+/// async fn mygen(b: u64, n: u32) -> u64 {
+///     for i in 0..n {
+///         yield_!(b.pow(i));
+///     }
+/// }
+/// ```
+///
+/// `yield_!(value)` is rewritten into an await on the generator's channel before
+/// rustc sees it, so the suspension happens right there, as at Python's `yield`. Rust's
+/// own `yield value` syntax cannot be used: rustc 1.95 rejects it as unstable while
+/// parsing, before any macro runs, so the macro reports it with the stable spelling.
+/// Only the generator's own body may yield: a `yield_!` inside a closure or an `async`
+/// block in the body is an error (it could not suspend the generator). Nested `fn`
+/// items are left alone.
+///
+/// Consume it with `while let Some(x) = s.next().await` (`futures::StreamExt`) or any
+/// `futures_core::Stream` adapter.
+///
+/// Options: `crate = "path"` as for [`macro@main`]. Errors: a non-`async` fn, no return
+/// type (the item type), a body that never yields.
+#[proc_macro_attribute]
+pub fn generator(args: TokenStream, item: TokenStream) -> TokenStream {
+    generator::expand(args.into(), item.into()).into()
+}
+
+/// Silences aio-lint rules on an item: `#[aio::allow(blocking_sleep, busy_wait)]`.
+///
+/// The attribute emits the item unchanged; `cargo aio-lint` reads it from the source.
+/// The macro only checks that its arguments are rule names (identifiers), listed once.
+#[proc_macro_attribute]
+pub fn allow(args: TokenStream, item: TokenStream) -> TokenStream {
+    allow::expand(args.into(), item.into()).into()
+}
