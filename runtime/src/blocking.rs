@@ -1,0 +1,230 @@
+//! Running blocking code off the loop: asyncio's `to_thread`.
+//!
+//! [`to_thread`] hands a synchronous closure to a process-wide pool of
+//! threads and returns a future of its result, so the loop keeps running other
+//! tasks meanwhile. The pool spawns threads lazily up to a bound (asyncio's
+//! default executor size, `min(32, cores + 4)`), reuses them, and lets idle
+//! ones exit after a while; when every thread is busy, further jobs wait in a
+//! FIFO queue (nothing is dropped). The finished job wakes the awaiting task
+//! through its `Waker`, which is how the loop learns about it from another
+//! thread. This module does not know about the loop itself, and it cannot stop
+//! a closure that is already running.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::pin::Pin;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
+use std::task::{Context, Poll, Waker};
+use std::thread;
+use std::time::Duration;
+
+use crate::TaskError;
+
+type Job = Box<dyn FnOnce() + Send + 'static>;
+
+/// How long an idle pool thread waits for work before it exits.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(10);
+
+struct Pool {
+    max_threads: usize,
+    state: Mutex<PoolState>,
+    work: Condvar,
+}
+
+struct PoolState {
+    queue: VecDeque<Job>,
+    threads: usize,
+    idle: usize,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // Jobs run outside the lock and catch their panics: a poisoned lock can
+    // only come from a bug here, and the data is still consistent.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn pool() -> &'static Pool {
+    static POOL: OnceLock<Pool> = OnceLock::new();
+    POOL.get_or_init(|| {
+        let cores = thread::available_parallelism().map_or(1, |n| n.get());
+        Pool {
+            max_threads: (cores + 4).min(32),
+            state: Mutex::new(PoolState {
+                queue: VecDeque::new(),
+                threads: 0,
+                idle: 0,
+            }),
+            work: Condvar::new(),
+        }
+    })
+}
+
+/// The most threads the blocking pool runs at once.
+pub fn max_blocking_threads() -> usize {
+    pool().max_threads
+}
+
+impl Pool {
+    fn submit(&'static self, job: Job) {
+        let mut state = lock(&self.state);
+        state.queue.push_back(job);
+        if state.queue.len() <= state.idle {
+            self.work.notify_one();
+            return;
+        }
+        if state.threads >= self.max_threads {
+            return; // saturated: the job waits its turn in the queue
+        }
+        state.threads += 1;
+        drop(state);
+        let spawned = thread::Builder::new()
+            .name("aio-blocking".into())
+            .spawn(move || self.worker());
+        if spawned.is_err() {
+            let mut state = lock(&self.state);
+            state.threads -= 1;
+            if state.threads == 0 {
+                // No thread at all to run it: run the queue here rather than
+                // lose it (this blocks the caller, which is the lesser evil).
+                let jobs: Vec<Job> = state.queue.drain(..).collect();
+                drop(state);
+                jobs.into_iter().for_each(|job| job());
+            }
+        }
+    }
+
+    fn worker(&self) {
+        let mut state = lock(&self.state);
+        loop {
+            if let Some(job) = state.queue.pop_front() {
+                drop(state);
+                job();
+                state = lock(&self.state);
+                continue;
+            }
+            state.idle += 1;
+            let (next, timeout) = self
+                .work
+                .wait_timeout(state, IDLE_TIMEOUT)
+                .unwrap_or_else(|e| e.into_inner());
+            state = next;
+            state.idle -= 1;
+            if timeout.timed_out() && state.queue.is_empty() {
+                state.threads -= 1;
+                return;
+            }
+        }
+    }
+}
+
+struct Slot<T> {
+    result: Option<thread::Result<T>>,
+    waker: Option<Waker>,
+    abandoned: bool,
+}
+
+/// Runs the blocking closure `f` on the blocking thread pool and waits for its
+/// result without blocking the loop (asyncio's `to_thread`).
+///
+/// Like an asyncio coroutine, nothing happens until the future is first
+/// polled; it then queues `f`. A panic in `f` becomes
+/// [`TaskError::Panicked`]. Dropping the future before `f` started means `f`
+/// never runs; once it runs, it runs to the end and its result is discarded.
+#[doc(alias = "run_in_executor")]
+pub fn to_thread<F, T>(f: F) -> ToThread<T>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    ToThread {
+        job: Some(Box::new(f)),
+        slot: None,
+    }
+}
+
+/// Another name for [`to_thread`], for readers coming from tokio.
+pub fn spawn_blocking<F, T>(f: F) -> ToThread<T>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    to_thread(f)
+}
+
+/// The future returned by [`to_thread`].
+#[must_use = "to_thread does nothing unless awaited"]
+pub struct ToThread<T> {
+    job: Option<Box<dyn FnOnce() -> T + Send + 'static>>,
+    slot: Option<Arc<Mutex<Slot<T>>>>,
+}
+
+impl<T> fmt::Debug for ToThread<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ToThread")
+            .field("submitted", &self.slot.is_some())
+            .finish()
+    }
+}
+
+impl<T: Send + 'static> Future for ToThread<T> {
+    type Output = Result<T, TaskError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        if let Some(f) = this.job.take() {
+            let slot = Arc::new(Mutex::new(Slot {
+                result: None,
+                waker: Some(cx.waker().clone()),
+                abandoned: false,
+            }));
+            let theirs = slot.clone();
+            pool().submit(Box::new(move || {
+                if lock(&theirs).abandoned {
+                    return;
+                }
+                let result = catch_unwind(AssertUnwindSafe(f));
+                let waker = {
+                    let mut slot = lock(&theirs);
+                    slot.result = Some(result);
+                    slot.waker.take()
+                };
+                if let Some(waker) = waker {
+                    waker.wake();
+                }
+            }));
+            this.slot = Some(slot);
+            return Poll::Pending;
+        }
+        let slot = this
+            .slot
+            .as_ref()
+            .expect("ToThread polled after completion");
+        let mut slot = lock(slot);
+        match slot.result.take() {
+            Some(result) => {
+                drop(slot);
+                this.slot = None;
+                Poll::Ready(result.map_err(TaskError::Panicked))
+            }
+            None => {
+                match &slot.waker {
+                    Some(w) if w.will_wake(cx.waker()) => {}
+                    _ => slot.waker = Some(cx.waker().clone()),
+                }
+                Poll::Pending
+            }
+        }
+    }
+}
+
+impl<T> Drop for ToThread<T> {
+    fn drop(&mut self) {
+        if let Some(slot) = &self.slot {
+            let mut slot = lock(slot);
+            slot.abandoned = true;
+            slot.waker = None;
+        }
+    }
+}

@@ -1,0 +1,582 @@
+//! Running several futures concurrently inside the current task: asyncio's
+//! `gather`, `as_completed` and `wait` (the [`gather!`](crate::gather) macro
+//! lives here too).
+//!
+//! All of them are built on one engine, [`FutureSet`]: each child future gets
+//! its own waker, which puts the child's index on a ready list and wakes the
+//! parent task only when that list goes from empty to non-empty. A wake-up
+//! therefore polls only the children that asked for it, so gathering N futures
+//! costs O(1) per child wake-up, not O(N). Children run in the current task, so
+//! they need not be `'static`; dropping the combinator drops (cancels) the
+//! children still running. These combinators do not spawn: see
+//! [`TaskGroup`](crate::TaskGroup) and [`shield`](crate::shield) for tasks.
+
+use std::any::Any;
+use std::collections::VecDeque;
+use std::fmt;
+use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Wake, Waker};
+
+use futures_core::Stream;
+use futures_core::stream::FusedStream;
+
+/// The indices of children that were woken, and the parent's waker.
+struct ReadyList {
+    inner: Mutex<ReadyInner>,
+}
+
+struct ReadyInner {
+    ready: Vec<usize>,
+    parent: Option<Waker>,
+}
+
+struct ChildWaker {
+    index: usize,
+    queued: AtomicBool,
+    list: Arc<ReadyList>,
+}
+
+impl Wake for ChildWaker {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        if self.queued.swap(true, Ordering::AcqRel) {
+            return; // already on the ready list
+        }
+        let parent = {
+            let mut inner = self.list.inner.lock().unwrap_or_else(|e| e.into_inner());
+            inner.ready.push(self.index);
+            // The parent drains the whole list when polled, so only the first
+            // child woken since then needs to wake it.
+            if inner.ready.len() == 1 {
+                inner.parent.clone()
+            } else {
+                None
+            }
+        };
+        if let Some(parent) = parent {
+            parent.wake();
+        }
+    }
+}
+
+struct Child<F> {
+    fut: Option<Pin<Box<F>>>,
+    flag: Arc<ChildWaker>,
+    waker: Waker,
+}
+
+/// A set of futures polled only when woken; yields `(index, output)` in
+/// completion order.
+pub(crate) struct FutureSet<F> {
+    children: Vec<Child<F>>,
+    list: Arc<ReadyList>,
+    /// Indices taken from the shared list and not yet polled.
+    local: VecDeque<usize>,
+    scratch: Vec<usize>,
+    live: usize,
+}
+
+pub(crate) type Panic = Box<dyn Any + Send + 'static>;
+
+/// A finished child: its index and its output (or, when catching, its panic).
+pub(crate) type Finished<T> = (usize, Result<T, Panic>);
+
+impl<F: Future> FutureSet<F> {
+    pub(crate) fn new(futs: impl IntoIterator<Item = F>) -> Self {
+        let list = Arc::new(ReadyList {
+            inner: Mutex::new(ReadyInner {
+                ready: Vec::new(),
+                parent: None,
+            }),
+        });
+        let children: Vec<Child<F>> = futs
+            .into_iter()
+            .enumerate()
+            .map(|(index, fut)| {
+                let flag = Arc::new(ChildWaker {
+                    index,
+                    queued: AtomicBool::new(true),
+                    list: list.clone(),
+                });
+                Child {
+                    fut: Some(Box::pin(fut)),
+                    waker: Waker::from(flag.clone()),
+                    flag,
+                }
+            })
+            .collect();
+        let live = children.len();
+        Self {
+            local: (0..live).collect(),
+            children,
+            list,
+            scratch: Vec::new(),
+            live,
+        }
+    }
+
+    /// Children not finished (nor removed) yet.
+    pub(crate) fn live(&self) -> usize {
+        self.live
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.children.len()
+    }
+
+    /// Polls the woken children; returns the first that completes. With
+    /// `catch`, a panicking child completes with its panic payload instead of
+    /// unwinding through the caller.
+    pub(crate) fn poll_next(
+        &mut self,
+        cx: &mut Context<'_>,
+        catch: bool,
+    ) -> Poll<Option<Finished<F::Output>>> {
+        if self.live == 0 {
+            return Poll::Ready(None);
+        }
+        {
+            let mut inner = self.list.inner.lock().unwrap_or_else(|e| e.into_inner());
+            match &inner.parent {
+                Some(w) if w.will_wake(cx.waker()) => {}
+                _ => inner.parent = Some(cx.waker().clone()),
+            }
+            std::mem::swap(&mut inner.ready, &mut self.scratch);
+        }
+        self.local.extend(self.scratch.drain(..));
+        while let Some(index) = self.local.pop_front() {
+            let child = &mut self.children[index];
+            // Cleared before polling: a wake-up during the poll re-queues it.
+            child.flag.queued.store(false, Ordering::Release);
+            let Some(fut) = child.fut.as_mut() else {
+                continue;
+            };
+            let mut ccx = Context::from_waker(&child.waker);
+            let polled = if catch {
+                match catch_unwind(AssertUnwindSafe(|| fut.as_mut().poll(&mut ccx))) {
+                    Ok(Poll::Ready(out)) => Some(Ok(out)),
+                    Ok(Poll::Pending) => None,
+                    Err(payload) => Some(Err(payload)),
+                }
+            } else {
+                match fut.as_mut().poll(&mut ccx) {
+                    Poll::Ready(out) => Some(Ok(out)),
+                    Poll::Pending => None,
+                }
+            };
+            if let Some(out) = polled {
+                child.fut = None;
+                self.live -= 1;
+                return Poll::Ready(Some((index, out)));
+            }
+        }
+        Poll::Pending
+    }
+
+    /// Removes the children still running, in argument order, with their
+    /// indices.
+    pub(crate) fn take_pending(&mut self) -> Vec<(usize, Pin<Box<F>>)> {
+        self.live = 0;
+        self.children
+            .iter_mut()
+            .enumerate()
+            .filter_map(|(i, c)| c.fut.take().map(|f| (i, f)))
+            .collect()
+    }
+
+    /// Drops (cancels) every child still running.
+    pub(crate) fn cancel_all(&mut self) {
+        drop(self.take_pending());
+    }
+}
+
+fn resume(payload: Panic) -> ! {
+    std::panic::resume_unwind(payload)
+}
+
+/// Runs the futures concurrently in the current task; the output lists their
+/// results in argument order (asyncio's `await gather(*aws)`).
+///
+/// Only the futures that were woken are polled again, so gathering many futures
+/// is cheap. An empty input completes at once with an empty `Vec`. A panic in
+/// one future propagates out of the `gather` (asyncio's exception), dropping
+/// the others; use [`gather_settled`] to keep going instead.
+///
+/// To run futures as independent tasks (that keep running if the gather is
+/// dropped), spawn them and gather the `Task`s.
+pub fn gather<I>(futs: I) -> Gather<I::Item>
+where
+    I: IntoIterator,
+    I::Item: Future,
+{
+    let set = FutureSet::new(futs);
+    let out = std::iter::repeat_with(|| None).take(set.len()).collect();
+    Gather { set, out }
+}
+
+/// The future returned by [`gather`].
+#[must_use = "futures do nothing unless awaited"]
+pub struct Gather<F: Future> {
+    set: FutureSet<F>,
+    out: Vec<Option<F::Output>>,
+}
+
+impl<F: Future> fmt::Debug for Gather<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Gather")
+            .field("len", &self.set.len())
+            .field("pending", &self.set.live())
+            .finish()
+    }
+}
+
+impl<F: Future> Unpin for Gather<F> {}
+
+impl<F: Future> Future for Gather<F> {
+    type Output = Vec<F::Output>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Vec<F::Output>> {
+        let this = self.get_mut();
+        loop {
+            match this.set.poll_next(cx, false) {
+                Poll::Ready(Some((i, out))) => {
+                    this.out[i] = Some(out.unwrap_or_else(|p| resume(p)));
+                }
+                Poll::Ready(None) => {
+                    let out = std::mem::take(&mut this.out);
+                    return Poll::Ready(out.into_iter().map(|o| o.expect("done")).collect());
+                }
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
+}
+
+/// Like [`gather`], but a future that panics does not stop the others: each
+/// slot holds `Ok(output)` or `Err(TaskError::Panicked(payload))`, in
+/// argument order (asyncio's `gather(..., return_exceptions=True)`).
+///
+/// In Rust an error is usually a value (`Result`), which plain [`gather`]
+/// already keeps in its slot; the "exception" that can escape a future is a
+/// panic, and this is what `gather_settled` catches. Gathering spawned `Task`s
+/// is settled by nature: each slot is the task's own `Result<T, TaskError>`.
+pub fn gather_settled<I>(futs: I) -> GatherSettled<I::Item>
+where
+    I: IntoIterator,
+    I::Item: Future,
+{
+    let set = FutureSet::new(futs);
+    let out = std::iter::repeat_with(|| None).take(set.len()).collect();
+    GatherSettled { set, out }
+}
+
+/// The future returned by [`gather_settled`].
+#[must_use = "futures do nothing unless awaited"]
+pub struct GatherSettled<F: Future> {
+    set: FutureSet<F>,
+    out: Vec<Option<Result<F::Output, crate::TaskError>>>,
+}
+
+impl<F: Future> fmt::Debug for GatherSettled<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GatherSettled")
+            .field("len", &self.set.len())
+            .field("pending", &self.set.live())
+            .finish()
+    }
+}
+
+impl<F: Future> Unpin for GatherSettled<F> {}
+
+impl<F: Future> Future for GatherSettled<F> {
+    type Output = Vec<Result<F::Output, crate::TaskError>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        loop {
+            match this.set.poll_next(cx, true) {
+                Poll::Ready(Some((i, out))) => {
+                    this.out[i] = Some(out.map_err(crate::TaskError::Panicked));
+                }
+                Poll::Ready(None) => {
+                    let out = std::mem::take(&mut this.out);
+                    return Poll::Ready(out.into_iter().map(|o| o.expect("done")).collect());
+                }
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
+}
+
+/// Runs futures of `Result` concurrently and stops at the first `Err`,
+/// dropping (cancelling) the others: `Ok` holds every value in argument order.
+/// This is asyncio's plain `gather` when a child raises.
+pub fn try_gather<I, T, E>(futs: I) -> TryGather<I::Item, T>
+where
+    I: IntoIterator,
+    I::Item: Future<Output = Result<T, E>>,
+{
+    let set = FutureSet::new(futs);
+    let out = std::iter::repeat_with(|| None).take(set.len()).collect();
+    TryGather { set, out }
+}
+
+/// The future returned by [`try_gather`].
+#[must_use = "futures do nothing unless awaited"]
+pub struct TryGather<F, T> {
+    set: FutureSet<F>,
+    out: Vec<Option<T>>,
+}
+
+impl<F, T> fmt::Debug for TryGather<F, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TryGather")
+            .field("pending", &self.set.live)
+            .finish()
+    }
+}
+
+impl<F, T> Unpin for TryGather<F, T> {}
+
+impl<F, T, E> Future for TryGather<F, T>
+where
+    F: Future<Output = Result<T, E>>,
+{
+    type Output = Result<Vec<T>, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        loop {
+            match this.set.poll_next(cx, false) {
+                Poll::Ready(Some((i, out))) => match out.unwrap_or_else(|p| resume(p)) {
+                    Ok(v) => this.out[i] = Some(v),
+                    Err(e) => {
+                        this.set.cancel_all();
+                        return Poll::Ready(Err(e));
+                    }
+                },
+                Poll::Ready(None) => {
+                    let out = std::mem::take(&mut this.out);
+                    return Poll::Ready(Ok(out.into_iter().map(|o| o.expect("done")).collect()));
+                }
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
+}
+
+/// A [`Stream`] of the futures' outputs in the order they complete
+/// (asyncio's `as_completed`, yielding results rather than awaitables).
+///
+/// `while let Some(x) = stream.next().await` is asyncio's
+/// `for aw in as_completed(aws): x = await aw`. The futures run in the
+/// current task only while the stream is polled.
+pub fn as_completed<I>(futs: I) -> AsCompleted<I::Item>
+where
+    I: IntoIterator,
+    I::Item: Future,
+{
+    AsCompleted {
+        set: FutureSet::new(futs),
+    }
+}
+
+/// The stream returned by [`as_completed`].
+#[must_use = "streams do nothing unless polled"]
+pub struct AsCompleted<F> {
+    set: FutureSet<F>,
+}
+
+impl<F> fmt::Debug for AsCompleted<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AsCompleted")
+            .field("pending", &self.set.live)
+            .finish()
+    }
+}
+
+impl<F> Unpin for AsCompleted<F> {}
+
+impl<F: Future> Stream for AsCompleted<F> {
+    type Item = F::Output;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<F::Output>> {
+        self.get_mut()
+            .set
+            .poll_next(cx, false)
+            .map(|o| o.map(|(_, out)| out.unwrap_or_else(|p| resume(p))))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.set.live, Some(self.set.live))
+    }
+}
+
+impl<F: Future> FusedStream for AsCompleted<F> {
+    fn is_terminated(&self) -> bool {
+        self.set.live == 0
+    }
+}
+
+/// When [`wait`] returns (asyncio's `return_when`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ReturnWhen {
+    /// As soon as any future completes.
+    FirstCompleted,
+    /// As soon as any future completes with `Err`, or when all are done.
+    FirstException,
+    /// When every future is done.
+    AllCompleted,
+}
+
+/// What [`wait`] hands back: the finished outputs and the unfinished futures.
+pub struct Waited<F: Future> {
+    /// `(argument index, output)` of each finished future, in completion order.
+    pub done: Vec<(usize, F::Output)>,
+    /// `(argument index, future)` of each unfinished future, in argument order.
+    /// They are not cancelled: await them, or pass them to `wait` again.
+    /// (Spawned `Task`s keep running meanwhile; plain futures only run while
+    /// polled.)
+    pub pending: Vec<(usize, Pin<Box<F>>)>,
+}
+
+impl<F: Future> fmt::Debug for Waited<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Waited")
+            .field("done", &self.done.len())
+            .field("pending", &self.pending.len())
+            .finish()
+    }
+}
+
+/// Waits for futures of `Result` until `when` is met and returns the done and
+/// the pending ones (asyncio's `wait(aws, return_when=...)`). With
+/// [`ReturnWhen::FirstException`], the first `Err` ends the wait. Spawned
+/// `Task`s qualify: their output is `Result<T, TaskError>`. For a time limit,
+/// wrap the call in [`wait_for`](crate::wait_for).
+pub fn wait<I, T, E>(futs: I, when: ReturnWhen) -> Wait<I::Item>
+where
+    I: IntoIterator,
+    I::Item: Future<Output = Result<T, E>>,
+{
+    Wait {
+        set: FutureSet::new(futs),
+        when,
+        done: Vec::new(),
+    }
+}
+
+/// The future returned by [`wait`].
+#[must_use = "futures do nothing unless awaited"]
+pub struct Wait<F: Future> {
+    set: FutureSet<F>,
+    when: ReturnWhen,
+    done: Vec<(usize, F::Output)>,
+}
+
+impl<F: Future> fmt::Debug for Wait<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Wait")
+            .field("when", &self.when)
+            .field("done", &self.done.len())
+            .field("pending", &self.set.live)
+            .finish()
+    }
+}
+
+impl<F: Future> Unpin for Wait<F> {}
+
+impl<F, T, E> Future for Wait<F>
+where
+    F: Future<Output = Result<T, E>>,
+{
+    type Output = Waited<F>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Waited<F>> {
+        let this = self.get_mut();
+        loop {
+            match this.set.poll_next(cx, false) {
+                Poll::Ready(Some((i, out))) => {
+                    let out = out.unwrap_or_else(|p| resume(p));
+                    let stop = match this.when {
+                        ReturnWhen::FirstCompleted => true,
+                        ReturnWhen::FirstException => out.is_err(),
+                        ReturnWhen::AllCompleted => false,
+                    };
+                    this.done.push((i, out));
+                    if stop {
+                        break;
+                    }
+                }
+                Poll::Ready(None) => break,
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+        Poll::Ready(Waited {
+            done: std::mem::take(&mut this.done),
+            pending: this.set.take_pending(),
+        })
+    }
+}
+
+/// Runs the futures concurrently in the current task and evaluates to a future
+/// of the tuple of their outputs, in argument order: `gather!(a, b).await` is
+/// asyncio's `await gather(a, b)`.
+///
+/// The argument expressions are evaluated at once, in order; the futures they
+/// produce run when the `gather!` future is awaited. Unlike tokio's `join!`,
+/// this is a future to `.await` (or to pass on, or to spawn). Each wake-up
+/// polls every unfinished argument: for many futures of one type, the
+/// [`gather`](fn@crate::gather) function polls only those that were woken.
+///
+/// ```
+/// # futures::executor::block_on(async {
+/// let (a, b) = aio_runtime::gather!(async { 1 }, async { "two" }).await;
+/// assert_eq!((a, b), (1, "two"));
+/// # });
+/// ```
+#[macro_export]
+macro_rules! gather {
+    // Each step binds one future; its `fut`/`out` identifiers are distinct from
+    // the other steps' by macro hygiene, and are passed on to the last step.
+    (@bind [$($b:tt)*] $head:expr, $($rest:expr,)*) => {{
+        let fut = $head;
+        $crate::gather!(@bind [$($b)* (fut out)] $($rest,)*)
+    }};
+    (@bind [$(($f:ident $o:ident))*]) => {
+        async move {
+            $( let mut $f = ::core::pin::pin!($f); let mut $o = ::core::option::Option::None; )*
+            ::core::future::poll_fn(|cx| {
+                let mut done = true;
+                $(
+                    if $o.is_none() {
+                        match ::core::future::Future::poll($f.as_mut(), cx) {
+                            ::core::task::Poll::Ready(v) => $o = ::core::option::Option::Some(v),
+                            ::core::task::Poll::Pending => done = false,
+                        }
+                    }
+                )*
+                if done {
+                    ::core::task::Poll::Ready(())
+                } else {
+                    ::core::task::Poll::Pending
+                }
+            })
+            .await;
+            ( $( $o.take().expect("gather! output"), )* )
+        }
+    };
+    () => {
+        ::core::future::ready(())
+    };
+    ($($e:expr),+ $(,)?) => {
+        $crate::gather!(@bind [] $($e,)+)
+    };
+}

@@ -1,0 +1,251 @@
+//! gather!, gather, gather_settled, try_gather, as_completed and wait: argument
+//! and completion order, concurrency, failures, and per-child wake-ups.
+
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+
+use aio_runtime::sync::Event;
+use aio_runtime::{ReturnWhen, as_completed, gather, gather_settled, try_gather, wait};
+use futures::StreamExt;
+use futures::executor::LocalPool;
+use futures::task::LocalSpawnExt;
+
+fn poll<F: Future + Unpin>(fut: &mut F) -> Poll<F::Output> {
+    Pin::new(fut).poll(&mut Context::from_waker(Waker::noop()))
+}
+
+/// Runs `main` on a local pool, with `events` set one per pool step, in the
+/// given order: the futures waiting on them complete in that order.
+fn run_with_events<T>(events: Vec<Rc<Event>>, main: impl Future<Output = T>) -> T {
+    let mut pool = LocalPool::new();
+    pool.spawner()
+        .spawn_local(async move {
+            for ev in events {
+                // Let the others run up to their awaits before the next set.
+                for _ in 0..3 {
+                    yield_once().await;
+                }
+                ev.set();
+            }
+        })
+        .unwrap();
+    pool.run_until(main)
+}
+
+async fn yield_once() {
+    let mut yielded = false;
+    std::future::poll_fn(|cx| {
+        if yielded {
+            return Poll::Ready(());
+        }
+        yielded = true;
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    })
+    .await
+}
+
+fn events(n: usize) -> Vec<Rc<Event>> {
+    (0..n).map(|_| Rc::new(Event::new())).collect()
+}
+
+#[test]
+fn gather_macro_runs_concurrently_and_keeps_argument_order() {
+    let ev = events(3);
+    let log = RefCell::new(Vec::new());
+    let step = |name: &'static str, ev: Rc<Event>| {
+        let log = &log;
+        async move {
+            log.borrow_mut().push(format!("{name} start"));
+            ev.wait().await;
+            log.borrow_mut().push(format!("{name} end"));
+            name
+        }
+    };
+    let fut = aio_runtime::gather!(
+        step("a", ev[0].clone()),
+        step("b", ev[1].clone()),
+        step("c", ev[2].clone()),
+    );
+    let order = vec![ev[2].clone(), ev[0].clone(), ev[1].clone()];
+    let out = run_with_events(order, fut);
+    assert_eq!(out, ("a", "b", "c"));
+    assert_eq!(
+        log.take(),
+        ["a start", "b start", "c start", "c end", "a end", "b end"]
+    );
+    let ((), one) = futures::executor::block_on(aio_runtime::gather!(async {}, async { 1 }));
+    assert_eq!(one, 1);
+    assert!(poll(&mut aio_runtime::gather!()).is_ready());
+}
+
+#[test]
+fn gather_returns_results_in_argument_order_not_completion_order() {
+    let ev = events(4);
+    let futs: Vec<_> = ev
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let e = e.clone();
+            async move {
+                e.wait().await;
+                i * 10
+            }
+        })
+        .collect();
+    let order = ev.iter().rev().cloned().collect();
+    assert_eq!(run_with_events(order, gather(futs)), [0, 10, 20, 30]);
+}
+
+#[test]
+fn gather_of_nothing_is_an_empty_vec_at_once() {
+    let mut g = gather(Vec::<std::future::Ready<u8>>::new());
+    assert_eq!(poll(&mut g), Poll::Ready(vec![]));
+    let mut s = gather_settled(Vec::<std::future::Ready<u8>>::new());
+    assert!(matches!(poll(&mut s), Poll::Ready(v) if v.is_empty()));
+}
+
+/// A wake-up polls only the child that was woken: N children each woken once
+/// cost 2N polls in all, where polling everything on each wake would cost N².
+#[test]
+fn gather_polls_only_the_children_that_were_woken() {
+    const N: usize = 200;
+    let ev = events(N);
+    let polls = Rc::new(Cell::new(0));
+    let futs: Vec<_> = ev
+        .iter()
+        .map(|e| {
+            let (e, polls) = (e.clone(), polls.clone());
+            let mut wait = Box::pin(async move { e.wait().await });
+            std::future::poll_fn(move |cx| {
+                polls.set(polls.get() + 1);
+                wait.as_mut().poll(cx)
+            })
+        })
+        .collect();
+    let mut g = gather(futs);
+    assert!(poll(&mut g).is_pending());
+    assert_eq!(polls.get(), N);
+    for (i, e) in ev.iter().enumerate() {
+        e.set();
+        let r = poll(&mut g);
+        assert_eq!(r.is_ready(), i == N - 1);
+    }
+    assert_eq!(polls.get(), 2 * N);
+}
+
+#[test]
+fn gather_settled_keeps_going_past_a_panic() {
+    let ev = events(2);
+    let (e0, e1) = (ev[0].clone(), ev[1].clone());
+    let futs: Vec<Pin<Box<dyn Future<Output = u32>>>> = vec![
+        Box::pin(async move {
+            e0.wait().await;
+            1
+        }),
+        Box::pin(async { panic!("boom") }),
+        Box::pin(async move {
+            e1.wait().await;
+            3
+        }),
+    ];
+    let out = run_with_events(ev, gather_settled(futs));
+    assert_eq!(out.len(), 3);
+    assert_eq!(*out[0].as_ref().unwrap(), 1);
+    assert_eq!(out[1].as_ref().unwrap_err().panic_message(), Some("boom"));
+    assert_eq!(*out[2].as_ref().unwrap(), 3);
+}
+
+#[test]
+fn gather_lets_a_panic_escape() {
+    let futs: Vec<Pin<Box<dyn Future<Output = u32>>>> =
+        vec![Box::pin(async { 1 }), Box::pin(async { panic!("boom") })];
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        futures::executor::block_on(gather(futs))
+    }));
+    assert!(caught.is_err());
+}
+
+struct DropFlag(Rc<Cell<bool>>);
+impl Drop for DropFlag {
+    fn drop(&mut self) {
+        self.0.set(true);
+    }
+}
+
+#[test]
+fn try_gather_stops_at_the_first_error_and_drops_the_rest() {
+    let ev = events(1);
+    let dropped = Rc::new(Cell::new(false));
+    let (e, d) = (ev[0].clone(), dropped.clone());
+    let futs: Vec<Pin<Box<dyn Future<Output = Result<u32, &str>>>>> = vec![
+        Box::pin(async move {
+            let _guard = DropFlag(d);
+            e.wait().await;
+            Ok(1)
+        }),
+        Box::pin(async { Err("bad") }),
+    ];
+    let mut g = try_gather(futs);
+    assert_eq!(poll(&mut g), Poll::Ready(Err("bad")));
+    assert!(dropped.get(), "the unfinished child was cancelled");
+    let ok: Vec<std::future::Ready<Result<u8, ()>>> =
+        vec![std::future::ready(Ok(1)), std::future::ready(Ok(2))];
+    assert_eq!(poll(&mut try_gather(ok)), Poll::Ready(Ok(vec![1, 2])));
+}
+
+#[test]
+fn as_completed_yields_in_completion_order() {
+    let ev = events(3);
+    let futs: Vec<_> = ev
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let e = e.clone();
+            async move {
+                e.wait().await;
+                i
+            }
+        })
+        .collect();
+    let order = vec![ev[1].clone(), ev[2].clone(), ev[0].clone()];
+    let got = run_with_events(order, as_completed(futs).collect::<Vec<_>>());
+    assert_eq!(got, [1, 2, 0]);
+}
+
+#[test]
+fn wait_first_completed_returns_the_done_and_the_pending() {
+    let ev = events(3);
+    let mk = |i: usize| {
+        let e = ev[i].clone();
+        async move {
+            e.wait().await;
+            if i == 2 { Err(i) } else { Ok(i) }
+        }
+    };
+    let mut pool = LocalPool::new();
+    let w = pool.run_until(async {
+        ev[1].set();
+        wait((0..3).map(mk), ReturnWhen::FirstCompleted).await
+    });
+    assert_eq!(w.done, [(1, Ok(1))]);
+    let idx: Vec<usize> = w.pending.iter().map(|(i, _)| *i).collect();
+    assert_eq!(idx, [0, 2]);
+
+    // The pending ones can be waited on again: the Err ends FirstException.
+    ev[2].set();
+    let rest = w.pending.into_iter().map(|(_, f)| f);
+    let w2 = pool.run_until(wait(rest, ReturnWhen::FirstException));
+    assert_eq!(w2.done, [(1, Err(2))]);
+    assert_eq!(w2.pending.len(), 1);
+
+    ev[0].set();
+    let all = pool.run_until(wait((0..3).map(mk), ReturnWhen::AllCompleted));
+    let mut done = all.done;
+    done.sort();
+    assert_eq!(done, [(0, Ok(0)), (1, Ok(1)), (2, Err(2))]);
+    assert!(all.pending.is_empty());
+}
