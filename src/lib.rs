@@ -5,3 +5,7 @@
 //! no logic of its own.
 
 pub use aio_runtime::*;
+
+/// The attribute macros: `#[aio::main]`, `#[aio::test]`, `#[aio::coroutine]`,
+/// `#[aio::generator]` and `#[aio::allow]`.
+pub use aio_macros::{allow, coroutine, generator, main, test};
