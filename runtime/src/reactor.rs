@@ -1,0 +1,383 @@
+//! The reactor: OS readiness (epoll/kqueue through the `polling` crate) turned into wakes.
+//!
+//! I/O types register their file descriptor once and then ask "wake me when you are
+//! readable/writable". Registrations use `polling`'s oneshot mode: an interest is armed
+//! only while some task waits for it, and re-armed after every event, so a quiet socket
+//! costs nothing and an unread one cannot make the loop spin. Arming is level-triggered:
+//! if the fd is already ready when a task arms it, the event comes at once, so a readiness
+//! change between a `WouldBlock` and the arming is never lost.
+//!
+//! For the I/O types (`net.rs`) the API is [`Async<T>`]: it owns the I/O object and its
+//! registration (deregistered before the object closes its fd) and offers
+//! `poll_read_with`/`poll_write_with`, which run a non-blocking operation and wait for
+//! readiness on `WouldBlock`. The lower level [`Async::poll_readable`] /
+//! [`Async::poll_writable`] return `Ready(Ok(()))` when a readiness event arrived since the
+//! last call that returned `Ready`; a spurious `Ready` is possible (retry the operation and
+//! wait again on `WouldBlock`), a lost wake-up is not.
+//!
+//! The reactor does not schedule tasks (it only wakes wakers) and does not know sockets.
+
+use std::cell::{Cell, RefCell};
+use std::future::poll_fn;
+use std::io;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
+use std::rc::Rc;
+use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
+
+use polling::{Event, Events};
+
+use crate::executor::{Shared, current_core};
+
+#[derive(Default)]
+struct Direction {
+    waker: Option<Waker>,
+    /// An event arrived and was not consumed by a poll_* call yet.
+    ready: bool,
+    /// The interest is armed in the poller.
+    armed: bool,
+}
+
+struct IoState {
+    fd: RawFd,
+    read: Direction,
+    write: Direction,
+}
+
+/// One loop's registry of I/O sources.
+pub(crate) struct Reactor {
+    shared: Arc<Shared>,
+    slots: RefCell<Vec<Option<IoState>>>,
+    free: RefCell<Vec<usize>>,
+    events: RefCell<Events>,
+    count: Cell<usize>,
+}
+
+impl Reactor {
+    pub(crate) fn new(shared: Arc<Shared>) -> Reactor {
+        Reactor {
+            shared,
+            slots: RefCell::new(Vec::new()),
+            free: RefCell::new(Vec::new()),
+            events: RefCell::new(Events::new()),
+            count: Cell::new(0),
+        }
+    }
+
+    pub(crate) fn has_sources(&self) -> bool {
+        self.count.get() != 0
+    }
+
+    /// Waits for I/O events (or a notification from another thread) up to `timeout`
+    /// (`None`: indefinitely) and wakes the tasks waiting for them.
+    pub(crate) fn poll(&self, timeout: Option<Duration>) {
+        let mut wakers = Vec::new();
+        {
+            let mut events = self.events.borrow_mut();
+            events.clear();
+            match self.shared.poller.wait(&mut events, timeout) {
+                Ok(_) => {}
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                // The poller itself failing is not recoverable for any task; surface it.
+                Err(e) => panic!("aio reactor: polling the OS failed: {e}"),
+            }
+            let mut slots = self.slots.borrow_mut();
+            for ev in events.iter() {
+                let Some(Some(st)) = slots.get_mut(ev.key) else {
+                    continue;
+                };
+                if ev.readable {
+                    st.read.ready = true;
+                    st.read.armed = false;
+                    wakers.extend(st.read.waker.take());
+                }
+                if ev.writable {
+                    st.write.ready = true;
+                    st.write.armed = false;
+                    wakers.extend(st.write.waker.take());
+                }
+                // Oneshot: the event disarmed the fd; re-arm a direction still waited for.
+                // Errors surface to the waiting task, which retries its operation.
+                if st.read.armed || st.write.armed {
+                    let _ = self.modify(ev.key, st);
+                }
+            }
+        }
+        for w in wakers {
+            w.wake();
+        }
+    }
+
+    fn modify(&self, key: usize, st: &IoState) -> io::Result<()> {
+        // SAFETY: the fd is registered, so its owner has not closed it (an `Async` removes
+        // the registration before dropping the I/O object).
+        let fd = unsafe { BorrowedFd::borrow_raw(st.fd) };
+        self.shared
+            .poller
+            .modify(fd, Event::new(key, st.read.armed, st.write.armed))
+    }
+
+    fn register(&self, fd: BorrowedFd<'_>) -> io::Result<usize> {
+        let mut slots = self.slots.borrow_mut();
+        let key = match self.free.borrow_mut().pop() {
+            Some(k) => k,
+            None => {
+                slots.push(None);
+                slots.len() - 1
+            }
+        };
+        // SAFETY: `Async` deletes the registration before its I/O object closes the fd.
+        if let Err(e) = unsafe { self.shared.poller.add(fd.as_raw_fd(), Event::none(key)) } {
+            self.free.borrow_mut().push(key);
+            return Err(e);
+        }
+        slots[key] = Some(IoState {
+            fd: fd.as_raw_fd(),
+            read: Direction::default(),
+            write: Direction::default(),
+        });
+        self.count.set(self.count.get() + 1);
+        Ok(key)
+    }
+
+    fn deregister(&self, key: usize) {
+        let st = self.slots.borrow_mut()[key].take();
+        if let Some(st) = st {
+            // SAFETY: still open: called before the owner drops the I/O object.
+            let fd = unsafe { BorrowedFd::borrow_raw(st.fd) };
+            let _ = self.shared.poller.delete(fd);
+            self.free.borrow_mut().push(key);
+            self.count.set(self.count.get() - 1);
+            drop(st); // wakers dropped after the borrow ended
+        }
+    }
+
+    fn poll_ready(&self, key: usize, write: bool, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let mut slots = self.slots.borrow_mut();
+        let st = slots[key]
+            .as_mut()
+            .expect("I/O source used after deregistration");
+        let dir = if write { &mut st.write } else { &mut st.read };
+        if dir.ready {
+            dir.ready = false;
+            return Poll::Ready(Ok(()));
+        }
+        match &dir.waker {
+            Some(w) if w.will_wake(cx.waker()) => {}
+            _ => dir.waker = Some(cx.waker().clone()),
+        }
+        if !dir.armed {
+            dir.armed = true;
+            if let Err(e) = self.modify(key, st) {
+                let dir = if write { &mut st.write } else { &mut st.read };
+                dir.armed = false;
+                dir.waker = None;
+                return Poll::Ready(Err(e));
+            }
+        }
+        Poll::Pending
+    }
+}
+
+/// An I/O object registered with the current loop's reactor.
+///
+/// `T` must be in non-blocking mode (`set_nonblocking(true)` on std sockets) before it is
+/// wrapped. The registration is removed before `T` is dropped, so the fd is never closed
+/// while the poller watches it. `Async` is `!Send`: it belongs to its loop.
+pub(crate) struct Async<T: AsFd> {
+    // Field order matters: the registration is dropped (deregistered) before `io`.
+    source: Source,
+    io: T,
+}
+
+struct Source {
+    reactor: Rc<Reactor>,
+    key: usize,
+}
+
+impl Drop for Source {
+    fn drop(&mut self) {
+        self.reactor.deregister(self.key);
+    }
+}
+
+#[allow(dead_code)] // the API for net.rs; not every item is used by every I/O type
+impl<T: AsFd> Async<T> {
+    /// Registers `io` with the reactor of the loop running on this thread.
+    ///
+    /// # Errors
+    /// Outside an aio runtime (`ErrorKind::Other`), or when the OS refuses the registration.
+    pub(crate) fn new(io: T) -> io::Result<Async<T>> {
+        let core = current_core().ok_or_else(|| {
+            io::Error::other("aio I/O objects must be created inside an aio runtime")
+        })?;
+        let reactor = core.reactor.clone();
+        let key = reactor.register(io.as_fd())?;
+        Ok(Async {
+            source: Source { reactor, key },
+            io,
+        })
+    }
+
+    /// The I/O object.
+    pub(crate) fn get_ref(&self) -> &T {
+        &self.io
+    }
+
+    /// The I/O object, mutably. Do not replace or close its fd.
+    pub(crate) fn get_mut(&mut self) -> &mut T {
+        &mut self.io
+    }
+
+    /// Deregisters and returns the I/O object (still in non-blocking mode).
+    pub(crate) fn into_inner(self) -> T {
+        let Async { source, io } = self;
+        drop(source);
+        io
+    }
+
+    /// `Ready(Ok(()))` when the fd became readable since the last `Ready`; else arms the
+    /// interest, stores the waker and returns `Pending`. At most one waiting task per
+    /// direction (the last to poll is woken).
+    pub(crate) fn poll_readable(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.source.reactor.poll_ready(self.source.key, false, cx)
+    }
+
+    /// Like [`poll_readable`](Self::poll_readable) for writability.
+    pub(crate) fn poll_writable(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.source.reactor.poll_ready(self.source.key, true, cx)
+    }
+
+    /// Waits until the fd is (probably) readable.
+    pub(crate) async fn readable(&self) -> io::Result<()> {
+        poll_fn(|cx| self.poll_readable(cx)).await
+    }
+
+    /// Waits until the fd is (probably) writable.
+    pub(crate) async fn writable(&self) -> io::Result<()> {
+        poll_fn(|cx| self.poll_writable(cx)).await
+    }
+
+    /// Runs the non-blocking read-side operation `op` until it does not return
+    /// `WouldBlock`, waiting for readability in between.
+    pub(crate) fn poll_read_with<R>(
+        &self,
+        cx: &mut Context<'_>,
+        mut op: impl FnMut(&T) -> io::Result<R>,
+    ) -> Poll<io::Result<R>> {
+        loop {
+            match op(&self.io) {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    if let Err(e) = std::task::ready!(self.poll_readable(cx)) {
+                        return Poll::Ready(Err(e));
+                    }
+                }
+                r => return Poll::Ready(r),
+            }
+        }
+    }
+
+    /// Like [`poll_read_with`](Self::poll_read_with) for the write side.
+    pub(crate) fn poll_write_with<R>(
+        &self,
+        cx: &mut Context<'_>,
+        mut op: impl FnMut(&T) -> io::Result<R>,
+    ) -> Poll<io::Result<R>> {
+        loop {
+            match op(&self.io) {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    if let Err(e) = std::task::ready!(self.poll_writable(cx)) {
+                        return Poll::Ready(Err(e));
+                    }
+                }
+                r => return Poll::Ready(r),
+            }
+        }
+    }
+
+    /// Async form of [`poll_read_with`](Self::poll_read_with).
+    pub(crate) async fn read_with<R>(
+        &self,
+        mut op: impl FnMut(&T) -> io::Result<R>,
+    ) -> io::Result<R> {
+        poll_fn(|cx| self.poll_read_with(cx, &mut op)).await
+    }
+
+    /// Async form of [`poll_write_with`](Self::poll_write_with).
+    pub(crate) async fn write_with<R>(
+        &self,
+        mut op: impl FnMut(&T) -> io::Result<R>,
+    ) -> io::Result<R> {
+        poll_fn(|cx| self.poll_write_with(cx, &mut op)).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Async;
+    use std::io::{Read, Write};
+    use std::os::unix::net::UnixStream;
+    use std::time::Duration;
+
+    #[test]
+    fn socket_pair_read_waits_for_data() {
+        crate::run(async {
+            let (a, b) = UnixStream::pair().unwrap();
+            a.set_nonblocking(true).unwrap();
+            b.set_nonblocking(true).unwrap();
+            let a = Async::new(a).unwrap();
+            let b = Async::new(b).unwrap();
+            let reader = crate::spawn(async move {
+                let mut buf = [0u8; 16];
+                let n = a.read_with(|mut s| s.read(&mut buf)).await.unwrap();
+                buf[..n].to_vec()
+            });
+            crate::sleep(Duration::from_millis(20)).await;
+            assert!(!reader.done(), "the reader must wait for data");
+            b.write_with(|mut s| s.write(b"ping")).await.unwrap();
+            assert_eq!(reader.await.unwrap(), b"ping");
+        });
+    }
+
+    #[test]
+    fn readable_and_writable_together_and_eof() {
+        crate::run(async {
+            let (a, b) = UnixStream::pair().unwrap();
+            a.set_nonblocking(true).unwrap();
+            b.set_nonblocking(true).unwrap();
+            let a = std::rc::Rc::new(Async::new(a).unwrap());
+            let b = Async::new(b).unwrap();
+            // A writer on the same source as a waiting reader: both directions armed.
+            let a2 = a.clone();
+            let reader = crate::spawn(async move {
+                let mut got = Vec::new();
+                let mut buf = [0u8; 4];
+                loop {
+                    let n = a2.read_with(|mut s| s.read(&mut buf)).await.unwrap();
+                    if n == 0 {
+                        break got;
+                    }
+                    got.extend_from_slice(&buf[..n]);
+                }
+            });
+            crate::yield_now().await;
+            a.write_with(|mut s| s.write(b"hello")).await.unwrap();
+            let mut buf = [0u8; 5];
+            let mut read = 0;
+            while read < 5 {
+                read += b.read_with(|mut s| s.read(&mut buf[read..])).await.unwrap();
+            }
+            assert_eq!(&buf, b"hello");
+            b.write_with(|mut s| s.write(b"0123456789")).await.unwrap();
+            drop(b.into_inner()); // EOF for the reader
+            assert_eq!(reader.await.unwrap(), b"0123456789");
+        });
+    }
+
+    #[test]
+    fn outside_a_runtime_is_an_error() {
+        let (a, _b) = UnixStream::pair().unwrap();
+        assert!(Async::new(a).is_err());
+    }
+}

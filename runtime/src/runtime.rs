@@ -1,0 +1,257 @@
+//! The public entry points of the loop: `run`, `Runtime`, its `Builder`, `spawn`, and the
+//! task introspection functions.
+//!
+//! These are thin: they check where they are called from and hand over to the executor
+//! (`executor.rs`), which holds the loop's state. Nothing here schedules or polls.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::future::{Future, IntoFuture};
+use std::io;
+use std::marker::PhantomData;
+use std::panic::Location;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::debug::{self, DebugConfig};
+use crate::executor::{Core, Shared, current_core};
+use crate::task::{Task, TaskInfo, TaskName};
+
+/// A single-threaded event loop (asyncio's loop / `Runner`).
+///
+/// `block_on` runs a future to completion, running the tasks it spawns meanwhile; tasks
+/// left pending stay with the runtime for the next `block_on`. Dropping the runtime closes
+/// it: every pending task's future is dropped, on this thread. The runtime is `!Send`.
+///
+/// ```
+/// let rt = aio_runtime::Runtime::new().unwrap();
+/// assert_eq!(rt.block_on(async { 6 * 7 }), 42);
+/// ```
+pub struct Runtime {
+    core: Box<Core>,
+    _not_send: PhantomData<*const ()>,
+}
+
+/// Configures a [`Runtime`]: debug mode, slow-poll threshold, paused clock.
+#[derive(Default)]
+pub struct Builder {
+    debug: Option<bool>,
+    threshold: Option<Duration>,
+    start_paused: bool,
+    sink: Option<debug::Sink>,
+}
+
+impl fmt::Debug for Builder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Builder")
+            .field("debug", &self.debug)
+            .field("slow_poll_threshold", &self.threshold)
+            .field("start_paused", &self.start_paused)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Builder {
+    /// Turns debug mode on or off. Unset, it follows the `AIO_DEBUG` environment variable.
+    pub fn debug(mut self, on: bool) -> Self {
+        self.debug = Some(on);
+        self
+    }
+
+    /// In debug mode, a poll longer than this is reported (default 100 ms, like asyncio's
+    /// `slow_callback_duration`).
+    pub fn slow_poll_threshold(mut self, threshold: Duration) -> Self {
+        self.threshold = Some(threshold);
+        self
+    }
+
+    /// Starts with the clock paused (see [`time::pause`](crate::time::pause)): when every
+    /// task waits on a timer, the clock jumps to the next one.
+    pub fn start_paused(mut self, paused: bool) -> Self {
+        self.start_paused = paused;
+        self
+    }
+
+    /// Sends debug-mode reports to `sink` instead of stderr (one call per report, without
+    /// a trailing newline). The watchdog calls it from its own thread.
+    pub fn debug_output(mut self, sink: impl Fn(&str) + Send + Sync + 'static) -> Self {
+        self.sink = Some(Arc::new(sink));
+        self
+    }
+
+    /// Builds the runtime.
+    ///
+    /// # Errors
+    /// When the OS poller cannot be created.
+    pub fn build(self) -> io::Result<Runtime> {
+        let on = self.debug.unwrap_or_else(debug::env_debug);
+        let cfg = on.then(|| DebugConfig {
+            threshold: self.threshold.unwrap_or(debug::DEFAULT_THRESHOLD),
+            sink: self.sink,
+        });
+        let shared = Arc::new(Shared::new(cfg)?);
+        Ok(Runtime {
+            core: Box::new(Core::new(shared, self.start_paused)),
+            _not_send: PhantomData,
+        })
+    }
+}
+
+impl Runtime {
+    /// A runtime with default settings.
+    ///
+    /// # Errors
+    /// When the OS poller cannot be created.
+    pub fn new() -> io::Result<Runtime> {
+        Builder::default().build()
+    }
+
+    /// A builder for a configured runtime.
+    pub fn builder() -> Builder {
+        Builder::default()
+    }
+
+    /// Runs `fut` to completion on this thread, driving every task of the runtime
+    /// meanwhile. A panic of `fut` itself propagates to the caller (a panic in a spawned
+    /// task is that task's error).
+    ///
+    /// # Panics
+    /// When called while a loop is already running on this thread: use `.await` or
+    /// `aio::spawn` instead of nesting.
+    #[track_caller]
+    pub fn block_on<F: IntoFuture>(&self, fut: F) -> F::Output {
+        let location = Location::caller();
+        self.core.block_on(fut.into_future(), location)
+    }
+
+    /// Spawns a task on this runtime from outside it; it starts running at the next
+    /// `block_on`.
+    #[track_caller]
+    pub fn spawn<F>(&self, fut: F) -> Task<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        self.core.spawn(fut, TaskName::Default, Location::caller())
+    }
+
+    /// The tasks of this runtime that have not finished yet.
+    pub fn pending_tasks(&self) -> Vec<TaskInfo> {
+        self.core.all_tasks(false)
+    }
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        self.core.close();
+    }
+}
+
+impl fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Runtime").finish_non_exhaustive()
+    }
+}
+
+/// Runs `fut` on a new event loop and returns its output (asyncio's `asyncio.run`). At the
+/// end, tasks still pending are cancelled (their futures dropped) and the loop closes.
+///
+/// ```
+/// let v = aio_runtime::run(async {
+///     let t = aio_runtime::spawn(async { 1 });
+///     t.await.unwrap() + 1
+/// });
+/// assert_eq!(v, 2);
+/// ```
+///
+/// # Panics
+/// When called inside a running loop (use `.await` or `aio::spawn` instead of nesting
+/// `aio::run`), when `fut` panics, or when the OS poller cannot be created.
+#[track_caller]
+pub fn run<F: IntoFuture>(fut: F) -> F::Output {
+    run_with(RunOptions::default(), fut)
+}
+
+/// Options for [`run_with`] (what `#[aio::main(debug, slow_poll_ms = ..)]` passes).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunOptions {
+    /// Debug mode; `None` follows `AIO_DEBUG`.
+    pub debug: Option<bool>,
+    /// The slow-poll threshold in milliseconds; `None` is the default (100 ms).
+    pub slow_poll_ms: Option<u64>,
+}
+
+/// [`run`] with options.
+#[track_caller]
+pub fn run_with<F: IntoFuture>(options: RunOptions, fut: F) -> F::Output {
+    if crate::executor::in_runtime() {
+        panic!(
+            "aio::run() cannot be called from a running event loop: \
+             use .await or aio::spawn instead of nesting aio::run"
+        );
+    }
+    let mut b = Builder::default();
+    if let Some(on) = options.debug {
+        b = b.debug(on);
+    }
+    if let Some(ms) = options.slow_poll_ms {
+        b = b.slow_poll_threshold(Duration::from_millis(ms));
+    }
+    let rt = b.build().expect("aio: cannot create the event loop");
+    rt.block_on(fut)
+}
+
+/// Schedules `fut` as a task on the running loop (asyncio's `create_task`) and returns its
+/// handle. The loop owns the task: dropping the handle does not cancel it.
+///
+/// Tasks run in FIFO order; the new task starts once the current one yields.
+///
+/// # Panics
+/// Outside an aio runtime.
+#[doc(alias = "create_task")]
+#[track_caller]
+pub fn spawn<F>(fut: F) -> Task<F::Output>
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
+    let location = Location::caller();
+    spawn_core(location).spawn(fut, TaskName::Default, location)
+}
+
+/// [`spawn`] with a name for the task (asyncio's `create_task(coro, name=...)`).
+#[track_caller]
+pub fn spawn_named<F>(name: impl Into<Cow<'static, str>>, fut: F) -> Task<F::Output>
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
+    let location = Location::caller();
+    let name = match name.into() {
+        Cow::Borrowed(s) => TaskName::Static(s),
+        Cow::Owned(s) => TaskName::Owned(s.into_boxed_str()),
+    };
+    spawn_core(location).spawn(fut, name, location)
+}
+
+fn spawn_core<'a>(location: &Location<'_>) -> &'a Core {
+    match current_core() {
+        Some(core) => core,
+        None => panic!(
+            "aio::spawn called outside an aio runtime (at {location}): \
+             call it from code run by aio::run or Runtime::block_on"
+        ),
+    }
+}
+
+/// The task running now (asyncio's `current_task()`): the main future of `run` is a task
+/// named `main` with id 0. `None` outside a loop.
+pub fn current_task() -> Option<TaskInfo> {
+    current_core().and_then(|c| c.current_task())
+}
+
+/// The running loop's unfinished tasks (asyncio's `all_tasks()`): the main future first,
+/// then spawned tasks in spawn order. Empty outside a loop.
+pub fn all_tasks() -> Vec<TaskInfo> {
+    current_core().map_or_else(Vec::new, |c| c.all_tasks(true))
+}

@@ -1,0 +1,540 @@
+//! Time: sleeping, timeouts, and the loop's clock.
+//!
+//! Timers live in a binary min-heap of `(deadline, sequence, slot)` entries with lazy
+//! deletion: cancelling a timer (dropping its [`Sleep`]) frees its slot at once and leaves
+//! a stale heap entry that is skipped when it reaches the top; when stale entries outnumber
+//! live ones the heap is compacted, so cancelled timers cost nothing later beyond amortized
+//! O(1). The sequence number keeps timers with equal deadlines in creation order.
+//!
+//! The clock can be paused for tests ([`pause`], [`advance`], `Builder::start_paused`):
+//! while paused, a loop with nothing to run jumps straight to the next timer, so a program
+//! that sleeps for hours of simulated time finishes at once.
+//!
+//! This module does not decide when the loop blocks (that is `executor.rs`); it only says
+//! when the next timer is due and wakes the timers that are.
+
+use std::cell::Cell;
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+use std::fmt;
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
+
+pub use std::time::Instant;
+
+use crate::executor::{Core, current_core};
+
+/// The loop's clock: real time, or a paused virtual time for tests.
+pub(crate) struct Clock {
+    paused: Cell<Option<Instant>>,
+}
+
+impl Clock {
+    pub(crate) fn new(start_paused: bool) -> Clock {
+        Clock {
+            paused: Cell::new(start_paused.then(Instant::now)),
+        }
+    }
+    pub(crate) fn now(&self) -> Instant {
+        self.paused.get().unwrap_or_else(Instant::now)
+    }
+    pub(crate) fn is_paused(&self) -> bool {
+        self.paused.get().is_some()
+    }
+    pub(crate) fn advance_to(&self, t: Instant) {
+        if let Some(now) = self.paused.get()
+            && t > now
+        {
+            self.paused.set(Some(t));
+        }
+    }
+}
+
+#[derive(PartialEq, Eq)]
+struct Entry {
+    deadline: Instant,
+    seq: u64,
+    slot: u32,
+}
+
+impl Ord for Entry {
+    fn cmp(&self, other: &Self) -> Ordering {
+        // Reversed: BinaryHeap is a max-heap and we want the earliest deadline on top.
+        (other.deadline, other.seq).cmp(&(self.deadline, self.seq))
+    }
+}
+
+impl PartialOrd for Entry {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+struct Slot {
+    /// Sequence number of the registration using this slot; 0 when free.
+    seq: u64,
+    fired: bool,
+    waker: Option<Waker>,
+}
+
+/// The timer heap of one loop.
+pub(crate) struct Timers {
+    heap: BinaryHeap<Entry>,
+    slots: Vec<Slot>,
+    free: Vec<u32>,
+    next_seq: u64,
+    /// Heap entries whose timer was cancelled.
+    stale: usize,
+}
+
+impl Timers {
+    pub(crate) fn new() -> Timers {
+        Timers {
+            heap: BinaryHeap::new(),
+            slots: Vec::new(),
+            free: Vec::new(),
+            next_seq: 1,
+            stale: 0,
+        }
+    }
+
+    fn insert(&mut self, deadline: Instant, waker: Waker) -> (u32, u64) {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        let slot = match self.free.pop() {
+            Some(i) => i,
+            None => {
+                self.slots.push(Slot {
+                    seq: 0,
+                    fired: false,
+                    waker: None,
+                });
+                u32::try_from(self.slots.len() - 1).expect("more than 4 billion timers")
+            }
+        };
+        let s = &mut self.slots[slot as usize];
+        s.seq = seq;
+        s.fired = false;
+        s.waker = Some(waker);
+        self.heap.push(Entry {
+            deadline,
+            seq,
+            slot,
+        });
+        (slot, seq)
+    }
+
+    /// Polls a registration: true (and the slot is freed) when it fired; else the waker
+    /// is updated.
+    fn poll_slot(&mut self, slot: u32, seq: u64, waker: &Waker) -> bool {
+        let s = &mut self.slots[slot as usize];
+        debug_assert_eq!(s.seq, seq);
+        if s.fired {
+            self.free_slot(slot);
+            return true;
+        }
+        match &s.waker {
+            Some(w) if w.will_wake(waker) => {}
+            _ => s.waker = Some(waker.clone()),
+        }
+        false
+    }
+
+    fn free_slot(&mut self, slot: u32) {
+        let s = &mut self.slots[slot as usize];
+        s.seq = 0;
+        s.fired = false;
+        s.waker = None;
+        self.free.push(slot);
+    }
+
+    /// Cancels a registration. Its heap entry goes stale.
+    fn remove(&mut self, slot: u32, seq: u64) {
+        let Some(s) = self.slots.get(slot as usize) else {
+            return;
+        };
+        if s.seq != seq {
+            return;
+        }
+        if !s.fired {
+            self.stale += 1;
+        }
+        self.free_slot(slot);
+        if self.stale > 64 && self.stale * 2 > self.heap.len() {
+            let slots = &self.slots;
+            self.heap
+                .retain(|e| slots[e.slot as usize].seq == e.seq && !slots[e.slot as usize].fired);
+            self.stale = 0;
+        }
+    }
+
+    fn is_live(&self, e: &Entry) -> bool {
+        let s = &self.slots[e.slot as usize];
+        s.seq == e.seq && !s.fired
+    }
+
+    pub(crate) fn next_deadline(&mut self) -> Option<Instant> {
+        while let Some(top) = self.heap.peek() {
+            if self.is_live(top) {
+                return Some(top.deadline);
+            }
+            self.heap.pop();
+            self.stale = self.stale.saturating_sub(1);
+        }
+        None
+    }
+
+    /// Marks every timer due at `now` as fired and collects their wakers, in deadline order.
+    pub(crate) fn fire(&mut self, now: Instant, out: &mut Vec<Waker>) {
+        while let Some(top) = self.heap.peek() {
+            if top.deadline > now {
+                break;
+            }
+            let e = self.heap.pop().expect("peeked");
+            if self.is_live(&e) {
+                let s = &mut self.slots[e.slot as usize];
+                s.fired = true;
+                out.extend(s.waker.take());
+            } else {
+                self.stale = self.stale.saturating_sub(1);
+            }
+        }
+    }
+
+    #[cfg(test)]
+    fn heap_len(&self) -> usize {
+        self.heap.len()
+    }
+}
+
+/// The loop's current time: [`Instant::now`], or the virtual time while the clock is
+/// paused. Outside a runtime, `Instant::now()`.
+pub fn now() -> Instant {
+    match current_core() {
+        Some(core) => core.clock.now(),
+        None => Instant::now(),
+    }
+}
+
+/// A deadline `d` from `now`, saturating far in the future for huge durations
+/// (`Duration::MAX` means "never", in practice).
+fn deadline_after(now: Instant, d: Duration) -> Instant {
+    const FAR: Duration = Duration::from_secs(86_400 * 365 * 30);
+    now.checked_add(d)
+        .or_else(|| now.checked_add(FAR))
+        .unwrap_or(now)
+}
+
+enum SleepState {
+    /// Not registered with any loop yet.
+    Idle,
+    /// `sleep(Duration::ZERO)`: yields once.
+    Yield {
+        yielded: bool,
+    },
+    Registered {
+        core: usize,
+        slot: u32,
+        seq: u64,
+    },
+    Done,
+}
+
+/// The future of [`sleep`] and [`sleep_until`]: ready at its deadline, no earlier.
+///
+/// Dropping it before then cancels the timer (it costs nothing afterwards).
+#[must_use = "futures do nothing unless you .await them"]
+pub struct Sleep {
+    deadline: Instant,
+    state: SleepState,
+}
+
+impl Sleep {
+    /// When the sleep ends.
+    pub fn deadline(&self) -> Instant {
+        self.deadline
+    }
+
+    /// True once the deadline has passed on the loop's clock.
+    pub fn is_elapsed(&self) -> bool {
+        matches!(self.state, SleepState::Done) || now() >= self.deadline
+    }
+
+    /// Moves the deadline (cancelling the pending timer, if any).
+    pub fn reset(&mut self, deadline: Instant) {
+        self.cancel_timer();
+        self.deadline = deadline;
+        self.state = SleepState::Idle;
+    }
+
+    fn cancel_timer(&mut self) {
+        if let SleepState::Registered { core, slot, seq } = self.state
+            && let Some(c) = current_core()
+            && c.id() == core
+        {
+            c.timers.borrow_mut().remove(slot, seq);
+        }
+        // Dropped outside its loop: the stale entry is skipped when it comes due.
+    }
+
+    fn poll_in(&mut self, core: &Core, cx: &mut Context<'_>) -> Poll<()> {
+        match self.state {
+            SleepState::Done => return Poll::Ready(()),
+            SleepState::Yield { yielded } => {
+                if yielded {
+                    self.state = SleepState::Done;
+                    return Poll::Ready(());
+                }
+                self.state = SleepState::Yield { yielded: true };
+                cx.waker().wake_by_ref();
+                return Poll::Pending;
+            }
+            SleepState::Registered {
+                core: owner,
+                slot,
+                seq,
+            } if owner == core.id() => {
+                return if core.timers.borrow_mut().poll_slot(slot, seq, cx.waker()) {
+                    self.state = SleepState::Done;
+                    Poll::Ready(())
+                } else {
+                    Poll::Pending
+                };
+            }
+            // Moved to another loop, or fresh: (re)register below.
+            SleepState::Registered { .. } | SleepState::Idle => {}
+        }
+        if self.deadline <= core.clock.now() {
+            self.state = SleepState::Done;
+            return Poll::Ready(());
+        }
+        let (slot, seq) = core
+            .timers
+            .borrow_mut()
+            .insert(self.deadline, cx.waker().clone());
+        self.state = SleepState::Registered {
+            core: core.id(),
+            slot,
+            seq,
+        };
+        Poll::Pending
+    }
+}
+
+impl Future for Sleep {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let core = current_core().expect("aio::sleep polled outside an aio runtime");
+        self.poll_in(core, cx)
+    }
+}
+
+impl Drop for Sleep {
+    fn drop(&mut self) {
+        self.cancel_timer();
+    }
+}
+
+impl fmt::Debug for Sleep {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sleep")
+            .field("deadline", &self.deadline)
+            .finish()
+    }
+}
+
+/// Waits for `duration` (asyncio's `sleep`). `Duration::ZERO` is a plain yield to the other
+/// ready tasks, not a timer. Fires no earlier than asked; `Duration::MAX` sleeps "forever".
+pub fn sleep(duration: Duration) -> Sleep {
+    if duration.is_zero() {
+        return Sleep {
+            deadline: now(),
+            state: SleepState::Yield { yielded: false },
+        };
+    }
+    Sleep {
+        deadline: deadline_after(now(), duration),
+        state: SleepState::Idle,
+    }
+}
+
+/// Waits until `deadline` on the loop's clock; a deadline in the past completes at once.
+pub fn sleep_until(deadline: Instant) -> Sleep {
+    Sleep {
+        deadline,
+        state: SleepState::Idle,
+    }
+}
+
+/// The future of [`yield_now`].
+#[must_use = "futures do nothing unless you .await them"]
+#[derive(Debug)]
+pub struct YieldNow {
+    yielded: bool,
+}
+
+impl Future for YieldNow {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.yielded {
+            return Poll::Ready(());
+        }
+        self.yielded = true;
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+}
+
+/// Lets the other ready tasks run, then continues (asyncio's `await asyncio.sleep(0)`).
+/// The task goes to the back of the ready queue.
+pub fn yield_now() -> YieldNow {
+    YieldNow { yielded: false }
+}
+
+/// The error of [`wait_for`] and [`timeout_at`]: the deadline passed first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Elapsed(());
+
+impl fmt::Display for Elapsed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("deadline has elapsed")
+    }
+}
+
+impl std::error::Error for Elapsed {}
+
+/// The future of [`wait_for`] and [`timeout_at`].
+#[must_use = "futures do nothing unless you .await them"]
+pub struct Timeout<F> {
+    fut: Option<F>,
+    sleep: Sleep,
+}
+
+impl<F: Future> Future for Timeout<F> {
+    type Output = Result<F::Output, Elapsed>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        // SAFETY: `fut` is structurally pinned: it is never moved out (only dropped in
+        // place through `Pin::set`), and `Timeout` has no Drop impl or Unpin impl that
+        // would move it. `sleep` is Unpin and not treated as pinned.
+        let this = unsafe { self.get_unchecked_mut() };
+        // SAFETY: see above.
+        let mut fut = unsafe { Pin::new_unchecked(&mut this.fut) };
+        let Some(inner) = fut.as_mut().as_pin_mut() else {
+            panic!("Timeout polled after completion");
+        };
+        if let Poll::Ready(v) = inner.poll(cx) {
+            fut.set(None);
+            return Poll::Ready(Ok(v));
+        }
+        let core = current_core().expect("aio::wait_for polled outside an aio runtime");
+        match this.sleep.poll_in(core, cx) {
+            Poll::Ready(()) => {
+                // Cancel the inner future now, as asyncio's wait_for does.
+                fut.set(None);
+                Poll::Ready(Err(Elapsed(())))
+            }
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl<F> fmt::Debug for Timeout<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Timeout")
+            .field("deadline", &self.sleep.deadline)
+            .finish()
+    }
+}
+
+/// Runs `fut` with a time limit (asyncio's `wait_for`): `Err(Elapsed)` when `duration`
+/// passes first, and then the inner future is dropped (cancelled).
+pub fn wait_for<F: IntoFuture>(duration: Duration, fut: F) -> Timeout<F::IntoFuture> {
+    timeout_at(deadline_after(now(), duration), fut)
+}
+
+/// Like [`wait_for`] with an absolute deadline (asyncio's `timeout_at`). A deadline in the
+/// past still gives the future one poll.
+pub fn timeout_at<F: IntoFuture>(deadline: Instant, fut: F) -> Timeout<F::IntoFuture> {
+    Timeout {
+        fut: Some(fut.into_future()),
+        sleep: sleep_until(deadline),
+    }
+}
+
+fn core_or_panic<'a>(what: &str) -> &'a Core {
+    match current_core() {
+        Some(c) => c,
+        None => panic!("aio::time::{what} must be called inside an aio runtime"),
+    }
+}
+
+/// Pauses the current runtime's clock (for tests). While paused, time moves only through
+/// [`advance`], or by jumping to the next timer when every task is waiting.
+///
+/// # Panics
+/// Outside an aio runtime.
+pub fn pause() {
+    let core = core_or_panic("pause");
+    if !core.clock.is_paused() {
+        core.clock.paused.set(Some(Instant::now()));
+    }
+}
+
+/// Resumes real time after [`pause`]. The clock does not go back: timers due at the paused
+/// time stay due.
+///
+/// # Panics
+/// Outside an aio runtime.
+pub fn resume() {
+    core_or_panic("resume").clock.paused.set(None);
+}
+
+/// Moves a paused clock forward by `duration`, wakes the timers that became due, and
+/// yields so that they run.
+///
+/// # Panics
+/// Outside an aio runtime, or when the clock is not paused.
+pub async fn advance(duration: Duration) {
+    {
+        let core = core_or_panic("advance");
+        let now = core
+            .clock
+            .paused
+            .get()
+            .expect("aio::time::advance needs a paused clock: call aio::time::pause() first");
+        core.clock.advance_to(deadline_after(now, duration));
+        let mut buf = Vec::new();
+        core.timers.borrow_mut().fire(core.clock.now(), &mut buf);
+        for w in buf {
+            w.wake();
+        }
+    }
+    yield_now().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::task::Waker;
+
+    #[test]
+    fn cancelled_timers_are_compacted() {
+        let mut t = Timers::new();
+        let base = Instant::now();
+        let regs: Vec<_> = (0..1000)
+            .map(|i| t.insert(base + Duration::from_secs(i + 1), Waker::noop().clone()))
+            .collect();
+        for (slot, seq) in &regs[..900] {
+            t.remove(*slot, *seq);
+        }
+        assert!(t.heap_len() < 400, "heap kept {} entries", t.heap_len());
+        assert_eq!(t.next_deadline(), Some(base + Duration::from_secs(901)));
+        let mut out = Vec::new();
+        t.fire(base + Duration::from_secs(950), &mut out);
+        assert_eq!(out.len(), 50);
+    }
+}

@@ -1,0 +1,246 @@
+//! Tasks and the loop: FIFO order, handles, cancellation, panics, nesting, shutdown.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use aio_runtime::{self as aio, Runtime, TaskError, TaskState};
+
+/// The notes' `counter` example: four tasks that print and `sleep(0)`, round-robin.
+#[test]
+fn counter_example_runs_round_robin() {
+    async fn counter(name: String, out: Rc<RefCell<Vec<String>>>) {
+        for i in 0..100 {
+            out.borrow_mut().push(format!("{name}: {i}"));
+            aio::sleep(Duration::ZERO).await;
+        }
+    }
+    let out = Rc::new(RefCell::new(Vec::new()));
+    let o = out.clone();
+    aio::run(async move {
+        let mut tasks = Vec::new();
+        for n in 0..4 {
+            tasks.push(aio::spawn(counter(format!("task{n}"), o.clone())));
+        }
+        loop {
+            tasks.retain(|t| !t.done());
+            if tasks.is_empty() {
+                return;
+            }
+            let first = tasks.remove(0);
+            first.await.unwrap();
+        }
+    });
+    let out = out.borrow();
+    assert_eq!(out.len(), 400);
+    let expected: Vec<String> = (0..100)
+        .flat_map(|i| (0..4).map(move |n| format!("task{n}: {i}")))
+        .collect();
+    assert_eq!(*out, expected);
+}
+
+#[test]
+fn main_future_takes_its_turn_in_fifo_order() {
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let l = log.clone();
+    aio::run(async move {
+        let l2 = l.clone();
+        aio::spawn(async move { l2.borrow_mut().push("a") }).detach();
+        l.borrow_mut().push("main before yield");
+        aio::yield_now().await;
+        l.borrow_mut().push("main after yield");
+    });
+    assert_eq!(
+        *log.borrow(),
+        ["main before yield", "a", "main after yield"]
+    );
+}
+
+#[test]
+fn handle_reports_state_and_result() {
+    aio::run(async {
+        let mut t = aio::spawn(async {
+            aio::yield_now().await;
+            7
+        });
+        assert!(!t.done());
+        assert_eq!(t.state(), TaskState::Pending);
+        assert!(t.try_result().is_err());
+        aio::yield_now().await;
+        aio::yield_now().await;
+        assert!(t.done());
+        assert_eq!(t.state(), TaskState::Finished);
+        assert_eq!(t.try_result().unwrap().unwrap(), 7);
+        assert!(t.try_result().is_err(), "the result can be taken once");
+    });
+}
+
+#[test]
+fn dropping_the_handle_does_not_cancel() {
+    let hits = Rc::new(RefCell::new(0));
+    let h = hits.clone();
+    aio::run(async move {
+        drop(aio::spawn(async move {
+            aio::sleep(Duration::from_millis(5)).await;
+            *h.borrow_mut() += 1;
+        }));
+        aio::sleep(Duration::from_millis(20)).await;
+    });
+    assert_eq!(*hits.borrow(), 1);
+}
+
+#[test]
+fn cancel_drops_the_future_and_await_says_cancelled() {
+    aio::run(async {
+        let t = aio::spawn(aio::sleep(Duration::from_secs(3600)));
+        aio::yield_now().await;
+        assert!(t.cancel());
+        assert!(
+            !t.cancelled(),
+            "like asyncio, cancellation happens when the loop reaches it"
+        );
+        aio::yield_now().await;
+        assert!(t.cancelled());
+        assert_eq!(t.state(), TaskState::Cancelled);
+        assert!(!t.cancel(), "a finished task cannot be cancelled");
+        assert!(matches!(t.await, Err(TaskError::Cancelled)));
+
+        // Cancelled before it ever ran: it never runs.
+        let ran = Rc::new(RefCell::new(false));
+        let r = ran.clone();
+        let t = aio::spawn(async move { *r.borrow_mut() = true });
+        t.cancel();
+        assert!(t.await.unwrap_err().is_cancelled());
+        assert!(!*ran.borrow());
+    });
+}
+
+#[test]
+fn a_panicking_task_does_not_take_the_loop_down() {
+    let v = aio::run(async {
+        let t = aio::spawn(async {
+            aio::yield_now().await;
+            panic!("boom");
+        });
+        let other = aio::spawn(async { 5 });
+        let err = t.await.unwrap_err();
+        assert!(err.is_panic());
+        assert_eq!(err.panic_message(), Some("boom"));
+        other.await.unwrap()
+    });
+    assert_eq!(v, 5);
+}
+
+#[test]
+fn a_panic_in_the_main_future_propagates_to_the_caller_of_run() {
+    let r = std::panic::catch_unwind(|| aio::run(async { panic!("main failed") }));
+    let payload = r.unwrap_err();
+    assert_eq!(payload.downcast_ref::<&str>(), Some(&"main failed"));
+    // The thread can run a loop again afterwards.
+    assert_eq!(aio::run(async { 1 }), 1);
+}
+
+#[test]
+fn nested_run_panics_naming_the_fix() {
+    let r = std::panic::catch_unwind(|| aio::run(async { aio::run(async {}) }));
+    let payload = r.unwrap_err();
+    let msg = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    assert!(
+        msg.contains("use .await or aio::spawn instead of nesting aio::run"),
+        "{msg}"
+    );
+}
+
+struct DropCounter(Arc<AtomicUsize>);
+impl Drop for DropCounter {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+#[test]
+fn leftover_tasks_are_cancelled_at_the_end_of_run() {
+    let drops = Arc::new(AtomicUsize::new(0));
+    let d = drops.clone();
+    aio::run(async move {
+        for _ in 0..10 {
+            let guard = DropCounter(d.clone());
+            aio::spawn(async move {
+                let _g = guard;
+                aio::sleep(Duration::from_secs(3600)).await;
+            })
+            .detach();
+        }
+        // Never-started tasks are dropped too.
+        let guard = DropCounter(d.clone());
+        aio::spawn(async move { drop(guard) }).detach();
+        aio::yield_now().await;
+        let guard = DropCounter(d.clone());
+        aio::spawn(async move {
+            let _g = guard;
+        })
+        .detach();
+    });
+    assert_eq!(drops.load(Ordering::SeqCst), 12);
+}
+
+#[test]
+fn task_names_ids_and_introspection() {
+    async fn count() -> usize {
+        aio::all_tasks().len()
+    }
+    aio::run(async {
+        let t = aio::spawn(count());
+        assert_eq!(t.name(), "count");
+        let anon = aio::spawn(async { aio::current_task().unwrap().name().to_owned() });
+        assert_eq!(anon.name(), format!("Task-{}", anon.id()));
+        let named = aio::spawn_named("worker", async {});
+        assert_eq!(named.name(), "worker");
+        named.set_name(String::from("renamed"));
+        assert_eq!(named.name(), "renamed");
+        assert!(t.id() < anon.id() && anon.id() < named.id());
+
+        let all = aio::all_tasks();
+        let names: Vec<_> = all.iter().map(|i| i.name().to_owned()).collect();
+        assert_eq!(names[0], "main");
+        assert!(names.contains(&"count".to_owned()));
+        assert!(names.contains(&"renamed".to_owned()));
+        assert_eq!(all[1].location().file(), file!());
+        assert_eq!(aio::current_task().unwrap().id(), 0);
+
+        let anon_id = anon.id();
+        assert_eq!(anon.await.unwrap(), format!("Task-{anon_id}"));
+        assert_eq!(
+            t.await.unwrap(),
+            4,
+            "main, count itself, anon and named were pending"
+        );
+    });
+    assert!(aio::current_task().is_none());
+    assert!(aio::all_tasks().is_empty());
+}
+
+#[test]
+fn runtime_keeps_pending_tasks_between_block_on_calls() {
+    let rt = Runtime::new().unwrap();
+    let t = rt.spawn(async {
+        aio::sleep(Duration::from_millis(10)).await;
+        3
+    });
+    assert_eq!(rt.pending_tasks().len(), 1);
+    assert_eq!(rt.block_on(t).unwrap(), 3);
+    let bg = rt.block_on(async {
+        let t = aio::spawn(aio::sleep(Duration::from_secs(60)));
+        aio::yield_now().await;
+        t
+    });
+    assert_eq!(rt.pending_tasks().len(), 1);
+    drop(rt);
+    assert!(bg.cancelled(), "closing the runtime cancels pending tasks");
+}
