@@ -181,7 +181,8 @@ fn try_gather_stops_at_the_first_error_and_drops_the_rest() {
     let ev = events(1);
     let dropped = Rc::new(Cell::new(false));
     let (e, d) = (ev[0].clone(), dropped.clone());
-    let futs: Vec<Pin<Box<dyn Future<Output = Result<u32, &str>>>>> = vec![
+    type Child = Pin<Box<dyn Future<Output = Result<u32, &'static str>>>>;
+    let futs: Vec<Child> = vec![
         Box::pin(async move {
             let _guard = DropFlag(d);
             e.wait().await;
