@@ -27,8 +27,8 @@ pub use combinators::{
     gather_settled, try_gather, wait,
 };
 pub use generator::{AsyncGenerator, Yielder};
-pub use task_group::{GroupError, Shield, TaskGroup, shield};
 pub use queue::{LifoQueue, PriorityQueue, Queue, QueueClosed, TryGetError, TryPutError};
+pub use task_group::{GroupError, Shield, TaskGroup, shield};
 
 pub use coroutine::Coroutine;
 pub use runtime::{
@@ -41,7 +41,7 @@ pub use time::{Elapsed, sleep, sleep_until, timeout_at, wait_for, yield_now};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::coroutine::Coroutine;
+    pub use crate::generator::{AsyncGenerator, Yielder, generator};
     pub use crate::runtime::{Builder, RunOptions, Runtime, run_with};
     pub use futures_core::Stream;
-    pub use crate::generator::{AsyncGenerator, Yielder, generator};
 }
