@@ -1,2 +1,440 @@
 //! The command-line side of `cargo aio-lint`: discovery, configuration, suppression,
 //! output formats. Everything here may do I/O; nothing here knows about a rule.
+//!
+//! [`run`] is the whole program after argument parsing: find the files, read and analyse
+//! them in parallel (on threads with a large stack, so deeply nested input cannot overflow
+//! it), run the engine's workspace pass, apply configured levels and suppressions, sort,
+//! render, and say which exit code the findings call for.
+
+mod args;
+mod config;
+mod discover;
+mod engine;
+mod manifest;
+mod output;
+pub(crate) mod source;
+mod suppress;
+
+use std::collections::BTreeSet;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+pub use args::{Args, ColorChoice, Command, MessageFormat, strip_cargo_subcommand};
+
+use crate::{Diagnostic, Level};
+use config::Settings;
+use discover::{Discovered, Walk};
+use engine::{FileAnalysis, PARSE_ERROR, RuleDoc, UNUSED_SUPPRESSION};
+use manifest::{Context, PackageInfo};
+use output::{FileReport, Report};
+use source::LineIndex;
+
+/// How a run ended; [`Outcome::code`] is the process exit code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// No finding at deny level (exit code 0).
+    Clean,
+    /// At least one deny-level finding, or any finding with `--deny-warnings` (exit code 1).
+    Findings,
+    /// A usage, configuration or I/O error (exit code 2).
+    Error,
+}
+
+impl Outcome {
+    /// The exit code.
+    pub fn code(self) -> u8 {
+        match self {
+            Outcome::Clean => 0,
+            Outcome::Findings => 1,
+            Outcome::Error => 2,
+        }
+    }
+}
+
+/// Why a run stopped early.
+enum Failure {
+    /// A usage, configuration or I/O error, shown on stderr.
+    Error(String),
+    /// The reader of stdout went away (`| head`): stop quietly with this outcome.
+    Gone(Outcome),
+}
+
+/// Stack size of the analysis threads: syn recurses once per nesting level.
+const STACK_SIZE: usize = 64 << 20;
+
+/// Runs the program for already-parsed arguments; writes to stdout and stderr.
+pub fn run(args: Args) -> Outcome {
+    let result = match &args.command {
+        Some(Command::Explain { rule }) => explain(rule),
+        Some(Command::Rules) => list_rules(),
+        None => lint(&args),
+    };
+    match result {
+        Ok(outcome) | Err(Failure::Gone(outcome)) => outcome,
+        Err(Failure::Error(message)) => {
+            eprintln!("error: {message}");
+            Outcome::Error
+        }
+    }
+}
+
+/// Writes everything to stdout, mapping a closed pipe to a quiet stop.
+fn emit(
+    outcome: Outcome,
+    body: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<Outcome, Failure> {
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    match body(&mut out).and_then(|()| out.flush()) {
+        Ok(()) => Ok(outcome),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+            // Drop the buffer without a second (failing) flush.
+            let _ = out.into_parts();
+            Err(Failure::Gone(outcome))
+        }
+        Err(e) => Err(Failure::Error(format!("cannot write the output: {e}"))),
+    }
+}
+
+fn explain(name: &str) -> Result<Outcome, Failure> {
+    let rules = engine::catalogue();
+    let Some(rule) = config::lookup(&rules, name).and_then(|n| rules.iter().find(|r| r.name == n))
+    else {
+        let hint = config::closest(&rules, name).map_or_else(
+            || "`cargo aio-lint rules` lists them".to_owned(),
+            |n| format!("did you mean `{n}`?"),
+        );
+        return Err(Failure::Error(format!("unknown rule `{name}` ({hint})")));
+    };
+    emit(Outcome::Clean, |out| {
+        writeln!(
+            out,
+            "# aio::{}\n\n{}.\n\nDefault level: {}\n",
+            rule.name, rule.summary, rule.default_level
+        )?;
+        out.write_all(rule.docs.as_bytes())?;
+        if !rule.docs.ends_with('\n') {
+            writeln!(out)?;
+        }
+        Ok(())
+    })
+}
+
+fn list_rules() -> Result<Outcome, Failure> {
+    let rules = engine::catalogue();
+    let width = rules.iter().map(|r| r.name.len()).max().unwrap_or(0);
+    emit(Outcome::Clean, |out| {
+        for r in &rules {
+            writeln!(
+                out,
+                "{:<width$}  {:<4}  {}",
+                r.name,
+                r.default_level.to_string(),
+                r.summary
+            )?;
+        }
+        Ok(())
+    })
+}
+
+/// One file to lint and what configuration says about it.
+struct Job {
+    abs: PathBuf,
+    display: String,
+    settings: Arc<Settings>,
+    package: Option<Arc<PackageInfo>>,
+}
+
+/// One linted file.
+struct Linted {
+    /// What the engine said (`None` if the file never reached it).
+    analysis: Option<FileAnalysis>,
+    /// Findings made here (unreadable, not UTF-8, engine panic).
+    own: Vec<Diagnostic>,
+    source: Arc<str>,
+    lines: usize,
+    panicked: bool,
+}
+
+fn color_for(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+fn lint(args: &Args) -> Result<Outcome, Failure> {
+    let started = Instant::now();
+    let cwd = std::env::current_dir()
+        .map_err(|e| Failure::Error(format!("cannot read the current folder: {e}")))?;
+    let rules = engine::catalogue();
+    let walk = Walk {
+        cwd: &cwd,
+        no_ignore: args.no_ignore,
+        manifest_path: args.manifest_path.as_deref(),
+    };
+    let mut found = discover::discover(&args.paths, walk).map_err(Failure::Error)?;
+    for w in &found.warnings {
+        eprintln!("warning: {w}");
+    }
+    let mut cx = Context::new(&rules);
+    for p in std::mem::take(&mut found.packages) {
+        cx.add_known_package(p);
+    }
+    let jobs = plan(&found, &mut cx, &cwd)?;
+
+    let mut builder = rayon::ThreadPoolBuilder::new()
+        .stack_size(STACK_SIZE)
+        .thread_name(|i| format!("aio-lint-{i}"));
+    if let Some(j) = args.jobs {
+        builder = builder.num_threads(usize::from(j));
+    }
+    let pool = builder
+        .build()
+        .map_err(|e| Failure::Error(format!("cannot start threads: {e}")))?;
+    let mut linted: Vec<Linted> = pool.install(|| {
+        jobs.par_iter()
+            .map(|job| lint_one(job, args.stats))
+            .collect()
+    });
+    let mut panics = linted.iter().filter(|l| l.panicked).count();
+    let mut analyses: Vec<FileAnalysis> = linted
+        .iter_mut()
+        .filter_map(|l| l.analysis.take())
+        .collect();
+    if pool
+        .install(|| catch_unwind(AssertUnwindSafe(|| engine::link(&mut analyses))))
+        .is_err()
+    {
+        eprintln!(
+            "warning: internal error: the workspace pass panicked; cross-file findings are incomplete"
+        );
+        panics += 1;
+    }
+    let mut analyses = analyses.into_iter();
+    for l in linted.iter_mut().filter(|l| !l.own_only()) {
+        l.analysis = analyses.next();
+    }
+
+    let mut files: Vec<FileReport> = jobs
+        .iter()
+        .zip(linted.iter_mut())
+        .filter_map(|(job, l)| finish(job, l, &rules))
+        .collect();
+    for (path, message) in &found.errors {
+        let display = source::display_path(path, &cwd);
+        let settings = path
+            .parent()
+            .and_then(|d| cx.dir(d).ok())
+            .map(|d| d.settings.clone())
+            .unwrap_or_default();
+        if let Some(level) = settings.level(PARSE_ERROR, Level::Warn) {
+            let mut d = engine::parse_error(
+                engine::start_of_file(),
+                format!("cannot read `{display}`: {message}"),
+            );
+            d.level = level;
+            files.push(FileReport {
+                display,
+                abs: path.clone(),
+                source: Arc::from(""),
+                package: None,
+                diagnostics: vec![d],
+            });
+        }
+    }
+    files.sort_by(|a, b| a.abs.cmp(&b.abs));
+
+    let report = Report {
+        files,
+        checked: jobs.len(),
+        rules,
+    };
+    let all = || report.files.iter().flat_map(|f| &f.diagnostics);
+    let outcome = if all().any(|d| d.level == Level::Deny)
+        || (args.deny_warnings && all().next().is_some())
+    {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    };
+    if args.stats {
+        let secs = started.elapsed().as_secs_f64();
+        let lines: usize = linted.iter().map(|l| l.lines).sum();
+        let parse_errors = all().filter(|d| d.rule == PARSE_ERROR).count();
+        eprintln!(
+            "aio-lint stats: {} files, {lines} lines, {secs:.3} s, {:.0} lines/s, {panics} panics, {parse_errors} parse errors",
+            report.checked,
+            lines as f64 / secs.max(1e-9)
+        );
+    }
+    let color = color_for(args.color);
+    emit(outcome, |out| {
+        output::write(args.message_format, &report, out, color)
+    })
+}
+
+/// Turns discovered files into jobs: reads the configuration around each and drops the
+/// excluded ones. A configuration error stops the run.
+fn plan(found: &Discovered, cx: &mut Context<'_>, cwd: &Path) -> Result<Vec<Job>, Failure> {
+    let mut jobs = Vec::with_capacity(found.files.len());
+    let mut seen_dirs = BTreeSet::new();
+    for abs in &found.files {
+        let dir = abs.parent().unwrap_or(Path::new("/"));
+        let info = cx.dir(dir).map_err(|e| Failure::Error(e.to_string()))?;
+        seen_dirs.insert(dir.to_owned());
+        if !found.explicit.contains(abs) && info.settings.excludes(abs) {
+            continue;
+        }
+        jobs.push(Job {
+            abs: abs.clone(),
+            display: source::display_path(abs, cwd),
+            settings: info.settings.clone(),
+            package: info.package.clone(),
+        });
+    }
+    Ok(jobs)
+}
+
+impl Linted {
+    /// A file that did not reach the engine, with the one finding that says why.
+    fn failed(d: Diagnostic, source: Arc<str>, lines: usize, panicked: bool) -> Self {
+        Linted {
+            analysis: None,
+            own: vec![d],
+            source,
+            lines,
+            panicked,
+        }
+    }
+
+    /// Whether the file never reached the engine (its analysis is not part of `link`).
+    fn own_only(&self) -> bool {
+        !self.own.is_empty()
+    }
+}
+
+/// Reads and analyses one file. Never panics: an unreadable file, invalid UTF-8 or a
+/// panic inside the engine becomes a `parse_error` finding.
+fn lint_one(job: &Job, count_lines: bool) -> Linted {
+    let bytes = match std::fs::read(&job.abs) {
+        Ok(b) => b,
+        Err(e) => {
+            let d = engine::parse_error(
+                engine::start_of_file(),
+                format!("cannot read `{}`: {e}", job.display),
+            );
+            return Linted::failed(d, Arc::from(""), 0, false);
+        }
+    };
+    let lines = if count_lines {
+        bytes.iter().filter(|&&b| b == b'\n').count()
+            + usize::from(!bytes.is_empty() && !bytes.ends_with(b"\n"))
+    } else {
+        0
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let span = LineIndex::new(&text).span(&text, at, at);
+            let d = engine::parse_error(
+                span,
+                format!(
+                    "this file is not valid UTF-8 (invalid byte at offset {at}); it was not linted"
+                ),
+            );
+            return Linted::failed(d, Arc::from(text), lines, false);
+        }
+    };
+    match catch_unwind(AssertUnwindSafe(|| {
+        engine::analyze_file(&job.abs, &text, &job.settings.options)
+    })) {
+        Ok(analysis) => Linted {
+            analysis: Some(analysis),
+            own: Vec::new(),
+            source: Arc::from(text),
+            lines,
+            panicked: false,
+        },
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            let d = engine::parse_error(
+                engine::start_of_file(),
+                format!(
+                    "internal error: the linter panicked on this file ({what}); please report it"
+                ),
+            );
+            Linted::failed(d, Arc::from(text), lines, true)
+        }
+    }
+}
+
+/// Applies suppressions and configured levels, sorts; `None` when nothing is left.
+fn finish(job: &Job, l: &mut Linted, rules: &[RuleDoc]) -> Option<FileReport> {
+    let mut diagnostics: Vec<Diagnostic> = std::mem::take(&mut l.own);
+    let mut item_allows = Vec::new();
+    if let Some(a) = &mut l.analysis {
+        diagnostics.append(&mut a.diagnostics);
+        item_allows = std::mem::take(&mut a.item_allows);
+    }
+    let default_of = |rule: &str| {
+        rules
+            .iter()
+            .find(|r| r.name == rule)
+            .map_or(Level::Warn, |r| r.default_level)
+    };
+    let parsed = !diagnostics.iter().any(|d| d.rule == PARSE_ERROR);
+    suppress::apply(
+        &l.source,
+        &item_allows,
+        rules,
+        &mut diagnostics,
+        |rule| job.settings.level(rule, default_of(rule)).is_some(),
+        parsed,
+    );
+    diagnostics.retain_mut(|d| {
+        match job.settings.level(
+            d.rule,
+            if d.rule == UNUSED_SUPPRESSION {
+                default_of(d.rule)
+            } else {
+                d.level
+            },
+        ) {
+            Some(level) => {
+                d.level = level;
+                true
+            }
+            None => false,
+        }
+    });
+    if diagnostics.is_empty() {
+        return None;
+    }
+    diagnostics.sort_by(|a, b| {
+        let key = |d: &Diagnostic| (d.primary.span.byte_start, d.primary.span.byte_end, d.rule);
+        key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
+    });
+    diagnostics.dedup();
+    Some(FileReport {
+        display: job.display.clone(),
+        abs: job.abs.clone(),
+        source: l.source.clone(),
+        package: job.package.clone(),
+        diagnostics,
+    })
+}
