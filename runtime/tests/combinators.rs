@@ -10,42 +10,27 @@ use std::task::{Context, Poll, Waker};
 use aio_runtime::sync::Event;
 use aio_runtime::{ReturnWhen, as_completed, gather, gather_settled, try_gather, wait};
 use futures::StreamExt;
-use futures::executor::LocalPool;
-use futures::task::LocalSpawnExt;
 
 fn poll<F: Future + Unpin>(fut: &mut F) -> Poll<F::Output> {
     Pin::new(fut).poll(&mut Context::from_waker(Waker::noop()))
 }
 
-/// Runs `main` on a local pool, with `events` set one per pool step, in the
-/// given order: the futures waiting on them complete in that order.
+/// Runs `main` on an aio loop while a task sets `events` in the given order,
+/// one per loop turn: the futures waiting on them complete in that order.
 fn run_with_events<T>(events: Vec<Rc<Event>>, main: impl Future<Output = T>) -> T {
-    let mut pool = LocalPool::new();
-    pool.spawner()
-        .spawn_local(async move {
+    aio_runtime::run(async move {
+        aio_runtime::spawn(async move {
             for ev in events {
                 // Let the others run up to their awaits before the next set.
                 for _ in 0..3 {
-                    yield_once().await;
+                    aio_runtime::yield_now().await;
                 }
                 ev.set();
             }
         })
-        .unwrap();
-    pool.run_until(main)
-}
-
-async fn yield_once() {
-    let mut yielded = false;
-    std::future::poll_fn(|cx| {
-        if yielded {
-            return Poll::Ready(());
-        }
-        yielded = true;
-        cx.waker().wake_by_ref();
-        Poll::Pending
+        .detach();
+        main.await
     })
-    .await
 }
 
 fn events(n: usize) -> Vec<Rc<Event>> {
@@ -227,8 +212,7 @@ fn wait_first_completed_returns_the_done_and_the_pending() {
             if i == 2 { Err(i) } else { Ok(i) }
         }
     };
-    let mut pool = LocalPool::new();
-    let w = pool.run_until(async {
+    let w = aio_runtime::run(async {
         ev[1].set();
         wait((0..3).map(mk), ReturnWhen::FirstCompleted).await
     });
@@ -239,12 +223,12 @@ fn wait_first_completed_returns_the_done_and_the_pending() {
     // The pending ones can be waited on again: the Err ends FirstException.
     ev[2].set();
     let rest = w.pending.into_iter().map(|(_, f)| f);
-    let w2 = pool.run_until(wait(rest, ReturnWhen::FirstException));
+    let w2 = aio_runtime::run(wait(rest, ReturnWhen::FirstException));
     assert_eq!(w2.done, [(1, Err(2))]);
     assert_eq!(w2.pending.len(), 1);
 
     ev[0].set();
-    let all = pool.run_until(wait((0..3).map(mk), ReturnWhen::AllCompleted));
+    let all = aio_runtime::run(wait((0..3).map(mk), ReturnWhen::AllCompleted));
     let mut done = all.done;
     done.sort();
     assert_eq!(done, [(0, Ok(0)), (1, Ok(1)), (2, Err(2))]);
