@@ -4,17 +4,86 @@
 //! Everything here is a pure function over syn trees: which variables an expression or a
 //! statement binds, reads, assigns or borrows mutably ([`vars`]), whether an awaited
 //! operation is ordering-sensitive ([`order`]), which variables a loop carries from one
-//! iteration to the next ([`loops`]) and how long a lock guard lives inside a block
-//! ([`guards`]). The helpers are deliberately *conservative in one direction*: when in
-//! doubt they over-approximate reads, writes and side effects, so that the rules built on
-//! them stay silent rather than raise a false positive.
+//! iteration to the next ([`loops`]), how long a lock guard lives inside a block
+//! ([`guards`]) and which nodes of a body run in the body's own async context
+//! ([`walk`]). The helpers are deliberately *conservative in one direction*: when in doubt
+//! they over-approximate reads, writes and side effects, so that the rules built on them
+//! stay silent rather than raise a false positive.
 //!
-//! This module knows nothing about name resolution, async context or diagnostics: the
-//! rules pass in what the engine resolved, and decide what to report.
-
-#![cfg_attr(not(test), allow(dead_code))] // until the flow rules land
+//! This module knows nothing about how names were resolved or where async context starts:
+//! the engine hands each async body to the rules with a [`FlowCx`], and the rules decide
+//! what to report.
 
 pub(crate) mod guards;
 pub(crate) mod loops;
 pub(crate) mod order;
 pub(crate) mod vars;
+pub(crate) mod walk;
+
+use proc_macro2::Span as PmSpan;
+use syn::Path;
+
+use crate::{Diagnostic, Label, Runtime, Span};
+
+/// What the flow rules need from the engine for one file.
+pub(crate) struct FlowCx<'a> {
+    /// Maps a written path to its fully qualified form through the file's `use`
+    /// declarations; `None` for a local item or an unknown name.
+    pub(crate) resolve: &'a dyn Fn(&Path) -> Option<String>,
+    /// Converts a proc-macro2 span of the parsed file to a diagnostic span.
+    pub(crate) span: &'a dyn Fn(PmSpan) -> Span,
+    /// The source text under a span, when it maps to one.
+    pub(crate) snippet: &'a dyn Fn(PmSpan) -> Option<String>,
+    /// The runtime of the file's crate (help texts name its API).
+    pub(crate) runtime: Runtime,
+    /// Whether the file uses `parking_lot` (whose `lock()` returns the guard directly).
+    pub(crate) parking_lot: bool,
+}
+
+impl FlowCx<'_> {
+    /// The resolved path of a call's function, falling back to the path as written when
+    /// it has two segments or more (`tokio::spawn` without a `use`). A single unresolved
+    /// identifier is a local item: `None`.
+    pub(crate) fn resolve_fn(&self, path: &Path) -> Option<String> {
+        (self.resolve)(path).or_else(|| (path.segments.len() > 1).then(|| order::path_string(path)))
+    }
+
+    /// The span from the start of `from` to the end of `to`.
+    pub(crate) fn span_between(&self, from: PmSpan, to: PmSpan) -> Span {
+        let a = (self.span)(from);
+        let b = (self.span)(to);
+        Span {
+            byte_start: a.byte_start,
+            byte_end: b.byte_end.max(a.byte_end),
+            start: a.start,
+            end: if b.byte_end >= a.byte_end {
+                b.end
+            } else {
+                a.end
+            },
+        }
+    }
+
+    /// A diagnostic of `rule` at `primary` with its label.
+    pub(crate) fn diagnostic(
+        &self,
+        rule: &crate::rules::RuleInfo,
+        message: String,
+        primary: Span,
+        label: &str,
+    ) -> Diagnostic {
+        Diagnostic {
+            rule: rule.name,
+            level: rule.default_level,
+            message,
+            primary: Label {
+                span: primary,
+                message: label.to_string(),
+            },
+            secondary: Vec::new(),
+            notes: Vec::new(),
+            help: None,
+            suggestion: None,
+        }
+    }
+}

@@ -1,0 +1,169 @@
+//! `immediately_awaited_task`: a task spawned and awaited with nothing in between, which
+//! gains no concurrency over awaiting the future directly.
+//!
+//! Owns the docs, the list of spawn functions whose handle is a future, and the
+//! detection over one async body.
+
+use syn::{Block, Expr, Stmt};
+
+use super::RuleInfo;
+use crate::flow::FlowCx;
+use crate::flow::vars::single_binding;
+use crate::flow::walk::{BodyVisitor, strip, strip_result_suffixes, walk_body};
+use crate::{Diagnostic, Label, Level, Runtime};
+
+/// The descriptor.
+pub(crate) const RULE: RuleInfo = RuleInfo {
+    name: "immediately_awaited_task",
+    default_level: Level::Warn,
+    summary: "a task spawned and awaited at once, with nothing in between",
+    docs: r#"## What it does
+
+Flags `spawn(fut).await` and `let t = spawn(fut); t.await` with no statement in between,
+for the spawn functions of aio, tokio, async-std, smol, async-global-executor and
+actix-rt. `spawn_blocking(..).await` is not flagged: moving blocking work off the event
+loop and waiting for it is what it is for.
+
+## Why is this bad
+
+Spawning is how a task runs *while* the spawner does something else. Awaiting the task
+at once means the spawner does nothing else: the work runs exactly as long as if it had
+been awaited directly, plus the cost of a task. The asyncio notes call
+`await asyncio.create_task(coro())` "a bit redundant".
+
+## Example
+
+```rust
+async fn main_task() {
+    let t = tokio::spawn(work([3, 2, 1]));
+    let out = t.await.unwrap();
+}
+```
+
+## Use instead
+
+```rust
+async fn main_task() {
+    let out = work([3, 2, 1]).await;
+    // or spawn several tasks first and await them together
+}
+```
+"#,
+};
+
+/// Spawn functions (resolved paths) whose handle is awaited for the task's output.
+pub(crate) const SPAWNS: &[&str] = &[
+    "aio::spawn",
+    "aio::spawn_local",
+    "aio_runtime::spawn",
+    "tokio::spawn",
+    "tokio::task::spawn",
+    "tokio::task::spawn_local",
+    "async_std::task::spawn",
+    "async_std::task::spawn_local",
+    "smol::spawn",
+    "async_global_executor::spawn",
+    "async_global_executor::spawn_local",
+    "actix_rt::spawn",
+];
+
+/// Whether `e` is a call to one of [`SPAWNS`] (through `use` declarations).
+pub(crate) fn is_spawn_call(cx: &FlowCx<'_>, e: &Expr) -> bool {
+    let Expr::Call(c) = strip(e) else {
+        return false;
+    };
+    let Expr::Path(p) = strip(&c.func) else {
+        return false;
+    };
+    c.args.len() == 1
+        && cx
+            .resolve_fn(&p.path)
+            .is_some_and(|r| SPAWNS.contains(&r.as_str()))
+}
+
+/// The help line for the file's runtime.
+pub(crate) fn help(runtime: Runtime) -> String {
+    let gather = match runtime {
+        Runtime::Aio => "`aio::gather!(..)`",
+        Runtime::Tokio | Runtime::Unknown => "`tokio::join!(..)`",
+        Runtime::AsyncStd | Runtime::Smol => "`futures::join!(..)`",
+    };
+    format!(
+        "await the future directly, or do other work (spawn the other tasks, {gather}) before awaiting the handle"
+    )
+}
+
+/// Checks one async body.
+pub(crate) fn check(cx: &FlowCx<'_>, body: &Block, out: &mut Vec<Diagnostic>) {
+    struct V<'a, 'c> {
+        cx: &'c FlowCx<'c>,
+        out: &'a mut Vec<Diagnostic>,
+    }
+    impl<'ast> BodyVisitor<'ast> for V<'_, '_> {
+        fn expr(&mut self, e: &'ast Expr) {
+            if let Expr::Await(a) = e
+                && is_spawn_call(self.cx, &a.base)
+            {
+                self.out.push(diagnostic(self.cx, a, None));
+            }
+        }
+        fn block(&mut self, block: &'ast Block) {
+            for pair in block.stmts.windows(2) {
+                let Stmt::Local(l) = &pair[0] else { continue };
+                let Some(name) = single_binding(&l.pat) else {
+                    continue;
+                };
+                let Some(init) = &l.init else { continue };
+                if init.diverge.is_some() || !is_spawn_call(self.cx, &init.expr) {
+                    continue;
+                }
+                if let Some(a) = awaits_name_first(&pair[1], &name.to_string()) {
+                    self.out.push(diagnostic(
+                        self.cx,
+                        a,
+                        Some(syn::spanned::Spanned::span(&init.expr)),
+                    ));
+                }
+            }
+        }
+    }
+    walk_body(body, &mut V { cx, out });
+}
+
+/// `t.await..;`, `let x = t.await..;` or a tail `t.await`: the statement starts by
+/// awaiting `name`.
+fn awaits_name_first<'a>(stmt: &'a Stmt, name: &str) -> Option<&'a syn::ExprAwait> {
+    let e = match stmt {
+        Stmt::Local(l) => &l.init.as_ref()?.expr,
+        Stmt::Expr(e, _) => e,
+        _ => return None,
+    };
+    let Expr::Await(a) = strip_result_suffixes(e) else {
+        return None;
+    };
+    match strip(&a.base) {
+        Expr::Path(p) if p.path.is_ident(name) => Some(a),
+        _ => None,
+    }
+}
+
+fn diagnostic(
+    cx: &FlowCx<'_>,
+    a: &syn::ExprAwait,
+    spawned_at: Option<proc_macro2::Span>,
+) -> Diagnostic {
+    let mut d = cx.diagnostic(
+        &RULE,
+        "this task is awaited as soon as it is spawned: nothing runs concurrently with it".into(),
+        (cx.span)(syn::spanned::Spanned::span(a)),
+        "awaited right away",
+    );
+    if let Some(s) = spawned_at {
+        d.secondary.push(Label {
+            span: (cx.span)(s),
+            message: "spawned here".into(),
+        });
+    }
+    d.help = Some(help(cx.runtime));
+    d
+}

@@ -1,0 +1,227 @@
+//! `sequential_awaits`: two or more consecutive awaits in one block where no later one
+//! needs what an earlier one produced, so they could have run concurrently.
+//!
+//! Owns the docs, the detection over one async body and the help text. Data flow
+//! (reads, bindings, mutations) and ordering-sensitivity are `crate::flow`'s.
+//!
+//! A run is made of `let` statements whose value is an await (`let a = f().await?;`):
+//! an await whose result is thrown away is done for its side effect, and side effects
+//! are ordered. Between two members only `let` statements without awaits or mutations
+//! may appear; any other statement ends the run.
+
+use syn::{Block, Expr, ExprAwait, Stmt};
+
+use super::RuleInfo;
+use crate::flow::FlowCx;
+use crate::flow::order::{AwaitKind, classify};
+use crate::flow::vars::{Effects, Names, Place, chain_root, intersects, pat_bindings};
+use crate::flow::walk::{BodyVisitor, awaits_in, strip_result_suffixes, walk_body};
+use crate::{Diagnostic, Label, Level, Runtime};
+
+/// The descriptor.
+pub(crate) const RULE: RuleInfo = RuleInfo {
+    name: "sequential_awaits",
+    default_level: Level::Warn,
+    summary: "consecutive awaits where the later ones do not use the earlier results",
+    docs: r#"## What it does
+
+Flags a run of two or more consecutive `let x = op().await` statements in one block where
+no awaited operation uses a value produced by an earlier one of the run (through the
+variables it binds, mutates or borrows mutably), so the operations could have run at the
+same time.
+
+Not flagged: an await whose result is thrown away (done for its side effect); awaits of
+sleeps, yields, timers, locks, queue/channel operations, stream items, file-system,
+process and connection set-up calls; two awaits on the same receiver object
+(`conn.query(a)` then `conn.query(b)`); anything with side effects between them (any
+statement other than a plain `let`); awaiting a task handle or a spawn (the task is
+running already).
+
+## Why is this bad
+
+Each `.await` waits for its operation to finish before the next one starts, so the total
+time is the sum of the waits instead of the longest one. The asyncio notes run
+independent coroutines with `asyncio.gather`; Rust has the same tool.
+
+## Example
+
+```rust
+async fn dashboard(id: UserId) -> Result<Page> {
+    let profile = fetch_profile(id).await?;
+    let news = fetch_news().await?;
+    Ok(render(profile, news))
+}
+```
+
+## Use instead
+
+```rust
+async fn dashboard(id: UserId) -> Result<Page> {
+    let (profile, news) = tokio::try_join!(fetch_profile(id), fetch_news())?;
+    // aio: let (profile, news) = aio::gather!(fetch_profile(id), fetch_news()).await;
+    Ok(render(profile, news))
+}
+```
+"#,
+};
+
+/// The help line for the file's runtime, with the awaited operations as written.
+pub(crate) fn help(runtime: Runtime, ops: &[String]) -> String {
+    let list = ops.join(", ");
+    match runtime {
+        Runtime::Aio => format!("run them concurrently: `aio::gather!({list}).await`"),
+        Runtime::Tokio | Runtime::Unknown => {
+            format!(
+                "run them concurrently: `tokio::join!({list})` (or `tokio::try_join!` for `Result`s)"
+            )
+        }
+        Runtime::AsyncStd | Runtime::Smol => {
+            format!(
+                "run them concurrently: `futures::join!({list})` (or `futures::try_join!` for `Result`s)"
+            )
+        }
+    }
+}
+
+/// One `let pat = op.await..;` statement.
+struct Member<'a> {
+    awaited: &'a ExprAwait,
+    binds: Names,
+    fx: Effects,
+    root: Option<Place>,
+}
+
+/// Checks every block of one async body.
+pub(crate) fn check(cx: &FlowCx<'_>, body: &Block, out: &mut Vec<Diagnostic>) {
+    struct Blocks<'a, 'c> {
+        cx: &'c FlowCx<'c>,
+        out: &'a mut Vec<Diagnostic>,
+    }
+    impl<'ast> BodyVisitor<'ast> for Blocks<'_, '_> {
+        fn block(&mut self, block: &'ast Block) {
+            check_block(self.cx, block, self.out);
+        }
+    }
+    walk_body(body, &mut Blocks { cx, out });
+}
+
+fn check_block(cx: &FlowCx<'_>, block: &Block, out: &mut Vec<Diagnostic>) {
+    let mut run: Vec<Member<'_>> = Vec::new();
+    // Names produced or changed by the run so far (and by `let`s that read them).
+    let mut produced = Names::new();
+    for stmt in &block.stmts {
+        match member(cx, stmt) {
+            Some(m) => {
+                let conflicts = !run.is_empty()
+                    && (m.fx.reads_any(&produced)
+                        || run.iter().any(|r| {
+                            intersects(&m.fx.mutated(), &r.fx.reads)
+                                || m.root
+                                    .as_ref()
+                                    .zip(r.root.as_ref())
+                                    .is_some_and(|(a, b)| a.overlaps(b))
+                        }));
+                if conflicts {
+                    report(cx, &run, out);
+                    run.clear();
+                    produced.clear();
+                }
+                produced.extend(m.binds.iter().cloned());
+                produced.extend(m.fx.mutated());
+                run.push(m);
+            }
+            None if !run.is_empty() && is_quiet_let(stmt) => {
+                if let Stmt::Local(l) = stmt {
+                    let fx = Effects::of_stmt(stmt);
+                    if fx.reads_any(&produced) {
+                        produced.extend(pat_bindings(&l.pat));
+                    }
+                }
+            }
+            None => {
+                report(cx, &run, out);
+                run.clear();
+                produced.clear();
+            }
+        }
+    }
+    report(cx, &run, out);
+}
+
+/// `let pat = op.await;` (with `?`, `.unwrap()`, ...) where `op` is an independent
+/// operation with no other await inside.
+fn member<'a>(cx: &FlowCx<'_>, stmt: &'a Stmt) -> Option<Member<'a>> {
+    let Stmt::Local(l) = stmt else { return None };
+    let init = l.init.as_ref()?;
+    if init.diverge.is_some() {
+        return None;
+    }
+    let binds = pat_bindings(&l.pat);
+    if binds.is_empty() || binds.iter().all(|b| b.starts_with('_')) {
+        return None;
+    }
+    let Expr::Await(awaited) = strip_result_suffixes(&init.expr) else {
+        return None;
+    };
+    if awaits_in(&awaited.base) {
+        return None;
+    }
+    let resolve = |p: &syn::Path| cx.resolve_fn(p);
+    if classify(&awaited.base, &resolve) != AwaitKind::Independent {
+        return None;
+    }
+    Some(Member {
+        awaited,
+        binds,
+        fx: Effects::of_expr(&awaited.base),
+        root: chain_root(&awaited.base),
+    })
+}
+
+/// A `let` with no await and no mutation: it may sit between two members of a run.
+fn is_quiet_let(stmt: &Stmt) -> bool {
+    let Stmt::Local(l) = stmt else { return false };
+    if l.init
+        .as_ref()
+        .is_some_and(|i| awaits_in(&i.expr) || i.diverge.is_some())
+    {
+        return false;
+    }
+    let fx = Effects::of_stmt(stmt);
+    fx.assigned.is_empty() && fx.mut_borrowed.is_empty() && fx.receivers.is_empty()
+}
+
+fn report(cx: &FlowCx<'_>, run: &[Member<'_>], out: &mut Vec<Diagnostic>) {
+    if run.len() < 2 {
+        return;
+    }
+    let span_of = |m: &Member<'_>| (cx.span)(syn::spanned::Spanned::span(m.awaited));
+    let mut d = cx.diagnostic(
+        &RULE,
+        format!(
+            "{} independent operations are awaited one after another",
+            run.len()
+        ),
+        span_of(&run[1]),
+        "this does not need the earlier result, yet waits for it",
+    );
+    d.secondary.push(Label {
+        span: span_of(&run[0]),
+        message: "awaited first".into(),
+    });
+    for m in &run[2..] {
+        d.secondary.push(Label {
+            span: span_of(m),
+            message: "also independent".into(),
+        });
+    }
+    let ops: Vec<String> = run
+        .iter()
+        .map(|m| {
+            (cx.snippet)(syn::spanned::Spanned::span(&m.awaited.base))
+                .unwrap_or_else(|| quote::ToTokens::to_token_stream(&m.awaited.base).to_string())
+        })
+        .collect();
+    d.help = Some(help(cx.runtime, &ops));
+    out.push(d);
+}
