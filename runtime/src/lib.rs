@@ -17,6 +17,7 @@ pub mod time;
 mod blocking;
 mod combinators;
 mod generator;
+pub mod net;
 mod queue;
 pub mod sync;
 mod task_group;

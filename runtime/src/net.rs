@@ -1,0 +1,359 @@
+//! TCP and UDP sockets driven by the loop's reactor: asyncio's streams and
+//! datagram endpoints, in `std::net`'s shapes.
+//!
+//! Each type is a std socket in non-blocking mode wrapped in the reactor's
+//! `Async` registration: an operation is tried at once and, on `WouldBlock`,
+//! the task waits for the OS to report readiness. [`TcpStream`] implements
+//! `futures_io::AsyncRead`/`AsyncWrite`, so `futures::io` adapters and codecs
+//! work on it. Every OS error comes back as an `io::Error`; nothing here
+//! panics on I/O. Name resolution of host names runs on the blocking pool.
+//! This module does not buffer, frame or retry: that is the caller's job.
+//!
+//! Sockets belong to the loop they were created on (they are `!Send`), and
+//! each direction of a socket is waited on by one task at a time: a second
+//! task reading (or accepting, or receiving) concurrently on the same socket
+//! replaces the first one's wake-up.
+
+use std::any::Any;
+use std::fmt;
+use std::io::{self, IoSlice, IoSliceMut, Read, Write};
+use std::net::{self, Ipv4Addr, Shutdown, SocketAddr, SocketAddrV4, SocketAddrV6, ToSocketAddrs};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures_io::{AsyncRead, AsyncWrite};
+use socket2::{Domain, Protocol, SockAddr, Socket, Type};
+
+use crate::reactor::Async;
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+const EINPROGRESS: i32 = 115;
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+const EINPROGRESS: i32 = 36; // macOS and the BSDs
+
+/// Resolves `addr` without blocking the loop: socket addresses and numeric
+/// strings are converted in place, host names go to the blocking pool.
+async fn resolve<A: ToSocketAddrs + Send + 'static>(addr: A) -> io::Result<Vec<SocketAddr>> {
+    let any: &dyn Any = &addr;
+    let direct = if let Some(a) = any.downcast_ref::<SocketAddr>() {
+        Some(*a)
+    } else if let Some(a) = any.downcast_ref::<SocketAddrV4>() {
+        Some((*a).into())
+    } else if let Some(a) = any.downcast_ref::<SocketAddrV6>() {
+        Some((*a).into())
+    } else if let Some(s) = any.downcast_ref::<&str>() {
+        s.parse().ok()
+    } else if let Some(s) = any.downcast_ref::<String>() {
+        s.parse().ok()
+    } else if let Some((ip, port)) = any.downcast_ref::<(Ipv4Addr, u16)>() {
+        Some((*ip, *port).into())
+    } else if let Some((ip, port)) = any.downcast_ref::<(std::net::IpAddr, u16)>() {
+        Some((*ip, *port).into())
+    } else {
+        None
+    };
+    if let Some(a) = direct {
+        return Ok(vec![a]);
+    }
+    crate::to_thread(move || addr.to_socket_addrs().map(Iterator::collect))
+        .await
+        .map_err(|e| io::Error::other(format!("address resolution failed: {e}")))?
+}
+
+/// Tries `op` on each address in turn; the last error if none works.
+async fn each_addr<A, T, F, Fut>(addr: A, mut op: F) -> io::Result<T>
+where
+    A: ToSocketAddrs + Send + 'static,
+    F: FnMut(SocketAddr) -> Fut,
+    Fut: Future<Output = io::Result<T>>,
+{
+    let mut last = None;
+    for a in resolve(addr).await? {
+        match op(a).await {
+            Ok(v) => return Ok(v),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "could not resolve to any address",
+        )
+    }))
+}
+
+/// A TCP socket listening for connections (asyncio's `start_server` socket).
+pub struct TcpListener {
+    io: Async<net::TcpListener>,
+}
+
+impl fmt::Debug for TcpListener {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("TcpListener")
+            .field(self.io.get_ref())
+            .finish()
+    }
+}
+
+impl TcpListener {
+    /// Binds to `addr` and listens. Port 0 asks the OS for a free port (see
+    /// [`local_addr`](Self::local_addr)).
+    ///
+    /// # Errors
+    /// The OS error (address in use, permission denied, ...), or an error
+    /// outside an aio runtime.
+    pub async fn bind<A: ToSocketAddrs + Send + 'static>(addr: A) -> io::Result<TcpListener> {
+        each_addr(addr, |a| async move {
+            let listener = net::TcpListener::bind(a)?;
+            listener.set_nonblocking(true)?;
+            Ok(TcpListener {
+                io: Async::new(listener)?,
+            })
+        })
+        .await
+    }
+
+    /// Waits for the next connection and returns it with the peer's address.
+    pub async fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
+        let (stream, peer) = self.io.read_with(|l| l.accept()).await?;
+        Ok((TcpStream::from_std_connected(stream)?, peer))
+    }
+
+    /// The address the listener is bound to.
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.io.get_ref().local_addr()
+    }
+
+    /// Sets the IP time-to-live of accepted sockets.
+    pub fn set_ttl(&self, ttl: u32) -> io::Result<()> {
+        self.io.get_ref().set_ttl(ttl)
+    }
+}
+
+/// A TCP connection (asyncio's `StreamReader`/`StreamWriter` pair, as one
+/// `AsyncRead + AsyncWrite` object).
+pub struct TcpStream {
+    io: Async<net::TcpStream>,
+}
+
+impl fmt::Debug for TcpStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("TcpStream").field(self.io.get_ref()).finish()
+    }
+}
+
+impl TcpStream {
+    fn from_std_connected(stream: net::TcpStream) -> io::Result<TcpStream> {
+        stream.set_nonblocking(true)?;
+        Ok(TcpStream {
+            io: Async::new(stream)?,
+        })
+    }
+
+    /// Connects to `addr` (each resolved address in turn) without blocking the
+    /// loop: a non-blocking `connect`, then a wait for writability and a check
+    /// of `SO_ERROR`.
+    ///
+    /// # Errors
+    /// `ConnectionRefused`, `TimedOut`, unreachable networks and other OS
+    /// errors, as `io::Error`.
+    pub async fn connect<A: ToSocketAddrs + Send + 'static>(addr: A) -> io::Result<TcpStream> {
+        each_addr(addr, Self::connect_one).await
+    }
+
+    async fn connect_one(addr: SocketAddr) -> io::Result<TcpStream> {
+        let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+        socket.set_nonblocking(true)?;
+        match socket.connect(&SockAddr::from(addr)) {
+            Ok(()) => {}
+            Err(e) if e.raw_os_error() == Some(EINPROGRESS) => {}
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+            Err(e) => return Err(e),
+        }
+        let io = Async::new(net::TcpStream::from(socket))?;
+        loop {
+            io.writable().await?;
+            if let Some(e) = io.get_ref().take_error()? {
+                return Err(e);
+            }
+            match io.get_ref().peer_addr() {
+                Ok(_) => return Ok(TcpStream { io }),
+                // A spurious readiness: still connecting.
+                Err(e) if e.kind() == io::ErrorKind::NotConnected => continue,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// The address of the other end.
+    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        self.io.get_ref().peer_addr()
+    }
+
+    /// The address of this end.
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.io.get_ref().local_addr()
+    }
+
+    /// Shuts down the read side, the write side (the peer reads EOF) or both.
+    pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
+        self.io.get_ref().shutdown(how)
+    }
+
+    /// Sets `TCP_NODELAY` (disables Nagle's algorithm).
+    pub fn set_nodelay(&self, nodelay: bool) -> io::Result<()> {
+        self.io.get_ref().set_nodelay(nodelay)
+    }
+
+    /// Whether `TCP_NODELAY` is set.
+    pub fn nodelay(&self) -> io::Result<bool> {
+        self.io.get_ref().nodelay()
+    }
+
+    /// Sets `SO_LINGER`; `Some(Duration::ZERO)` makes closing reset the
+    /// connection instead of a graceful shutdown.
+    pub fn set_linger(&self, linger: Option<std::time::Duration>) -> io::Result<()> {
+        socket2::SockRef::from(self.io.get_ref()).set_linger(linger)
+    }
+
+    /// Reads into `buf` once data is available; `Ok(0)` at end of stream.
+    pub async fn read(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.io.read_with(|s| (&*s).read(buf)).await
+    }
+
+    /// Writes some of `buf` once the socket accepts data.
+    pub async fn write(&self, buf: &[u8]) -> io::Result<usize> {
+        self.io.write_with(|s| (&*s).write(buf)).await
+    }
+
+    /// Receives data without removing it from the socket's queue.
+    pub async fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.io.read_with(|s| s.peek(buf)).await
+    }
+}
+
+impl AsyncRead for TcpStream {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
+        self.io.poll_read_with(cx, |s| (&*s).read(buf))
+    }
+
+    fn poll_read_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &mut [IoSliceMut<'_>],
+    ) -> Poll<io::Result<usize>> {
+        self.io.poll_read_with(cx, |s| (&*s).read_vectored(bufs))
+    }
+}
+
+impl AsyncWrite for TcpStream {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        self.io.poll_write_with(cx, |s| (&*s).write(buf))
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        self.io.poll_write_with(cx, |s| (&*s).write_vectored(bufs))
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        // Writes go straight to the kernel: there is nothing to flush.
+        Poll::Ready(Ok(()))
+    }
+
+    fn poll_close(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(match self.io.get_ref().shutdown(Shutdown::Write) {
+            Err(e) if e.kind() == io::ErrorKind::NotConnected => Ok(()),
+            r => r,
+        })
+    }
+}
+
+/// A UDP socket (asyncio's datagram endpoint).
+pub struct UdpSocket {
+    io: Async<net::UdpSocket>,
+}
+
+impl fmt::Debug for UdpSocket {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("UdpSocket").field(self.io.get_ref()).finish()
+    }
+}
+
+impl UdpSocket {
+    /// Binds a UDP socket to `addr` (port 0: any free port).
+    pub async fn bind<A: ToSocketAddrs + Send + 'static>(addr: A) -> io::Result<UdpSocket> {
+        each_addr(addr, |a| async move {
+            let socket = net::UdpSocket::bind(a)?;
+            socket.set_nonblocking(true)?;
+            Ok(UdpSocket {
+                io: Async::new(socket)?,
+            })
+        })
+        .await
+    }
+
+    /// Sets the default peer: [`send`](Self::send) goes there and
+    /// [`recv`](Self::recv) only takes its datagrams.
+    pub async fn connect<A: ToSocketAddrs + Send + 'static>(&self, addr: A) -> io::Result<()> {
+        each_addr(addr, |a| async move { self.io.get_ref().connect(a) }).await
+    }
+
+    /// Sends one datagram to `target`; returns the bytes sent.
+    pub async fn send_to<A: ToSocketAddrs + Send + 'static>(
+        &self,
+        buf: &[u8],
+        target: A,
+    ) -> io::Result<usize> {
+        let addrs = resolve(target).await?;
+        let Some(&addr) = addrs.first() else {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "could not resolve to any address",
+            ));
+        };
+        self.io.write_with(|s| s.send_to(buf, addr)).await
+    }
+
+    /// Receives one datagram; returns its length and sender. A datagram longer
+    /// than `buf` is truncated.
+    pub async fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
+        self.io.read_with(|s| s.recv_from(buf)).await
+    }
+
+    /// Sends one datagram to the connected peer.
+    pub async fn send(&self, buf: &[u8]) -> io::Result<usize> {
+        self.io.write_with(|s| s.send(buf)).await
+    }
+
+    /// Receives one datagram from the connected peer.
+    pub async fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.io.read_with(|s| s.recv(buf)).await
+    }
+
+    /// The address the socket is bound to.
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.io.get_ref().local_addr()
+    }
+
+    /// The connected peer's address.
+    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        self.io.get_ref().peer_addr()
+    }
+
+    /// Allows sending to broadcast addresses.
+    pub fn set_broadcast(&self, on: bool) -> io::Result<()> {
+        self.io.get_ref().set_broadcast(on)
+    }
+}
