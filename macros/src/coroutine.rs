@@ -93,11 +93,8 @@ fn expand_valid(krate: &TokenStream, mut function: ItemFn) -> TokenStream {
     if !has_attr(&function, "track_caller") {
         function.attrs.push(parse_quote!(#[track_caller]));
     }
-    if !has_attr(&function, "must_use") {
-        function.attrs.push(parse_quote!(
-            #[must_use = "a coroutine does nothing unless it is awaited or spawned"]
-        ));
-    }
+    // No `#[must_use]` on the fn: `Coroutine` is `#[must_use]` itself, and a second
+    // attribute would only repeat the warning at every unused call.
     function.into_token_stream()
 }
 

@@ -52,7 +52,7 @@ pub(crate) fn expand(kind: Kind, args: TokenStream, item: TokenStream) -> TokenS
         for error in structural {
             errors.push(error);
         }
-        return with_errors(item, errors.finish());
+        return with_errors(fallback(kind, &function, item), errors.finish());
     }
     let expanded = expand_valid(kind, &options, function);
     with_errors(expanded, errors.finish())
@@ -104,6 +104,23 @@ fn validate(kind: Kind, function: &ItemFn) -> Vec<syn::Error> {
         }
     }
     errors
+}
+
+/// The original item, as the output of a macro that found a mistake in it. An
+/// `async fn main` is nested inside a stand-in `fn main() {}`, so that rustc does not add
+/// "`main` function is not allowed to be `async`" to the macro's own error, while
+/// rust-analyzer still sees the body.
+fn fallback(kind: Kind, function: &ItemFn, item: TokenStream) -> TokenStream {
+    if kind == Kind::Main && function.sig.asyncness.is_some() && function.sig.ident == "main" {
+        quote! {
+            fn main() {
+                #[allow(dead_code)]
+                #item
+            }
+        }
+    } else {
+        item
+    }
 }
 
 fn expand_valid(kind: Kind, options: &options::Options, mut function: ItemFn) -> TokenStream {

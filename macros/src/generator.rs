@@ -37,34 +37,37 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         }
     };
     let name = function.sig.ident.clone();
-    let mut structural = Errors::default();
     if function.sig.asyncness.is_none() {
-        structural.push(hinted(
+        // Reported, then expanded as if `async` were there: the rest is well-formed.
+        errors.push(hinted(
             function.sig.fn_token.span,
             "`#[aio::generator]` needs an `async fn`",
             format!("add `async`: `async fn {name}(..) -> T`"),
         ));
     }
-    let item_type = match &function.sig.output {
-        ReturnType::Type(_, ty) => Some((**ty).clone()),
-        ReturnType::Default => {
-            structural.push(hinted(
-                name.span(),
-                "`#[aio::generator]` needs the type of the yielded items as the return type",
-                format!("declare it: `async fn {name}(..) -> u64` yields `u64`s"),
-            ));
-            None
+    let ReturnType::Type(_, item_type) = &function.sig.output else {
+        errors.push(hinted(
+            name.span(),
+            "`#[aio::generator]` needs the type of the yielded items as the return type",
+            format!("declare it: `async fn {name}(..) -> u64` yields `u64`s"),
+        ));
+        // The original item, with each yield reduced to evaluating its value: no
+        // "cannot find macro `yield_`" on top of the real mistake.
+        let mut quiet = Errors::default();
+        Rewriter {
+            yielder: None,
+            yields: 0,
+            inside: Vec::new(),
+            errors: &mut quiet,
         }
+        .visit_block_mut(&mut function.block);
+        return with_errors(function.into_token_stream(), errors.finish());
     };
-    if let Some(error) = structural.finish() {
-        errors.push(error);
-        return with_errors(item, errors.finish());
-    }
-    let item_type = item_type.expect("checked above");
+    let item_type = (**item_type).clone();
 
     let yielder = Ident::new("__aio_yielder", Span::mixed_site());
     let mut rewriter = Rewriter {
-        yielder: &yielder,
+        yielder: Some(&yielder),
         yields: 0,
         inside: Vec::new(),
         errors: &mut errors,
@@ -127,7 +130,8 @@ enum Inside {
 }
 
 struct Rewriter<'a> {
-    yielder: &'a Ident,
+    /// `None`: reduce every yield to evaluating its value, reporting nothing.
+    yielder: Option<&'a Ident>,
     yields: usize,
     inside: Vec<Inside>,
     errors: &'a mut Errors,
@@ -137,6 +141,9 @@ impl Rewriter<'_> {
     /// The replacement for one `yield_!(value)` / `yield value` at `span`.
     fn rewrite(&mut self, span: Span, value: Option<Expr>) -> Expr {
         let value = value.map_or_else(|| quote!(()), ToTokens::into_token_stream);
+        let Some(yielder) = self.yielder else {
+            return parse_quote!({ let _ = #value; });
+        };
         if let Some(inside) = self.inside.last() {
             let (place, help) = match inside {
                 Inside::Closure => (
@@ -160,10 +167,7 @@ impl Rewriter<'_> {
             return parse_quote!({ let _ = #value; });
         }
         self.yields += 1;
-        let yielder = Ident::new(
-            &self.yielder.to_string(),
-            self.yielder.span().located_at(span),
-        );
+        let yielder = Ident::new(&yielder.to_string(), yielder.span().located_at(span));
         syn::parse2(quote_spanned!(span=> #yielder.yield_(#value).await))
             .expect("generated yield parses")
     }
@@ -205,12 +209,14 @@ impl VisitMut for Rewriter<'_> {
             }
             Expr::Yield(y) => {
                 let span = y.span();
-                self.errors.push(hinted_spanned(
-                    &*y,
-                    "`yield` expressions are unstable syntax, rejected by stable rustc before \
+                if self.yielder.is_some() {
+                    self.errors.push(hinted_spanned(
+                        &*y,
+                        "`yield` expressions are unstable syntax, rejected by stable rustc before \
                      any macro runs",
-                    "inside `#[aio::generator]`, write `yield_!(value)`",
-                ));
+                        "inside `#[aio::generator]`, write `yield_!(value)`",
+                    ));
+                }
                 let mut value = y.expr.take().map(|e| *e);
                 if let Some(value) = &mut value {
                     self.visit_expr_mut(value);
@@ -257,6 +263,9 @@ impl VisitMut for Rewriter<'_> {
             .last()
             .map(|s| s.ident.to_string())
             .unwrap_or_default();
+        if self.yielder.is_none() {
+            return;
+        }
         if let Some(span) = find_yield_macro(mac.tokens.clone()) {
             self.errors.push(hinted(
                 span,

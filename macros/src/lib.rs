@@ -151,3 +151,162 @@ pub fn generator(args: TokenStream, item: TokenStream) -> TokenStream {
 pub fn allow(args: TokenStream, item: TokenStream) -> TokenStream {
     allow::expand(args.into(), item.into()).into()
 }
+
+#[cfg(test)]
+mod tests {
+    //! Expansion shapes, checked on the token level (the behaviour is tested by the
+    //! trybuild suite and the facade's integration tests).
+
+    use proc_macro2::TokenStream;
+    use quote::quote;
+
+    fn expand_all(args: TokenStream) -> Vec<String> {
+        vec![
+            crate::entry::expand(
+                crate::entry::Kind::Main,
+                args.clone(),
+                quote!(
+                    async fn main() {}
+                ),
+            ),
+            crate::entry::expand(
+                crate::entry::Kind::Test,
+                args.clone(),
+                quote!(
+                    async fn t() {}
+                ),
+            ),
+            crate::coroutine::expand(
+                args.clone(),
+                quote!(
+                    async fn c(x: u8) -> u8 {
+                        x
+                    }
+                ),
+            ),
+            crate::generator::expand(
+                args,
+                quote!(
+                    async fn g() -> u8 {
+                        yield_!(1);
+                    }
+                ),
+            ),
+        ]
+        .into_iter()
+        .map(|t| t.to_string())
+        .collect()
+    }
+
+    #[test]
+    fn runtime_items_only_through_private_of_the_chosen_crate() {
+        for out in expand_all(TokenStream::new()) {
+            assert!(out.contains(":: aio :: __private ::"), "{out}");
+            assert!(!out.contains("compile_error"), "{out}");
+        }
+        for out in expand_all(quote!(crate = "my_rt")) {
+            assert!(out.contains("my_rt :: __private ::"), "{out}");
+            assert!(!out.contains("aio ::"), "{out}");
+        }
+    }
+
+    #[test]
+    fn coroutine_shape() {
+        let out = crate::coroutine::expand(
+            TokenStream::new(),
+            quote!(
+                pub async fn fetch<'a>(&'a self, url: &str) -> &'a str {
+                    url
+                }
+            ),
+        )
+        .to_string();
+        assert!(
+            out.starts_with("# [track_caller] pub fn fetch < 'a >"),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "-> :: aio :: __private :: Coroutine < impl :: core :: future :: Future < Output = & 'a str > >"
+            ),
+            "{out}"
+        );
+        assert!(out.contains(":: aio :: __private :: Coroutine :: new (\"fetch\" , async move {"));
+    }
+
+    #[test]
+    fn entry_shapes() {
+        let main = crate::entry::expand(
+            crate::entry::Kind::Main,
+            quote!(debug, slow_poll_ms = 7),
+            quote!(
+                async fn main() -> Result<(), E> {
+                    Ok(())
+                }
+            ),
+        )
+        .to_string();
+        assert!(
+            main.starts_with("fn main () -> Result < () , E > {"),
+            "{main}"
+        );
+        assert!(main.contains("debug : :: core :: option :: Option :: Some (true)"));
+        assert!(main.contains("slow_poll_ms : :: core :: option :: Option :: Some (7u64)"));
+        let test = crate::entry::expand(
+            crate::entry::Kind::Test,
+            TokenStream::new(),
+            quote!(
+                #[should_panic]
+                async fn t() {}
+            ),
+        )
+        .to_string();
+        assert!(
+            test.starts_with("# [:: core :: prelude :: v1 :: test] # [should_panic] fn t ()"),
+            "{test}"
+        );
+        assert!(test.contains("debug : :: core :: option :: Option :: None"));
+    }
+
+    #[test]
+    fn generator_shape() {
+        let out = crate::generator::expand(
+            TokenStream::new(),
+            quote!(
+                async fn g(n: u8) -> u8 {
+                    yield_!(n);
+                }
+            ),
+        )
+        .to_string();
+        assert!(
+            out.starts_with("fn g (n : u8) -> impl :: aio :: __private :: Stream < Item = u8 >"),
+            "{out}"
+        );
+        assert!(out.contains("__aio_yielder . yield_ (n) . await"), "{out}");
+    }
+
+    #[test]
+    fn errors_keep_the_item() {
+        let out = crate::coroutine::expand(
+            TokenStream::new(),
+            quote!(
+                fn plain() -> u8 {
+                    1
+                }
+            ),
+        )
+        .to_string();
+        assert!(out.starts_with("fn plain () -> u8 { 1 }"), "{out}");
+        assert!(out.contains("compile_error"), "{out}");
+        let out = crate::allow::expand(
+            quote!("x"),
+            quote!(
+                struct S;
+            ),
+        )
+        .to_string();
+        assert!(out.starts_with("struct S ;"), "{out}");
+        assert!(out.contains("compile_error"), "{out}");
+    }
+}

@@ -1,0 +1,6 @@
+#[aio::coroutine]
+struct Fetcher {
+    url: String,
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+#[aio::generator]
+async fn numbers() {
+    yield_!(1);
+}
+
+fn main() {}

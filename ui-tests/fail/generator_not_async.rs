@@ -1,0 +1,6 @@
+#[aio::generator]
+fn numbers() -> u32 {
+    yield_!(1);
+}
+
+fn main() {}

@@ -1,0 +1,2 @@
+#[aio::main(debug, slow_poll_ms = 50, debug = false)]
+async fn main() {}

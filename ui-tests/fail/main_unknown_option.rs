@@ -1,0 +1,2 @@
+#[aio::main(debgu)]
+async fn main() {}

@@ -1,0 +1,7 @@
+#[aio::test]
+#[test]
+async fn adds() {
+    assert_eq!(1 + 1, 2);
+}
+
+fn main() {}
