@@ -1,0 +1,370 @@
+//! The workspace pass: a call graph over the small per-file facts that the engine keeps
+//! (never the syntax trees), and the findings that need it.
+//!
+//! Per file, the engine records every fn and method it defines (resolved path, name,
+//! async or not, the first blocking or `block_on` call made directly in a sync body, and
+//! the workspace functions that body calls, offload closures excluded), and every call
+//! site that matters across files (a call from async context, or a call whose future is
+//! dropped). [`link`] resolves callees to definitions — by path, else by a name that
+//! only one definition in the workspace carries — propagates "blocks" backwards from the
+//! direct blockers through sync callers (breadth-first, so each fn gets its shortest
+//! chain and cycles end), and reports:
+//!
+//! - a call from async context to a sync fn that blocks, under the rule of the blocking
+//!   call it reaches, with the chain as a note;
+//! - a dropped future of a workspace async fn, as `unawaited_future`.
+//!
+//! Precision over recall: a method name defined more than once in the workspace, or one
+//! shared with common std/trait vocabulary, never resolves.
+
+use std::collections::{HashMap, VecDeque};
+
+use crate::rules::{self, unawaited_future};
+use crate::{Diagnostic, FileAnalysis, Label, Runtime, Span};
+
+/// An interned string of one file's facts.
+pub(crate) type Name = u32;
+
+/// Facts of one file kept for [`link`].
+#[derive(Debug, Default)]
+pub(crate) struct FileFacts {
+    pub(crate) runtime: Runtime,
+    pub(crate) names: Vec<Box<str>>,
+    pub(crate) fns: Vec<FnFact>,
+    pub(crate) sites: Vec<Site>,
+}
+
+/// One fn or method defined in the file.
+#[derive(Debug)]
+pub(crate) struct FnFact {
+    /// The last segment.
+    pub(crate) name: Name,
+    /// `crate::module::name` or `crate::module::Type::name`.
+    pub(crate) path: Name,
+    pub(crate) method: bool,
+    pub(crate) is_async: bool,
+    /// The first blocking (or `block_on`) call made directly in the body, if sync.
+    pub(crate) hit: Option<Hit>,
+    /// Workspace functions the (sync) body calls, deduplicated.
+    pub(crate) calls: Vec<Callee>,
+}
+
+/// A blocking call inside a fn body.
+#[derive(Debug, Clone)]
+pub(crate) struct Hit {
+    pub(crate) rule: &'static str,
+    /// What is called, as shown (`std::thread::sleep`).
+    pub(crate) call: String,
+    pub(crate) line: usize,
+}
+
+/// Who a call names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Callee {
+    /// A path call: the resolved path (`crate::api::pace`, or the bare name when it did
+    /// not resolve) and its last segment.
+    Path { path: Name, name: Name },
+    /// A method call, by name.
+    Method(Name),
+}
+
+/// A call site that matters across files.
+#[derive(Debug)]
+pub(crate) struct Site {
+    pub(crate) callee: Callee,
+    pub(crate) span: Span,
+    /// The call runs in async context.
+    pub(crate) in_async: bool,
+    /// The call's value (a future, if the callee is async) is dropped.
+    pub(crate) dropped: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+struct DefId {
+    file: u32,
+    def: u32,
+}
+
+/// Crates whose paths never name workspace code.
+fn is_foreign(path: &str) -> bool {
+    let first = path.split("::").next().unwrap_or("");
+    crate::catalog::is_known_crate(first)
+}
+
+struct Index<'a> {
+    analyses: &'a [FileAnalysis],
+    by_path: HashMap<&'a str, Vec<DefId>>,
+    free_by_name: HashMap<&'a str, Vec<DefId>>,
+    methods_by_name: HashMap<&'a str, Vec<DefId>>,
+}
+
+impl<'a> Index<'a> {
+    fn new(analyses: &'a [FileAnalysis]) -> Self {
+        let mut ix = Index {
+            analyses,
+            by_path: HashMap::new(),
+            free_by_name: HashMap::new(),
+            methods_by_name: HashMap::new(),
+        };
+        for (f, a) in analyses.iter().enumerate() {
+            let facts = &a.facts;
+            for (d, def) in facts.fns.iter().enumerate() {
+                let id = DefId {
+                    file: f as u32,
+                    def: d as u32,
+                };
+                ix.by_path
+                    .entry(&facts.names[def.path as usize])
+                    .or_default()
+                    .push(id);
+                let name: &str = &facts.names[def.name as usize];
+                if def.method {
+                    ix.methods_by_name.entry(name).or_default().push(id);
+                } else {
+                    ix.free_by_name.entry(name).or_default().push(id);
+                }
+            }
+        }
+        ix
+    }
+
+    fn def(&self, id: DefId) -> &'a FnFact {
+        &self.analyses[id.file as usize].facts.fns[id.def as usize]
+    }
+
+    fn name(&self, file: u32, n: Name) -> &'a str {
+        &self.analyses[file as usize].facts.names[n as usize]
+    }
+
+    /// The one definition a callee in `file` names, if it is unambiguous.
+    fn resolve(&self, file: u32, callee: Callee) -> Option<DefId> {
+        let only = |v: Option<&Vec<DefId>>| match v {
+            Some(v) if v.len() == 1 => Some(v[0]),
+            _ => None,
+        };
+        match callee {
+            Callee::Path { path, name } => {
+                let path = self.name(file, path);
+                let name = self.name(file, name);
+                if let Some(v) = self.by_path.get(path) {
+                    return only(Some(v));
+                }
+                if is_foreign(path) {
+                    return None;
+                }
+                // Another crate of the workspace (`other::api::f` is `crate::api::f` there).
+                if !path.starts_with("crate::")
+                    && let Some((_, rest)) = path.split_once("::")
+                    && let Some(v) = self.by_path.get(format!("crate::{rest}").as_str())
+                {
+                    return only(Some(v));
+                }
+                // A name the module heuristic did not place: only if it is unique.
+                let free = only(self.free_by_name.get(name));
+                if free.is_some() && !self.methods_by_name.contains_key(name) {
+                    return free;
+                }
+                // `Type::method(..)` / `Self::method(..)` whose type path did not match.
+                if path.contains("::")
+                    && !crate::catalog::is_common_method(name)
+                    && !self.free_by_name.contains_key(name)
+                {
+                    return only(self.methods_by_name.get(name));
+                }
+                None
+            }
+            Callee::Method(name) => {
+                let name = self.name(file, name);
+                if crate::catalog::is_common_method(name) || self.free_by_name.contains_key(name) {
+                    return None;
+                }
+                only(self.methods_by_name.get(name))
+            }
+        }
+    }
+}
+
+/// What a blocking def reaches: the next hop (None when it blocks directly) and the hit.
+#[derive(Clone, Copy)]
+struct Reach {
+    next: Option<DefId>,
+    root: DefId,
+}
+
+/// See the module docs.
+pub(crate) fn link(analyses: &mut [FileAnalysis]) {
+    let new_diags = {
+        let ix = Index::new(analyses);
+        let reach = propagate(&ix);
+        report(&ix, &reach)
+    };
+    for (file, d) in new_diags {
+        analyses[file].diagnostics.push(d);
+    }
+}
+
+fn propagate(ix: &Index<'_>) -> HashMap<DefId, Reach> {
+    // Reverse edges: callee -> sync callers.
+    let mut callers: HashMap<DefId, Vec<DefId>> = HashMap::new();
+    let mut queue = VecDeque::new();
+    let mut reach: HashMap<DefId, Reach> = HashMap::new();
+    for (f, a) in ix.analyses.iter().enumerate() {
+        for (d, def) in a.facts.fns.iter().enumerate() {
+            let id = DefId {
+                file: f as u32,
+                def: d as u32,
+            };
+            if def.is_async {
+                continue;
+            }
+            if def.hit.is_some() {
+                reach.insert(
+                    id,
+                    Reach {
+                        next: None,
+                        root: id,
+                    },
+                );
+                queue.push_back(id);
+            }
+            for &c in &def.calls {
+                if let Some(callee) = ix.resolve(f as u32, c)
+                    && callee != id
+                    && !ix.def(callee).is_async
+                {
+                    callers.entry(callee).or_default().push(id);
+                }
+            }
+        }
+    }
+    while let Some(id) = queue.pop_front() {
+        let root = reach[&id].root;
+        if let Some(cs) = callers.get(&id) {
+            for &c in cs {
+                if let std::collections::hash_map::Entry::Vacant(e) = reach.entry(c) {
+                    e.insert(Reach {
+                        next: Some(id),
+                        root,
+                    });
+                    queue.push_back(c);
+                }
+            }
+        }
+    }
+    reach
+}
+
+fn report(ix: &Index<'_>, reach: &HashMap<DefId, Reach>) -> Vec<(usize, Diagnostic)> {
+    let mut out = Vec::new();
+    for (f, a) in ix.analyses.iter().enumerate() {
+        let facts = &a.facts;
+        for site in &facts.sites {
+            let Some(target) = ix.resolve(f as u32, site.callee) else {
+                continue;
+            };
+            let def = ix.def(target);
+            if def.is_async {
+                if site.dropped {
+                    let name = ix.name(target.file, def.name);
+                    out.push((
+                        f,
+                        diag(
+                            unawaited_future::RULE.name,
+                            site.span,
+                            unawaited_future::message(name),
+                            "this future is never polled",
+                            Vec::new(),
+                            Some(unawaited_future::HELP.into()),
+                        ),
+                    ));
+                }
+                continue;
+            }
+            if !site.in_async {
+                continue;
+            }
+            let Some(r) = reach.get(&target) else {
+                continue;
+            };
+            let root = ix.def(r.root);
+            let Some(hit) = &root.hit else { continue };
+            let mut chain = format!("calls `{}`", ix.name(target.file, def.name));
+            let mut cur = *r;
+            let mut hops = 0;
+            while let Some(next) = cur.next {
+                chain.push_str(&format!(
+                    ", which calls `{}`",
+                    ix.name(next.file, ix.def(next).name)
+                ));
+                cur = reach[&next];
+                hops += 1;
+                if hops > 64 {
+                    chain.push_str(", ...");
+                    break;
+                }
+            }
+            let root_path = ix.analyses[r.root.file as usize].path.display();
+            chain.push_str(&format!(
+                ", which calls `{}` ({}:{})",
+                hit.call, root_path, hit.line
+            ));
+            let name = ix.name(target.file, def.name);
+            let (message, help) = if hit.rule == rules::nested_block_on::RULE.name {
+                (
+                    format!(
+                        "`{name}` runs a future to completion with `{}`, inside async context",
+                        hit.call
+                    ),
+                    "make it async and `.await` the future instead".to_string(),
+                )
+            } else {
+                (
+                    format!("`{name}` blocks the event loop: it calls `{}`", hit.call),
+                    rules::offload_help(facts.runtime),
+                )
+            };
+            out.push((
+                f,
+                diag(
+                    hit.rule,
+                    site.span,
+                    message,
+                    "blocking call in async context",
+                    vec![chain],
+                    Some(help),
+                ),
+            ));
+        }
+    }
+    out
+}
+
+fn diag(
+    rule: &'static str,
+    span: Span,
+    message: String,
+    label: &str,
+    notes: Vec<String>,
+    help: Option<String>,
+) -> Diagnostic {
+    let level = rules::RULES
+        .iter()
+        .find(|r| r.name == rule)
+        .map_or(crate::Level::Warn, |r| r.default_level);
+    Diagnostic {
+        rule: rules::RULES
+            .iter()
+            .find(|r| r.name == rule)
+            .map_or(rule, |r| r.name),
+        level,
+        message,
+        primary: Label {
+            span,
+            message: label.to_string(),
+        },
+        secondary: Vec::new(),
+        notes,
+        help,
+        suggestion: None,
+    }
+}

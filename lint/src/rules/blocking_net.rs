@@ -1,0 +1,107 @@
+//! `blocking_net`: blocking network I/O in async context: `std::net` connects, accepts,
+//! reads and writes, DNS lookups, and blocking HTTP clients (`reqwest::blocking`, `ureq`,
+//! `attohttpc`).
+//!
+//! Owns the list of network calls (the typed methods are in `crate::types`) and the help.
+
+use super::{Help, RuleInfo, call_await, offload_help};
+use crate::catalog::Fix;
+use crate::types::Ty;
+use crate::{Level, Runtime};
+
+/// The descriptor.
+pub(crate) const RULE: RuleInfo = RuleInfo {
+    name: "blocking_net",
+    default_level: Level::Warn,
+    summary: "blocking network I/O (`std::net`, `reqwest::blocking`, `ureq`, `attohttpc`) in async context",
+    docs: r#"## What it does
+
+Flags, in async context: `std::net::TcpStream::connect`, `accept`/`incoming` on a
+`std::net::TcpListener`, reads and writes on a `std::net::TcpStream` or `UdpSocket`,
+`ToSocketAddrs::to_socket_addrs` (a DNS lookup), `reqwest::blocking` requests, `ureq`
+and `attohttpc` requests; and calls from async context to workspace functions that do so.
+
+## Why is this bad
+
+A blocking socket waits for the network, which can take seconds: the event loop, and
+every task on it, stops meanwhile. This is `requests.get()` inside `async def`.
+
+## Example
+
+```rust
+async fn fetch(url: &str) -> reqwest::Result<String> {
+    reqwest::blocking::get(url)?.text()
+}
+```
+
+## Use instead
+
+```rust
+async fn fetch(url: &str) -> reqwest::Result<String> {
+    reqwest::get(url).await?.text().await
+}
+```
+"#,
+};
+
+/// The calls this rule flags.
+pub(crate) const CALLS: &[super::BlockingCall] = &[
+    (
+        "std::net::TcpStream::connect",
+        Fix::TcpConnect,
+        Some(Ty::TcpStream),
+    ),
+    (
+        "std::net::TcpStream::connect_timeout",
+        Fix::TcpConnect,
+        Some(Ty::TcpStream),
+    ),
+    ("std::net::ToSocketAddrs::to_socket_addrs", Fix::Dns, None),
+    ("reqwest::blocking::get", Fix::ReqwestGet, None),
+];
+
+/// The runtime's async networking, or the offload fallback.
+pub(crate) fn help(fix: Fix, runtime: Runtime, args: Option<&str>) -> Help {
+    let net = match runtime {
+        Runtime::Aio => "aio::net",
+        Runtime::Tokio => "tokio::net",
+        Runtime::AsyncStd => "async_std::net",
+        Runtime::Smol => "smol::net",
+        Runtime::Unknown => "",
+    };
+    match fix {
+        Fix::TcpConnect if !net.is_empty() => {
+            let path = format!("{net}::TcpStream::connect");
+            Help {
+                text: format!("use `{path}(addr).await`"),
+                replacement: call_await(&path, args),
+            }
+        }
+        Fix::SocketIo if !net.is_empty() => Help {
+            text: format!("use the async sockets of `{net}` and `.await` their reads and writes"),
+            replacement: None,
+        },
+        Fix::Dns if runtime == Runtime::Tokio => Help {
+            text: "use `tokio::net::lookup_host(addr).await`".into(),
+            replacement: None,
+        },
+        Fix::ReqwestGet => Help {
+            text: "use the async client: `reqwest::get(url).await`".into(),
+            replacement: call_await("reqwest::get", args),
+        },
+        Fix::Http => Help {
+            text: format!(
+                "use an async HTTP client (e.g. `reqwest`), or {}",
+                offload_help(runtime)
+            ),
+            replacement: None,
+        },
+        _ => Help {
+            text: format!(
+                "use async networking (e.g. `tokio::net`), or {}",
+                offload_help(runtime)
+            ),
+            replacement: None,
+        },
+    }
+}

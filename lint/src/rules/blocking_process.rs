@@ -1,0 +1,66 @@
+//! `blocking_process`: running a child process to completion in async context
+//! (`Command::output`/`status`, `Child::wait`/`wait_with_output`).
+//!
+//! The calls themselves are methods of types tracked in `crate::types`; this file owns
+//! the docs and the help.
+
+use super::{Help, RuleInfo, offload_help};
+use crate::{Level, Runtime};
+
+/// The descriptor.
+pub(crate) const RULE: RuleInfo = RuleInfo {
+    name: "blocking_process",
+    default_level: Level::Warn,
+    summary: "`std::process::Command::{output, status}` or `Child::wait` in async context",
+    docs: r#"## What it does
+
+Flags `output()` and `status()` on a `std::process::Command`, and `wait()` /
+`wait_with_output()` on a `std::process::Child`, in async context (the command or child
+must come from `Command::new` in the same function, or a parameter typed as one), and
+calls from async context to workspace functions that do so.
+
+## Why is this bad
+
+They wait for the child process to exit. The event loop is stuck until it does: this is
+`subprocess.run()` inside `async def`.
+
+## Example
+
+```rust
+async fn git_head() -> std::io::Result<Vec<u8>> {
+    Ok(std::process::Command::new("git").args(["rev-parse", "HEAD"]).output()?.stdout)
+}
+```
+
+## Use instead
+
+```rust
+async fn git_head() -> std::io::Result<Vec<u8>> {
+    Ok(tokio::process::Command::new("git").args(["rev-parse", "HEAD"]).output().await?.stdout)
+}
+```
+"#,
+};
+
+/// The calls this rule flags by path (the rest are typed methods).
+pub(crate) const CALLS: &[super::BlockingCall] = &[];
+
+/// The runtime's async process API, or the offload fallback.
+pub(crate) fn help(runtime: Runtime) -> Help {
+    let text = match runtime {
+        Runtime::Tokio => {
+            "use `tokio::process::Command` and `.await` its `output()`/`status()`/`wait()`".into()
+        }
+        Runtime::Smol => {
+            "use `smol::process::Command` and `.await` its `output()`/`status()`".into()
+        }
+        Runtime::AsyncStd => {
+            "use `async_process::Command` and `.await` its `output()`/`status()`".into()
+        }
+        Runtime::Aio | Runtime::Unknown => offload_help(runtime),
+    };
+    Help {
+        text,
+        replacement: None,
+    }
+}

@@ -1,0 +1,75 @@
+//! `blocking_sleep`: `std::thread::sleep` in async context.
+//!
+//! Owns the list of sleeping calls and the help text naming the runtime's async sleep.
+//! Detection (resolution, async context) is the engine's.
+
+use super::{Help, RuleInfo, call_await};
+use crate::catalog::Fix;
+use crate::{Level, Runtime};
+
+/// The descriptor.
+pub(crate) const RULE: RuleInfo = RuleInfo {
+    name: "blocking_sleep",
+    default_level: Level::Warn,
+    summary: "`std::thread::sleep` in async context blocks the event loop",
+    docs: r#"## What it does
+
+Flags `std::thread::sleep` (however it is imported or renamed) inside an async fn, an
+async block or an async closure, and calls from there to sync functions of the
+workspace that sleep.
+
+## Why is this bad
+
+A task only gives the event loop back at an `.await`. `std::thread::sleep` parks the
+whole thread, so every other task on that loop (timers, sockets, other requests) stops
+for the duration: this is asyncio's `time.sleep()` inside `async def`.
+
+## Example
+
+```rust
+async fn poll_job() {
+    loop {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        check().await;
+    }
+}
+```
+
+## Use instead
+
+```rust
+async fn poll_job() {
+    loop {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await; // or aio::sleep(..)
+        check().await;
+    }
+}
+```
+"#,
+};
+
+/// The calls this rule flags.
+pub(crate) const CALLS: &[super::BlockingCall] = &[
+    ("std::thread::sleep", Fix::Sleep, None),
+    ("std::thread::sleep_ms", Fix::Sleep, None),
+];
+
+/// The runtime's async sleep.
+pub(crate) fn help(runtime: Runtime, args: Option<&str>) -> Help {
+    let path = match runtime {
+        Runtime::Aio => "aio::sleep",
+        Runtime::Tokio => "tokio::time::sleep",
+        Runtime::AsyncStd => "async_std::task::sleep",
+        Runtime::Smol => "smol::Timer::after",
+        Runtime::Unknown => {
+            return Help {
+                text: "use the runtime's async sleep, e.g. `tokio::time::sleep(d).await`".into(),
+                replacement: None,
+            };
+        }
+    };
+    Help {
+        text: format!("use `{path}(d).await`"),
+        replacement: call_await(path, args),
+    }
+}

@@ -1,0 +1,133 @@
+//! The one list of every rule ([`RULES`]), the descriptor type [`RuleInfo`], and the glue
+//! that lets each rule file own what it flags: the blocking rules' call lists
+//! ([`BLOCKING_CALLS`]) and their help texts ([`blocking_help`]).
+//!
+//! Shared analysis (name resolution, async context, the call graph) lives beside the rules
+//! in `crate::engine` and `crate::callgraph`, not here. To add a rule: create
+//! `rules/<name>.rs` with its `RULE` descriptor (docs with the four sections), add it to
+//! [`RULES`], a fixture `tests/fixtures/<name>.rs` and a row in the README rule table.
+
+use std::sync::OnceLock;
+
+use crate::catalog::Fix;
+use crate::types::Ty;
+use crate::{Level, Runtime};
+
+pub(crate) mod blocking_fs;
+pub(crate) mod blocking_net;
+pub(crate) mod blocking_process;
+pub(crate) mod blocking_sleep;
+pub(crate) mod blocking_wait;
+pub(crate) mod nested_block_on;
+pub(crate) mod parse_error;
+pub(crate) mod unawaited_future;
+pub(crate) mod unused_suppression;
+
+/// One rule's descriptor, as `rules`/`explain`, the configuration checker and SARIF see it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RuleInfo {
+    /// The stable name (`blocking_sleep`), rendered as `aio::blocking_sleep`.
+    pub name: &'static str,
+    /// The level when the configuration says nothing.
+    pub default_level: Level,
+    /// One line: what it flags.
+    pub summary: &'static str,
+    /// Markdown with the sections "## What it does", "## Why is this bad", "## Example",
+    /// "## Use instead".
+    pub docs: &'static str,
+}
+
+/// Every rule, in any order (`crate::rules()` sorts them by name).
+const ALL: &[RuleInfo] = &[
+    blocking_fs::RULE,
+    blocking_net::RULE,
+    blocking_process::RULE,
+    blocking_sleep::RULE,
+    blocking_wait::RULE,
+    nested_block_on::RULE,
+    parse_error::RULE,
+    unawaited_future::RULE,
+    unused_suppression::RULE,
+];
+
+/// Every rule, sorted by name.
+pub(crate) static RULES: SortedRules = SortedRules(OnceLock::new());
+
+/// [`ALL`] sorted once by name.
+pub(crate) struct SortedRules(OnceLock<Vec<RuleInfo>>);
+
+impl std::ops::Deref for SortedRules {
+    type Target = [RuleInfo];
+    fn deref(&self) -> &[RuleInfo] {
+        self.0.get_or_init(|| {
+            let mut v = ALL.to_vec();
+            v.sort_by_key(|r| r.name);
+            v
+        })
+    }
+}
+
+/// A blocking call a rule file lists: the resolved path, how to fix it, and the type of
+/// what it returns (for the methods called on it later).
+pub(crate) type BlockingCall = (&'static str, Fix, Option<Ty>);
+
+/// Each blocking rule with the calls it flags.
+pub(crate) const BLOCKING_CALLS: &[(&str, &[BlockingCall])] = &[
+    (blocking_sleep::RULE.name, blocking_sleep::CALLS),
+    (blocking_fs::RULE.name, blocking_fs::CALLS),
+    (blocking_net::RULE.name, blocking_net::CALLS),
+    (blocking_process::RULE.name, blocking_process::CALLS),
+    (blocking_wait::RULE.name, blocking_wait::CALLS),
+];
+
+/// The help of a blocking finding, and the replacement of the whole call when it is
+/// mechanical.
+pub(crate) struct Help {
+    pub(crate) text: String,
+    pub(crate) replacement: Option<String>,
+}
+
+/// The help for a blocking call under `fix`, for the crate's runtime. `args` is the
+/// source text of the call's arguments, when known.
+pub(crate) fn blocking_help(fix: Fix, runtime: Runtime, args: Option<&str>) -> Help {
+    match fix {
+        Fix::Sleep => blocking_sleep::help(runtime, args),
+        Fix::FsFn(_) | Fix::FsOther | Fix::FileOpen(_) | Fix::FileIo => {
+            blocking_fs::help(fix, runtime, args)
+        }
+        Fix::TcpConnect | Fix::SocketIo | Fix::Dns | Fix::ReqwestGet | Fix::Http => {
+            blocking_net::help(fix, runtime, args)
+        }
+        Fix::ProcessRun | Fix::ChildWait => blocking_process::help(runtime),
+        Fix::ChannelRecv | Fix::ThreadJoin | Fix::Condvar | Fix::Barrier | Fix::Stdin => {
+            blocking_wait::help(fix, runtime)
+        }
+        Fix::Configured => Help {
+            text: offload_help(runtime),
+            replacement: None,
+        },
+    }
+}
+
+/// "move it off the event loop with `tokio::task::spawn_blocking(..)`", for the runtime.
+pub(crate) fn offload_help(runtime: Runtime) -> String {
+    format!(
+        "move the blocking work off the event loop with `{}`",
+        offload_fn(runtime)
+    )
+}
+
+/// The runtime's way to run a blocking closure on a thread pool, as written in help.
+pub(crate) fn offload_fn(runtime: Runtime) -> &'static str {
+    match runtime {
+        Runtime::Aio => "aio::to_thread(move || ...).await",
+        Runtime::Tokio | Runtime::Unknown => "tokio::task::spawn_blocking(move || ...).await",
+        Runtime::AsyncStd => "async_std::task::spawn_blocking(move || ...).await",
+        Runtime::Smol => "smol::unblock(move || ...).await",
+    }
+}
+
+/// `prefix(args).await` when the arguments are known, for a mechanical replacement.
+pub(crate) fn call_await(path: &str, args: Option<&str>) -> Option<String> {
+    args.map(|a| format!("{path}({a}).await"))
+}

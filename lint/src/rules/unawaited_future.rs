@@ -1,0 +1,57 @@
+//! `unawaited_future`: a future created and dropped without being awaited, spawned,
+//! returned, stored or passed on.
+//!
+//! Owns the docs and the message; which calls produce futures is known from the file
+//! (local async fns), the catalog (aio/tokio/async-std/smol/futures APIs), typed
+//! receivers (async channel `send`), and, across files, from `crate::callgraph`.
+
+use super::RuleInfo;
+use crate::Level;
+
+/// The descriptor.
+pub(crate) const RULE: RuleInfo = RuleInfo {
+    name: "unawaited_future",
+    default_level: Level::Warn,
+    summary: "a future (async fn call, async API) dropped without being awaited",
+    docs: r#"## What it does
+
+Flags a call that returns a future — an async fn or method of the linted workspace, an
+`#[aio::coroutine]` fn, or a known async API of aio, tokio, async-std, smol or futures
+(`sleep`, `timeout`, `tokio::fs::*`, `send` on an async channel, ...) — whose result is
+thrown away: `f();`, `let _ = f();`, or `let x = f();` with `x` never used again. Spawns
+(`tokio::spawn(..)`, `aio::spawn(..)`) are never flagged: their tasks already run.
+
+## Why is this bad
+
+Futures are lazy. Calling an async fn only builds the future; none of its body runs
+until it is awaited or spawned. Dropping it silently skips the work: asyncio's
+"coroutine was never awaited".
+
+## Example
+
+```rust
+async fn save(db: &Db, row: Row) {
+    db.insert(row); // async fn: nothing is inserted
+    tokio::time::sleep(Duration::from_secs(1)); // does not wait
+}
+```
+
+## Use instead
+
+```rust
+async fn save(db: &Db, row: Row) {
+    db.insert(row).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+}
+```
+"#,
+};
+
+/// The message for a dropped future of `what` (e.g. "`fetch` is an async fn").
+pub(crate) fn message(call: &str) -> String {
+    format!("the future returned by `{call}` is dropped without being awaited")
+}
+
+/// The help line.
+pub(crate) const HELP: &str =
+    "`.await` it, spawn it as a task, or return it; futures do nothing until polled";

@@ -1,0 +1,36 @@
+//! `unused_suppression`: the registry entry for suppressions that suppress nothing. The
+//! CLI raises it (it owns suppression comments); the engine only lists it.
+
+use super::RuleInfo;
+use crate::Level;
+
+/// The descriptor.
+pub(crate) const RULE: RuleInfo = RuleInfo {
+    name: "unused_suppression",
+    default_level: Level::Warn,
+    summary: "an aio-lint suppression that suppresses nothing or names an unknown rule",
+    docs: r#"## What it does
+
+Reports `// aio-lint: allow(rule)`, `// aio-lint: allow-file(rule)` and
+`#[aio::allow(rule)]` suppressions that did not suppress any finding, or that name a rule
+which does not exist.
+
+## Why is this bad
+
+A stale suppression hides the next real finding on that line; a misspelt one suppresses
+nothing while looking as if it did.
+
+## Example
+
+```rust
+async fn f() {
+    // aio-lint: allow(blocking_sleep)
+    do_async_work().await;
+}
+```
+
+## Use instead
+
+Remove the suppression, or fix the rule's name (`cargo aio-lint rules` lists them).
+"#,
+};
