@@ -27,6 +27,7 @@ use syn::{Expr, ExprCall, ExprMethodCall, Item, Pat, Stmt, UseTree};
 
 use crate::callgraph::{Callee, FileFacts, FnFact, Hit, Name, Site};
 use crate::catalog::{self, Effect, Fix};
+use crate::flow::FlowCx;
 use crate::macros::{self, Body};
 use crate::rules::{self, nested_block_on, unawaited_future};
 use crate::source::{self, SourceText};
@@ -124,6 +125,7 @@ fn run_file(
             } else {
                 out.diagnostics
                     .extend(engine.findings.iter().map(|f| to_diagnostic(src, f)));
+                out.diagnostics.append(&mut engine.flow);
                 out.item_allows = std::mem::take(&mut engine.allows);
                 out.facts = std::mem::take(&mut engine.facts);
             }
@@ -333,6 +335,10 @@ pub(crate) struct Engine<'s> {
     /// The type of the first parameter of the next closure (`thread::scope(|s| ..)`).
     closure_param_ty: Option<Ty>,
     buf: String,
+    /// Findings of the flow rules (already placed in the file).
+    pub(crate) flow: Vec<Diagnostic>,
+    /// Whether the file mentions `parking_lot` (for `lock_across_await`).
+    parking_lot: bool,
 }
 
 fn addr<T>(x: &T) -> usize {
@@ -367,6 +373,8 @@ impl<'s> Engine<'s> {
             drop_target: None,
             closure_param_ty: None,
             buf: String::new(),
+            flow: Vec::new(),
+            parking_lot: src.is_some_and(|s| s.text().contains("parking_lot")),
         }
     }
 
@@ -375,10 +383,55 @@ impl<'s> Engine<'s> {
     fn file(&mut self, file: &syn::File) {
         self.push_scope(true, false);
         self.collect_items(file.items.iter());
+        self.run_flow(|cx, out| {
+            for check in rules::FILE_CHECKS {
+                check(cx, file, out);
+            }
+        });
         for item in &file.items {
             self.visit_item(item);
         }
         self.pop_scope();
+    }
+
+    /// Runs the flow rules with a [`FlowCx`] resolving names at the current point.
+    fn run_flow(&mut self, f: impl FnOnce(&FlowCx<'_>, &mut Vec<Diagnostic>)) {
+        let Some(src) = self.src else { return };
+        if self.embed {
+            return;
+        }
+        let resolver = Resolver {
+            scopes: &self.scopes,
+            module: &self.module,
+            self_ty: self.self_ty.as_deref(),
+            embed: false,
+        };
+        let resolve = |p: &syn::Path| {
+            let mut buf = String::new();
+            match resolver.resolve(p, &mut buf) {
+                Res::Path { .. } => Some(buf),
+                _ => None,
+            }
+        };
+        let span = |s: PmSpan| src.span(s);
+        let snippet = |s: PmSpan| src.snippet(s).map(str::to_string);
+        let cx = FlowCx {
+            resolve: &resolve,
+            span: &span,
+            snippet: &snippet,
+            runtime: self.runtime,
+            parking_lot: self.parking_lot,
+        };
+        f(&cx, &mut self.flow);
+    }
+
+    /// Hands one async body to the flow rules.
+    fn flow_body(&mut self, body: &syn::Block) {
+        self.run_flow(|cx, out| {
+            for check in rules::BODY_CHECKS {
+                check(cx, body, out);
+            }
+        });
     }
 
     /// Walks a fn body as async context (the embed API).
@@ -564,117 +617,13 @@ impl<'s> Engine<'s> {
 
     /// Resolves `path` into `self.buf`.
     pub(crate) fn resolve(&mut self, path: &syn::Path) -> Res {
-        self.buf.clear();
-        let mut segs = path.segments.iter();
-        let Some(first) = segs.next() else {
-            return Res::None;
+        let r = Resolver {
+            scopes: &self.scopes,
+            module: &self.module,
+            self_ty: self.self_ty.as_deref(),
+            embed: self.embed,
         };
-        let single = path.segments.len() == 1;
-        let mut workspace = false;
-        if path.leading_colon.is_some() {
-            let _ = write!(self.buf, "{}", first.ident);
-        } else {
-            let name = IdentStr::new(&first.ident);
-            match &*name {
-                "crate" => {
-                    self.buf.push_str("crate");
-                    workspace = true;
-                }
-                "self" => {
-                    self.buf.push_str(&self.module.join("::"));
-                    workspace = true;
-                }
-                "super" => {
-                    let mut up = 1;
-                    let rest: Vec<_> = segs.clone().collect();
-                    for s in &rest {
-                        if s.ident == "super" {
-                            up += 1;
-                            segs.next();
-                        } else {
-                            break;
-                        }
-                    }
-                    let n = self.module.len().saturating_sub(up).max(1);
-                    self.buf.push_str(&self.module[..n].join("::"));
-                    workspace = true;
-                }
-                "Self" => {
-                    let Some(ty) = &self.self_ty else {
-                        return Res::None;
-                    };
-                    let ty = ty.clone();
-                    self.buf.push_str(&self.module.join("::"));
-                    self.buf.push_str("::");
-                    self.buf.push_str(&ty);
-                    workspace = true;
-                }
-                n => match self.lookup(n, single) {
-                    Some(Res::Local(t)) => return Res::Local(t),
-                    Some(Res::Path { workspace: w }) => workspace = w,
-                    _ => {
-                        if single {
-                            self.buf.push_str(n);
-                            return Res::Unknown;
-                        }
-                        if self.embed {
-                            if let Some(std) = embed_short_form(n) {
-                                self.buf.push_str(std);
-                            } else {
-                                self.buf.push_str(n);
-                            }
-                        } else {
-                            self.buf.push_str(n);
-                        }
-                    }
-                },
-            }
-        }
-        for seg in segs {
-            let _ = write!(self.buf, "::{}", seg.ident);
-        }
-        Res::Path { workspace }
-    }
-
-    /// Looks a first segment up through the scopes; on a path hit, `self.buf` holds it.
-    fn lookup(&mut self, name: &str, single: bool) -> Option<Res> {
-        let mut locals_visible = true;
-        for scope in self.scopes.iter().rev() {
-            if single
-                && locals_visible
-                && let Some((_, ty)) = scope.locals.iter().rev().find(|(n, _)| n == name)
-            {
-                return Some(Res::Local(*ty));
-            }
-            if let Some((path, _)) = scope.items.get(name) {
-                self.buf.push_str(path);
-                return Some(Res::Path { workspace: true });
-            }
-            if let Some(path) = scope.imports.get(name) {
-                self.buf.push_str(path);
-                let workspace = path.starts_with("crate");
-                return Some(Res::Path { workspace });
-            }
-            if scope.fn_boundary {
-                locals_visible = false;
-            }
-            if scope.module {
-                break;
-            }
-        }
-        for scope in self.scopes.iter().rev() {
-            for glob in &scope.globs {
-                let candidate = format!("{glob}::{name}");
-                if catalog::lookup(&candidate).is_some() || catalog::is_known_module(&candidate) {
-                    self.buf.push_str(&candidate);
-                    return Some(Res::Path { workspace: false });
-                }
-            }
-            if scope.module {
-                break;
-            }
-        }
-        None
+        r.resolve(path, &mut self.buf)
     }
 
     /// Whether a local item of this scope chain named `name` is an async fn.
@@ -916,6 +865,9 @@ impl<'s> Engine<'s> {
                 }
                 syn::FnArg::Receiver(_) => self.bind("self".into(), None),
             }
+        }
+        if is_async {
+            self.flow_body(body);
         }
         self.visit_block(body);
         self.pop_scope();
@@ -1287,6 +1239,131 @@ fn type_name(ty: &syn::Type) -> Option<String> {
     }
 }
 
+/// Name resolution over a scope chain (the engine's, or a snapshot handed to the flow
+/// rules).
+pub(crate) struct Resolver<'a> {
+    scopes: &'a [Scope],
+    module: &'a [String],
+    self_ty: Option<&'a str>,
+    embed: bool,
+}
+
+impl Resolver<'_> {
+    /// Resolves `path` into `buf`.
+    pub(crate) fn resolve(&self, path: &syn::Path, buf: &mut String) -> Res {
+        buf.clear();
+        let mut segs = path.segments.iter();
+        let Some(first) = segs.next() else {
+            return Res::None;
+        };
+        let single = path.segments.len() == 1;
+        let mut workspace = false;
+        if path.leading_colon.is_some() {
+            let _ = write!(buf, "{}", first.ident);
+        } else {
+            let name = IdentStr::new(&first.ident);
+            match &*name {
+                "crate" => {
+                    buf.push_str("crate");
+                    workspace = true;
+                }
+                "self" => {
+                    buf.push_str(&self.module.join("::"));
+                    workspace = true;
+                }
+                "super" => {
+                    let mut up = 1;
+                    let rest: Vec<_> = segs.clone().collect();
+                    for s in &rest {
+                        if s.ident == "super" {
+                            up += 1;
+                            segs.next();
+                        } else {
+                            break;
+                        }
+                    }
+                    let n = self.module.len().saturating_sub(up).max(1);
+                    buf.push_str(&self.module[..n].join("::"));
+                    workspace = true;
+                }
+                "Self" => {
+                    let Some(ty) = self.self_ty else {
+                        return Res::None;
+                    };
+                    buf.push_str(&self.module.join("::"));
+                    buf.push_str("::");
+                    buf.push_str(ty);
+                    workspace = true;
+                }
+                n => match self.lookup(n, single, buf) {
+                    Some(Res::Local(t)) => return Res::Local(t),
+                    Some(Res::Path { workspace: w }) => workspace = w,
+                    _ => {
+                        if single {
+                            buf.push_str(n);
+                            return Res::Unknown;
+                        }
+                        if self.embed {
+                            if let Some(std) = embed_short_form(n) {
+                                buf.push_str(std);
+                            } else {
+                                buf.push_str(n);
+                            }
+                        } else {
+                            buf.push_str(n);
+                        }
+                    }
+                },
+            }
+        }
+        for seg in segs {
+            let _ = write!(buf, "::{}", seg.ident);
+        }
+        Res::Path { workspace }
+    }
+
+    /// Looks a first segment up through the scopes; on a path hit, `buf` holds it.
+    fn lookup(&self, name: &str, single: bool, buf: &mut String) -> Option<Res> {
+        let mut locals_visible = true;
+        for scope in self.scopes.iter().rev() {
+            if single
+                && locals_visible
+                && let Some((_, ty)) = scope.locals.iter().rev().find(|(n, _)| n == name)
+            {
+                return Some(Res::Local(*ty));
+            }
+            if let Some((path, _)) = scope.items.get(name) {
+                buf.push_str(path);
+                return Some(Res::Path { workspace: true });
+            }
+            if let Some(path) = scope.imports.get(name) {
+                buf.push_str(path);
+                let workspace = path.starts_with("crate");
+                return Some(Res::Path { workspace });
+            }
+            if scope.fn_boundary {
+                locals_visible = false;
+            }
+            if scope.module {
+                break;
+            }
+        }
+        for scope in self.scopes.iter().rev() {
+            for glob in &scope.globs {
+                let candidate = format!("{glob}::{name}");
+                if catalog::lookup(&candidate).is_some() || catalog::is_known_module(&candidate) {
+                    buf.push_str(&candidate);
+                    return Some(Res::Path { workspace: false });
+                }
+            }
+            if scope.module {
+                break;
+            }
+        }
+        None
+    }
+}
+
 impl<'ast> Visit<'ast> for Engine<'_> {
     fn visit_item(&mut self, item: &'ast Item) {
         let attrs = item_attrs(item);
@@ -1480,6 +1557,7 @@ impl<'ast> Visit<'ast> for Engine<'_> {
             std::mem::replace(&mut self.in_async, true),
             self.cur_fn.take(),
         );
+        self.flow_body(&a.block);
         self.visit_block(&a.block);
         (self.in_async, self.cur_fn) = saved;
     }
@@ -1490,6 +1568,9 @@ impl<'ast> Visit<'ast> for Engine<'_> {
         if c.asyncness.is_some() {
             self.in_async = true;
             self.cur_fn = None;
+            if let Expr::Block(b) = &*c.body {
+                self.flow_body(&b.block);
+            }
         }
         self.push_scope(false, false);
         for (i, p) in c.inputs.iter().enumerate() {

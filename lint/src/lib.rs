@@ -30,6 +30,7 @@ pub mod embed;
 mod callgraph;
 mod catalog;
 mod engine;
+mod flow;
 mod macros;
 pub(crate) mod rules;
 mod source;

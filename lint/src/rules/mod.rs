@@ -18,8 +18,14 @@ pub(crate) mod blocking_net;
 pub(crate) mod blocking_process;
 pub(crate) mod blocking_sleep;
 pub(crate) mod blocking_wait;
+pub(crate) mod busy_wait;
+pub(crate) mod dropped_task;
+pub(crate) mod immediately_awaited_task;
+pub(crate) mod lock_across_await;
 pub(crate) mod nested_block_on;
 pub(crate) mod parse_error;
+pub(crate) mod sequential_await_in_loop;
+pub(crate) mod sequential_awaits;
 pub(crate) mod unawaited_future;
 pub(crate) mod unused_suppression;
 
@@ -44,11 +50,36 @@ const ALL: &[RuleInfo] = &[
     blocking_process::RULE,
     blocking_sleep::RULE,
     blocking_wait::RULE,
+    busy_wait::RULE,
+    dropped_task::RULE,
+    immediately_awaited_task::RULE,
+    lock_across_await::RULE,
     nested_block_on::RULE,
     parse_error::RULE,
+    sequential_await_in_loop::RULE,
+    sequential_awaits::RULE,
     unawaited_future::RULE,
     unused_suppression::RULE,
 ];
+
+/// A flow rule's check of one async body (an async fn's body, an async block, an async
+/// closure's block body), called by the engine with the name resolution of that point.
+pub(crate) type BodyCheck = fn(&crate::flow::FlowCx<'_>, &syn::Block, &mut Vec<crate::Diagnostic>);
+
+/// A flow rule's check of a whole file, called once per file.
+pub(crate) type FileCheck = fn(&crate::flow::FlowCx<'_>, &syn::File, &mut Vec<crate::Diagnostic>);
+
+/// Every per-async-body check.
+pub(crate) const BODY_CHECKS: &[BodyCheck] = &[
+    busy_wait::check,
+    immediately_awaited_task::check,
+    lock_across_await::check,
+    sequential_await_in_loop::check,
+    sequential_awaits::check,
+];
+
+/// Every per-file check.
+pub(crate) const FILE_CHECKS: &[FileCheck] = &[dropped_task::check_file];
 
 /// Every rule, sorted by name.
 pub(crate) static RULES: SortedRules = SortedRules(OnceLock::new());
