@@ -385,7 +385,7 @@ impl Core {
         }
         // SAFETY: the join waker is touched only on the loop thread, not borrowed now.
         if let Some(w) = unsafe { (*h.join_waker.get()).take() } {
-            w.wake();
+            wake_quietly(w);
         }
         if !h.has(SCHEDULED) {
             // SAFETY: the loop's reference; a queued entry would keep it until popped.
@@ -416,7 +416,7 @@ impl Core {
         let mut buf = std::mem::take(&mut *self.wake_buf.borrow_mut());
         self.timers.borrow_mut().fire(now, &mut buf);
         for w in buf.drain(..) {
-            w.wake();
+            wake_quietly(w);
         }
         *self.wake_buf.borrow_mut() = buf;
     }
@@ -642,6 +642,12 @@ impl Drop for Enter {
     fn drop(&mut self) {
         CURRENT.with(|c| c.set(self.prev));
     }
+}
+
+/// Wakes `w`, containing a panic of a foreign waker's `wake` so it cannot take the loop
+/// down (the task behind that waker may then never be woken: its waker is broken).
+pub(crate) fn wake_quietly(w: Waker) {
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| w.wake()));
 }
 
 /// True when an aio loop is running on this thread.

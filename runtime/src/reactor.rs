@@ -105,7 +105,7 @@ impl Reactor {
             }
         }
         for w in wakers {
-            w.wake();
+            crate::executor::wake_quietly(w);
         }
     }
 

@@ -510,7 +510,7 @@ pub async fn advance(duration: Duration) {
         let mut buf = Vec::new();
         core.timers.borrow_mut().fire(core.clock.now(), &mut buf);
         for w in buf {
-            w.wake();
+            crate::executor::wake_quietly(w);
         }
     }
     yield_now().await;

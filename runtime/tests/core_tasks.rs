@@ -235,13 +235,14 @@ fn runtime_keeps_pending_tasks_between_block_on_calls() {
     });
     assert_eq!(rt.pending_tasks().len(), 1);
     assert_eq!(rt.block_on(t).unwrap(), 3);
-    let bg = rt.block_on(async {
-        let t = aio::spawn(aio::sleep(Duration::from_secs(60)));
-        aio::yield_now().await;
-        // Returned out of block_on on purpose: the task outlives this call.
-        Some(t)
-    })
-    .unwrap();
+    let bg = rt
+        .block_on(async {
+            let t = aio::spawn(aio::sleep(Duration::from_secs(60)));
+            aio::yield_now().await;
+            // Returned out of block_on on purpose: the task outlives this call.
+            Some(t)
+        })
+        .unwrap();
     assert_eq!(rt.pending_tasks().len(), 1);
     drop(rt);
     assert!(bg.cancelled(), "closing the runtime cancels pending tasks");
