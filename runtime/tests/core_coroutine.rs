@@ -1,0 +1,70 @@
+//! `Coroutine`: lazy, named, records its creation site, names the task that runs it.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use aio_runtime::{self as aio, Coroutine};
+
+fn fetch(hits: Rc<Cell<u32>>) -> Coroutine<impl Future<Output = u32>> {
+    Coroutine::new("fetch", async move {
+        hits.set(hits.get() + 1);
+        aio::yield_now().await;
+        hits.get()
+    })
+}
+
+#[test]
+fn a_coroutine_is_lazy_and_runs_when_awaited() {
+    let hits = Rc::new(Cell::new(0));
+    let h = hits.clone();
+    let v = aio::run(async move {
+        let c = fetch(h.clone());
+        aio::yield_now().await;
+        assert_eq!(h.get(), 0, "nothing runs before it is awaited");
+        c.await
+    });
+    assert_eq!(v, 1);
+}
+
+#[test]
+fn a_spawned_coroutine_names_its_task() {
+    aio::run(async {
+        let t = aio::spawn(fetch(Rc::new(Cell::new(0))));
+        assert_eq!(t.name(), "fetch");
+        // A recorded name that differs from the function it was built in wins once it runs.
+        let t2 = aio::spawn(Coroutine::new("custom", async {
+            aio::current_task().unwrap().name().to_owned()
+        }));
+        assert_eq!(t2.await.unwrap(), "custom");
+        assert_eq!(t.await.unwrap(), 1);
+        // An explicit name is kept.
+        let t3 = aio::spawn_named(
+            "explicit",
+            Coroutine::new("inner", async {
+                aio::current_task().unwrap().name().to_owned()
+            }),
+        );
+        assert_eq!(t3.await.unwrap(), "explicit");
+    });
+}
+
+#[test]
+fn the_main_future_takes_its_coroutines_name() {
+    let name = aio::run(Coroutine::new("entry", async {
+        aio::current_task().unwrap().name().to_owned()
+    }));
+    assert_eq!(name, "entry");
+    assert_eq!(
+        aio::run(async { aio::current_task().unwrap().name().to_owned() }),
+        "main"
+    );
+}
+
+#[test]
+fn a_coroutine_records_where_it_was_created() {
+    let c = Coroutine::new("here", async {});
+    assert_eq!(c.location().file(), file!());
+    assert_eq!(c.location().line(), line!() - 2);
+    assert_eq!(c.name(), "here");
+    aio::run(c);
+}
