@@ -1,5 +1,5 @@
 //! Running several futures concurrently inside the current task: asyncio's
-//! `gather`, `as_completed` and `wait` (the [`gather!`](crate::gather) macro
+//! `gather`, `as_completed` and `wait` (the [`gather!`](macro@crate::gather) macro
 //! lives here too).
 //!
 //! All of them are built on one engine, [`FutureSet`]: each child future gets

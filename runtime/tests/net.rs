@@ -17,18 +17,13 @@ fn echo_server_with_128_concurrent_clients() {
         let addr = listener.local_addr().unwrap();
         let server = spawn(async move {
             loop {
-                let (mut stream, peer) = listener.accept().await.unwrap();
+                let (stream, peer) = listener.accept().await.unwrap();
                 assert!(peer.ip().is_loopback());
                 spawn(async move {
-                    let mut buf = vec![0; 4096];
-                    loop {
-                        let n = stream.read(&mut buf).await.unwrap();
-                        if n == 0 {
-                            break;
-                        }
-                        stream.write_all(&buf[..n]).await.unwrap();
-                    }
-                    stream.close().await.unwrap();
+                    // `&TcpStream` reads and writes too: copy between two borrows.
+                    let (mut rd, mut wr) = (&stream, &stream);
+                    futures::io::copy(&mut rd, &mut wr).await.unwrap();
+                    wr.close().await.unwrap();
                 })
                 .detach();
             }
