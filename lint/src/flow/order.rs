@@ -233,10 +233,7 @@ fn classify_fn(
     if TIMER_FNS.contains(&last) {
         return AwaitKind::Ordered("timer");
     }
-    if segments.iter().any(|s| *s == "fs")
-        || segments.contains(&"File")
-        || segments.contains(&"OpenOptions")
-    {
+    if segments.contains(&"fs") || segments.contains(&"File") || segments.contains(&"OpenOptions") {
         return AwaitKind::Ordered("file system");
     }
     if segments.contains(&"Command")
@@ -248,7 +245,11 @@ fn classify_fn(
     if SETUP_FNS.contains(&last) {
         return AwaitKind::Ordered("connection set-up");
     }
-    if segments.contains(&"Box") && last == "pin" || last == "pin" && segments.len() == 1 {
+    if last == "poll_fn" {
+        // Hand-written polling (budgets, readiness): scheduling, not an operation.
+        return AwaitKind::Ordered("poll");
+    }
+    if last == "pin" && (segments.contains(&"Box") || segments.len() == 1) {
         return match call.args.first() {
             Some(inner) => classify(inner, resolve),
             None => AwaitKind::Independent,
@@ -367,5 +368,9 @@ mod tests {
             AwaitKind::Ordered("timer")
         );
         assert_eq!(kind("Box::pin(fetch(u)).await"), AwaitKind::Independent);
+        assert_eq!(
+            kind("std::future::poll_fn(poll_proceed).await"),
+            AwaitKind::Ordered("poll")
+        );
     }
 }

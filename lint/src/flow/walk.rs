@@ -24,12 +24,6 @@ pub(crate) fn walk_body<'ast>(body: &'ast Block, v: &mut impl BodyVisitor<'ast>)
     w.visit_block(body);
 }
 
-/// Runs `v` over an expression body (an async closure's `async || expr`).
-pub(crate) fn walk_expr<'ast>(body: &'ast Expr, v: &mut impl BodyVisitor<'ast>) {
-    let mut w = SameContext { v };
-    w.visit_expr(body);
-}
-
 struct SameContext<'v, V> {
     v: &'v mut V,
 }
@@ -123,5 +117,153 @@ pub(crate) fn strip_result_suffixes(e: &Expr) -> &Expr {
             strip_result_suffixes(&m.receiver)
         }
         other => other,
+    }
+}
+
+/// One async body found by [`for_each_async_body`].
+pub(crate) struct AsyncBody<'ast> {
+    /// The body.
+    pub(crate) block: &'ast Block,
+    /// Inside test code: a `#[test]`-like fn (`#[tokio::test]`, `#[async_std::test]`, ...)
+    /// or an item under `#[cfg(test)]`.
+    pub(crate) test: bool,
+    /// Names that hold a `&mut` reference: parameters of the enclosing fn typed `&mut T`
+    /// and `let x = &mut ..` bindings of the body. Passing one on reborrows it mutably.
+    pub(crate) mut_refs: super::vars::Names,
+}
+
+/// Calls `f` for every async body of `file` (async fns and methods, `#[aio::coroutine]`
+/// fns, async blocks, async closures with a block body), telling whether it is test code.
+/// Each body is reported once; the checks given to it do not enter nested async blocks,
+/// which are reported on their own.
+pub(crate) fn for_each_async_body<'ast>(
+    file: &'ast syn::File,
+    f: &mut dyn FnMut(&AsyncBody<'ast>),
+) {
+    let mut w = Bodies {
+        f,
+        test: false,
+        mut_params: Vec::new(),
+    };
+    w.visit_file(file);
+}
+
+struct Bodies<'f, 'ast> {
+    f: &'f mut dyn FnMut(&AsyncBody<'ast>),
+    test: bool,
+    /// `&mut` parameters of the enclosing fns, innermost last.
+    mut_params: Vec<super::vars::Names>,
+}
+
+impl<'ast> Bodies<'_, 'ast> {
+    fn body(&mut self, block: &'ast Block) {
+        let mut mut_refs = self.mut_params.last().cloned().unwrap_or_default();
+        for stmt in &block.stmts {
+            if let syn::Stmt::Local(l) = stmt
+                && let Some(init) = &l.init
+                && matches!(strip(&init.expr), Expr::Reference(r) if r.mutability.is_some())
+            {
+                mut_refs.extend(super::vars::pat_bindings(&l.pat));
+            }
+        }
+        (self.f)(&AsyncBody {
+            block,
+            test: self.test,
+            mut_refs,
+        });
+    }
+
+    fn item(&mut self, attrs: &[syn::Attribute], visit: impl FnOnce(&mut Self)) {
+        let saved = self.test;
+        self.test |= attrs.iter().any(is_test_attr);
+        visit(self);
+        self.test = saved;
+    }
+
+    fn fn_like(
+        &mut self,
+        attrs: &'ast [syn::Attribute],
+        sig: &'ast syn::Signature,
+        block: &'ast Block,
+    ) {
+        let saved = self.test;
+        self.test |= attrs.iter().any(is_test_attr);
+        let mut params = super::vars::Names::new();
+        for input in &sig.inputs {
+            match input {
+                syn::FnArg::Typed(t) if matches!(&*t.ty, syn::Type::Reference(r) if r.mutability.is_some()) =>
+                {
+                    params.extend(super::vars::pat_bindings(&t.pat));
+                }
+                syn::FnArg::Receiver(r)
+                    if matches!(r.kind, syn::ReceiverKind::Reference(_, _, Some(_))) =>
+                {
+                    params.insert("self".into());
+                }
+                _ => {}
+            }
+        }
+        self.mut_params.push(params);
+        let is_async = sig.asyncness.is_some()
+            || attrs.iter().any(|a| {
+                a.path()
+                    .segments
+                    .last()
+                    .is_some_and(|s| s.ident == "coroutine")
+            });
+        if is_async {
+            self.body(block);
+        }
+        self.visit_block(block);
+        self.mut_params.pop();
+        self.test = saved;
+    }
+}
+
+/// `#[test]`, `#[tokio::test]`, `#[bench]`, `#[cfg(test)]`, `#[cfg(all(test, ..))]`, ...
+fn is_test_attr(a: &syn::Attribute) -> bool {
+    let Some(last) = a.path().segments.last() else {
+        return false;
+    };
+    if last.ident == "test"
+        || last.ident == "bench"
+        || last.ident == "rstest"
+        || last.ident == "test_case"
+    {
+        return true;
+    }
+    last.ident == "cfg"
+        && matches!(&a.meta, syn::Meta::List(l) if tokens_mention(&l.tokens, "test") && !tokens_mention(&l.tokens, "not"))
+}
+
+impl<'ast> Visit<'ast> for Bodies<'_, 'ast> {
+    fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
+        self.fn_like(&f.attrs, &f.sig, &f.block);
+    }
+    fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
+        self.fn_like(&f.attrs, &f.sig, &f.block);
+    }
+    fn visit_trait_item_fn(&mut self, f: &'ast syn::TraitItemFn) {
+        if let Some(b) = &f.default {
+            self.fn_like(&f.attrs, &f.sig, b);
+        }
+    }
+    fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
+        self.item(&m.attrs, |s| visit::visit_item_mod(s, m));
+    }
+    fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
+        self.item(&i.attrs, |s| visit::visit_item_impl(s, i));
+    }
+    fn visit_expr_async(&mut self, a: &'ast syn::ExprAsync) {
+        self.body(&a.block);
+        visit::visit_expr_async(self, a);
+    }
+    fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {
+        if c.asyncness.is_some()
+            && let Expr::Block(b) = &*c.body
+        {
+            self.body(&b.block);
+        }
+        visit::visit_expr_closure(self, c);
     }
 }

@@ -23,8 +23,8 @@ pub(crate) const RULE: RuleInfo = RuleInfo {
 
 Flags a `loop` or `while` in async context that contains no `.await` and whose every
 iteration only re-reads something: an atomic (`flag.load(..)`), a `Cell`/`RefCell`, a clock
-(`Instant::now()`, `start.elapsed()`), a boolean flag, or a polling call (`try_recv`,
-`try_lock`, `is_finished`), with at most a spin hint (`std::hint::spin_loop()`,
+(`Instant::now()`, `start.elapsed()`), a boolean flag, or a polling call that keeps
+failing (`while rx.try_recv().is_err()`, `is_finished`), with at most a spin hint (`std::hint::spin_loop()`,
 `std::thread::yield_now()`) in the body. Not flagged: loops that await or yield to the
 runtime, loops that do work each iteration (a compare-and-swap retry, draining a queue),
 and loops in closures handed to other threads.
@@ -235,9 +235,18 @@ const POLLS: &[&str] = &[
     "is_finished",
     "is_closed",
     "is_empty",
+];
+
+/// Polling calls that take something when they succeed (a message, a lock). A loop that
+/// goes on while they *fail* waits (`while rx.try_recv().is_err() {}`); one that goes on
+/// while they succeed drains (`while rx.try_recv().is_ok() {}`) and is not a wait.
+const TAKING_POLLS: &[&str] = &[
     "try_recv",
     "try_lock",
     "try_wait",
+    "try_read",
+    "try_write",
+    "try_next",
 ];
 
 /// Methods that compute from their receiver without side effects.
@@ -284,6 +293,13 @@ fn read_only(cx: &FlowCx<'_>, e: &Expr, r: &mut Reads, cond_of_hint_loop: bool) 
         Expr::Let(l) => ro(&l.expr, r),
         Expr::MethodCall(m) => {
             let name = m.method.to_string();
+            if (name == "is_err" || name == "is_none")
+                && let Expr::MethodCall(inner) = strip(&m.receiver)
+                && TAKING_POLLS.contains(&inner.method.to_string().as_str())
+            {
+                r.polls = true;
+                return ro(&inner.receiver, r) && inner.args.iter().all(|a| ro(a, r));
+            }
             let known = if POLLS.contains(&name.as_str())
                 || (cond_of_hint_loop && ACQUIRES.contains(&name.as_str()))
             {

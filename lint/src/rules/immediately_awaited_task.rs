@@ -9,7 +9,9 @@ use syn::{Block, Expr, Stmt};
 use super::RuleInfo;
 use crate::flow::FlowCx;
 use crate::flow::vars::single_binding;
-use crate::flow::walk::{BodyVisitor, strip, strip_result_suffixes, walk_body};
+use crate::flow::walk::{
+    BodyVisitor, for_each_async_body, strip, strip_result_suffixes, walk_body,
+};
 use crate::{Diagnostic, Label, Level, Runtime};
 
 /// The descriptor.
@@ -93,15 +95,33 @@ pub(crate) fn help(runtime: Runtime) -> String {
     )
 }
 
+/// Checks every async body of a file, test code excepted (tests spawn and await at once
+/// to run code inside a task on purpose: task ids, task-locals, panics).
+pub(crate) fn check_file(cx: &FlowCx<'_>, file: &syn::File, out: &mut Vec<Diagnostic>) {
+    for_each_async_body(file, &mut |b| {
+        if !b.test {
+            check(cx, b.block, out);
+        }
+    });
+}
+
 /// Checks one async body.
-pub(crate) fn check(cx: &FlowCx<'_>, body: &Block, out: &mut Vec<Diagnostic>) {
+fn check(cx: &FlowCx<'_>, body: &Block, out: &mut Vec<Diagnostic>) {
     struct V<'a, 'c> {
         cx: &'c FlowCx<'c>,
         out: &'a mut Vec<Diagnostic>,
+        /// Awaits whose result is inspected as an error (`.unwrap_err()`): deliberate.
+        skip: Vec<*const syn::ExprAwait>,
     }
     impl<'ast> BodyVisitor<'ast> for V<'_, '_> {
         fn expr(&mut self, e: &'ast Expr) {
+            if inspects_error(e)
+                && let Expr::Await(a) = strip_result_suffixes(strip_error_inspection(e))
+            {
+                self.skip.push(a as *const _);
+            }
             if let Expr::Await(a) = e
+                && !self.skip.contains(&(a as *const _))
                 && is_spawn_call(self.cx, &a.base)
             {
                 self.out.push(diagnostic(self.cx, a, None));
@@ -127,7 +147,40 @@ pub(crate) fn check(cx: &FlowCx<'_>, body: &Block, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    walk_body(body, &mut V { cx, out });
+    walk_body(
+        body,
+        &mut V {
+            cx,
+            out,
+            skip: Vec::new(),
+        },
+    );
+}
+
+/// Methods that look at a task's failure: the task was spawned to observe a panic or a
+/// cancellation, which awaiting the future directly could not do.
+const ERROR_INSPECTION: &[&str] = &[
+    "unwrap_err",
+    "expect_err",
+    "is_err",
+    "err",
+    "into_panic",
+    "try_into_panic",
+    "is_panic",
+    "is_cancelled",
+];
+
+fn inspects_error(e: &Expr) -> bool {
+    matches!(strip(e), Expr::MethodCall(m) if ERROR_INSPECTION.contains(&m.method.to_string().as_str()))
+}
+
+fn strip_error_inspection(e: &Expr) -> &Expr {
+    match strip(e) {
+        Expr::MethodCall(m) if ERROR_INSPECTION.contains(&m.method.to_string().as_str()) => {
+            strip_error_inspection(&m.receiver)
+        }
+        other => other,
+    }
 }
 
 /// `t.await..;`, `let x = t.await..;` or a tail `t.await`: the statement starts by

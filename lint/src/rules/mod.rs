@@ -70,16 +70,16 @@ pub(crate) type BodyCheck = fn(&crate::flow::FlowCx<'_>, &syn::Block, &mut Vec<c
 pub(crate) type FileCheck = fn(&crate::flow::FlowCx<'_>, &syn::File, &mut Vec<crate::Diagnostic>);
 
 /// Every per-async-body check.
-pub(crate) const BODY_CHECKS: &[BodyCheck] = &[
-    busy_wait::check,
-    immediately_awaited_task::check,
-    lock_across_await::check,
-    sequential_await_in_loop::check,
-    sequential_awaits::check,
-];
+pub(crate) const BODY_CHECKS: &[BodyCheck] = &[busy_wait::check, lock_across_await::check];
 
 /// Every per-file check.
-pub(crate) const FILE_CHECKS: &[FileCheck] = &[dropped_task::check_file];
+pub(crate) const FILE_CHECKS: &[FileCheck] = &[
+    dropped_task::check_file,
+    // These three skip test code, which they find themselves (`flow::walk`).
+    immediately_awaited_task::check_file,
+    sequential_await_in_loop::check_file,
+    sequential_awaits::check_file,
+];
 
 /// Every rule, sorted by name.
 pub(crate) static RULES: SortedRules = SortedRules(OnceLock::new());

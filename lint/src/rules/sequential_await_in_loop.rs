@@ -11,7 +11,7 @@ use crate::flow::FlowCx;
 use crate::flow::loops::{depends_on_carried, derived, exits_early};
 use crate::flow::order::{AwaitKind, classify};
 use crate::flow::vars::{Effects, Names, chain_root, intersects, pat_bindings};
-use crate::flow::walk::{BodyVisitor, strip, walk_body};
+use crate::flow::walk::{BodyVisitor, for_each_async_body, strip, walk_body};
 use crate::{Diagnostic, Level, Runtime};
 
 /// The descriptor.
@@ -76,10 +76,21 @@ pub(crate) fn help(runtime: Runtime) -> String {
     )
 }
 
-/// Checks every loop of one async body.
-pub(crate) fn check(cx: &FlowCx<'_>, body: &Block, out: &mut Vec<Diagnostic>) {
+/// Checks every loop of every async body of a file, test code excepted (tests await in
+/// order on purpose, and their speed is not the point).
+pub(crate) fn check_file(cx: &FlowCx<'_>, file: &syn::File, out: &mut Vec<Diagnostic>) {
+    for_each_async_body(file, &mut |b| {
+        if !b.test {
+            check(cx, b.block, &b.mut_refs, out);
+        }
+    });
+}
+
+/// Checks every loop of one async body; `mut_refs` hold `&mut` references.
+fn check(cx: &FlowCx<'_>, body: &Block, mut_refs: &Names, out: &mut Vec<Diagnostic>) {
     struct Loops<'a, 'c> {
         cx: &'c FlowCx<'c>,
+        mut_refs: &'c Names,
         out: &'a mut Vec<Diagnostic>,
     }
     impl<'ast> BodyVisitor<'ast> for Loops<'_, '_> {
@@ -87,7 +98,7 @@ pub(crate) fn check(cx: &FlowCx<'_>, body: &Block, out: &mut Vec<Diagnostic>) {
             for (i, stmt) in block.stmts.iter().enumerate() {
                 let Stmt::Expr(e, _) = stmt else { continue };
                 if let Expr::ForLoop(f) = strip(e)
-                    && let Some(d) = check_for_loop(self.cx, f, &block.stmts[..i])
+                    && let Some(d) = check_for_loop(self.cx, self.mut_refs, f, &block.stmts[..i])
                 {
                     self.out.push(d);
                 }
@@ -95,16 +106,21 @@ pub(crate) fn check(cx: &FlowCx<'_>, body: &Block, out: &mut Vec<Diagnostic>) {
         }
         fn expr(&mut self, e: &'ast Expr) {
             if let Expr::While(w) = e
-                && let Some(d) = check_while_let(self.cx, w)
+                && let Some(d) = check_while_let(self.cx, self.mut_refs, w)
             {
                 self.out.push(d);
             }
         }
     }
-    walk_body(body, &mut Loops { cx, out });
+    walk_body(body, &mut Loops { cx, mut_refs, out });
 }
 
-fn check_for_loop(cx: &FlowCx<'_>, f: &syn::ExprForLoop, before: &[Stmt]) -> Option<Diagnostic> {
+fn check_for_loop(
+    cx: &FlowCx<'_>,
+    mut_refs: &Names,
+    f: &syn::ExprForLoop,
+    before: &[Stmt],
+) -> Option<Diagnostic> {
     let header = cx.span_between(f.for_token.span, syn::spanned::Spanned::span(&f.expr));
     let vars = pat_bindings(&f.pat);
     let iterated = iterated_local(&f.expr);
@@ -113,6 +129,7 @@ fn check_for_loop(cx: &FlowCx<'_>, f: &syn::ExprForLoop, before: &[Stmt]) -> Opt
         .is_some_and(|name| built_from_futures(cx, before, name));
     check_loop(
         cx,
+        mut_refs,
         &f.body,
         f.label.as_ref().map(|l| &l.name),
         &vars,
@@ -121,7 +138,7 @@ fn check_for_loop(cx: &FlowCx<'_>, f: &syn::ExprForLoop, before: &[Stmt]) -> Opt
     )
 }
 
-fn check_while_let(cx: &FlowCx<'_>, w: &syn::ExprWhile) -> Option<Diagnostic> {
+fn check_while_let(cx: &FlowCx<'_>, mut_refs: &Names, w: &syn::ExprWhile) -> Option<Diagnostic> {
     // Only `while let Some(p) = it.next()` over a plain (sync) iterator.
     let Expr::Let(l) = strip(&w.cond) else {
         return None;
@@ -145,6 +162,7 @@ fn check_while_let(cx: &FlowCx<'_>, w: &syn::ExprWhile) -> Option<Diagnostic> {
     let header = cx.span_between(w.while_token.span, syn::spanned::Spanned::span(&w.cond));
     check_loop(
         cx,
+        mut_refs,
         &w.body,
         w.label.as_ref().map(|l| &l.name),
         &vars,
@@ -155,6 +173,7 @@ fn check_while_let(cx: &FlowCx<'_>, w: &syn::ExprWhile) -> Option<Diagnostic> {
 
 fn check_loop(
     cx: &FlowCx<'_>,
+    mut_refs: &Names,
     body: &Block,
     label: Option<&syn::Lifetime>,
     loop_vars: &Names,
@@ -179,7 +198,7 @@ fn check_loop(
     }
     let from_loop = derived(body, loop_vars);
     let found = awaits.iter().zip(&kinds).find(|(a, kind)| match kind {
-        AwaitKind::Independent => independent_per_iteration(body, &a.base, &from_loop),
+        AwaitKind::Independent => independent_per_iteration(body, &a.base, &from_loop, mut_refs),
         AwaitKind::Handle => futures_list && is_loop_var(&a.base, loop_vars),
         _ => false,
     })?;
@@ -205,13 +224,21 @@ fn check_loop(
 
 /// The awaited operation uses the loop variable, reads nothing the loop carries, and
 /// touches no object shared by all iterations (a receiver, a `&mut` argument).
-fn independent_per_iteration(body: &Block, awaited: &Expr, from_loop: &Names) -> bool {
+fn independent_per_iteration(
+    body: &Block,
+    awaited: &Expr,
+    from_loop: &Names,
+    mut_refs: &Names,
+) -> bool {
     let fx = Effects::of_expr(awaited);
     if !intersects(&fx.reads, from_loop) || depends_on_carried(body, awaited) {
         return false;
     }
-    // Anything the operation may mutate must be the iteration's own.
-    if fx.mutated().iter().any(|n| !from_loop.contains(n)) {
+    // Anything the operation may mutate (a `&mut` reference passed on included) must be
+    // the iteration's own.
+    let mut mutated = fx.mutated();
+    mutated.extend(fx.reads.intersection(mut_refs).cloned());
+    if mutated.iter().any(|n| !from_loop.contains(n)) {
         return false;
     }
     match chain_root(awaited) {

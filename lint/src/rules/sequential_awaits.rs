@@ -15,7 +15,9 @@ use super::RuleInfo;
 use crate::flow::FlowCx;
 use crate::flow::order::{AwaitKind, classify};
 use crate::flow::vars::{Effects, Names, Place, chain_root, intersects, pat_bindings};
-use crate::flow::walk::{BodyVisitor, awaits_in, strip_result_suffixes, walk_body};
+use crate::flow::walk::{
+    BodyVisitor, awaits_in, for_each_async_body, strip_result_suffixes, walk_body,
+};
 use crate::{Diagnostic, Label, Level, Runtime};
 
 /// The descriptor.
@@ -91,26 +93,37 @@ struct Member<'a> {
     root: Option<Place>,
 }
 
-/// Checks every block of one async body.
-pub(crate) fn check(cx: &FlowCx<'_>, body: &Block, out: &mut Vec<Diagnostic>) {
+/// Checks every block of every async body of a file, test code excepted (tests await in
+/// order on purpose, and their speed is not the point).
+pub(crate) fn check_file(cx: &FlowCx<'_>, file: &syn::File, out: &mut Vec<Diagnostic>) {
+    for_each_async_body(file, &mut |b| {
+        if !b.test {
+            check(cx, b.block, &b.mut_refs, out);
+        }
+    });
+}
+
+/// Checks every block of one async body; `mut_refs` hold `&mut` references.
+fn check(cx: &FlowCx<'_>, body: &Block, mut_refs: &Names, out: &mut Vec<Diagnostic>) {
     struct Blocks<'a, 'c> {
         cx: &'c FlowCx<'c>,
+        mut_refs: &'c Names,
         out: &'a mut Vec<Diagnostic>,
     }
     impl<'ast> BodyVisitor<'ast> for Blocks<'_, '_> {
         fn block(&mut self, block: &'ast Block) {
-            check_block(self.cx, block, self.out);
+            check_block(self.cx, block, self.mut_refs, self.out);
         }
     }
-    walk_body(body, &mut Blocks { cx, out });
+    walk_body(body, &mut Blocks { cx, mut_refs, out });
 }
 
-fn check_block(cx: &FlowCx<'_>, block: &Block, out: &mut Vec<Diagnostic>) {
+fn check_block(cx: &FlowCx<'_>, block: &Block, mut_refs: &Names, out: &mut Vec<Diagnostic>) {
     let mut run: Vec<Member<'_>> = Vec::new();
     // Names produced or changed by the run so far (and by `let`s that read them).
     let mut produced = Names::new();
     for stmt in &block.stmts {
-        match member(cx, stmt) {
+        match member(cx, stmt, mut_refs) {
             Some(m) => {
                 let conflicts = !run.is_empty()
                     && (m.fx.reads_any(&produced)
@@ -150,7 +163,7 @@ fn check_block(cx: &FlowCx<'_>, block: &Block, out: &mut Vec<Diagnostic>) {
 
 /// `let pat = op.await;` (with `?`, `.unwrap()`, ...) where `op` is an independent
 /// operation with no other await inside.
-fn member<'a>(cx: &FlowCx<'_>, stmt: &'a Stmt) -> Option<Member<'a>> {
+fn member<'a>(cx: &FlowCx<'_>, stmt: &'a Stmt, mut_refs: &Names) -> Option<Member<'a>> {
     let Stmt::Local(l) = stmt else { return None };
     let init = l.init.as_ref()?;
     if init.diverge.is_some() {
@@ -170,10 +183,14 @@ fn member<'a>(cx: &FlowCx<'_>, stmt: &'a Stmt) -> Option<Member<'a>> {
     if classify(&awaited.base, &resolve) != AwaitKind::Independent {
         return None;
     }
+    let mut fx = Effects::of_expr(&awaited.base);
+    // Passing on a `&mut` reference reborrows it mutably: a mutation.
+    let reborrowed: Vec<String> = fx.reads.intersection(mut_refs).cloned().collect();
+    fx.mut_borrowed.extend(reborrowed);
     Some(Member {
         awaited,
         binds,
-        fx: Effects::of_expr(&awaited.base),
+        fx,
         root: chain_root(&awaited.base),
     })
 }
