@@ -1,0 +1,510 @@
+//! The notes' pitfalls, caught: every `examples/pitfalls/*_wrong.rs` has a fixed twin
+//! `*_fixed.rs`, and
+//!
+//! - the linter (the `aio-lint` engine that `cargo aio-lint examples` runs) reports the
+//!   wrong one with the pitfall's rule, on the line under its `// BUG:` comment, and
+//!   nothing on the fixed one; over the whole of `examples/` it reports exactly the
+//!   findings listed in [`EXPECTED`], which names the note examples that demonstrate a
+//!   pitfall on purpose;
+//! - debug mode (`AIO_DEBUG=1`) reports at run time the pitfalls that show there (a
+//!   coroutine never awaited, a poll that blocks the loop), including the one no static
+//!   analysis can see (`hidden_blocking_wrong`), and stays silent on the fixed twins;
+//! - each pair behaves as the notes say: the wrong program is slower or out of order,
+//!   the fixed one is not.
+
+mod examples_support;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use aio_lint::{FileOptions, Runtime};
+use examples_support::{assert_between, lines, number_in, run_example, run_ok};
+
+/// Every finding the linter may report under `examples/`, as (file, rules). A file not
+/// listed must be clean.
+const EXPECTED: &[(&str, &[&str])] = &[
+    // The pitfalls, one rule each.
+    (
+        "examples/pitfalls/never_awaited_wrong.rs",
+        &["unawaited_future"],
+    ),
+    (
+        "examples/pitfalls/blocking_sleep_wrong.rs",
+        &["blocking_sleep"],
+    ),
+    ("examples/pitfalls/sync_http_wrong.rs", &["blocking_net"]),
+    (
+        "examples/pitfalls/await_in_loop_wrong.rs",
+        &["sequential_await_in_loop"],
+    ),
+    (
+        "examples/pitfalls/sequential_awaits_wrong.rs",
+        &["sequential_awaits"],
+    ),
+    (
+        "examples/pitfalls/immediately_awaited_task_wrong.rs",
+        &["immediately_awaited_task"],
+    ),
+    (
+        "examples/pitfalls/nested_run_wrong.rs",
+        &["nested_block_on"],
+    ),
+    ("examples/pitfalls/busy_loop_wrong.rs", &["busy_wait"]),
+    // Beyond static analysis (a blocking call behind a trait object): debug mode
+    // catches it, see `debug_mode_names_a_blocking_call_the_linter_cannot_see`.
+    ("examples/pitfalls/hidden_blocking_wrong.rs", &[]),
+    // A note example that demonstrates a pitfall on purpose ("No point using
+    // synchronous libraries with asyncio").
+    ("examples/blocking_counter.rs", &["blocking_net"]),
+    // `make_requests.rs` ("How NOT to use await") demonstrates sequential awaiting too,
+    // but the linter does not see it: the coroutines are created in one loop and
+    // awaited one per iteration of a second loop, over a `Vec`. Known miss, reported to
+    // the linter's owners; `await_in_loop_wrong.rs` is the form it catches.
+];
+
+fn manifest_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("read examples/") {
+        let path = entry.expect("a directory entry").path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// One finding: the rule and the 1-based line of its primary span.
+type Finding = (&'static str, usize);
+
+/// Lints every file under `examples/` as `cargo aio-lint examples` does (each file
+/// analysed, then the workspace pass over all of them), once per test binary. Keys are
+/// paths relative to the package root, with `/` separators.
+fn findings() -> &'static BTreeMap<String, Vec<Finding>> {
+    static FINDINGS: OnceLock<BTreeMap<String, Vec<Finding>>> = OnceLock::new();
+    FINDINGS.get_or_init(|| {
+        let mut files = Vec::new();
+        rust_files(&manifest_dir().join("examples"), &mut files);
+        files.sort();
+        let options = FileOptions {
+            runtime: Runtime::Aio,
+            ..FileOptions::default()
+        };
+        let mut analyses: Vec<_> = files
+            .iter()
+            .map(|path| {
+                let relative = path.strip_prefix(manifest_dir()).expect("under the root");
+                let source = std::fs::read_to_string(path).expect("read an example");
+                aio_lint::analyze_file(relative, &source, &options)
+            })
+            .collect();
+        aio_lint::link(&mut analyses);
+        analyses
+            .into_iter()
+            .map(|analysis| {
+                let key = analysis
+                    .path
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                let mut found: Vec<Finding> = analysis
+                    .diagnostics
+                    .iter()
+                    .map(|d| (d.rule, d.primary.span.start.line))
+                    .collect();
+                found.sort();
+                (key, found)
+            })
+            .collect()
+    })
+}
+
+fn rules_in(file: &str) -> Vec<&'static str> {
+    let found = findings()
+        .get(file)
+        .unwrap_or_else(|| panic!("{file} was not linted: is it missing?"));
+    let mut rules: Vec<&str> = found.iter().map(|(rule, _)| *rule).collect();
+    rules.sort_unstable();
+    rules
+}
+
+fn expected_rules(file: &str) -> Vec<&'static str> {
+    let mut rules = EXPECTED
+        .iter()
+        .find(|(f, _)| *f == file)
+        .map(|(_, rules)| rules.to_vec())
+        .unwrap_or_default();
+    rules.sort_unstable();
+    rules
+}
+
+/// The 1-based numbers of the lines right under a `// BUG:` comment.
+fn bug_lines(file: &str) -> Vec<usize> {
+    let source = std::fs::read_to_string(manifest_dir().join(file)).expect("read the example");
+    source
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| line.trim_start().starts_with("// BUG:"))
+        .map(|(i, _)| i + 2)
+        .collect()
+}
+
+/// The linter flags `<pitfall>_wrong.rs` with `rule` on its `// BUG:` line, and says
+/// nothing about `<pitfall>_fixed.rs`.
+fn assert_linted_pair(pitfall: &str, rule: &str) {
+    let wrong = format!("examples/pitfalls/{pitfall}_wrong.rs");
+    let fixed = format!("examples/pitfalls/{pitfall}_fixed.rs");
+    let found = &findings()[&wrong];
+    assert_eq!(
+        found.iter().map(|(r, _)| *r).collect::<Vec<_>>(),
+        [rule],
+        "{wrong}: expected exactly one `{rule}` finding, got {found:?}"
+    );
+    assert_eq!(
+        found.iter().map(|(_, line)| *line).collect::<Vec<_>>(),
+        bug_lines(&wrong),
+        "{wrong}: the finding is not on the line under `// BUG:`"
+    );
+    assert_eq!(
+        rules_in(&fixed),
+        Vec::<&str>::new(),
+        "{fixed} should be clean"
+    );
+}
+
+#[test]
+fn linter_flags_a_coroutine_never_awaited() {
+    assert_linted_pair("never_awaited", "unawaited_future");
+}
+
+#[test]
+fn linter_flags_a_blocking_sleep_in_a_coroutine() {
+    assert_linted_pair("blocking_sleep", "blocking_sleep");
+}
+
+#[test]
+fn linter_flags_a_sync_http_client_in_a_coroutine() {
+    assert_linted_pair("sync_http", "blocking_net");
+}
+
+#[test]
+fn linter_flags_awaiting_one_by_one_in_a_loop() {
+    assert_linted_pair("await_in_loop", "sequential_await_in_loop");
+}
+
+#[test]
+fn linter_flags_independent_awaits_in_a_row() {
+    assert_linted_pair("sequential_awaits", "sequential_awaits");
+}
+
+#[test]
+fn linter_flags_a_task_awaited_right_after_spawning() {
+    assert_linted_pair("immediately_awaited_task", "immediately_awaited_task");
+}
+
+#[test]
+fn linter_flags_a_nested_run() {
+    assert_linted_pair("nested_run", "nested_block_on");
+}
+
+#[test]
+fn linter_flags_a_loop_with_no_yield_point() {
+    assert_linted_pair("busy_loop", "busy_wait");
+}
+
+#[test]
+fn linter_cannot_see_blocking_behind_a_trait_object() {
+    // The limit of static analysis, stated so that a change is noticed: debug mode
+    // covers this one.
+    assert_eq!(
+        rules_in("examples/pitfalls/hidden_blocking_wrong.rs"),
+        Vec::<&str>::new()
+    );
+    assert_eq!(
+        rules_in("examples/pitfalls/hidden_blocking_fixed.rs"),
+        Vec::<&str>::new()
+    );
+}
+
+#[test]
+fn linter_reports_exactly_the_expected_findings_over_all_examples() {
+    let mut unexpected = Vec::new();
+    for file in findings().keys() {
+        let got = rules_in(file);
+        let want = expected_rules(file);
+        if got != want {
+            unexpected.push(format!("{file}: expected {want:?}, got {got:?}"));
+        }
+    }
+    for (file, _) in EXPECTED {
+        assert!(
+            findings().contains_key(*file),
+            "{file} is listed but missing"
+        );
+    }
+    assert!(unexpected.is_empty(), "{}", unexpected.join("\n"));
+}
+
+#[test]
+fn every_wrong_pitfall_has_a_fixed_twin_and_an_expectation() {
+    let mut wrong = 0;
+    for file in findings().keys() {
+        if let Some(stem) = file
+            .strip_prefix("examples/pitfalls/")
+            .and_then(|f| f.strip_suffix("_wrong.rs"))
+        {
+            wrong += 1;
+            let twin = format!("examples/pitfalls/{stem}_fixed.rs");
+            assert!(findings().contains_key(&twin), "{file} has no fixed twin");
+            assert!(
+                EXPECTED.iter().any(|(f, _)| f == file),
+                "{file} is not listed in EXPECTED"
+            );
+        }
+    }
+    assert_eq!(
+        wrong, 9,
+        "the notes' seven pitfalls (+ sequential awaits, hidden blocking)"
+    );
+}
+
+// ---- debug mode -------------------------------------------------------------------
+
+const DEBUG: &[(&str, &str)] = &[("AIO_DEBUG", "1")];
+
+/// Runs the wrong and the fixed program with `AIO_DEBUG=1`; returns their stderr.
+fn debug_pair(pitfall: &str, unit_ms: u64) -> (String, String) {
+    let wrong = run_example(&format!("{pitfall}_wrong"), &[], unit_ms, DEBUG);
+    let fixed = run_example(&format!("{pitfall}_fixed"), &[], unit_ms, DEBUG);
+    assert!(wrong.success, "{pitfall}_wrong failed: {}", wrong.stderr);
+    assert!(fixed.success, "{pitfall}_fixed failed: {}", fixed.stderr);
+    (wrong.stderr, fixed.stderr)
+}
+
+#[test]
+fn debug_mode_reports_the_coroutine_never_awaited() {
+    let (wrong, fixed) = debug_pair("never_awaited", 50);
+    let file = "examples/pitfalls/never_awaited_wrong.rs";
+    // the location is the call `sleep(1.0)`, on the line under `// BUG:`, column 13
+    let warning = format!(
+        "coroutine 'sleep' created at {file}:{}:13 was never awaited",
+        bug_lines(file)[0]
+    );
+    // once per greeting
+    assert_eq!(wrong.matches(&warning).count(), 3, "stderr:\n{wrong}");
+    assert!(!fixed.contains("never awaited"), "stderr:\n{fixed}");
+}
+
+#[test]
+fn debug_mode_does_not_report_never_awaited_without_aio_debug() {
+    let run = run_ok("never_awaited_wrong", &[], 50);
+    assert!(
+        !run.stderr.contains("never awaited"),
+        "stderr:\n{}",
+        run.stderr
+    );
+}
+
+/// The slow-poll report of a wrong program: the main task, named with its location.
+fn assert_blocked_the_loop(pitfall: &str, stderr: &str) {
+    let prefix = format!("task 'main' (examples/pitfalls/{pitfall}_wrong.rs:");
+    assert!(
+        stderr
+            .lines()
+            .any(|l| l.starts_with(&prefix) && l.contains("blocked the loop for")),
+        "no slow-poll report naming the main task in:\n{stderr}"
+    );
+}
+
+#[test]
+fn debug_mode_reports_a_blocking_sleep() {
+    // 150 ms units: each blocking sleep outlasts the 100 ms threshold
+    let (wrong, fixed) = debug_pair("blocking_sleep", 150);
+    assert_blocked_the_loop("blocking_sleep", &wrong);
+    assert!(!fixed.contains("blocked the loop"), "stderr:\n{fixed}");
+}
+
+#[test]
+fn debug_mode_reports_a_blocking_http_request() {
+    // 1 s units: the server answers after 200 ms
+    let (wrong, fixed) = debug_pair("sync_http", 1000);
+    assert_blocked_the_loop("sync_http", &wrong);
+    assert!(!fixed.contains("blocked the loop"), "stderr:\n{fixed}");
+}
+
+#[test]
+fn debug_mode_reports_a_busy_loop() {
+    // 400 ms units: the spin lasts 220 ms
+    let (wrong, fixed) = debug_pair("busy_loop", 400);
+    assert_blocked_the_loop("busy_loop", &wrong);
+    assert!(!fixed.contains("blocked the loop"), "stderr:\n{fixed}");
+}
+
+#[test]
+fn debug_mode_names_a_blocking_call_the_linter_cannot_see() {
+    // 300 ms units: the callback blocks for 150 ms
+    let (wrong, fixed) = debug_pair("hidden_blocking", 300);
+    assert_blocked_the_loop("hidden_blocking", &wrong);
+    assert!(!fixed.contains("blocked the loop"), "stderr:\n{fixed}");
+}
+
+#[test]
+fn a_nested_run_panics_with_the_fix_in_the_message() {
+    let wrong = run_example("nested_run_wrong", &[], 50, &[]);
+    assert!(!wrong.success, "a nested aio::run must fail");
+    assert!(
+        wrong
+            .stderr
+            .contains("aio::run() cannot be called from a running event loop"),
+        "stderr:\n{}",
+        wrong.stderr
+    );
+    assert_eq!(run_ok("nested_run_fixed", &[], 50).lines, ["got 42"]);
+}
+
+// ---- behaviour of each pair --------------------------------------------------------
+
+fn exec_units(run: &examples_support::Run) -> f64 {
+    number_in(run.lines.last().expect("output"), "exec in ", " seconds.")
+}
+
+#[test]
+fn never_awaited_skips_the_sleep_and_the_fix_sleeps_once() {
+    let greetings = lines(&["Hello, John", "Hello, Jane", "Hello, Alice"]);
+    let wrong = run_ok("never_awaited_wrong", &[], 50);
+    let fixed = run_ok("never_awaited_fixed", &[], 50);
+    assert_eq!(wrong.lines[..3], greetings);
+    assert_eq!(fixed.lines[..3], greetings);
+    assert_between("never_awaited_wrong", exec_units(&wrong), 0.0, 0.5);
+    assert_between("never_awaited_fixed", exec_units(&fixed), 1.0, 1.5);
+}
+
+#[test]
+fn blocking_sleep_serialises_the_greetings_and_the_fix_overlaps_them() {
+    let wrong = run_ok("blocking_sleep_wrong", &[], 50);
+    let fixed = run_ok("blocking_sleep_fixed", &[], 50);
+    assert_between("blocking_sleep_wrong", exec_units(&wrong), 3.0, 4.5);
+    assert_between("blocking_sleep_fixed", exec_units(&fixed), 1.0, 1.5);
+}
+
+#[test]
+fn sync_http_freezes_the_counter_and_the_fix_keeps_it_ticking() {
+    let wrong = run_ok("sync_http_wrong", &[], 100);
+    let fixed = run_ok("sync_http_fixed", &[], 100);
+    let response = "Got HTTP response with status 200";
+    let at = |run: &examples_support::Run| {
+        run.lines
+            .iter()
+            .position(|l| l == response)
+            .expect("a response line")
+    };
+    // wrong: every tick after the response; fixed: every tick before it
+    assert_eq!(at(&wrong), 1, "{:?}", wrong.lines);
+    assert_eq!(at(&fixed), 11, "{:?}", fixed.lines);
+    let first = number_in(&wrong.lines[2], "0: Was asleep for ", "s");
+    assert!(first >= 0.2, "the first tick waited {first:.3} units");
+}
+
+#[test]
+fn awaiting_in_a_loop_takes_five_units_and_gathering_one() {
+    let wrong = run_ok("await_in_loop_wrong", &[], 50);
+    let fixed = run_ok("await_in_loop_fixed", &[], 50);
+    let results = lines(&["1", "2", "3", "4", "5"]);
+    assert_eq!(wrong.lines[..5], results);
+    assert_eq!(fixed.lines[..5], results);
+    assert_between("await_in_loop_wrong", exec_units(&wrong), 5.0, 7.0);
+    assert_between("await_in_loop_fixed", exec_units(&fixed), 1.0, 1.5);
+}
+
+#[test]
+fn sequential_awaits_take_two_units_and_gather_one() {
+    let wrong = run_ok("sequential_awaits_wrong", &[], 50);
+    let fixed = run_ok("sequential_awaits_fixed", &[], 50);
+    assert_eq!(wrong.lines[0], "1 2");
+    assert_eq!(fixed.lines[0], "1 2");
+    assert_between("sequential_awaits_wrong", exec_units(&wrong), 2.0, 3.0);
+    assert_between("sequential_awaits_fixed", exec_units(&fixed), 1.0, 1.5);
+}
+
+#[test]
+fn a_task_awaited_at_once_runs_alone_and_the_fix_overlaps() {
+    let wrong = run_ok("immediately_awaited_task_wrong", &[], 20);
+    let fixed = run_ok("immediately_awaited_task_fixed", &[], 20);
+    assert_eq!(
+        wrong.lines[..4],
+        lines(&[
+            "Before sleeping... 1",
+            "After sleeping... 1",
+            "Before sleeping... 2",
+            "After sleeping... 2",
+        ])
+    );
+    assert_eq!(
+        fixed.lines[..4],
+        lines(&[
+            "Before sleeping... 2",
+            "Before sleeping... 1",
+            "After sleeping... 2",
+            "After sleeping... 1",
+        ])
+    );
+    assert_between(
+        "immediately_awaited_task_wrong",
+        exec_units(&wrong),
+        10.0,
+        13.0,
+    );
+    assert_between(
+        "immediately_awaited_task_fixed",
+        exec_units(&fixed),
+        5.0,
+        7.0,
+    );
+}
+
+#[test]
+fn a_busy_loop_starves_the_ticker_and_the_fix_lets_it_tick() {
+    let wrong = run_ok("busy_loop_wrong", &[], 50);
+    let fixed = run_ok("busy_loop_fixed", &[], 50);
+    let done = |run: &examples_support::Run| {
+        run.lines
+            .iter()
+            .position(|l| l == "done waiting")
+            .expect("a done line")
+    };
+    assert_eq!(wrong.lines[0], "waiting");
+    assert_eq!(
+        done(&wrong),
+        1,
+        "no tick can come during the spin: {:?}",
+        wrong.lines
+    );
+    // the ticks are due at 0.1 ... 0.5 units and the wait ends at 0.55: on a loaded
+    // machine some may come late, but not all of them
+    assert!(
+        done(&fixed) >= 2,
+        "no tick during the wait: {:?}",
+        fixed.lines
+    );
+    assert_eq!(wrong.lines.len(), 7);
+    assert_eq!(fixed.lines.len(), 7);
+}
+
+#[test]
+fn a_hidden_blocking_call_freezes_the_counter_and_the_fix_keeps_it_ticking() {
+    let wrong = run_ok("hidden_blocking_wrong", &[], 50);
+    let fixed = run_ok("hidden_blocking_fixed", &[], 50);
+    assert_eq!(
+        wrong.lines[..2],
+        lines(&["calling the callback", "callback done"])
+    );
+    let first = number_in(&wrong.lines[2], "0: Was asleep for ", "");
+    assert!(first >= 0.5, "the first tick waited {first:.2} units");
+    assert_eq!(fixed.lines[0], "calling the callback");
+    assert_eq!(fixed.lines[4], "callback done", "{:?}", fixed.lines);
+}
