@@ -81,12 +81,20 @@ fn handle_reports_state_and_result() {
 fn dropping_the_handle_does_not_cancel() {
     let hits = Rc::new(RefCell::new(0));
     let h = hits.clone();
+    let h2 = hits.clone();
     aio::run(async move {
         drop(aio::spawn(async move {
             aio::sleep(Duration::from_millis(5)).await;
             *h.borrow_mut() += 1;
         }));
-        aio::sleep(Duration::from_millis(20)).await;
+        // Wait (boundedly) for the handle-less task to finish on its own.
+        let hits = h2;
+        for _ in 0..500 {
+            if *hits.borrow() == 1 {
+                break;
+            }
+            aio::sleep(Duration::from_millis(10)).await;
+        }
     });
     assert_eq!(*hits.borrow(), 1);
 }
