@@ -302,7 +302,7 @@ fn debug_mode_reports_the_coroutine_never_awaited() {
 
 #[test]
 fn debug_mode_does_not_report_never_awaited_without_aio_debug() {
-    let run = run_ok("never_awaited_wrong", &[], 50);
+    let run = run_ok("never_awaited_wrong", &[], 100);
     assert!(
         !run.stderr.contains("never awaited"),
         "stderr:\n{}",
@@ -376,8 +376,8 @@ fn exec_units(run: &examples_support::Run) -> f64 {
 #[test]
 fn never_awaited_skips_the_sleep_and_the_fix_sleeps_once() {
     let greetings = lines(&["Hello, John", "Hello, Jane", "Hello, Alice"]);
-    let wrong = run_ok("never_awaited_wrong", &[], 50);
-    let fixed = run_ok("never_awaited_fixed", &[], 50);
+    let wrong = run_ok("never_awaited_wrong", &[], 100);
+    let fixed = run_ok("never_awaited_fixed", &[], 100);
     assert_eq!(wrong.lines[..3], greetings);
     assert_eq!(fixed.lines[..3], greetings);
     assert_between("never_awaited_wrong", exec_units(&wrong), 0.0, 0.5);
@@ -386,16 +386,17 @@ fn never_awaited_skips_the_sleep_and_the_fix_sleeps_once() {
 
 #[test]
 fn blocking_sleep_serialises_the_greetings_and_the_fix_overlaps_them() {
-    let wrong = run_ok("blocking_sleep_wrong", &[], 50);
-    let fixed = run_ok("blocking_sleep_fixed", &[], 50);
+    let wrong = run_ok("blocking_sleep_wrong", &[], 100);
+    let fixed = run_ok("blocking_sleep_fixed", &[], 100);
     assert_between("blocking_sleep_wrong", exec_units(&wrong), 3.0, 4.5);
     assert_between("blocking_sleep_fixed", exec_units(&fixed), 1.0, 1.5);
 }
 
 #[test]
 fn sync_http_freezes_the_counter_and_the_fix_keeps_it_ticking() {
-    let wrong = run_ok("sync_http_wrong", &[], 100);
-    let fixed = run_ok("sync_http_fixed", &[], 100);
+    // 500 ms units: the request takes 100 ms, the ten ticks about 1 ms each
+    let wrong = run_ok("sync_http_wrong", &[], 500);
+    let fixed = run_ok("sync_http_fixed", &[], 500);
     let response = "Got HTTP response with status 200";
     let at = |run: &examples_support::Run| {
         run.lines
@@ -412,8 +413,8 @@ fn sync_http_freezes_the_counter_and_the_fix_keeps_it_ticking() {
 
 #[test]
 fn awaiting_in_a_loop_takes_five_units_and_gathering_one() {
-    let wrong = run_ok("await_in_loop_wrong", &[], 50);
-    let fixed = run_ok("await_in_loop_fixed", &[], 50);
+    let wrong = run_ok("await_in_loop_wrong", &[], 100);
+    let fixed = run_ok("await_in_loop_fixed", &[], 100);
     let results = lines(&["1", "2", "3", "4", "5"]);
     assert_eq!(wrong.lines[..5], results);
     assert_eq!(fixed.lines[..5], results);
@@ -423,8 +424,8 @@ fn awaiting_in_a_loop_takes_five_units_and_gathering_one() {
 
 #[test]
 fn sequential_awaits_take_two_units_and_gather_one() {
-    let wrong = run_ok("sequential_awaits_wrong", &[], 50);
-    let fixed = run_ok("sequential_awaits_fixed", &[], 50);
+    let wrong = run_ok("sequential_awaits_wrong", &[], 100);
+    let fixed = run_ok("sequential_awaits_fixed", &[], 100);
     assert_eq!(wrong.lines[0], "1 2");
     assert_eq!(fixed.lines[0], "1 2");
     assert_between("sequential_awaits_wrong", exec_units(&wrong), 2.0, 3.0);
