@@ -52,6 +52,10 @@ pub struct Args {
     #[arg(long)]
     pub stats: bool,
 
+    /// Only read and parse every file (no rules, no output): the speed floor, with `--stats`.
+    #[arg(long)]
+    pub parse_only: bool,
+
     /// The workspace to lint when no path is given (default: the one around the current directory).
     #[arg(long, value_name = "PATH")]
     pub manifest_path: Option<PathBuf>,
@@ -91,6 +95,18 @@ pub enum ColorChoice {
     Always,
     /// Never colour.
     Never,
+}
+
+impl Args {
+    /// Parses `args` (the first is the program name) without exiting on error; for callers
+    /// that do not depend on clap (benchmarks, tests).
+    pub fn from_args<I, T>(args: I) -> Result<Args, String>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<OsString> + Clone,
+    {
+        Args::try_parse_from(args).map_err(|e| e.to_string())
+    }
 }
 
 /// Drops the `aio-lint` that cargo (and the repository's alias) passes as the first

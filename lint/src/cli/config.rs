@@ -317,3 +317,20 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod closest_tests {
+    #[test]
+    fn typos_find_the_rule() {
+        let rules = crate::cli::engine::catalogue();
+        assert_eq!(super::edit_distance("blocking_sleep", "blocking_slep"), 1);
+        assert_eq!(
+            super::closest(&rules, "blocking_slep"),
+            Some("blocking_sleep")
+        );
+        assert_eq!(
+            super::closest(&rules, "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"),
+            None
+        );
+    }
+}

@@ -69,10 +69,32 @@ impl PackageInfo {
     }
 }
 
+/// `*.rs` files and `*/main.rs` in `folder`, by target name, sorted.
+fn auto_targets(folder: &Path) -> Vec<(String, PathBuf)> {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(String, PathBuf)> = entries
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let path = e.path();
+            let name = path.file_stem()?.to_string_lossy().into_owned();
+            if path.is_dir() {
+                let main = path.join("main.rs");
+                main.is_file().then_some((name, main))
+            } else {
+                (path.extension()? == "rs").then_some((name, path))
+            }
+        })
+        .collect();
+    out.sort();
+    out
+}
+
 fn target_json(kind: &str, name: &str, src_path: &Path, edition: &str) -> Value {
     json!({
         "kind": [kind],
-        "crate_types": [kind],
+        "crate_types": [if kind == "lib" { "lib" } else { "bin" }],
         "name": name,
         "src_path": src_path.to_string_lossy(),
         "edition": edition,
@@ -413,6 +435,23 @@ fn package_info(
             &dir.join("src/main.rs"),
             &edition,
         ));
+    }
+    // Cargo's automatic targets: `src/bin/*.rs`, `examples/*.rs`, `tests/*.rs`,
+    // `benches/*.rs` (and `<folder>/main.rs` in each).
+    for (folder, kind) in [
+        ("src/bin", "bin"),
+        ("examples", "example"),
+        ("tests", "test"),
+        ("benches", "bench"),
+    ] {
+        for (tname, path) in auto_targets(&dir.join(folder)) {
+            if !targets
+                .iter()
+                .any(|t| t["src_path"].as_str() == Some(&*path.to_string_lossy()))
+            {
+                targets.push(target_json(kind, &tname, &path, &edition));
+            }
+        }
     }
     if targets.is_empty() {
         targets.push(target_json("lib", &crate_name, &lib_path, &edition));

@@ -171,8 +171,65 @@ fn color_for(choice: ColorChoice) -> bool {
     }
 }
 
+/// Counts from one run, for `--stats` and benchmarks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Files linted (or parsed, with `--parse-only`).
+    pub files: usize,
+    /// Lines in them.
+    pub lines: usize,
+    /// Findings reported.
+    pub findings: usize,
+    /// Files on which the engine panicked (each also reported as a `parse_error`).
+    pub panics: usize,
+    /// `parse_error` findings (files that could not be read or parsed).
+    pub parse_errors: usize,
+}
+
+/// Runs the lint (or, with `args.parse_only`, only reads and parses every file) and
+/// renders nothing: for benchmarks. `Err` is a usage, configuration or I/O error.
+pub fn lint_only(args: &Args) -> Result<Stats, String> {
+    match collect(args) {
+        Ok((_, stats)) => Ok(stats),
+        Err(Failure::Error(e)) => Err(e),
+        Err(Failure::Gone(_)) => Ok(Stats::default()),
+    }
+}
+
 fn lint(args: &Args) -> Result<Outcome, Failure> {
     let started = Instant::now();
+    let (report, stats) = collect(args)?;
+    let all = || report.files.iter().flat_map(|f| &f.diagnostics);
+    let outcome = if all().any(|d| d.level == Level::Deny)
+        || (args.deny_warnings && all().next().is_some())
+    {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    };
+    if args.stats {
+        let secs = started.elapsed().as_secs_f64();
+        eprintln!(
+            "aio-lint stats{}: {} files, {} lines, {secs:.3} s, {:.0} lines/s, {} panics, {} parse errors, {} findings",
+            if args.parse_only { " (parse only)" } else { "" },
+            stats.files,
+            stats.lines,
+            stats.lines as f64 / secs.max(1e-9),
+            stats.panics,
+            stats.parse_errors,
+            stats.findings,
+        );
+    }
+    if args.parse_only {
+        return Ok(outcome);
+    }
+    let color = color_for(args.color);
+    emit(outcome, |out| {
+        output::write(args.message_format, &report, out, color)
+    })
+}
+
+fn collect(args: &Args) -> Result<(Report, Stats), Failure> {
     let cwd = std::env::current_dir()
         .map_err(|e| Failure::Error(format!("cannot read the current folder: {e}")))?;
     let rules = engine::catalogue();
@@ -200,11 +257,24 @@ fn lint(args: &Args) -> Result<Outcome, Failure> {
     let pool = builder
         .build()
         .map_err(|e| Failure::Error(format!("cannot start threads: {e}")))?;
-    let mut linted: Vec<Linted> = pool.install(|| {
-        jobs.par_iter()
-            .map(|job| lint_one(job, args.stats))
-            .collect()
-    });
+    if args.parse_only {
+        let results: Vec<(usize, bool)> = pool.install(|| jobs.par_iter().map(parse_one).collect());
+        let stats = Stats {
+            files: jobs.len(),
+            lines: results.iter().map(|r| r.0).sum(),
+            parse_errors: results.iter().filter(|r| !r.1).count(),
+            ..Stats::default()
+        };
+        return Ok((
+            Report {
+                files: Vec::new(),
+                checked: jobs.len(),
+                rules,
+            },
+            stats,
+        ));
+    }
+    let mut linted: Vec<Linted> = pool.install(|| jobs.par_iter().map(lint_one).collect());
     let mut panics = linted.iter().filter(|l| l.panicked).count();
     let mut analyses: Vec<FileAnalysis> = linted
         .iter_mut()
@@ -252,34 +322,42 @@ fn lint(args: &Args) -> Result<Outcome, Failure> {
         }
     }
     files.sort_by(|a, b| a.abs.cmp(&b.abs));
+    let all = || files.iter().flat_map(|f| &f.diagnostics);
+    let stats = Stats {
+        files: jobs.len(),
+        lines: linted.iter().map(|l| l.lines).sum(),
+        findings: all().count(),
+        panics,
+        parse_errors: all().filter(|d| d.rule == PARSE_ERROR).count(),
+    };
+    Ok((
+        Report {
+            files,
+            checked: jobs.len(),
+            rules,
+        },
+        stats,
+    ))
+}
 
-    let report = Report {
-        files,
-        checked: jobs.len(),
-        rules,
+/// The parse-only floor for one file: read, decode, `syn::parse_file`. Returns the line
+/// count and whether it parsed.
+fn parse_one(job: &Job) -> (usize, bool) {
+    let Ok(bytes) = std::fs::read(&job.abs) else {
+        return (0, false);
     };
-    let all = || report.files.iter().flat_map(|f| &f.diagnostics);
-    let outcome = if all().any(|d| d.level == Level::Deny)
-        || (args.deny_warnings && all().next().is_some())
-    {
-        Outcome::Findings
-    } else {
-        Outcome::Clean
+    let lines = count_lines(&bytes);
+    let Ok(text) = String::from_utf8(bytes) else {
+        return (lines, false);
     };
-    if args.stats {
-        let secs = started.elapsed().as_secs_f64();
-        let lines: usize = linted.iter().map(|l| l.lines).sum();
-        let parse_errors = all().filter(|d| d.rule == PARSE_ERROR).count();
-        eprintln!(
-            "aio-lint stats: {} files, {lines} lines, {secs:.3} s, {:.0} lines/s, {panics} panics, {parse_errors} parse errors",
-            report.checked,
-            lines as f64 / secs.max(1e-9)
-        );
-    }
-    let color = color_for(args.color);
-    emit(outcome, |out| {
-        output::write(args.message_format, &report, out, color)
-    })
+    let ok = syn::parse_file(&text).is_ok();
+    proc_macro2::extra::invalidate_current_thread_spans();
+    (lines, ok)
+}
+
+fn count_lines(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
+        + usize::from(!bytes.is_empty() && !bytes.ends_with(b"\n"))
 }
 
 /// Turns discovered files into jobs: reads the configuration around each and drops the
@@ -324,7 +402,7 @@ impl Linted {
 
 /// Reads and analyses one file. Never panics: an unreadable file, invalid UTF-8 or a
 /// panic inside the engine becomes a `parse_error` finding.
-fn lint_one(job: &Job, count_lines: bool) -> Linted {
+fn lint_one(job: &Job) -> Linted {
     let bytes = match std::fs::read(&job.abs) {
         Ok(b) => b,
         Err(e) => {
@@ -335,12 +413,7 @@ fn lint_one(job: &Job, count_lines: bool) -> Linted {
             return Linted::failed(d, Arc::from(""), 0, false);
         }
     };
-    let lines = if count_lines {
-        bytes.iter().filter(|&&b| b == b'\n').count()
-            + usize::from(!bytes.is_empty() && !bytes.ends_with(b"\n"))
-    } else {
-        0
-    };
+    let lines = count_lines(&bytes);
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {

@@ -1,0 +1,496 @@
+//! End-to-end tests of the `cargo-aio-lint` binary on temporary folders: exit codes,
+//! configuration errors, suppressions, discovery, hostile inputs, broken pipes and
+//! determinism. Findings come from the rules every build has (`parse_error`,
+//! `unused_suppression`), so these tests do not depend on any one lint rule.
+
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_cargo-aio-lint");
+
+fn write(root: &Path, rel: &str, text: impl AsRef<[u8]>) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+fn lint(dir: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+const BROKEN: &str = "fn main() {\n    let x = (;\n}\n";
+
+#[test]
+fn exit_codes_follow_levels_and_deny_warnings() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "ok.rs", "fn main() {}\n");
+    let o = lint(tmp.path(), &["."]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "aio-lint: no findings (1 file checked)\n");
+
+    write(tmp.path(), "bad.rs", BROKEN);
+    let o = lint(tmp.path(), &["."]);
+    assert_eq!(o.status.code(), Some(0), "a warning does not fail the run");
+    assert!(
+        stdout(&o).ends_with("aio-lint: 1 warning in 1 file (2 files checked)\n"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(
+        lint(tmp.path(), &["--deny-warnings", "."]).status.code(),
+        Some(1)
+    );
+    assert_eq!(lint(tmp.path(), &["-D", "."]).status.code(), Some(1));
+
+    write(tmp.path(), "aio-lint.toml", "deny = [\"parse_error\"]\n");
+    let o = lint(tmp.path(), &["."]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("error[aio::parse_error]"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stdout(&o).ends_with("aio-lint: 1 error in 1 file (2 files checked)\n"));
+
+    write(tmp.path(), "aio-lint.toml", "allow = [\"parse_error\"]\n");
+    let o = lint(tmp.path(), &["--deny-warnings", "."]);
+    assert_eq!(o.status.code(), Some(0), "an allowed rule reports nothing");
+    assert_eq!(stdout(&o), "aio-lint: no findings (2 files checked)\n");
+}
+
+#[test]
+fn usage_and_io_errors_exit_with_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = lint(tmp.path(), &["no/such/path"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no/such/path"), "{}", stderr(&o));
+    assert_eq!(
+        lint(tmp.path(), &["--message-format", "xml", "."])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(lint(tmp.path(), &["-j", "0", "."]).status.code(), Some(2));
+    let o = lint(tmp.path(), &["explain", "blocking_slep"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("unknown rule `blocking_slep`"),
+        "{}",
+        stderr(&o)
+    );
+    // Outside a cargo workspace and without paths: cargo metadata fails, clearly.
+    let o = lint(tmp.path(), &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("cannot read the cargo workspace"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn malformed_configuration_names_file_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "src/a.rs", "fn a() {}\n");
+    write(
+        tmp.path(),
+        "aio-lint.toml",
+        "warn = []\ndeny = [\"parse_error\",\n  \"nope\"]\n",
+    );
+    let o = lint(tmp.path(), &["src"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("aio-lint.toml:3:3: unknown rule `nope` in `deny`"),
+        "{err}"
+    );
+
+    write(tmp.path(), "aio-lint.toml", "allow = [\"parse_error\"\n");
+    let err = stderr(&lint(tmp.path(), &["src"]));
+    assert!(
+        err.contains("aio-lint.toml:1:") && err.contains("invalid configuration"),
+        "{err}"
+    );
+
+    std::fs::remove_file(tmp.path().join("aio-lint.toml")).unwrap();
+    write(
+        tmp.path(),
+        "Cargo.toml",
+        "[package]\nname = \"p\"\n\n[package.metadata.aio-lint]\nallow = [\"parse_error\"]\nblockng = []\n",
+    );
+    let o = lint(tmp.path(), &["src"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("Cargo.toml:6:1: invalid configuration: unknown field `blockng`"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn suppressions_in_comments_and_unused_ones() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(
+        tmp.path(),
+        "a.rs",
+        format!("// aio-lint: allow-file(parse_error)\n{BROKEN}"),
+    );
+    write(
+        tmp.path(),
+        "b.rs",
+        "fn b() {\n    // aio-lint: allow(parse_error)\n    let x = 1;\n}\n",
+    );
+    write(
+        tmp.path(),
+        "c.rs",
+        "fn c() {} // aio-lint: allow(blocking_slep)\n",
+    );
+    write(
+        tmp.path(),
+        "d.rs",
+        "fn d() {\n    let s = \"// aio-lint: allow(nothing)\";\n}\n",
+    );
+    let o = lint(tmp.path(), &["--message-format", "github", "."]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(lines[0].starts_with("::warning file=b.rs,line=2,col=24,endLine=2,endColumn=35,title=aio%3A%3Aunused_suppression::unused suppression"), "{out}");
+    assert!(
+        lines[1].starts_with("::warning file=c.rs,line=1,col=30,"),
+        "{out}"
+    );
+    assert!(
+        lines[1].contains("unknown rule `blocking_slep`")
+            && lines[1].contains("did you mean `blocking_sleep`?"),
+        "{out}"
+    );
+
+    write(
+        tmp.path(),
+        "aio-lint.toml",
+        "allow = [\"unused_suppression\"]\n",
+    );
+    assert_eq!(
+        lint(tmp.path(), &["--message-format", "github", "."]).stdout,
+        b""
+    );
+}
+
+#[test]
+fn discovery_honours_gitignore_hidden_and_target_unless_no_ignore() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "Cargo.toml",
+        "[package]\nname = \"p\"\nversion = \"0.1.0\"\n",
+    );
+    write(root, "src/lib.rs", BROKEN);
+    write(root, "src/notes.txt", BROKEN);
+    write(root, ".gitignore", "generated/\n");
+    write(root, "generated/x.rs", BROKEN);
+    write(root, ".hidden/y.rs", BROKEN);
+    write(root, "target/debug/build/z.rs", BROKEN);
+    write(root, "vendor/keep.rs", BROKEN);
+    let files = |args: &[&str]| {
+        let o = lint(root, args);
+        let mut v: Vec<String> = stdout(&o)
+            .lines()
+            .filter_map(|l| l.strip_prefix("::warning file="))
+            .map(|l| l.split(',').next().unwrap().to_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        files(&["--message-format", "github", "."]),
+        ["src/lib.rs", "vendor/keep.rs"]
+    );
+    assert_eq!(
+        files(&["--message-format", "github", "--no-ignore", "."]),
+        [
+            ".gitignore",
+            ".hidden/y.rs",
+            "generated/x.rs",
+            "src/lib.rs",
+            "target/debug/build/z.rs",
+            "vendor/keep.rs"
+        ]
+        .into_iter()
+        .filter(|f| f.ends_with(".rs"))
+        .collect::<Vec<_>>()
+    );
+    // A file named on the command line is linted even if ignored or not `.rs`.
+    assert_eq!(
+        files(&[
+            "--message-format",
+            "github",
+            "generated/x.rs",
+            "src/notes.txt"
+        ]),
+        ["generated/x.rs", "src/notes.txt"]
+    );
+    // `exclude` globs are relative to the configuration's folder.
+    write(root, "aio-lint.toml", "exclude = [\"vendor\"]\n");
+    assert_eq!(files(&["--message-format", "github", "."]), ["src/lib.rs"]);
+    // Duplicate and overlapping paths lint each file once.
+    assert_eq!(
+        files(&[
+            "--message-format",
+            "github",
+            "src",
+            "./src/lib.rs",
+            "src/../src"
+        ]),
+        ["src/lib.rs"]
+    );
+}
+
+#[test]
+fn no_path_lints_the_cargo_workspace_members() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n\n[workspace.metadata.aio-lint]\ndeny = [\"parse_error\"]\n",
+    );
+    write(
+        root,
+        "a/Cargo.toml",
+        "[package]\nname = \"a\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    );
+    write(root, "a/src/lib.rs", BROKEN);
+    write(
+        root,
+        "b/Cargo.toml",
+        "[package]\nname = \"b\"\nversion = \"0.2.0\"\nedition = \"2021\"\n",
+    );
+    write(root, "b/src/main.rs", "fn main() {}\n");
+    write(root, "not_a_member/x.rs", BROKEN);
+    // As cargo runs it (`cargo aio-lint` passes `aio-lint` first), from a member's folder.
+    let o = lint(&root.join("b"), &["aio-lint", "--message-format", "json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    let v: serde_json::Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+    assert_eq!(v["message"]["level"], "error");
+    assert!(
+        v["package_id"].as_str().unwrap().ends_with("/a#0.1.0"),
+        "{v}"
+    );
+    assert_eq!(v["target"]["kind"][0], "lib");
+    assert_eq!(v["target"]["name"], "a");
+    assert_eq!(
+        v["message"]["spans"][0]["file_name"],
+        root.join("a/src/lib.rs").to_str().unwrap()
+    );
+    // `--manifest-path` picks the workspace from elsewhere.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let manifest = root.join("Cargo.toml");
+    let o = lint(
+        elsewhere.path(),
+        &[
+            "--manifest-path",
+            manifest.to_str().unwrap(),
+            "--message-format",
+            "github",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout(&o).lines().count(), 1);
+}
+
+#[test]
+fn explain_and_rules_subcommands() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = lint(tmp.path(), &["rules"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    for rule in ["parse_error", "unused_suppression"] {
+        assert!(
+            out.lines()
+                .any(|l| l.starts_with(rule) && l.contains(" warn ")),
+            "{out}"
+        );
+    }
+    let o = lint(
+        tmp.path(),
+        &["aio-lint", "explain", "aio::unused_suppression"],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert!(out.starts_with("# aio::unused_suppression\n"), "{out}");
+    for section in [
+        "## What it does",
+        "## Why is this bad",
+        "## Example",
+        "## Use instead",
+    ] {
+        assert!(out.contains(section), "{out}");
+    }
+}
+
+#[test]
+fn broken_pipe_exits_quietly() {
+    let tmp = tempfile::tempdir().unwrap();
+    for i in 0..300 {
+        write(tmp.path(), &format!("f{i:03}.rs"), BROKEN);
+    }
+    let mut child = Command::new(BIN)
+        .arg(".")
+        .current_dir(tmp.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
+    drop(child.stdout.take());
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(
+        status.code(),
+        Some(0),
+        "no crash, no signal: {status:?} {err}"
+    );
+    assert_eq!(err, "", "nothing on stderr");
+}
+
+#[test]
+fn output_is_identical_across_runs_and_thread_counts() {
+    let tmp = tempfile::tempdir().unwrap();
+    for i in 0..60 {
+        let body = match i % 3 {
+            0 => BROKEN.to_owned(),
+            1 => format!("fn f{i}() {{}} // aio-lint: allow(parse_error)\n"),
+            _ => "// aio-lint: allow(nope)\nfn g() {}\n".to_owned(),
+        };
+        write(tmp.path(), &format!("d{}/f{i}.rs", i % 7), body);
+    }
+    for format in ["human", "json", "sarif", "github"] {
+        let one = lint(
+            tmp.path(),
+            &["-j1", "--color", "always", "--message-format", format, "."],
+        );
+        let all = lint(
+            tmp.path(),
+            &["--color", "always", "--message-format", format, "."],
+        );
+        let again = lint(
+            tmp.path(),
+            &[
+                "-j",
+                "4",
+                "--color",
+                "always",
+                "--message-format",
+                format,
+                ".",
+            ],
+        );
+        assert!(!one.stdout.is_empty());
+        assert!(
+            one.stdout == all.stdout && all.stdout == again.stdout,
+            "{format} differs between thread counts"
+        );
+    }
+}
+
+#[test]
+fn hostile_files_are_reported_and_the_rest_still_linted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(root, "empty.rs", "");
+    write(root, "latin1.rs", b"fn main() {}\n// caf\xe9\n");
+    write(root, "bom.rs", "\u{feff}fn main() {}\n");
+    write(root, "my dir/ünïcode name.rs", BROKEN);
+    write(root, "z_last.rs", BROKEN);
+    std::fs::create_dir_all(root.join("folder.rs")).unwrap();
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("loop_b.rs", root.join("loop_a.rs")).unwrap();
+        std::os::unix::fs::symlink("loop_a.rs", root.join("loop_b.rs")).unwrap();
+        std::os::unix::fs::symlink("deleted.rs", root.join("dangling.rs")).unwrap();
+    }
+    let o = lint(root, &["--message-format", "github", "."]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    let find = |file: &str| {
+        out.lines()
+            .find(|l| l.contains(&format!("file={file},")))
+            .unwrap_or_else(|| panic!("{file} not reported: {out}"))
+    };
+    assert!(
+        find("latin1.rs").contains("line=2,col=7,")
+            && find("latin1.rs").contains("not valid UTF-8"),
+        "{out}"
+    );
+    assert!(find("my dir/ünïcode name.rs").contains("title=aio%3A%3Aparse_error"));
+    assert!(find("z_last.rs").contains("parse_error"));
+    #[cfg(unix)]
+    {
+        assert!(find("loop_a.rs").contains("cannot read"), "{out}");
+        assert!(find("dangling.rs").contains("cannot read"), "{out}");
+    }
+    assert!(
+        !out.contains("file=empty.rs,") && !out.contains("file=bom.rs,"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("folder.rs"),
+        "a folder named *.rs is walked, not read: {out}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_file_is_a_finding_not_a_crash() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "secret.rs", BROKEN);
+    write(tmp.path(), "other.rs", BROKEN);
+    let secret = tmp.path().join("secret.rs");
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o000)).unwrap();
+    // Root reads anything; then the file is simply linted.
+    let readable = std::fs::read(&secret).is_ok();
+    let o = lint(tmp.path(), &["--message-format", "github", "."]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    let line = out.lines().find(|l| l.contains("file=secret.rs,")).unwrap();
+    if readable {
+        assert!(line.contains("does not parse"), "{line}");
+    } else {
+        assert!(
+            line.contains("cannot read") && line.contains("ermission denied"),
+            "{line}"
+        );
+    }
+    assert!(out.contains("file=other.rs,"));
+}
