@@ -154,6 +154,20 @@ impl Reactor {
     }
 
     fn poll_ready(&self, key: usize, write: bool, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        // A replaced waker is dropped after the borrow (its Drop may run foreign code).
+        let mut old_wakers = [None, None];
+        let r = self.poll_ready_inner(key, write, cx, &mut old_wakers);
+        drop(old_wakers);
+        r
+    }
+
+    fn poll_ready_inner(
+        &self,
+        key: usize,
+        write: bool,
+        cx: &mut Context<'_>,
+        old_wakers: &mut [Option<Waker>; 2],
+    ) -> Poll<io::Result<()>> {
         let mut slots = self.slots.borrow_mut();
         let st = slots[key]
             .as_mut()
@@ -165,14 +179,14 @@ impl Reactor {
         }
         match &dir.waker {
             Some(w) if w.will_wake(cx.waker()) => {}
-            _ => dir.waker = Some(cx.waker().clone()),
+            _ => old_wakers[0] = dir.waker.replace(cx.waker().clone()),
         }
         if !dir.armed {
             dir.armed = true;
             if let Err(e) = self.modify(key, st) {
                 let dir = if write { &mut st.write } else { &mut st.read };
                 dir.armed = false;
-                dir.waker = None;
+                old_wakers[1] = dir.waker.take();
                 return Poll::Ready(Err(e));
             }
         }

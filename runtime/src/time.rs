@@ -128,46 +128,47 @@ impl Timers {
 
     /// Polls a registration: true (and the slot is freed) when it fired; else the waker
     /// is updated.
-    fn poll_slot(&mut self, slot: u32, seq: u64, waker: &Waker) -> bool {
+    ///
+    /// A replaced waker is returned, to be dropped after the timers' borrow ends (a
+    /// foreign waker's Drop may run arbitrary code).
+    fn poll_slot(&mut self, slot: u32, seq: u64, waker: &Waker) -> (bool, Option<Waker>) {
         let s = &mut self.slots[slot as usize];
         debug_assert_eq!(s.seq, seq);
         if s.fired {
-            self.free_slot(slot);
-            return true;
+            return (true, self.free_slot(slot));
         }
         match &s.waker {
-            Some(w) if w.will_wake(waker) => {}
-            _ => s.waker = Some(waker.clone()),
+            Some(w) if w.will_wake(waker) => (false, None),
+            _ => (false, s.waker.replace(waker.clone())),
         }
-        false
     }
 
-    fn free_slot(&mut self, slot: u32) {
+    fn free_slot(&mut self, slot: u32) -> Option<Waker> {
         let s = &mut self.slots[slot as usize];
         s.seq = 0;
         s.fired = false;
-        s.waker = None;
         self.free.push(slot);
+        s.waker.take()
     }
 
-    /// Cancels a registration. Its heap entry goes stale.
-    fn remove(&mut self, slot: u32, seq: u64) {
-        let Some(s) = self.slots.get(slot as usize) else {
-            return;
-        };
+    /// Cancels a registration (its heap entry goes stale) and returns its waker, to be
+    /// dropped after the borrow ends.
+    fn remove(&mut self, slot: u32, seq: u64) -> Option<Waker> {
+        let s = self.slots.get(slot as usize)?;
         if s.seq != seq {
-            return;
+            return None;
         }
         if !s.fired {
             self.stale += 1;
         }
-        self.free_slot(slot);
+        let waker = self.free_slot(slot);
         if self.stale > 64 && self.stale * 2 > self.heap.len() {
             let slots = &self.slots;
             self.heap
                 .retain(|e| slots[e.slot as usize].seq == e.seq && !slots[e.slot as usize].fired);
             self.stale = 0;
         }
+        waker
     }
 
     fn is_live(&self, e: &Entry) -> bool {
@@ -274,7 +275,8 @@ impl Sleep {
             && let Some(c) = current_core()
             && c.id() == core
         {
-            c.timers.borrow_mut().remove(slot, seq);
+            let waker = c.timers.borrow_mut().remove(slot, seq);
+            drop(waker);
         }
         // Dropped outside its loop: the stale entry is skipped when it comes due.
     }
@@ -296,7 +298,9 @@ impl Sleep {
                 slot,
                 seq,
             } if owner == core.id() => {
-                return if core.timers.borrow_mut().poll_slot(slot, seq, cx.waker()) {
+                let (fired, old_waker) = core.timers.borrow_mut().poll_slot(slot, seq, cx.waker());
+                drop(old_waker);
+                return if fired {
                     self.state = SleepState::Done;
                     Poll::Ready(())
                 } else {
@@ -529,7 +533,7 @@ mod tests {
             .map(|i| t.insert(base + Duration::from_secs(i + 1), Waker::noop().clone()))
             .collect();
         for (slot, seq) in &regs[..900] {
-            t.remove(*slot, *seq);
+            assert!(t.remove(*slot, *seq).is_some());
         }
         assert!(t.heap_len() < 400, "heap kept {} entries", t.heap_len());
         assert_eq!(t.next_deadline(), Some(base + Duration::from_secs(901)));
