@@ -1,11 +1,11 @@
 //! The notes' pitfalls, caught: every `examples/pitfalls/*_wrong.rs` has a fixed twin
 //! `*_fixed.rs`, and
 //!
-//! - the linter (the `aio-lint` engine that `cargo aio-lint examples` runs) reports the
-//!   wrong one with the pitfall's rule, on the line under its `// BUG:` comment, and
-//!   nothing on the fixed one; over the whole of `examples/` it reports exactly the
-//!   findings listed in [`EXPECTED`], which names the note examples that demonstrate a
-//!   pitfall on purpose;
+//! - the linter (the `aio-lint` engine, and the `cargo aio-lint examples` command that
+//!   runs it, which must agree) reports the wrong one with the pitfall's rule, on the
+//!   line under its `// BUG:` comment, and nothing on the fixed one; over the whole of
+//!   `examples/` it reports exactly the findings listed in [`EXPECTED`], which names the
+//!   note examples that demonstrate a pitfall on purpose;
 //! - debug mode (`AIO_DEBUG=1`) reports at run time the pitfalls that show there (a
 //!   coroutine never awaited, a poll that blocks the loop), including the one no static
 //!   analysis can see (`hidden_blocking_wrong`), and stays silent on the fixed twins;
@@ -16,6 +16,7 @@ mod examples_support;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::sync::OnceLock;
 
 use aio_lint::{FileOptions, Runtime};
@@ -248,6 +249,85 @@ fn linter_reports_exactly_the_expected_findings_over_all_examples() {
         );
     }
     assert!(unexpected.is_empty(), "{}", unexpected.join("\n"));
+}
+
+/// Builds `cargo-aio-lint` with the cargo, target dir and profile of this test binary
+/// (quick: the library is already built for the tests) and returns its path.
+fn cargo_aio_lint() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let profile_dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("the test binary lives in target/<profile>/deps");
+    let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    cmd.args([
+        "build",
+        "--quiet",
+        "-p",
+        "aio-lint",
+        "--bin",
+        "cargo-aio-lint",
+    ])
+    .current_dir(manifest_dir())
+    .env(
+        "CARGO_TARGET_DIR",
+        profile_dir.parent().expect("target/<profile>"),
+    );
+    if profile_dir.file_name().is_some_and(|p| p == "release") {
+        cmd.arg("--release");
+    }
+    assert!(
+        cmd.status().expect("run cargo build").success(),
+        "cannot build cargo-aio-lint"
+    );
+    profile_dir.join(format!("cargo-aio-lint{}", std::env::consts::EXE_SUFFIX))
+}
+
+#[test]
+fn cargo_aio_lint_examples_reports_the_same_findings() {
+    // The README's command, `cargo aio-lint examples`, in GitHub-annotation format:
+    // `::warning file=F,line=L,...,title=aio%3A%3ARULE::MESSAGE`, one line per finding.
+    let out = Command::new(cargo_aio_lint())
+        .args(["aio-lint", "--message-format", "github", "examples"])
+        .current_dir(manifest_dir())
+        .output()
+        .expect("run cargo-aio-lint");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "warnings only: exit code 0\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let property = |line: &str, key: &str| -> String {
+        let start = line.find(&format!("{key}=")).expect("a property") + key.len() + 1;
+        let rest = &line[start..];
+        let end = rest.find([',', ':']).unwrap_or(rest.len());
+        rest[..end].replace("%3A", ":").replace("%2C", ",")
+    };
+    let mut from_cli: Vec<(String, String, usize)> = stdout
+        .lines()
+        .filter(|l| l.starts_with("::warning ") || l.starts_with("::error "))
+        .map(|l| {
+            let rule = property(l, "title");
+            (
+                property(l, "file"),
+                rule.strip_prefix("aio::").unwrap_or(&rule).to_owned(),
+                property(l, "line").parse().expect("a line number"),
+            )
+        })
+        .collect();
+    from_cli.sort();
+    let mut from_engine: Vec<(String, String, usize)> = findings()
+        .iter()
+        .flat_map(|(file, found)| {
+            found
+                .iter()
+                .map(move |(rule, line)| (file.clone(), (*rule).to_owned(), *line))
+        })
+        .collect();
+    from_engine.sort();
+    assert_eq!(from_cli, from_engine);
 }
 
 #[test]

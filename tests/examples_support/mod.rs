@@ -1,13 +1,15 @@
 //! Runs the built examples for `tests/notes.rs` and `tests/pitfalls.rs`: finds each
 //! binary next to the test binary (`target/<profile>/examples/<name>`; `cargo test`
-//! builds the examples before it runs the tests), runs it with a short time unit
+//! builds the examples before it runs the tests, and they are built here if a test
+//! target runs alone), runs it with a short time unit
 //! (`AIO_UNIT_MS`) and returns its output lines, its stderr and how long it took.
 //!
 //! It asserts nothing about the output itself; the tests do.
 #![allow(dead_code)] // each test file uses the part it needs
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 /// What one run of an example produced.
@@ -22,7 +24,9 @@ pub struct Run {
     pub units: f64,
 }
 
-/// The path of a built example.
+/// The path of a built example. `cargo test -p aio` builds the examples before the
+/// tests; when a test target is run on its own (`cargo test --test notes`), they may be
+/// missing, and are built here once, with the same cargo, target dir and profile.
 pub fn example_path(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("the test binary's path");
     // target/<profile>/deps/<test binary> -> target/<profile>/examples/<name>
@@ -33,13 +37,32 @@ pub fn example_path(name: &str) -> PathBuf {
     let path = profile_dir
         .join("examples")
         .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    if !path.exists() {
+        build_examples(profile_dir);
+    }
     assert!(
         path.exists(),
-        "example `{name}` is not built at {}: run the tests with `cargo test -p aio` \
-         (which builds the examples first) or `cargo build -p aio --examples`",
+        "example `{name}` is not built at {}: run `cargo build -p aio --examples`",
         path.display()
     );
     path
+}
+
+/// Builds every example of the package into `profile_dir` (once per test binary).
+fn build_examples(profile_dir: &Path) {
+    static BUILT: OnceLock<()> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let target_dir = profile_dir.parent().expect("target/<profile>");
+        let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+        cmd.args(["build", "--quiet", "-p", "aio", "--examples"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("CARGO_TARGET_DIR", target_dir);
+        if profile_dir.file_name().is_some_and(|p| p == "release") {
+            cmd.arg("--release");
+        }
+        let status = cmd.status().expect("run cargo build --examples");
+        assert!(status.success(), "cargo build -p aio --examples failed");
+    });
 }
 
 /// Runs example `name` with `args`, a unit of `unit_ms` milliseconds and extra
