@@ -8,10 +8,9 @@
 //! instead of the coroutines themselves (`gather(*[...])`). Its coroutines have empty
 //! bodies (`pass`, so `r1` would be `None`); here each "network call" sleeps one unit
 //! and returns a value computed from the arguments (`corot1` their sum, `corot2` their
-//! product plus `r1`: `corot2` takes `r1`, which makes the chain a real one; with
-//! independent calls, gathering them would be the better design, and `cargo aio-lint`
-//! says so with `sequential_awaits`), and `main` prints the gathered results and the elapsed time, which the
-//! note's driver discards.
+//! product plus `r1`: `corot2` takes `r1`, which makes the chain a real one; were the
+//! calls independent, gathering them would be the better design), and `main` prints
+//! the gathered results and the elapsed time, which the note's driver discards.
 
 mod common;
 

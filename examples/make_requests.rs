@@ -5,9 +5,11 @@
 //! `print(result)` does; the note's comment squeezes them onto one line) and the
 //! elapsed time.
 //!
-//! This example demonstrates a pitfall on purpose: `cargo aio-lint` reports the loop
-//! (`sequential_await_in_loop`). `make_requests_gather` and `create_task_requests` are
-//! the fixes, and `pitfalls/await_in_loop_*.rs` the minimal pair.
+//! This example demonstrates a pitfall on purpose: awaiting independent coroutines one
+//! by one. `make_requests_gather` and `create_task_requests` are the fixes, and
+//! `pitfalls/await_in_loop_*.rs` the minimal pair, which `cargo aio-lint` reports
+//! (`sequential_await_in_loop`). This two-loop form (create the coroutines, then await
+//! them one per iteration) is not reported yet.
 
 mod common;
 

@@ -4,9 +4,12 @@
 //! A unit is `AIO_UNIT_MS` milliseconds (default 1000, so a plain `cargo run --example`
 //! takes as long as the note's program). Every duration an example sleeps is a number of
 //! units, and every time it reports is elapsed time divided by the unit, printed the way
-//! the note prints seconds. This module only converts; it never sleeps or prints, and it
-//! is not an example itself (cargo discovers only `examples/*.rs` and
-//! `examples/*/main.rs`), each example includes it with `mod common;`.
+//! the note prints seconds. This module only converts and formats; it never sleeps or
+//! prints, and it is not an example itself (cargo discovers only `examples/*.rs` and
+//! `examples/*/main.rs`), each example includes it with `mod common;` (the pitfalls with
+//! `#[path = "../common/mod.rs"]`). It also holds the Python-style formatting helpers
+//! the ports share, and [`http`], the local HTTP server and blocking client of the
+//! examples about synchronous libraries.
 #![allow(dead_code)] // each example uses the part it needs
 
 use std::time::Duration;
