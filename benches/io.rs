@@ -1,0 +1,282 @@
+//! Queue and I/O benchmarks: aio beside tokio (current_thread) and smol
+//! (`LocalExecutor`), the same workloads in one run.
+//!
+//! - `queue_ping_pong`: two tasks bounce a value through two bounded(1)
+//!   queues: aio `Queue` vs tokio `mpsc` vs `async-channel` (per round trip).
+//! - `tcp_echo`: one client streams 1 MiB through an echo server on loopback
+//!   in 16 KiB writes while reading the echo concurrently (bytes per second).
+//! - `tcp_echo_32`: 32 clients at once, 64 KiB each (bytes per second).
+//!
+//! Run: `cargo bench --bench io -- --warm-up-time 1 --measurement-time 2`.
+
+use std::net::SocketAddr;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use futures::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+const PING_PONGS: u64 = 10_000;
+const CHUNK: usize = 16 * 1024;
+
+fn tokio_rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn queue_ping_pong(c: &mut Criterion) {
+    let mut g = c.benchmark_group("queue_ping_pong");
+    g.throughput(Throughput::Elements(PING_PONGS));
+    let rt = aio::Runtime::new().unwrap();
+    g.bench_function("aio", |b| {
+        b.iter(|| {
+            rt.block_on(async {
+                let (ping, pong) = (aio::Queue::bounded(1), aio::Queue::bounded(1));
+                let (rx, tx) = (ping.clone(), pong.clone());
+                let echo = aio::spawn(async move {
+                    while let Ok(x) = rx.get().await {
+                        tx.put(x).await.unwrap();
+                    }
+                });
+                for i in 0..PING_PONGS {
+                    ping.put(i).await.unwrap();
+                    assert_eq!(pong.get().await.unwrap(), i);
+                }
+                ping.close();
+                echo.await.unwrap();
+            })
+        })
+    });
+    let rt = tokio_rt();
+    g.bench_function("tokio_mpsc", |b| {
+        b.iter(|| {
+            rt.block_on(async {
+                let (ping_tx, mut ping_rx) = tokio::sync::mpsc::channel(1);
+                let (pong_tx, mut pong_rx) = tokio::sync::mpsc::channel(1);
+                let echo = tokio::spawn(async move {
+                    while let Some(x) = ping_rx.recv().await {
+                        pong_tx.send(x).await.unwrap();
+                    }
+                });
+                for i in 0..PING_PONGS {
+                    ping_tx.send(i).await.unwrap();
+                    assert_eq!(pong_rx.recv().await.unwrap(), i);
+                }
+                drop(ping_tx);
+                echo.await.unwrap();
+            })
+        })
+    });
+    g.bench_function("smol_async_channel", |b| {
+        let ex = smol::LocalExecutor::new();
+        b.iter(|| {
+            smol::future::block_on(ex.run(async {
+                let (ping_tx, ping_rx) = async_channel::bounded(1);
+                let (pong_tx, pong_rx) = async_channel::bounded(1);
+                let echo = ex.spawn(async move {
+                    while let Ok(x) = ping_rx.recv().await {
+                        pong_tx.send(x).await.unwrap();
+                    }
+                });
+                for i in 0..PING_PONGS {
+                    ping_tx.send(i).await.unwrap();
+                    assert_eq!(pong_rx.recv().await.unwrap(), i);
+                }
+                drop(ping_tx);
+                echo.await;
+            }))
+        })
+    });
+    g.finish();
+}
+
+/// Total time for `iters` rounds of `clients` concurrent clients each echoing
+/// `bytes` through a server that runs for the whole measurement.
+fn aio_echo(iters: u64, clients: usize, bytes: usize) -> Duration {
+    aio::run(async move {
+        let listener = aio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = aio::spawn(async move {
+            loop {
+                let (stream, _) = listener.accept().await.unwrap();
+                aio::spawn(async move {
+                    let (mut rd, mut wr) = (&stream, &stream);
+                    futures::io::copy(&mut rd, &mut wr).await.unwrap();
+                })
+                .detach();
+            }
+        });
+        let payload = Rc::new(vec![7u8; bytes]);
+        let start = Instant::now();
+        for _ in 0..iters {
+            let rounds = (0..clients).map(|_| {
+                let payload = payload.clone();
+                async move {
+                    let stream = aio::net::TcpStream::connect(addr).await.unwrap();
+                    stream.set_nodelay(true).unwrap();
+                    let (rd, mut wr) = (&stream, &stream);
+                    let send = async {
+                        for chunk in payload.chunks(CHUNK) {
+                            wr.write_all(chunk).await.unwrap();
+                        }
+                        wr.close().await.unwrap();
+                    };
+                    let recv = async {
+                        let mut buf = vec![0; CHUNK];
+                        let mut got = 0;
+                        loop {
+                            let n = rd.read(&mut buf).await.unwrap();
+                            if n == 0 {
+                                break got;
+                            }
+                            got += n;
+                        }
+                    };
+                    let ((), got) = aio::gather!(send, recv).await;
+                    assert_eq!(got, payload.len());
+                }
+            });
+            aio::gather(rounds).await;
+        }
+        let elapsed = start.elapsed();
+        server.cancel();
+        elapsed
+    })
+}
+
+fn tokio_echo(rt: &tokio::runtime::Runtime, iters: u64, clients: usize, bytes: usize) -> Duration {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = tokio::spawn(async move {
+            loop {
+                let (mut stream, _) = listener.accept().await.unwrap();
+                tokio::spawn(async move {
+                    let (mut rd, mut wr) = stream.split();
+                    tokio::io::copy(&mut rd, &mut wr).await.unwrap();
+                });
+            }
+        });
+        let payload = Rc::new(vec![7u8; bytes]);
+        let start = Instant::now();
+        for _ in 0..iters {
+            let rounds = (0..clients).map(|_| {
+                let payload = payload.clone();
+                async move {
+                    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+                    stream.set_nodelay(true).unwrap();
+                    let (mut rd, mut wr) = stream.split();
+                    let send = async {
+                        for chunk in payload.chunks(CHUNK) {
+                            wr.write_all(chunk).await.unwrap();
+                        }
+                        wr.shutdown().await.unwrap();
+                    };
+                    let recv = async {
+                        let mut buf = vec![0; CHUNK];
+                        let mut got = 0;
+                        loop {
+                            let n = rd.read(&mut buf).await.unwrap();
+                            if n == 0 {
+                                break got;
+                            }
+                            got += n;
+                        }
+                    };
+                    let ((), got) = tokio::join!(send, recv);
+                    assert_eq!(got, payload.len());
+                }
+            });
+            futures::future::join_all(rounds).await;
+        }
+        let elapsed = start.elapsed();
+        server.abort();
+        elapsed
+    })
+}
+
+fn smol_echo(iters: u64, clients: usize, bytes: usize) -> Duration {
+    // Tasks that spawn tasks need the executor for 'static: one per thread, leaked.
+    thread_local! {
+        static EX: &'static smol::LocalExecutor<'static> =
+            Box::leak(Box::new(smol::LocalExecutor::new()));
+    }
+    let ex = EX.with(|ex| *ex);
+    smol::future::block_on(ex.run(async move {
+        let listener = smol::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr: SocketAddr = listener.local_addr().unwrap();
+        let server = ex.spawn(async move {
+            loop {
+                let (stream, _) = listener.accept().await.unwrap();
+                ex.spawn(async move {
+                    let (rd, mut wr) = (stream.clone(), stream);
+                    futures::io::copy(rd, &mut wr).await.unwrap();
+                })
+                .detach();
+            }
+        });
+        let payload = Rc::new(vec![7u8; bytes]);
+        let start = Instant::now();
+        for _ in 0..iters {
+            let rounds = (0..clients).map(|_| {
+                let payload = payload.clone();
+                async move {
+                    let stream = smol::net::TcpStream::connect(addr).await.unwrap();
+                    stream.set_nodelay(true).unwrap();
+                    let (mut rd, mut wr) = (stream.clone(), stream);
+                    let send = async {
+                        for chunk in payload.chunks(CHUNK) {
+                            wr.write_all(chunk).await.unwrap();
+                        }
+                        wr.close().await.unwrap();
+                    };
+                    let recv = async {
+                        let mut buf = vec![0; CHUNK];
+                        let mut got = 0;
+                        loop {
+                            let n = rd.read(&mut buf).await.unwrap();
+                            if n == 0 {
+                                break got;
+                            }
+                            got += n;
+                        }
+                    };
+                    let ((), got) = futures::join!(send, recv);
+                    assert_eq!(got, payload.len());
+                }
+            });
+            futures::future::join_all(rounds).await;
+        }
+        let elapsed = start.elapsed();
+        drop(server);
+        elapsed
+    }))
+}
+
+fn echo_group(c: &mut Criterion, name: &str, clients: usize, bytes: usize) {
+    let mut g = c.benchmark_group(name);
+    g.throughput(Throughput::Bytes((clients * bytes) as u64));
+    g.sample_size(10);
+    g.bench_function("aio", |b| {
+        b.iter_custom(|iters| aio_echo(iters, clients, bytes))
+    });
+    let rt = tokio_rt();
+    g.bench_function("tokio", |b| {
+        b.iter_custom(|iters| tokio_echo(&rt, iters, clients, bytes))
+    });
+    g.bench_function("smol", |b| {
+        b.iter_custom(|iters| smol_echo(iters, clients, bytes))
+    });
+    g.finish();
+}
+
+fn tcp_echo(c: &mut Criterion) {
+    echo_group(c, "tcp_echo", 1, 1 << 20);
+    echo_group(c, "tcp_echo_32", 32, 64 << 10);
+}
+
+criterion_group!(benches, queue_ping_pong, tcp_echo);
+criterion_main!(benches);
