@@ -17,7 +17,9 @@
 //! Precision over recall: a method name defined more than once in the workspace, or one
 //! shared with common std/trait vocabulary, never resolves.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+
+use crate::hash::FxHashMap as HashMap;
 
 use crate::rules::{self, unawaited_future};
 use crate::{Diagnostic, FileAnalysis, Label, Runtime, Span};
@@ -102,9 +104,9 @@ impl<'a> Index<'a> {
     fn new(analyses: &'a [FileAnalysis]) -> Self {
         let mut ix = Index {
             analyses,
-            by_path: HashMap::new(),
-            free_by_name: HashMap::new(),
-            methods_by_name: HashMap::new(),
+            by_path: HashMap::default(),
+            free_by_name: HashMap::default(),
+            methods_by_name: HashMap::default(),
         };
         for (f, a) in analyses.iter().enumerate() {
             let facts = &a.facts;
@@ -205,9 +207,9 @@ pub(crate) fn link(analyses: &mut [FileAnalysis]) {
 
 fn propagate(ix: &Index<'_>) -> HashMap<DefId, Reach> {
     // Reverse edges: callee -> sync callers.
-    let mut callers: HashMap<DefId, Vec<DefId>> = HashMap::new();
+    let mut callers: HashMap<DefId, Vec<DefId>> = HashMap::default();
     let mut queue = VecDeque::new();
-    let mut reach: HashMap<DefId, Reach> = HashMap::new();
+    let mut reach: HashMap<DefId, Reach> = HashMap::default();
     for (f, a) in ix.analyses.iter().enumerate() {
         for (d, def) in a.facts.fns.iter().enumerate() {
             let id = DefId {

@@ -7,7 +7,10 @@
 //! merges them with the other facts into one hash map built once per process. It does
 //! not resolve names: callers pass paths already resolved through the file's `use`s.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+use std::hash::BuildHasherDefault;
+
+use crate::hash::{FxHashMap, FxHasher};
 use std::sync::OnceLock;
 
 use crate::rules;
@@ -255,15 +258,15 @@ const PASSTHROUGH: &[&str] = &[
 ];
 
 struct Catalog {
-    apis: HashMap<&'static str, Api>,
+    apis: FxHashMap<&'static str, Api>,
     /// Every proper prefix of a key (`std`, `std::thread`): modules a glob import may name.
-    modules: HashSet<&'static str>,
+    modules: HashSet<&'static str, BuildHasherDefault<FxHasher>>,
 }
 
 fn catalog() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
     CATALOG.get_or_init(|| {
-        let mut apis: HashMap<&'static str, Api> = HashMap::new();
+        let mut apis: FxHashMap<&'static str, Api> = FxHashMap::default();
         let plain = Api {
             effect: Effect::None,
             ret: None,
@@ -349,7 +352,7 @@ fn catalog() -> &'static Catalog {
                 );
             }
         }
-        let mut modules = HashSet::new();
+        let mut modules = HashSet::default();
         for key in apis.keys() {
             let mut end = 0;
             while let Some(i) = key[end..].find("::") {

@@ -16,7 +16,6 @@
 //! It does not know about output formats, suppression comments or configuration files;
 //! and it keeps no syntax tree after the walk.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -28,6 +27,7 @@ use syn::{Expr, ExprCall, ExprMethodCall, Item, Pat, Stmt, UseTree};
 use crate::callgraph::{Callee, FileFacts, FnFact, Hit, Name, Site};
 use crate::catalog::{self, Effect, Fix};
 use crate::flow::FlowCx;
+use crate::hash::FxHashMap;
 use crate::macros::{self, Body};
 use crate::rules::{self, nested_block_on, unawaited_future};
 use crate::source::{self, SourceText};
@@ -260,8 +260,8 @@ struct Scope {
     module: bool,
     /// A fn body: `let`s of enclosing scopes are not visible from inside.
     fn_boundary: bool,
-    items: HashMap<String, (String, ItemKind)>,
-    imports: HashMap<String, String>,
+    items: FxHashMap<String, (String, ItemKind)>,
+    imports: FxHashMap<String, String>,
     globs: Vec<String>,
     locals: Vec<(String, Option<Ty>)>,
     pending: Vec<Pending>,
@@ -324,7 +324,7 @@ pub(crate) struct Engine<'s> {
     cur_fn: Option<usize>,
     pub(crate) findings: Vec<Finding>,
     facts: FileFacts,
-    interner: HashMap<Box<str>, Name>,
+    interner: FxHashMap<Box<str>, Name>,
     allows: Vec<ItemAllow>,
     depth: usize,
     pub(crate) too_deep: bool,
@@ -365,7 +365,7 @@ impl<'s> Engine<'s> {
             cur_fn: None,
             findings: Vec::new(),
             facts: FileFacts::default(),
-            interner: HashMap::new(),
+            interner: FxHashMap::default(),
             allows: Vec::new(),
             depth: 0,
             too_deep: false,
@@ -1075,7 +1075,15 @@ impl<'s> Engine<'s> {
     }
 
     fn visit_macro_body(&mut self, mac: &syn::Macro, item_position: bool) {
-        match macros::parse(mac, item_position) {
+        // Macro bodies are parsed again, which costs: only where findings can come from
+        // them directly (async context). Sync code only feeds the call graph, which can
+        // afford to miss a call hidden in a `println!`.
+        let body = if self.in_async {
+            macros::parse(mac, item_position)
+        } else {
+            Body::Opaque
+        };
+        match body {
             Body::Exprs(exprs) => {
                 for e in &exprs {
                     self.visit_expr(e);
@@ -1089,11 +1097,6 @@ impl<'s> Engine<'s> {
                 );
                 for s in &stmts {
                     self.visit_stmt(s);
-                }
-            }
-            Body::Items(items) => {
-                for i in &items {
-                    self.visit_item(i);
                 }
             }
             Body::Select(arms) => {
@@ -1350,6 +1353,9 @@ impl Resolver<'_> {
         }
         for scope in self.scopes.iter().rev() {
             for glob in &scope.globs {
+                if !catalog::is_known_module(glob) {
+                    continue;
+                }
                 let candidate = format!("{glob}::{name}");
                 if catalog::lookup(&candidate).is_some() || catalog::is_known_module(&candidate) {
                     buf.push_str(&candidate);

@@ -31,6 +31,7 @@ mod callgraph;
 mod catalog;
 mod engine;
 mod flow;
+mod hash;
 mod macros;
 pub(crate) mod rules;
 mod source;

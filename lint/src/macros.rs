@@ -1,8 +1,8 @@
 //! Code inside macro calls: turns a macro's tokens into syntax the engine can walk, where
 //! they parse. `select!` arms (tokio and futures: `pat = fut (, if cond)? => handler`),
 //! comma- or semicolon-separated expressions (`join!`, `vec![x; n]`, the `format!` and
-//! `assert!` families, most user macros), statement lists (`{ ... }` bodies), and item
-//! lists in item position (`cfg_if`-style wrappers).
+//! `assert!` families, most user macros) and statement lists (`{ ... }` bodies). Bodies
+//! without a single call, and macros in item position, are not parsed (see [`parse`]).
 //!
 //! Spans of the parsed syntax are the original tokens' spans, so findings inside macros
 //! point into the real source. Macros whose bodies are not Rust code (`quote!`,
@@ -10,7 +10,7 @@
 
 use proc_macro2::{TokenStream, TokenTree};
 use syn::parse::{ParseStream, Parser};
-use syn::{Expr, Item, Pat, Stmt, Token};
+use syn::{Expr, Pat, Stmt, Token};
 
 /// One arm of a `select!`.
 pub(crate) struct SelectArm {
@@ -26,7 +26,6 @@ pub(crate) struct SelectArm {
 pub(crate) enum Body {
     Exprs(Vec<Expr>),
     Stmts(Vec<Stmt>),
-    Items(Vec<Item>),
     Select(Vec<SelectArm>),
     /// Not Rust code we understand; only its identifiers are visible (see [`idents`]).
     Opaque,
@@ -84,8 +83,12 @@ pub(crate) fn parse(mac: &syn::Macro, item_position: bool) -> Body {
     {
         return Body::Select(arms);
     }
-    if item_position && let Ok(items) = parse_items.parse2(mac.tokens.clone()) {
-        return Body::Items(items);
+    // Item-position wrappers (`cfg_if!`, `cfg_rt! { ... }`) hold whole modules: parsing
+    // them again would double the cost of the file for little (items rarely hide
+    // blocking calls behind a wrapper macro); and a body without a single call has nothing
+    // for the rules to see.
+    if item_position || !has_call(&mac.tokens) {
+        return Body::Opaque;
     }
     // `m! { ... }` is usually a block of statements, `m!(...)`/`m![...]` a list.
     let braced = matches!(mac.delimiter, syn::MacroDelimiter::Brace(_));
@@ -118,12 +121,28 @@ fn parse_exprs(input: ParseStream<'_>) -> syn::Result<Vec<Expr>> {
     Ok(out)
 }
 
-fn parse_items(input: ParseStream<'_>) -> syn::Result<Vec<Item>> {
-    let mut out = Vec::new();
-    while !input.is_empty() {
-        out.push(input.parse::<Item>()?);
+/// Whether the tokens contain `name(` anywhere: a call or method call.
+fn has_call(tokens: &TokenStream) -> bool {
+    let mut stack = vec![tokens.clone().into_iter()];
+    let mut after_ident = false;
+    while let Some(iter) = stack.last_mut() {
+        match iter.next() {
+            Some(TokenTree::Ident(_)) => after_ident = true,
+            Some(TokenTree::Group(g)) => {
+                if after_ident && g.delimiter() == proc_macro2::Delimiter::Parenthesis {
+                    return true;
+                }
+                after_ident = false;
+                stack.push(g.stream().into_iter());
+            }
+            Some(_) => after_ident = false,
+            None => {
+                stack.pop();
+                after_ident = false;
+            }
+        }
     }
-    Ok(out)
+    false
 }
 
 fn parse_select(input: ParseStream<'_>) -> syn::Result<Vec<SelectArm>> {
@@ -226,9 +245,13 @@ mod tests {
     #[test]
     fn exprs_stmts_and_opaque() {
         assert!(matches!(body("vec![f(); 3]"), Body::Exprs(e) if e.len() == 2));
-        assert!(matches!(body("println!(\"{} {x}\", a, x = b)"), Body::Exprs(e) if e.len() == 3));
+        assert!(
+            matches!(body("println!(\"{} {x}\", a, x = f(b))"), Body::Exprs(e) if e.len() == 3)
+        );
         assert!(matches!(body("m! { let x = 1; f(x); }"), Body::Stmts(s) if s.len() == 2));
         assert!(matches!(body("quote! { #x + 1 }"), Body::Opaque));
+        assert!(matches!(body("println!(\"{} {}\", a, b)"), Body::Opaque));
+        assert!(matches!(body("println!(\"{}\", a.len())"), Body::Exprs(e) if e.len() == 2));
         assert!(matches!(
             body("tracing::info!(target: \"x\", \"hi\")"),
             Body::Opaque

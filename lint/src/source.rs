@@ -53,13 +53,7 @@ impl<'a> SourceText<'a> {
         self.line_starts.get_or_init(|| {
             let mut v = Vec::with_capacity(self.text.len() / 32 + 1);
             v.push(0);
-            v.extend(
-                self.text
-                    .bytes()
-                    .enumerate()
-                    .filter(|&(_, b)| b == b'\n')
-                    .map(|(i, _)| i + 1),
-            );
+            v.extend(self.text.match_indices('\n').map(|(i, _)| i + 1));
             v
         })
     }
@@ -117,7 +111,7 @@ impl<'a> SourceText<'a> {
 pub(crate) struct Shape {
     /// Deepest nesting of `()`, `[]` and `{}` outside comments and literals.
     pub(crate) max_depth: usize,
-    /// Longest stretch of code (literals count as one byte) between `;`, `{` and `}`:
+    /// Longest stretch of text (comments and literals included) between `;`, `{` and `}`:
     /// long expressions make deep syntax trees even without brackets.
     pub(crate) max_segment: usize,
 }
@@ -130,23 +124,65 @@ impl Shape {
     }
 }
 
+/// Bytes the pre-scan stops at; everything else is skipped in a tight loop.
+const SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut k = 0;
+    let bytes = b"/\"'()[]{};";
+    while k < bytes.len() {
+        t[bytes[k] as usize] = true;
+        k += 1;
+    }
+    t
+};
+
+fn is_ident(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80
+}
+
+/// At a `"` at `i`: the number of `#` of a raw string opening there (`r#"`, `br"`), if
+/// it is one.
+fn raw_hashes(b: &[u8], i: usize) -> Option<usize> {
+    let mut k = i;
+    while k > 0 && b[k - 1] == b'#' {
+        k -= 1;
+    }
+    let hashes = i - k;
+    if k == 0 || b[k - 1] != b'r' {
+        return None;
+    }
+    let r = k - 1;
+    let prefix_ok = r == 0
+        || !is_ident(b[r - 1])
+        || (matches!(b[r - 1], b'b' | b'c') && (r < 2 || !is_ident(b[r - 2])));
+    prefix_ok.then_some(hashes)
+}
+
 /// Scans the text for its bracket depth and expression length, skipping comments,
-/// strings and character literals. Linear, allocation-free.
+/// strings and character literals. Linear, allocation-free; ordinary bytes are skipped
+/// with one table lookup each.
 pub(crate) fn shape(text: &str) -> Shape {
     let b = text.as_bytes();
     let n = b.len();
-    let (mut i, mut depth, mut max_depth, mut seg, mut max_segment) = (0, 0usize, 0, 0usize, 0);
-    let is_ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
-    while i < n {
-        let c = b[i];
-        match c {
+    let (mut i, mut depth, mut max_depth, mut seg_start, mut max_segment) =
+        (0, 0usize, 0, 0usize, 0);
+    loop {
+        while i < n && !SPECIAL[b[i] as usize] {
+            i += 1;
+        }
+        if i >= n {
+            break;
+        }
+        match b[i] {
             b'/' if i + 1 < n && b[i + 1] == b'/' => {
-                while i < n && b[i] != b'\n' {
-                    i += 1;
-                }
+                let from = i;
+                i = b[i..].iter().position(|&x| x == b'\n').map_or(n, |k| i + k);
+                // Comments do not make expressions longer.
+                seg_start = (seg_start + (i - from)).min(i);
                 continue;
             }
             b'/' if i + 1 < n && b[i + 1] == b'*' => {
+                let from = i;
                 let mut level = 0usize;
                 while i < n {
                     if b[i] == b'/' && i + 1 < n && b[i + 1] == b'*' {
@@ -162,52 +198,32 @@ pub(crate) fn shape(text: &str) -> Shape {
                         i += 1;
                     }
                 }
+                seg_start = (seg_start + (i - from)).min(i);
                 continue;
             }
             b'"' => {
-                i += 1;
-                while i < n && b[i] != b'"' {
-                    i += if b[i] == b'\\' { 2 } else { 1 };
-                }
-                i += 1;
-                seg += 1;
-                continue;
-            }
-            b'r' if (i == 0
-                || !is_ident(b[i - 1])
-                || (i >= 1
-                    && matches!(b[i - 1], b'b' | b'c')
-                    && (i < 2 || !is_ident(b[i - 2]))))
-                && i + 1 < n
-                && matches!(b[i + 1], b'"' | b'#') =>
-            {
-                let mut j = i + 1;
-                let mut hashes = 0;
-                while j < n && b[j] == b'#' {
-                    hashes += 1;
-                    j += 1;
-                }
-                if j < n && b[j] == b'"' {
-                    j += 1;
-                    'raw: while j < n {
-                        if b[j] == b'"' {
+                if let Some(hashes) = raw_hashes(b, i) {
+                    i += 1;
+                    'raw: while i < n {
+                        if b[i] == b'"' {
                             let mut k = 0;
-                            while k < hashes && j + 1 + k < n && b[j + 1 + k] == b'#' {
+                            while k < hashes && i + 1 + k < n && b[i + 1 + k] == b'#' {
                                 k += 1;
                             }
                             if k == hashes {
-                                j += 1 + hashes;
+                                i += 1 + hashes;
                                 break 'raw;
                             }
                         }
-                        j += 1;
+                        i += 1;
                     }
-                    i = j;
-                    seg += 1;
-                    continue;
+                } else {
+                    i += 1;
+                    while i < n && b[i] != b'"' {
+                        i += if b[i] == b'\\' { 2 } else { 1 };
+                    }
+                    i += 1;
                 }
-                i += 1;
-                seg += 1;
                 continue;
             }
             b'\'' => {
@@ -225,39 +241,41 @@ pub(crate) fn shape(text: &str) -> Shape {
                         x if x >= 0xe0 => 3,
                         _ => 2,
                     };
-                    if i + 1 + len < n && b[i + 1 + len] == b'\'' {
-                        i += len + 2;
+                    i += if i + 1 + len < n && b[i + 1 + len] == b'\'' {
+                        len + 2
                     } else {
-                        i += 1;
-                    }
+                        1
+                    };
                 } else {
                     i += 1;
                 }
-                seg += 1;
                 continue;
             }
-            b'(' | b'[' | b'{' => {
+            b'(' | b'[' => {
                 depth += 1;
                 max_depth = max_depth.max(depth);
-                if c == b'{' {
-                    seg = 0;
-                }
             }
-            b')' | b']' | b'}' => {
+            b'{' => {
+                depth += 1;
+                max_depth = max_depth.max(depth);
+                max_segment = max_segment.max(i - seg_start);
+                seg_start = i;
+            }
+            b')' | b']' => depth = depth.saturating_sub(1),
+            b'}' => {
                 depth = depth.saturating_sub(1);
-                if c == b'}' {
-                    seg = 0;
-                }
+                max_segment = max_segment.max(i - seg_start);
+                seg_start = i;
             }
-            b';' => seg = 0,
+            b';' => {
+                max_segment = max_segment.max(i - seg_start);
+                seg_start = i;
+            }
             _ => {}
-        }
-        if !c.is_ascii_whitespace() {
-            seg += 1;
-            max_segment = max_segment.max(seg);
         }
         i += 1;
     }
+    max_segment = max_segment.max(n.saturating_sub(seg_start));
     Shape {
         max_depth,
         max_segment,
