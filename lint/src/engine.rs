@@ -485,7 +485,7 @@ impl<'s> Engine<'s> {
                 Item::Fn(f) => (
                     &f.sig.ident,
                     ItemKind::Fn {
-                        is_async: f.sig.asyncness.is_some(),
+                        is_async: returns_future(&f.attrs, &f.sig),
                     },
                 ),
                 Item::Mod(m) => (&m.ident, ItemKind::Other),
@@ -829,7 +829,7 @@ impl<'s> Engine<'s> {
         body: Option<&syn::Block>,
         method: bool,
     ) {
-        let is_async = sig.asyncness.is_some() || attrs.iter().any(is_coroutine_attr);
+        let is_async = sig.asyncness.is_some();
         let mut fact = None;
         if self.src.is_some() && !self.embed {
             let name = sig.ident.to_string();
@@ -846,7 +846,7 @@ impl<'s> Engine<'s> {
                 name,
                 path,
                 method,
-                is_async,
+                is_async: returns_future(attrs, sig),
                 hit: None,
                 calls: Vec::new(),
             });
@@ -1119,9 +1119,32 @@ impl<'s> Engine<'s> {
     }
 }
 
-fn is_coroutine_attr(attr: &syn::Attribute) -> bool {
-    let p = attr.path();
-    p.segments.last().is_some_and(|s| s.ident == "coroutine")
+/// Whether calling the fn returns a future: `async fn`, or `#[aio::coroutine]`; not an
+/// `async fn` that a runtime attribute (`#[tokio::main]`, `#[aio::test]`, ...) turns into
+/// a sync fn.
+fn returns_future(attrs: &[syn::Attribute], sig: &syn::Signature) -> bool {
+    let mut coroutine = false;
+    for attr in attrs {
+        let p = attr.path();
+        let Some(last) = p.segments.last() else {
+            continue;
+        };
+        if last.ident == "coroutine" {
+            coroutine = true;
+        } else if p.segments.len() >= 2 && (last.ident == "main" || last.ident == "test") {
+            return false;
+        }
+    }
+    coroutine || sig.asyncness.is_some()
+}
+
+/// Last path segments that name an offload function wherever they are defined (a
+/// crate's own `spawn_blocking` wrapper, tokio's internal `asyncify`).
+fn is_offload_name(name: &str) -> bool {
+    matches!(
+        name,
+        "spawn_blocking" | "block_in_place" | "unblock" | "to_thread" | "asyncify"
+    )
 }
 
 /// The conventional std meaning of a short path the coroutine macro sees without the
@@ -1511,7 +1534,10 @@ impl<'ast> Visit<'ast> for Engine<'_> {
             if let Some(a) = call_addr(&init.expr) {
                 match &l.pat {
                     Pat::Wild(_) => self.drop_target = Some((a, DropKind::LetWild, None)),
-                    Pat::Ident(p) if p.subpat.is_none() => {
+                    // `let _name = f();` says "unused on purpose": not flagged.
+                    Pat::Ident(p)
+                        if p.subpat.is_none() && !p.ident.to_string().starts_with('_') =>
+                    {
                         self.drop_target = Some((a, DropKind::LetBind, Some(p.ident.to_string())));
                     }
                     _ => {}
@@ -1630,7 +1656,9 @@ impl<'ast> Visit<'ast> for Engine<'_> {
                     }
                     Some(Effect::Spawn | Effect::None) => {}
                     None => {
-                        if Self::extra_match(self.extra_offload, &path, &last) {
+                        if is_offload_name(&last)
+                            || Self::extra_match(self.extra_offload, &path, &last)
+                        {
                             offload = true;
                         } else if Self::extra_match(self.extra_blocking, &path, &last) {
                             let args = self.args_text(&c.args);
@@ -1680,7 +1708,7 @@ impl<'ast> Visit<'ast> for Engine<'_> {
             }
             Res::Unknown => {
                 let name = self.buf.clone();
-                if Self::extra_match(self.extra_offload, &name, &name) {
+                if is_offload_name(&name) || Self::extra_match(self.extra_offload, &name, &name) {
                     offload = true;
                 } else if Self::extra_match(self.extra_blocking, &name, &name) {
                     let args = self.args_text(&c.args);
