@@ -106,7 +106,7 @@ impl Shared {
         self.unpark();
     }
 
-    fn unpark(&self) {
+    pub(crate) fn unpark(&self) {
         if !self.remote_pending.swap(true, Ordering::AcqRel) {
             // An error here means the poller is gone; the loop will see the flag anyway.
             let _ = self.poller.notify();

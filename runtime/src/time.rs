@@ -520,10 +520,88 @@ pub async fn advance(duration: Duration) {
     yield_now().await;
 }
 
+/// Keeps a paused clock from auto-advancing while work runs on another thread (the
+/// to_thread pool takes one per job): the loop then waits for that work's wake instead of
+/// jumping to the next timer. `None` outside a runtime.
+#[allow(dead_code)] // for blocking.rs
+pub(crate) fn inhibit_auto_advance() -> Option<AutoAdvanceGuard> {
+    let core = current_core()?;
+    core.shared
+        .inhibit_auto_advance
+        .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    Some(AutoAdvanceGuard {
+        shared: core.shared.clone(),
+    })
+}
+
+/// See [`inhibit_auto_advance`]; re-enables auto-advance when dropped (on any thread).
+pub(crate) struct AutoAdvanceGuard {
+    shared: std::sync::Arc<crate::executor::Shared>,
+}
+
+impl Drop for AutoAdvanceGuard {
+    fn drop(&mut self) {
+        let prev = self
+            .shared
+            .inhibit_auto_advance
+            .fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+        if prev == 1 {
+            // The loop may be blocked waiting for this work: let it look at its timers.
+            self.shared.unpark();
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::task::Waker;
+
+    #[test]
+    fn auto_advance_waits_for_work_on_other_threads_while_inhibited() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::{Arc, Mutex};
+        let rt = crate::Runtime::builder()
+            .start_paused(true)
+            .build()
+            .unwrap();
+        for inhibit in [false, true] {
+            let done = Arc::new(AtomicBool::new(false));
+            let thread_first = rt.block_on(async {
+                let guard = if inhibit {
+                    inhibit_auto_advance()
+                } else {
+                    None
+                };
+                let waker: Arc<Mutex<Option<Waker>>> = Arc::default();
+                let (d, w) = (done.clone(), waker.clone());
+                // The guard travels with the work and ends on the other thread.
+                let th = std::thread::spawn(move || {
+                    std::thread::sleep(Duration::from_millis(30));
+                    d.store(true, Ordering::SeqCst);
+                    if let Some(w) = w.lock().unwrap().take() {
+                        w.wake();
+                    }
+                    drop(guard);
+                });
+                let d = done.clone();
+                let watcher = crate::spawn(std::future::poll_fn(move |cx| {
+                    *waker.lock().unwrap() = Some(cx.waker().clone());
+                    if d.load(Ordering::SeqCst) {
+                        Poll::Ready(())
+                    } else {
+                        Poll::Pending
+                    }
+                }));
+                crate::sleep(Duration::from_secs(3600)).await;
+                let first = done.load(Ordering::SeqCst);
+                watcher.await.unwrap();
+                th.join().unwrap();
+                first
+            });
+            assert_eq!(thread_first, inhibit);
+        }
+    }
 
     #[test]
     fn cancelled_timers_are_compacted() {
