@@ -562,7 +562,6 @@ unsafe fn waker_drop(data: *const ()) {
 /// The loop owns the task, so dropping the handle does **not** cancel it (use
 /// [`cancel`](Task::cancel)); [`detach`](Task::detach) says so explicitly. Awaiting the
 /// handle gives the task's value, or [`TaskError`] when it was cancelled or panicked.
-#[must_use = "a Task runs without its handle; call .detach() to say you do not need its result"]
 pub struct Task<T> {
     raw: NonNull<Header>,
     // !Send + !Sync: the handle touches loop-thread-only fields.
