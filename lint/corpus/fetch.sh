@@ -6,7 +6,10 @@
 #
 # Then lint it (files, lines, time, lines/s, panics and parse errors on stderr):
 #
-#   cargo run --release -p aio-lint -- --stats --message-format json DIR > /dev/null
+#   cargo run --release -p aio-lint -- --no-ignore --stats --message-format json DIR > /dev/null
+#
+# (`--no-ignore`: the default folder lies under an ignored `target/`.) The speed benchmark
+# reads the same folder: `cargo bench --bench lint` (see benches/lint.rs).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"

@@ -494,3 +494,65 @@ fn unreadable_file_is_a_finding_not_a_crash() {
     }
     assert!(out.contains("file=other.rs,"));
 }
+
+#[test]
+fn pathological_files_are_findings_and_the_run_goes_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let n = 100_000;
+    write(
+        root,
+        "parens.rs",
+        format!(
+            "fn main() {{ let x = {}1{}; }}\n",
+            "(".repeat(n),
+            ")".repeat(n)
+        ),
+    );
+    write(
+        root,
+        "blocks.rs",
+        format!("fn main() {}{}\n", "{".repeat(n), "}".repeat(n)),
+    );
+    write(
+        root,
+        "one_line.rs",
+        format!("const A: &[u8] = &[{}];", "1,".repeat(5_000_000)),
+    );
+    write(root, "z.rs", BROKEN);
+    let o = lint(root, &["--message-format", "github", "."]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    for f in ["blocks.rs", "one_line.rs", "parens.rs", "z.rs"] {
+        assert!(
+            out.lines()
+                .any(|l| l.contains(&format!("file={f},")) && l.contains("parse_error")),
+            "{f}: {out}"
+        );
+    }
+}
+
+#[test]
+fn stats_and_parse_only_report_counts_on_stderr() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "a.rs", "fn a() {}\n\nfn b() {}\n");
+    write(tmp.path(), "b.rs", BROKEN);
+    let o = lint(tmp.path(), &["--stats", "."]);
+    let err = stderr(&o);
+    assert!(
+        err.starts_with("aio-lint stats: 2 files, 6 lines, "),
+        "{err}"
+    );
+    assert!(
+        err.contains(" 0 panics, 1 parse errors, 1 findings"),
+        "{err}"
+    );
+    let o = lint(tmp.path(), &["--stats", "--parse-only", "."]);
+    assert_eq!(stdout(&o), "", "parse-only prints no findings");
+    let err = stderr(&o);
+    assert!(
+        err.starts_with("aio-lint stats (parse only): 2 files, 6 lines, ")
+            && err.contains("1 parse errors"),
+        "{err}"
+    );
+}
