@@ -7,9 +7,9 @@
 //! questions by name, within one loop body, in time linear in the body's size.
 
 use syn::visit::{self, Visit};
-use syn::{Block, Expr, Stmt};
+use syn::{Block, Stmt};
 
-use super::vars::{Effects, Names, intersects, pat_bindings};
+use super::vars::{Effects, Names, pat_bindings};
 
 /// Variables the loop body may change and that outlive one iteration: assigned,
 /// borrowed mutably or used as a method receiver in the body, minus those the body
@@ -50,14 +50,21 @@ pub(crate) fn derived(body: &Block, seeds: &Names) -> Names {
     set
 }
 
-/// Whether `expr` depends on state carried across iterations of the loop with `body`.
-pub(crate) fn depends_on_carried(body: &Block, expr: &Expr) -> bool {
+/// The variables that carry state across iterations of the loop with `body`, and those
+/// computed from them in one iteration: an operation that reads one of these depends on
+/// earlier iterations. Computed once per loop.
+pub(crate) fn carried_closure(body: &Block) -> Names {
     let carried = carried(body);
     if carried.is_empty() {
-        return false;
+        return carried;
     }
-    let tainted = derived(body, &carried);
-    intersects(&Effects::of_expr(expr).reads, &tainted)
+    derived(body, &carried)
+}
+
+/// Whether `expr` depends on state carried across iterations of the loop with `body`.
+#[cfg(test)]
+pub(crate) fn depends_on_carried(body: &Block, expr: &syn::Expr) -> bool {
+    super::vars::intersects(&Effects::of_expr(expr).reads, &carried_closure(body))
 }
 
 /// Whether a loop body can leave the loop other than by finishing an iteration or
@@ -132,6 +139,7 @@ fn tokens_contain_exit(tokens: &proc_macro2::TokenStream) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use syn::Expr;
 
     fn body(src: &str) -> Block {
         syn::parse_str(src).unwrap()

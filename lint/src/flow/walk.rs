@@ -220,15 +220,18 @@ impl<'ast> Bodies<'_, 'ast> {
     }
 }
 
-/// `#[test]`, `#[tokio::test]`, `#[bench]`, `#[cfg(test)]`, `#[cfg(all(test, ..))]`, ...
+/// `#[test]`, `#[tokio::test]`, `#[wasm_bindgen_test]`, `#[test_case(..)]`, `#[bench]`,
+/// `#[cfg(test)]`, `#[cfg(all(test, ..))]`, ...
 fn is_test_attr(a: &syn::Attribute) -> bool {
     let Some(last) = a.path().segments.last() else {
         return false;
     };
-    if last.ident == "test"
-        || last.ident == "bench"
-        || last.ident == "rstest"
-        || last.ident == "test_case"
+    let name = last.ident.to_string();
+    if name == "test"
+        || name == "bench"
+        || name == "rstest"
+        || name.ends_with("_test")
+        || name.starts_with("test_")
     {
         return true;
     }
@@ -265,5 +268,86 @@ impl<'ast> Visit<'ast> for Bodies<'_, 'ast> {
             self.body(&b.block);
         }
         visit::visit_expr_closure(self, c);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bodies(src: &str) -> Vec<(String, bool, Vec<String>)> {
+        let file: syn::File = syn::parse_str(src).unwrap();
+        let mut out = Vec::new();
+        for_each_async_body(&file, &mut |b| {
+            let first = b
+                .block
+                .stmts
+                .first()
+                .map(|s| quote::quote!(#s).to_string())
+                .unwrap_or_default();
+            out.push((first, b.test, b.mut_refs.iter().cloned().collect()));
+        });
+        out
+    }
+
+    #[test]
+    fn finds_async_bodies_and_test_code() {
+        let found = bodies(
+            r#"
+            async fn app(conn: &mut Conn, n: &u32) { a(); let r = &mut x; let f = async { b(); }; }
+            #[tokio::test] async fn t() { c(); }
+            #[wasm_bindgen_test] async fn w() { w(); }
+            #[cfg(test)] mod tests { async fn helper() { d(); } }
+            #[cfg(not(test))] mod real { async fn e_() { e(); } }
+            fn sync() { let g = async move || { g(); }; }
+            "#,
+        );
+        let names: Vec<(&str, bool)> = found.iter().map(|(s, t, _)| (s.as_str(), *t)).collect();
+        assert_eq!(
+            names,
+            vec![
+                ("a () ;", false),
+                ("b () ;", false),
+                ("c () ;", true),
+                ("w () ;", true),
+                ("d () ;", true),
+                ("e () ;", false),
+                ("g () ;", false),
+            ]
+        );
+        assert_eq!(
+            found[0].2,
+            vec!["conn".to_string(), "r".to_string()],
+            "&mut params and lets"
+        );
+        assert_eq!(
+            found[1].2,
+            vec!["conn".to_string()],
+            "an async block sees the fn's &mut params"
+        );
+    }
+
+    #[test]
+    fn same_context_stops_at_closures_async_blocks_and_items() {
+        struct Count(usize);
+        impl<'ast> BodyVisitor<'ast> for Count {
+            fn expr(&mut self, e: &'ast Expr) {
+                if matches!(e, Expr::Await(_)) {
+                    self.0 += 1;
+                }
+            }
+        }
+        let b: Block = syn::parse_str("{ a.await; let c = || async { b.await }; let d = async { e.await }; fn f() {} g(h.await); }").unwrap();
+        let mut n = Count(0);
+        walk_body(&b, &mut n);
+        assert_eq!(n.0, 2);
+    }
+
+    #[test]
+    fn result_suffixes() {
+        let e: Expr = syn::parse_str("f().await.map_err(E::from)?.unwrap()").unwrap();
+        assert!(matches!(strip_result_suffixes(&e), Expr::Await(_)));
+        let e: Expr = syn::parse_str("f().await.len()").unwrap();
+        assert!(matches!(strip_result_suffixes(&e), Expr::MethodCall(_)));
     }
 }

@@ -8,7 +8,7 @@ use syn::{Block, Expr, ExprAwait, Pat, Stmt};
 
 use super::RuleInfo;
 use crate::flow::FlowCx;
-use crate::flow::loops::{depends_on_carried, derived, exits_early};
+use crate::flow::loops::{carried_closure, derived, exits_early};
 use crate::flow::order::{AwaitKind, classify};
 use crate::flow::vars::{Effects, Names, chain_root, intersects, pat_bindings};
 use crate::flow::walk::{BodyVisitor, for_each_async_body, strip, walk_body};
@@ -197,8 +197,11 @@ fn check_loop(
         return None;
     }
     let from_loop = derived(body, loop_vars);
+    let carried = carried_closure(body);
     let found = awaits.iter().zip(&kinds).find(|(a, kind)| match kind {
-        AwaitKind::Independent => independent_per_iteration(body, &a.base, &from_loop, mut_refs),
+        AwaitKind::Independent => {
+            independent_per_iteration(&a.base, &from_loop, &carried, mut_refs)
+        }
         AwaitKind::Handle => futures_list && is_loop_var(&a.base, loop_vars),
         _ => false,
     })?;
@@ -225,13 +228,13 @@ fn check_loop(
 /// The awaited operation uses the loop variable, reads nothing the loop carries, and
 /// touches no object shared by all iterations (a receiver, a `&mut` argument).
 fn independent_per_iteration(
-    body: &Block,
     awaited: &Expr,
     from_loop: &Names,
+    carried: &Names,
     mut_refs: &Names,
 ) -> bool {
     let fx = Effects::of_expr(awaited);
-    if !intersects(&fx.reads, from_loop) || depends_on_carried(body, awaited) {
+    if !intersects(&fx.reads, from_loop) || intersects(&fx.reads, carried) {
         return false;
     }
     // Anything the operation may mutate (a `&mut` reference passed on included) must be

@@ -85,6 +85,9 @@ pub(crate) fn help(runtime: Runtime, ops: &[String]) -> String {
     }
 }
 
+/// The longest run reported as one finding; a longer one is reported in pieces.
+const MAX_RUN: usize = 16;
+
 /// One `let pat = op.await..;` statement.
 struct Member<'a> {
     awaited: &'a ExprAwait,
@@ -134,7 +137,8 @@ fn check_block(cx: &FlowCx<'_>, block: &Block, mut_refs: &Names, out: &mut Vec<D
                                     .zip(r.root.as_ref())
                                     .is_some_and(|(a, b)| a.overlaps(b))
                         }));
-                if conflicts {
+                // A run is capped so that the pairwise checks stay linear in the block.
+                if conflicts || run.len() >= MAX_RUN {
                     report(cx, &run, out);
                     run.clear();
                     produced.clear();
