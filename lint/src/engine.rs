@@ -67,12 +67,13 @@ pub(crate) fn analyze(path: &Path, text: &str, options: &FileOptions) -> FileAna
             ..FileFacts::default()
         },
     };
-    if shape.max_depth > source::MAX_BRACKET_DEPTH || shape.max_segment > 1 << 20 {
+    if shape.too_deep() {
         let d = parse_error(
             src.span_of_bytes(0, 0),
             format!(
-                "this file is nested too deeply to analyse ({} levels of brackets, {} bytes in one expression)",
-                shape.max_depth, shape.max_segment
+                "this file is nested too deeply to analyse safely ({} levels of brackets, \
+                 an expression {} tokens deep)",
+                shape.max_depth, shape.max_run
             ),
         );
         out.diagnostics.push(d);
@@ -84,7 +85,7 @@ pub(crate) fn analyze(path: &Path, text: &str, options: &FileOptions) -> FileAna
         // Deep or very long expressions: parse and walk on a thread with room to recurse.
         let ok = std::thread::scope(|s| {
             std::thread::Builder::new()
-                .stack_size(512 << 20)
+                .stack_size(1 << 30)
                 .spawn_scoped(s, run)
                 .map(|h| h.join().is_ok())
         });
@@ -1168,23 +1169,31 @@ fn embed_short_form(first: &str) -> Option<&'static str> {
     })
 }
 
-/// The span of the first token of an expression, cheaply for the usual shapes.
+/// The span of the first token of an expression, cheaply for the usual shapes (and
+/// without walking more than a few links of a long method chain).
 fn start_span(e: &Expr) -> PmSpan {
-    match e {
-        Expr::Path(p) if p.qself.is_none() => {
-            match (&p.path.leading_colon, p.path.segments.first()) {
-                (Some(c), _) => c.spans[0],
-                (None, Some(s)) => s.ident.span(),
-                _ => e.span(),
+    let mut e = e;
+    for _ in 0..32 {
+        e = match e {
+            Expr::Path(p) if p.qself.is_none() => {
+                return match (&p.path.leading_colon, p.path.segments.first()) {
+                    (Some(c), _) => c.spans[0],
+                    (None, Some(s)) => s.ident.span(),
+                    _ => e.span(),
+                };
             }
-        }
-        Expr::Call(c) => start_span(&c.func),
-        Expr::MethodCall(m) => start_span(&m.receiver),
-        Expr::Field(f) => start_span(&f.base),
-        Expr::Await(a) => start_span(&a.base),
-        Expr::Try(t) => start_span(&t.expr),
-        Expr::Paren(p) => p.paren_token.span.open(),
-        Expr::Lit(l) => l.lit.span(),
+            Expr::Call(c) => &c.func,
+            Expr::MethodCall(m) => &m.receiver,
+            Expr::Field(f) => &f.base,
+            Expr::Await(a) => &a.base,
+            Expr::Try(t) => &t.expr,
+            Expr::Paren(p) => return p.paren_token.span.open(),
+            Expr::Lit(l) => return l.lit.span(),
+            _ => return e.span(),
+        };
+    }
+    match e {
+        Expr::MethodCall(m) => m.method.span(),
         _ => e.span(),
     }
 }

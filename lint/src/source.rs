@@ -109,32 +109,33 @@ impl<'a> SourceText<'a> {
 /// What the pre-scan learned about the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Shape {
-    /// Deepest nesting of `()`, `[]` and `{}` outside comments and literals.
+    /// Deepest nesting of `()`, `[]` and `{}` outside comments and literals (the scan
+    /// stops counting past [`MAX_BRACKET_DEPTH`]).
     pub(crate) max_depth: usize,
-    /// Longest stretch of text (comments and literals included) between `;`, `{` and `}`:
-    /// long expressions make deep syntax trees even without brackets.
-    pub(crate) max_segment: usize,
+    /// An upper bound on how deep a recursive parser can nest at any point: the tokens of
+    /// the current "run" (since the last `;`, `,`, `=>`, attribute or item keyword) of
+    /// every enclosing bracket, summed. An `else if` chain, `!!!!x`, `Box<Box<..>>` or
+    /// `a + b + ...` all grow it; flat lists, statements and items do not.
+    pub(crate) max_run: usize,
 }
+
+/// Runs deeper than this are analysed on a thread with a big stack.
+const BIG_STACK_RUN: usize = 256;
+/// Runs deeper than this are not analysed at all (`parse_error`).
+pub(crate) const MAX_RUN: usize = 6000;
 
 impl Shape {
     /// Whether parsing and walking this text could need more stack than a default
     /// 2 MiB thread has.
     pub(crate) fn needs_big_stack(self) -> bool {
-        self.max_depth > 48 || self.max_segment > 4096
+        self.max_depth > 48 || self.max_run > BIG_STACK_RUN
+    }
+
+    /// Whether the text is too deeply nested to analyse safely at all.
+    pub(crate) fn too_deep(self) -> bool {
+        self.max_depth > MAX_BRACKET_DEPTH || self.max_run > MAX_RUN
     }
 }
-
-/// Bytes the pre-scan stops at; everything else is skipped in a tight loop.
-const SPECIAL: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut k = 0;
-    let bytes = b"/\"'()[]{};";
-    while k < bytes.len() {
-        t[bytes[k] as usize] = true;
-        k += 1;
-    }
-    t
-};
 
 fn is_ident(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80
@@ -158,31 +159,59 @@ fn raw_hashes(b: &[u8], i: usize) -> Option<usize> {
     prefix_ok.then_some(hashes)
 }
 
-/// Scans the text for its bracket depth and expression length, skipping comments,
-/// strings and character literals. Linear, allocation-free; ordinary bytes are skipped
-/// with one table lookup each.
+/// Keywords that start a new statement or item: a run ends before them.
+fn ends_run(word: &[u8]) -> bool {
+    matches!(
+        word,
+        b"fn"
+            | b"let"
+            | b"pub"
+            | b"impl"
+            | b"struct"
+            | b"enum"
+            | b"mod"
+            | b"trait"
+            | b"use"
+            | b"const"
+            | b"static"
+            | b"type"
+            | b"union"
+            | b"extern"
+            | b"macro_rules"
+    )
+}
+
+/// Scans the text for bracket depth and the nesting bound described on [`Shape`],
+/// skipping comments, strings and character literals. Linear, allocation-free (the
+/// stack of runs is bounded by [`MAX_BRACKET_DEPTH`]).
 pub(crate) fn shape(text: &str) -> Shape {
     let b = text.as_bytes();
     let n = b.len();
-    let (mut i, mut depth, mut max_depth, mut seg_start, mut max_segment) =
-        (0, 0usize, 0, 0usize, 0);
-    loop {
-        while i < n && !SPECIAL[b[i] as usize] {
-            i += 1;
-        }
-        if i >= n {
-            break;
-        }
-        match b[i] {
+    // runs[d]: tokens in the current run of the d-th enclosing bracket; sum: their total.
+    let mut runs = [0usize; MAX_BRACKET_DEPTH + 2];
+    let (mut depth, mut max_depth, mut sum, mut max_run) = (0usize, 0usize, 0usize, 0usize);
+    let mut i = 0;
+    macro_rules! token {
+        () => {{
+            runs[depth] += 1;
+            sum += 1;
+            max_run = max_run.max(sum);
+        }};
+    }
+    macro_rules! reset {
+        () => {{
+            sum -= runs[depth];
+            runs[depth] = 0;
+        }};
+    }
+    while i < n {
+        let c = b[i];
+        match c {
+            b' ' | b'\t' | b'\n' | b'\r' => i += 1,
             b'/' if i + 1 < n && b[i + 1] == b'/' => {
-                let from = i;
                 i = b[i..].iter().position(|&x| x == b'\n').map_or(n, |k| i + k);
-                // Comments do not make expressions longer.
-                seg_start = (seg_start + (i - from)).min(i);
-                continue;
             }
             b'/' if i + 1 < n && b[i + 1] == b'*' => {
-                let from = i;
                 let mut level = 0usize;
                 while i < n {
                     if b[i] == b'/' && i + 1 < n && b[i + 1] == b'*' {
@@ -198,8 +227,6 @@ pub(crate) fn shape(text: &str) -> Shape {
                         i += 1;
                     }
                 }
-                seg_start = (seg_start + (i - from)).min(i);
-                continue;
             }
             b'"' => {
                 if let Some(hashes) = raw_hashes(b, i) {
@@ -224,7 +251,7 @@ pub(crate) fn shape(text: &str) -> Shape {
                     }
                     i += 1;
                 }
-                continue;
+                // The prefix (`r`, `b`, `br`) was already counted as an identifier.
             }
             b'\'' => {
                 // A char literal ('a', '\n', '\u{1F600}', 'é') or a lifetime ('a).
@@ -249,37 +276,51 @@ pub(crate) fn shape(text: &str) -> Shape {
                 } else {
                     i += 1;
                 }
-                continue;
+                token!();
             }
-            b'(' | b'[' => {
+            b'(' | b'[' | b'{' => {
+                token!();
                 depth += 1;
                 max_depth = max_depth.max(depth);
+                if depth > MAX_BRACKET_DEPTH {
+                    break;
+                }
+                runs[depth] = 0;
+                i += 1;
             }
-            b'{' => {
-                depth += 1;
-                max_depth = max_depth.max(depth);
-                max_segment = max_segment.max(i - seg_start);
-                seg_start = i;
+            b')' | b']' | b'}' => {
+                if depth > 0 {
+                    sum -= runs[depth];
+                    runs[depth] = 0;
+                    depth -= 1;
+                }
+                i += 1;
             }
-            b')' | b']' => depth = depth.saturating_sub(1),
-            b'}' => {
-                depth = depth.saturating_sub(1);
-                max_segment = max_segment.max(i - seg_start);
-                seg_start = i;
+            b';' | b',' | b'#' => {
+                reset!();
+                i += 1;
             }
-            b';' => {
-                max_segment = max_segment.max(i - seg_start);
-                seg_start = i;
+            b'=' if i + 1 < n && b[i + 1] == b'>' => {
+                reset!();
+                i += 2;
             }
-            _ => {}
+            _ if is_ident(c) => {
+                let start = i;
+                while i < n && is_ident(b[i]) {
+                    i += 1;
+                }
+                if ends_run(&b[start..i]) {
+                    reset!();
+                }
+                token!();
+            }
+            _ => {
+                token!();
+                i += 1;
+            }
         }
-        i += 1;
     }
-    max_segment = max_segment.max(n.saturating_sub(seg_start));
-    Shape {
-        max_depth,
-        max_segment,
-    }
+    Shape { max_depth, max_run }
 }
 
 #[cfg(test)]
@@ -316,9 +357,28 @@ mod tests {
             shape("fn f() { g(\"((((\"); let c = '('; let r = r#\"[[[\"#; /* {{{ */ // (((\n }");
         assert_eq!(s.max_depth, 2);
         let deep = "(".repeat(1000);
-        assert_eq!(shape(&deep).max_depth, 1000);
-        let long = format!("fn f() {{ {} }}", "a + ".repeat(5000));
-        assert!(shape(&long).needs_big_stack());
+        assert!(shape(&deep).too_deep());
         assert!(!shape("fn f<'a>(x: &'a str) -> char { 'x' }").needs_big_stack());
+    }
+
+    #[test]
+    fn runs_grow_with_nesting_but_not_with_lists_or_statements() {
+        let chain = format!("fn f() {{ if a {{}} {} }}", "else if a {} ".repeat(5000));
+        assert!(shape(&chain).too_deep());
+        let unary = format!("fn f() {{ {}x }}", "!".repeat(300));
+        assert!(shape(&unary).needs_big_stack() && !shape(&unary).too_deep());
+        let generic = format!("type T = {}u8{};", "Box<".repeat(4000), ">".repeat(4000));
+        assert!(shape(&generic).too_deep());
+        // A long flat table, many statements, many items, a big match: all shallow.
+        let table = format!("static T: [i8; 20000] = [{}];", "-1, ".repeat(20000));
+        let stmts = format!("fn f() {{ {} }}", "let x = a + b;".repeat(20000));
+        let items = "fn a() {} pub fn b() {} #[inline] fn c() {}".repeat(5000);
+        let arms = format!(
+            "fn f() {{ match x {{ {} }} }}",
+            "A => { b() } ".repeat(5000)
+        );
+        for text in [&table, &stmts, &items, &arms] {
+            assert!(!shape(text).needs_big_stack(), "{:?}", shape(text));
+        }
     }
 }

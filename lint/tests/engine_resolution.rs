@@ -1,0 +1,382 @@
+//! Name resolution, async context, spans and robustness of the per-file engine, through
+//! the public API (`analyze_file`).
+
+use std::path::Path;
+
+use aio_lint::{Applicability, Diagnostic, FileOptions, LineCol, Runtime, analyze_file};
+
+fn lint_with(src: &str, runtime: Runtime) -> Vec<Diagnostic> {
+    let options = FileOptions {
+        runtime,
+        ..FileOptions::default()
+    };
+    analyze_file(Path::new("src/lib.rs"), src, &options).diagnostics
+}
+
+fn lint(src: &str) -> Vec<Diagnostic> {
+    lint_with(src, Runtime::Tokio)
+}
+
+fn rules_at(src: &str) -> Vec<(usize, &'static str)> {
+    let mut v: Vec<_> = lint(src)
+        .iter()
+        .map(|d| (d.primary.span.start.line, d.rule))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn use_groups_renames_self_and_globs_resolve() {
+    let src = r#"
+use std::{fs::{self, File}, thread::{sleep as nap}};
+use std::net::*;
+async fn f() {
+    fs::remove_file("x");
+    File::create("y");
+    nap(d);
+    TcpStream::connect("a");
+}
+"#;
+    assert_eq!(
+        rules_at(src),
+        vec![
+            (5, "blocking_fs"),
+            (6, "blocking_fs"),
+            (7, "blocking_sleep"),
+            (8, "blocking_net")
+        ]
+    );
+}
+
+#[test]
+fn local_items_modules_and_bindings_shadow_std_names() {
+    let src = r#"
+use std::thread::*;
+mod fs { pub async fn read_to_string(_: &str) -> String { String::new() } }
+fn sleep(_: u64) {}
+async fn f(clock: Clock) {
+    sleep(1);
+    fs::read_to_string("x").await;
+    self::fs::read_to_string("y").await;
+    clock.sleep(2);
+    let spawn = |x: u32| x;
+    spawn(3);
+}
+"#;
+    assert_eq!(rules_at(src), vec![]);
+}
+
+#[test]
+fn crate_and_super_paths_resolve_to_workspace_items() {
+    let src = r#"
+mod inner {
+    pub fn pause() { std::thread::sleep(D); }
+    pub mod deeper {
+        pub async fn run() {
+            super::pause();
+            crate::inner::pause();
+        }
+    }
+}
+"#;
+    let mut analyses = vec![analyze_file(
+        Path::new("src/lib.rs"),
+        src,
+        &FileOptions::default(),
+    )];
+    aio_lint::link(&mut analyses);
+    let lines: Vec<_> = analyses[0]
+        .diagnostics
+        .iter()
+        .map(|d| (d.primary.span.start.line, d.rule))
+        .collect();
+    assert_eq!(lines, vec![(6, "blocking_sleep"), (7, "blocking_sleep")]);
+}
+
+#[test]
+fn async_context_covers_async_blocks_closures_and_trait_fns_but_not_nested_fns() {
+    let src = r#"
+use std::thread::sleep;
+fn sync_fn() {
+    sleep(D);
+    let fut = async { sleep(D) };
+    let c = async || sleep(D);
+}
+trait T { async fn m(&self) { sleep(D); } }
+impl S { async fn n(&self) { sleep(D); } }
+async fn outer() {
+    fn nested() { sleep(D); }
+    const X: () = ();
+    [1].iter().for_each(|_| sleep(D));
+    let _ = Some(1).map_or_else(|| sleep(D), |_| ());
+}
+"#;
+    assert_eq!(
+        rules_at(src),
+        vec![
+            (5, "blocking_sleep"),
+            (6, "blocking_sleep"),
+            (8, "blocking_sleep"),
+            (9, "blocking_sleep"),
+            (13, "blocking_sleep"),
+            (14, "blocking_sleep")
+        ]
+    );
+}
+
+#[test]
+fn offload_closures_are_not_async_context() {
+    let src = r#"
+use std::thread::sleep;
+async fn f(handle: tokio::runtime::Handle) {
+    aio::to_thread(|| sleep(D)).await;
+    aio::spawn_blocking(|| sleep(D)).await;
+    tokio::task::spawn_blocking(|| sleep(D)).await;
+    tokio::task::block_in_place(|| sleep(D));
+    handle.spawn_blocking(|| sleep(D));
+    std::thread::spawn(|| sleep(D));
+    std::thread::Builder::new().name("x".into()).spawn(|| sleep(D));
+    std::thread::scope(|s| { s.spawn(|| sleep(D)); });
+    rayon::spawn(|| sleep(D));
+    items.par_iter().map(|_| sleep(D)).count();
+    smol::unblock(|| sleep(D)).await;
+    blocking::unblock(|| sleep(D)).await;
+    std::thread::spawn(|| async { sleep(D) });
+}
+"#;
+    // The last one: an async block inside the thread is async context again.
+    assert_eq!(rules_at(src), vec![(16, "blocking_sleep")]);
+}
+
+#[test]
+fn configured_blocking_and_offload_functions() {
+    let src = r#"
+use my_crate::io::slow_read;
+async fn f() {
+    slow_read();
+    db.query_sync();
+    my_pool::run(|| std::thread::sleep(D));
+}
+"#;
+    let options = FileOptions {
+        runtime: Runtime::Aio,
+        extra_blocking: vec!["my_crate::io::slow_read".into(), "query_sync".into()],
+        extra_offload: vec!["my_pool::run".into()],
+    };
+    let d = analyze_file(Path::new("src/lib.rs"), src, &options).diagnostics;
+    let got: Vec<_> = d
+        .iter()
+        .map(|d| (d.primary.span.start.line, d.rule))
+        .collect();
+    assert_eq!(got, vec![(4, "blocking_wait"), (5, "blocking_wait")]);
+}
+
+#[test]
+fn macros_are_linted_where_they_parse_with_real_spans() {
+    let src = "async fn f() {\n    println!(\"{}\", std::fs::read_to_string(p).unwrap());\n    assert!(std::fs::exists(p).unwrap(), \"x {}\", 1);\n    let v = vec![std::fs::read(p); 2];\n    my_macro! { let x = std::fs::read(p); }\n    tracing::info!(target: \"t\", \"{}\", std::fs::read(p));\n}\n";
+    let d = lint(src);
+    let got: Vec<_> = d.iter().map(|d| (d.primary.span.start, d.rule)).collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                LineCol {
+                    line: 2,
+                    column: 20
+                },
+                "blocking_fs"
+            ),
+            (
+                LineCol {
+                    line: 3,
+                    column: 13
+                },
+                "blocking_fs"
+            ),
+            (
+                LineCol {
+                    line: 4,
+                    column: 18
+                },
+                "blocking_fs"
+            ),
+            (
+                LineCol {
+                    line: 5,
+                    column: 25
+                },
+                "blocking_fs"
+            ),
+        ]
+    );
+    let call = &src[d[0].primary.span.byte_start..d[0].primary.span.byte_end];
+    assert_eq!(call, "std::fs::read_to_string(p)");
+}
+
+#[test]
+fn spans_are_right_with_bom_crlf_and_tabs() {
+    let src = "\u{feff}async fn f() {\r\n\t\u{e9}(); std::thread::sleep(d);\r\n}\r\n";
+    let d = lint(src);
+    assert_eq!(d.len(), 1);
+    let s = d[0].primary.span;
+    assert_eq!(&src[s.byte_start..s.byte_end], "std::thread::sleep(d)");
+    assert_eq!(s.start, LineCol { line: 2, column: 7 });
+    assert_eq!(
+        s.end,
+        LineCol {
+            line: 2,
+            column: 28
+        }
+    );
+    let shebang = "#!/usr/bin/env rust-script\nasync fn f() { std::thread::sleep(d); }\n";
+    let d = lint(shebang);
+    assert_eq!(
+        d[0].primary.span.start,
+        LineCol {
+            line: 2,
+            column: 16
+        }
+    );
+    assert_eq!(
+        &shebang[d[0].primary.span.byte_start..d[0].primary.span.byte_end],
+        "std::thread::sleep(d)"
+    );
+}
+
+#[test]
+fn help_and_suggestion_name_the_runtime_replacement() {
+    let src = "async fn f() { std::thread::sleep(Duration::from_millis(5)); }";
+    for (rt, help, repl) in [
+        (
+            Runtime::Tokio,
+            "use `tokio::time::sleep(d).await`",
+            Some("tokio::time::sleep(Duration::from_millis(5)).await"),
+        ),
+        (
+            Runtime::Aio,
+            "use `aio::sleep(d).await`",
+            Some("aio::sleep(Duration::from_millis(5)).await"),
+        ),
+        (
+            Runtime::AsyncStd,
+            "use `async_std::task::sleep(d).await`",
+            Some("async_std::task::sleep(Duration::from_millis(5)).await"),
+        ),
+        (
+            Runtime::Smol,
+            "use `smol::Timer::after(d).await`",
+            Some("smol::Timer::after(Duration::from_millis(5)).await"),
+        ),
+        (
+            Runtime::Unknown,
+            "use the runtime's async sleep, e.g. `tokio::time::sleep(d).await`",
+            None,
+        ),
+    ] {
+        let d = lint_with(src, rt);
+        assert_eq!(d[0].help.as_deref(), Some(help));
+        let s = d[0].suggestion.as_ref().map(|s| s.replacement.as_str());
+        assert_eq!(s, repl);
+        if let Some(sug) = &d[0].suggestion {
+            assert_eq!(sug.applicability, Applicability::MaybeIncorrect);
+            assert_eq!(sug.span, d[0].primary.span);
+        }
+    }
+}
+
+#[test]
+fn parse_errors_are_one_diagnostic_at_the_error() {
+    let d = lint("fn ok() {}\nasync fn broken( {\n    std::thread::sleep(d);\n}\n");
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].rule, "parse_error");
+    assert_eq!(d[0].primary.span.start.line, 2);
+}
+
+#[test]
+fn pathological_nesting_never_overflows_the_stack() {
+    let parens = format!(
+        "fn f() {{ let x = {}1{}; }}",
+        "(".repeat(100_000),
+        ")".repeat(100_000)
+    );
+    let chain = format!("fn f() -> i32 {{ {} 1 }}", "1 + ".repeat(100_000));
+    let unary = format!("fn f() -> bool {{ {}true }}", "!".repeat(50_000));
+    let methods = format!("async fn f() {{ x{}; }}", ".m()".repeat(50_000));
+    let brackets = "[".repeat(1_000_000);
+    let generics = format!(
+        "fn f(_: {}u8{}) {{}}",
+        "Box<".repeat(20_000),
+        ">".repeat(20_000)
+    );
+    // On a small stack, like the CLI's worker threads might have.
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || {
+            for src in [&parens, &chain, &unary, &methods, &brackets, &generics] {
+                let d = lint(src);
+                assert!(
+                    d.len() <= 1,
+                    "{:?}",
+                    d.iter().map(|d| &d.message).collect::<Vec<_>>()
+                );
+                assert!(d.iter().all(|d| d.rule == "parse_error"));
+            }
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}
+
+#[test]
+fn item_allows_are_collected_with_the_item_span() {
+    let src = "#[aio::allow(blocking_sleep, blocking_fs)]\nasync fn f() {\n    std::thread::sleep(d);\n}\nimpl S {\n    #[aio::allow(nested_block_on)]\n    async fn g(&self) {}\n}\n";
+    let a = analyze_file(Path::new("src/lib.rs"), src, &FileOptions::default());
+    let allows: Vec<_> = a
+        .item_allows
+        .iter()
+        .map(|a| (a.rule.as_str(), a.span.start.line, a.span.end.line))
+        .collect();
+    assert_eq!(
+        allows,
+        vec![
+            ("blocking_sleep", 1, 4),
+            ("blocking_fs", 1, 4),
+            ("nested_block_on", 6, 7)
+        ]
+    );
+    // The engine still reports; the CLI applies the allow.
+    assert_eq!(a.diagnostics.len(), 1);
+}
+
+#[test]
+fn typed_receivers_only() {
+    let src = r#"
+use std::fs::File;
+use std::io::Read;
+async fn f(mut reader: impl Read, stream: std::net::TcpStream, names: Vec<String>) {
+    reader.read_to_end(&mut v);
+    let mut file = File::open("x").await;
+    file.read_to_end(&mut v).await;
+    names.join(",");
+    let mut s = stream;
+    let mut s2 = std::net::TcpStream::connect("a").unwrap();
+    s2.read_to_end(&mut v);
+}
+"#;
+    // `File::open(..).await` is an async File (awaited): not std's, and neither is its read.
+    assert_eq!(
+        rules_at(src),
+        vec![(10, "blocking_net"), (11, "blocking_net")]
+    );
+}
+
+#[test]
+fn analysis_is_deterministic() {
+    let src =
+        "async fn f() { std::thread::sleep(d); std::fs::read(p); fetch(); }\nasync fn fetch() {}\n";
+    let a = lint(src);
+    for _ in 0..3 {
+        assert_eq!(lint(src), a);
+    }
+}
