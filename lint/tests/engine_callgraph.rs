@@ -1,0 +1,190 @@
+//! The workspace pass (`link`): sync fns that block, reached from async context across
+//! files, with the chain as a note; cross-file unawaited futures; precision on ambiguous
+//! names; cycles and deep chains.
+
+use std::path::Path;
+
+use aio_lint::{Diagnostic, FileAnalysis, FileOptions, analyze_file, link};
+
+fn workspace(files: &[(&str, &str)]) -> Vec<FileAnalysis> {
+    let options = FileOptions::default();
+    let mut analyses: Vec<_> = files
+        .iter()
+        .map(|(path, src)| analyze_file(Path::new(path), src, &options))
+        .collect();
+    link(&mut analyses);
+    analyses
+}
+
+fn findings(analyses: &[FileAnalysis]) -> Vec<(String, usize, &'static str)> {
+    let mut v: Vec<_> = analyses
+        .iter()
+        .flat_map(|a| {
+            a.diagnostics.iter().map(move |d| {
+                (
+                    a.path.display().to_string(),
+                    d.primary.span.start.line,
+                    d.rule,
+                )
+            })
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn only(analyses: &[FileAnalysis]) -> &Diagnostic {
+    let all: Vec<_> = analyses.iter().flat_map(|a| &a.diagnostics).collect();
+    assert_eq!(all.len(), 1, "{all:#?}");
+    all[0]
+}
+
+#[test]
+fn a_chain_across_files_is_reported_at_the_call_with_the_chain() {
+    let a = workspace(&[
+        (
+            "src/handlers.rs",
+            "use crate::api::pace;\n\nasync fn handle() {\n    pace();\n}\n",
+        ),
+        (
+            "src/api.rs",
+            "pub fn pace() {\n    wait_a_bit();\n}\n\nfn wait_a_bit() {\n    helper::nap();\n}\n\nmod helper {\n    pub fn nap() {\n        std::thread::sleep(std::time::Duration::from_millis(5));\n    }\n}\n",
+        ),
+    ]);
+    let d = only(&a);
+    assert_eq!(d.rule, "blocking_sleep");
+    assert_eq!(d.primary.span.start.line, 4);
+    assert_eq!(
+        d.notes,
+        vec!["calls `pace`, which calls `wait_a_bit`, which calls `nap`, which calls `std::thread::sleep` (src/api.rs:11)".to_string()]
+    );
+    assert!(d.message.contains("`pace`"), "{}", d.message);
+}
+
+#[test]
+fn block_on_in_a_sync_helper_is_nested_block_on() {
+    let a = workspace(&[
+        (
+            "src/lib.rs",
+            "mod rt;\nasync fn serve() {\n    rt::run_sync();\n}\n",
+        ),
+        (
+            "src/rt.rs",
+            "pub fn run_sync() -> u32 {\n    futures::executor::block_on(async { 1 })\n}\n",
+        ),
+    ]);
+    let d = only(&a);
+    assert_eq!(d.rule, "nested_block_on");
+    assert!(
+        d.notes[0].ends_with("which calls `futures::executor::block_on` (src/rt.rs:2)"),
+        "{:?}",
+        d.notes
+    );
+}
+
+#[test]
+fn methods_resolve_by_unique_name_only() {
+    let unique = workspace(&[(
+        "src/lib.rs",
+        "struct Store;\nimpl Store {\n    fn load_all(&self) { std::fs::read(\"x\"); }\n}\nasync fn f(s: Store) {\n    s.load_all();\n}\n",
+    )]);
+    assert_eq!(
+        findings(&unique),
+        vec![("src/lib.rs".into(), 6, "blocking_fs")]
+    );
+
+    // Two types with the same method name: ambiguous, silent.
+    let twice = workspace(&[
+        (
+            "src/a.rs",
+            "struct A;\nimpl A {\n    fn load_all(&self) { std::fs::read(\"x\"); }\n}\n",
+        ),
+        (
+            "src/b.rs",
+            "struct B;\nimpl B {\n    fn load_all(&self) {}\n}\nasync fn f(b: B) {\n    b.load_all();\n}\n",
+        ),
+    ]);
+    assert_eq!(findings(&twice), vec![]);
+
+    // A name shared with common std vocabulary (`get`, `read`, `send`, ...): silent.
+    let common = workspace(&[(
+        "src/lib.rs",
+        "struct C;\nimpl C {\n    fn get(&self) { std::fs::read(\"x\"); }\n}\nasync fn f(c: C, m: std::collections::HashMap<u8, u8>) {\n    c.get();\n    m.get(&1);\n}\n",
+    )]);
+    assert_eq!(findings(&common), vec![]);
+}
+
+#[test]
+fn offloaded_calls_and_sync_callers_do_not_count() {
+    let a = workspace(&[(
+        "src/lib.rs",
+        "fn pace() { std::thread::sleep(D); }\nfn caller() { pace(); }\nfn offloads() { std::thread::spawn(|| pace()); }\nasync fn f() {\n    tokio::task::spawn_blocking(|| pace()).await;\n    offloads();\n    let c = caller;\n}\n",
+    )]);
+    assert_eq!(findings(&a), vec![]);
+}
+
+#[test]
+fn cycles_terminate_and_deep_chains_are_followed() {
+    let a = workspace(&[(
+        "src/lib.rs",
+        "fn ping(n: u32) { if n > 0 { pong(n - 1) } else { std::thread::sleep(D) } }\nfn pong(n: u32) { ping(n) }\nfn lonely_a() { lonely_b() }\nfn lonely_b() { lonely_a() }\nasync fn f() {\n    pong(3);\n    lonely_a();\n}\n",
+    )]);
+    assert_eq!(
+        findings(&a),
+        vec![("src/lib.rs".into(), 6, "blocking_sleep")]
+    );
+
+    let mut src = String::from("fn f0() { std::thread::sleep(D); }\n");
+    for i in 1..500 {
+        src.push_str(&format!("fn f{i}() {{ f{}(); }}\n", i - 1));
+    }
+    src.push_str("async fn top() {\n    f499();\n}\n");
+    let deep = workspace(&[("src/lib.rs", &src)]);
+    let d = only(&deep);
+    assert_eq!(d.rule, "blocking_sleep");
+    assert!(
+        d.notes[0].starts_with("calls `f499`, which calls `f498`"),
+        "{}",
+        &d.notes[0][..80]
+    );
+}
+
+#[test]
+fn unawaited_futures_of_workspace_async_fns_across_files() {
+    let a = workspace(&[
+        (
+            "src/db.rs",
+            "pub struct Db;\nimpl Db {\n    pub async fn insert_row(&self) {}\n}\npub async fn connect_db() -> Db { Db }\n",
+        ),
+        (
+            "src/main.rs",
+            "use crate::db::connect_db;\nasync fn f(db: crate::db::Db) {\n    db.insert_row();\n    connect_db();\n    let unused = connect_db();\n    let used = connect_db();\n    used.await;\n    db.insert_row().await;\n    tokio::spawn(connect_db());\n}\n",
+        ),
+    ]);
+    assert_eq!(
+        findings(&a),
+        vec![
+            ("src/main.rs".into(), 3, "unawaited_future"),
+            ("src/main.rs".into(), 4, "unawaited_future"),
+            ("src/main.rs".into(), 5, "unawaited_future"),
+        ]
+    );
+}
+
+#[test]
+fn another_crate_of_the_workspace_is_matched_by_path() {
+    let a = workspace(&[
+        (
+            "core/src/io.rs",
+            "pub fn slurp() -> Vec<u8> { std::fs::read(\"x\").unwrap() }\n",
+        ),
+        (
+            "app/src/main.rs",
+            "async fn f() {\n    my_core::io::slurp();\n}\n",
+        ),
+    ]);
+    assert_eq!(
+        findings(&a),
+        vec![("app/src/main.rs".into(), 2, "blocking_fs")]
+    );
+}
