@@ -6,6 +6,9 @@
 //! - `tcp_echo`: one client streams 1 MiB through an echo server on loopback
 //!   in 16 KiB writes while reading the echo concurrently (bytes per second).
 //! - `tcp_echo_32`: 32 clients at once, 64 KiB each (bytes per second).
+//! - `gather_10k`: gather 10k futures that each yield 10 times: aio `gather`
+//!   vs `futures::future::join_all` on tokio and on smol (per child wake-up).
+//!   Polling every child on each wake would make this quadratic.
 //!
 //! Run: `cargo bench --bench io -- --warm-up-time 1 --measurement-time 2`.
 
@@ -278,5 +281,52 @@ fn tcp_echo(c: &mut Criterion) {
     echo_group(c, "tcp_echo_32", 32, 64 << 10);
 }
 
-criterion_group!(benches, queue_ping_pong, tcp_echo);
+const GATHER_N: u64 = 10_000;
+const GATHER_YIELDS: u64 = 10;
+
+fn gather_10k(c: &mut Criterion) {
+    let mut g = c.benchmark_group("gather_10k");
+    g.throughput(Throughput::Elements(GATHER_N * GATHER_YIELDS));
+    g.sample_size(10);
+    let rt = aio::Runtime::new().unwrap();
+    g.bench_function("aio", |b| {
+        b.iter(|| {
+            rt.block_on(aio::gather((0..GATHER_N).map(|i| async move {
+                for _ in 0..GATHER_YIELDS {
+                    aio::yield_now().await;
+                }
+                i
+            })))
+        })
+    });
+    let rt = tokio_rt();
+    g.bench_function("tokio_join_all", |b| {
+        b.iter(|| {
+            rt.block_on(futures::future::join_all((0..GATHER_N).map(
+                |i| async move {
+                    for _ in 0..GATHER_YIELDS {
+                        tokio::task::yield_now().await;
+                    }
+                    i
+                },
+            )))
+        })
+    });
+    g.bench_function("smol_join_all", |b| {
+        let ex = smol::LocalExecutor::new();
+        b.iter(|| {
+            smol::future::block_on(ex.run(futures::future::join_all((0..GATHER_N).map(
+                |i| async move {
+                    for _ in 0..GATHER_YIELDS {
+                        smol::future::yield_now().await;
+                    }
+                    i
+                },
+            ))))
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, queue_ping_pong, tcp_echo, gather_10k);
 criterion_main!(benches);
