@@ -29,6 +29,7 @@ const IDLE_TIMEOUT: Duration = Duration::from_secs(10);
 
 struct Pool {
     max_threads: usize,
+    idle_timeout: Duration,
     state: Mutex<PoolState>,
     work: Condvar,
 }
@@ -49,15 +50,7 @@ fn pool() -> &'static Pool {
     static POOL: OnceLock<Pool> = OnceLock::new();
     POOL.get_or_init(|| {
         let cores = thread::available_parallelism().map_or(1, |n| n.get());
-        Pool {
-            max_threads: (cores + 4).min(32),
-            state: Mutex::new(PoolState {
-                queue: VecDeque::new(),
-                threads: 0,
-                idle: 0,
-            }),
-            work: Condvar::new(),
-        }
+        Pool::new((cores + 4).min(32), IDLE_TIMEOUT)
     })
 }
 
@@ -67,6 +60,19 @@ pub fn max_blocking_threads() -> usize {
 }
 
 impl Pool {
+    fn new(max_threads: usize, idle_timeout: Duration) -> Pool {
+        Pool {
+            max_threads,
+            idle_timeout,
+            state: Mutex::new(PoolState {
+                queue: VecDeque::new(),
+                threads: 0,
+                idle: 0,
+            }),
+            work: Condvar::new(),
+        }
+    }
+
     fn submit(&'static self, job: Job) {
         let mut state = lock(&self.state);
         state.queue.push_back(job);
@@ -107,7 +113,7 @@ impl Pool {
             state.idle += 1;
             let (next, timeout) = self
                 .work
-                .wait_timeout(state, IDLE_TIMEOUT)
+                .wait_timeout(state, self.idle_timeout)
                 .unwrap_or_else(|e| e.into_inner());
             state = next;
             state.idle -= 1;
@@ -226,5 +232,59 @@ impl<T> Drop for ToThread<T> {
             slot.abandoned = true;
             slot.waker = None;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::mpsc;
+
+    fn threads(pool: &Pool) -> usize {
+        lock(&pool.state).threads
+    }
+
+    #[test]
+    fn threads_are_spawned_lazily_reused_bounded_and_retired_when_idle() {
+        let pool: &'static Pool = Box::leak(Box::new(Pool::new(2, Duration::from_millis(50))));
+        assert_eq!(threads(pool), 0, "no thread before the first job");
+
+        // Sequential jobs reuse one thread.
+        for _ in 0..5 {
+            let (tx, rx) = mpsc::channel();
+            pool.submit(Box::new(move || tx.send(thread::current().id()).unwrap()));
+            rx.recv().unwrap();
+            // Let the worker go back to waiting before the next submit.
+            while lock(&pool.state).idle == 0 {
+                thread::yield_now();
+            }
+        }
+        assert_eq!(threads(pool), 1);
+
+        // A burst is bounded by max_threads; every queued job still runs.
+        let done = Arc::new(AtomicUsize::new(0));
+        let (tx, rx) = mpsc::channel();
+        for _ in 0..10 {
+            let (done, tx) = (done.clone(), tx.clone());
+            pool.submit(Box::new(move || {
+                thread::sleep(Duration::from_millis(5));
+                done.fetch_add(1, Ordering::SeqCst);
+                tx.send(()).unwrap();
+            }));
+            assert!(threads(pool) <= 2);
+        }
+        for _ in 0..10 {
+            rx.recv_timeout(Duration::from_secs(5)).unwrap();
+        }
+        assert_eq!(done.load(Ordering::SeqCst), 10);
+        assert_eq!(threads(pool), 2);
+
+        // Idle threads exit after the timeout.
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while threads(pool) > 0 && std::time::Instant::now() < deadline {
+            thread::sleep(Duration::from_millis(10));
+        }
+        assert_eq!(threads(pool), 0);
     }
 }
