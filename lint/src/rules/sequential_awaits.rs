@@ -35,7 +35,8 @@ same time.
 Not flagged: an await whose result is thrown away (done for its side effect); awaits of
 sleeps, yields, timers, locks, queue/channel operations, stream items, file-system,
 process and connection set-up calls; two awaits on the same receiver object
-(`conn.query(a)` then `conn.query(b)`); anything with side effects between them (any
+(`conn.query(a)` then `conn.query(b)`); the same operation twice (`next_id().await`
+twice reads changing state); anything with side effects between them (any
 statement other than a plain `let`); awaiting a task handle or a spawn (the task is
 running already).
 
@@ -94,6 +95,8 @@ struct Member<'a> {
     binds: Names,
     fx: Effects,
     root: Option<Place>,
+    /// The awaited operation's tokens: the same operation twice reads changing state.
+    text: String,
 }
 
 /// Checks every block of every async body of a file, test code excepted (tests await in
@@ -128,15 +131,17 @@ fn check_block(cx: &FlowCx<'_>, block: &Block, mut_refs: &Names, out: &mut Vec<D
     for stmt in &block.stmts {
         match member(cx, stmt, mut_refs) {
             Some(m) => {
-                let conflicts = !run.is_empty()
-                    && (m.fx.reads_any(&produced)
-                        || run.iter().any(|r| {
-                            intersects(&m.fx.mutated(), &r.fx.reads)
-                                || m.root
-                                    .as_ref()
-                                    .zip(r.root.as_ref())
-                                    .is_some_and(|(a, b)| a.overlaps(b))
-                        }));
+                let same_op = run.iter().any(|r| r.text == m.text);
+                let conflicts = same_op
+                    || !run.is_empty()
+                        && (m.fx.reads_any(&produced)
+                            || run.iter().any(|r| {
+                                intersects(&m.fx.mutated(), &r.fx.reads)
+                                    || m.root
+                                        .as_ref()
+                                        .zip(r.root.as_ref())
+                                        .is_some_and(|(a, b)| a.overlaps(b))
+                            }));
                 // A run is capped so that the pairwise checks stay linear in the block.
                 if conflicts || run.len() >= MAX_RUN {
                     report(cx, &run, out);
@@ -191,11 +196,13 @@ fn member<'a>(cx: &FlowCx<'_>, stmt: &'a Stmt, mut_refs: &Names) -> Option<Membe
     // Passing on a `&mut` reference reborrows it mutably: a mutation.
     let reborrowed: Vec<String> = fx.reads.intersection(mut_refs).cloned().collect();
     fx.mut_borrowed.extend(reborrowed);
+    let text = quote::ToTokens::to_token_stream(&awaited.base).to_string();
     Some(Member {
         awaited,
         binds,
         fx,
         root: chain_root(&awaited.base),
+        text,
     })
 }
 
