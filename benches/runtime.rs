@@ -6,6 +6,9 @@
 //! - `timers`: 100k tasks sleeping 10..60 ms; the measured time is the overhead beyond the
 //!   longest sleep (per run).
 //! - `ping_pong`: two tasks handing a baton back and forth (per hand-over).
+//! - `cancelled_timer`: a one-hour timeout armed around a future that yields once, then
+//!   cancelled when it completes (per timeout), followed by a 1 ms sleep that must not pay
+//!   for the cancelled timers.
 //!
 //! Run: `cargo bench --bench runtime -- --warm-up-time 1 --measurement-time 2`.
 
@@ -318,5 +321,62 @@ fn ping_pong(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, spawn_join, yields, ping_pong, timers);
+const CANCELLED: u64 = 100_000;
+
+fn cancelled_timers(c: &mut Criterion) {
+    let mut g = c.benchmark_group("cancelled_timer");
+    g.throughput(Throughput::Elements(CANCELLED));
+    g.sample_size(10);
+    let hour = Duration::from_secs(3600);
+    let rt = aio::Runtime::new().unwrap();
+    g.bench_function("aio", |b| {
+        b.iter(|| {
+            rt.block_on(async {
+                for _ in 0..CANCELLED {
+                    aio::wait_for(hour, aio::yield_now()).await.unwrap();
+                }
+                aio::sleep(Duration::from_millis(1)).await;
+            })
+        })
+    });
+    let rt = tokio_rt();
+    g.bench_function("tokio", |b| {
+        b.iter(|| {
+            rt.block_on(async {
+                for _ in 0..CANCELLED {
+                    tokio::time::timeout(hour, tokio::task::yield_now())
+                        .await
+                        .unwrap();
+                }
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            })
+        })
+    });
+    let ex = smol::LocalExecutor::new();
+    g.bench_function("smol", |b| {
+        b.iter(|| {
+            smol::block_on(ex.run(async {
+                for _ in 0..CANCELLED {
+                    smol::future::or(async { Some(smol::future::yield_now().await) }, async {
+                        smol::Timer::after(hour).await;
+                        None
+                    })
+                    .await
+                    .unwrap();
+                }
+                smol::Timer::after(Duration::from_millis(1)).await;
+            }))
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    spawn_join,
+    yields,
+    ping_pong,
+    timers,
+    cancelled_timers
+);
 criterion_main!(benches);
