@@ -1635,17 +1635,16 @@ impl<'ast> Visit<'ast> for Engine<'_> {
         } else {
             self.resolve(&func.path)
         };
-        let last = func
-            .path
-            .segments
-            .last()
-            .map(|s| s.ident.to_string())
-            .unwrap_or_default();
+        let Some(last) = func.path.segments.last().map(|s| IdentStr::new(&s.ident)) else {
+            return;
+        };
+        let last: &str = &last;
         let mut offload = false;
         match res {
             Res::Path { workspace } => {
-                let api = catalog::lookup(&self.buf);
-                let path = self.buf.clone();
+                // Borrow the buffer's text for the rest of this call (given back below).
+                let path = std::mem::take(&mut self.buf);
+                let api = catalog::lookup(&path);
                 match api.map(|a| a.effect) {
                     Some(Effect::Block(rule, fix)) => {
                         let args = self.args_text(&c.args);
@@ -1688,7 +1687,7 @@ impl<'ast> Visit<'ast> for Engine<'_> {
                                 None
                             };
                             let kind = if local_async == Some(true) {
-                                FutureKind::Known(last.clone())
+                                FutureKind::Known(last.to_string())
                             } else {
                                 let p = self.intern(&path);
                                 let n = self.intern(&last);
@@ -1714,6 +1713,7 @@ impl<'ast> Visit<'ast> for Engine<'_> {
                 if path == "std::thread::scope" {
                     self.closure_param_ty = Some(Ty::ThreadScope);
                 }
+                self.buf = path;
             }
             Res::Unknown => {
                 let name = self.buf.clone();
@@ -1756,11 +1756,12 @@ impl<'ast> Visit<'ast> for Engine<'_> {
     fn visit_expr_method_call(&mut self, m: &'ast ExprMethodCall) {
         let me = addr(m);
         let awaited = self.awaited == me;
-        let name = m.method.to_string();
+        let name_buf = IdentStr::new(&m.method);
+        let name: &str = &name_buf;
         let recv_ty = self.ty_of(&m.receiver, 0);
         let mut effect = recv_ty.and_then(|t| types::method(t, &name)).map(|e| e.0);
         if effect.is_none() {
-            effect = match name.as_str() {
+            effect = match name {
                 "block_on" => Some(Effect::BlockOn),
                 "spawn_blocking" | "block_in_place" => Some(Effect::Offload),
                 "to_socket_addrs" if self.trait_in_scope("std::net::ToSocketAddrs") => {
@@ -1771,7 +1772,7 @@ impl<'ast> Visit<'ast> for Engine<'_> {
         }
         let call = |t: Option<Ty>| match t {
             Some(t) => format!("{}::{name}", types::display(t)),
-            None => name.clone(),
+            None => name.to_string(),
         };
         let mut offload = false;
         match effect {
@@ -1807,7 +1808,7 @@ impl<'ast> Visit<'ast> for Engine<'_> {
                         method_span(m),
                         extra_rule(&name),
                         Fix::Configured,
-                        name.clone(),
+                        name.to_string(),
                         args,
                         awaited,
                     );

@@ -295,6 +295,21 @@ pub(crate) fn shape(text: &str) -> Shape {
                     depth -= 1;
                 }
                 i += 1;
+                // A block followed by a new statement (`if a {} if b {}`, `for .. {} x = 1;`)
+                // ends the run; followed by `else`/`as`/`.`/`?`, the expression goes on.
+                if c == b'}' {
+                    let mut j = i;
+                    while j < n && b[j].is_ascii_whitespace() {
+                        j += 1;
+                    }
+                    let k = b[j..]
+                        .iter()
+                        .position(|&x| !is_ident(x))
+                        .map_or(n, |p| j + p);
+                    if k > j && !matches!(&b[j..k], b"else" | b"as") {
+                        reset!();
+                    }
+                }
             }
             b';' | b',' | b'#' => {
                 reset!();
