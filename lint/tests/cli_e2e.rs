@@ -514,16 +514,24 @@ fn pathological_files_are_findings_and_the_run_goes_on() {
         "blocks.rs",
         format!("fn main() {}{}\n", "{".repeat(n), "}".repeat(n)),
     );
+    // A long single line (valid Rust): linted, its finding far to the right.
+    let prefix = format!("async fn f() {{ let _a = [{}]; ", "1,".repeat(50_000));
     write(
         root,
         "one_line.rs",
-        format!("const A: &[u8] = &[{}];", "1,".repeat(5_000_000)),
+        format!("{prefix}std::thread::sleep(D); }}"),
     );
     write(root, "z.rs", BROKEN);
     let o = lint(root, &["--message-format", "github", "."]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
-    for f in ["blocks.rs", "one_line.rs", "parens.rs", "z.rs"] {
+    let long = format!("file=one_line.rs,line=1,col={},", prefix.len() + 1);
+    assert!(
+        out.lines()
+            .any(|l| l.contains(&long) && l.contains("blocking_sleep")),
+        "{out}"
+    );
+    for f in ["blocks.rs", "parens.rs", "z.rs"] {
         assert!(
             out.lines()
                 .any(|l| l.contains(&format!("file={f},")) && l.contains("parse_error")),

@@ -156,7 +156,8 @@ struct Linted {
     analysis: Option<FileAnalysis>,
     /// Findings made here (unreadable, not UTF-8, engine panic).
     own: Vec<Diagnostic>,
-    source: Arc<str>,
+    /// The text, kept only if it may be needed (see `lint_one`).
+    source: Option<Arc<str>>,
     lines: usize,
     panicked: bool,
 }
@@ -388,7 +389,7 @@ impl Linted {
         Linted {
             analysis: None,
             own: vec![d],
-            source,
+            source: Some(source),
             lines,
             panicked,
         }
@@ -432,13 +433,21 @@ fn lint_one(job: &Job) -> Linted {
     match catch_unwind(AssertUnwindSafe(|| {
         engine::analyze_file(&job.abs, &text, &job.settings.options)
     })) {
-        Ok(analysis) => Linted {
-            analysis: Some(analysis),
-            own: Vec::new(),
-            source: Arc::from(text),
-            lines,
-            panicked: false,
-        },
+        Ok(analysis) => {
+            // Keep the text only where it may be shown or scanned for suppressions, so
+            // memory does not grow with the size of a clean tree; `finish` re-reads the
+            // rare file that gains a finding in the workspace pass.
+            let keep = !analysis.diagnostics.is_empty()
+                || !analysis.item_allows.is_empty()
+                || text.contains("aio-lint:");
+            Linted {
+                analysis: Some(analysis),
+                own: Vec::new(),
+                source: keep.then(|| Arc::from(text)),
+                lines,
+                panicked: false,
+            }
+        }
         Err(payload) => {
             let what = payload
                 .downcast_ref::<&str>()
@@ -470,9 +479,16 @@ fn finish(job: &Job, l: &mut Linted, rules: &[RuleDoc]) -> Option<FileReport> {
             .find(|r| r.name == rule)
             .map_or(Level::Warn, |r| r.default_level)
     };
+    if diagnostics.is_empty() && l.source.is_none() {
+        return None;
+    }
+    let source = l
+        .source
+        .take()
+        .unwrap_or_else(|| Arc::from(std::fs::read_to_string(&job.abs).unwrap_or_default()));
     let parsed = !diagnostics.iter().any(|d| d.rule == PARSE_ERROR);
     suppress::apply(
-        &l.source,
+        &source,
         &item_allows,
         rules,
         &mut diagnostics,
@@ -506,7 +522,7 @@ fn finish(job: &Job, l: &mut Linted, rules: &[RuleDoc]) -> Option<FileReport> {
     Some(FileReport {
         display: job.display.clone(),
         abs: job.abs.clone(),
-        source: l.source.clone(),
+        source,
         package: job.package.clone(),
         diagnostics,
     })
