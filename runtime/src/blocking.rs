@@ -186,7 +186,11 @@ impl<T: Send + 'static> Future for ToThread<T> {
                 abandoned: false,
             }));
             let theirs = slot.clone();
+            // A paused clock must wait for this job rather than jump to the
+            // next timer; the guard ends on the pool thread, after the wake.
+            let guard = crate::time::inhibit_auto_advance();
             pool().submit(Box::new(move || {
+                let _guard = guard;
                 if lock(&theirs).abandoned {
                     return;
                 }

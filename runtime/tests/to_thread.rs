@@ -84,3 +84,25 @@ fn nothing_runs_until_awaited() {
     std::thread::sleep(Duration::from_millis(20));
     assert_eq!(ran.load(Ordering::SeqCst), 0);
 }
+
+#[test]
+fn a_paused_clock_waits_for_the_blocking_job_instead_of_jumping_ahead() {
+    let rt = aio_runtime::Runtime::builder()
+        .start_paused(true)
+        .build()
+        .unwrap();
+    let log = RefCell::new(Vec::new());
+    rt.block_on(aio_runtime::gather!(
+        async {
+            to_thread(|| std::thread::sleep(Duration::from_millis(30)))
+                .await
+                .unwrap();
+            log.borrow_mut().push("thread");
+        },
+        async {
+            sleep(Duration::from_secs(3600)).await;
+            log.borrow_mut().push("timer");
+        },
+    ));
+    assert_eq!(*log.borrow(), ["thread", "timer"]);
+}
