@@ -1664,11 +1664,11 @@ impl<'ast> Visit<'ast> for Engine<'_> {
                     }
                     Some(Effect::Spawn | Effect::None) => {}
                     None => {
-                        if is_offload_name(&last)
-                            || Self::extra_match(self.extra_offload, &path, &last)
+                        if is_offload_name(last)
+                            || Self::extra_match(self.extra_offload, &path, last)
                         {
                             offload = true;
-                        } else if Self::extra_match(self.extra_blocking, &path, &last) {
+                        } else if Self::extra_match(self.extra_blocking, &path, last) {
                             let args = self.args_text(&c.args);
                             self.blocking(
                                 call_span(c),
@@ -1682,7 +1682,7 @@ impl<'ast> Visit<'ast> for Engine<'_> {
                             || !catalog::is_known_crate(path.split("::").next().unwrap_or(""))
                         {
                             let local_async = if func.path.segments.len() == 1 {
-                                self.local_fn(&last)
+                                self.local_fn(last)
                             } else {
                                 None
                             };
@@ -1690,7 +1690,7 @@ impl<'ast> Visit<'ast> for Engine<'_> {
                                 FutureKind::Known(last.to_string())
                             } else {
                                 let p = self.intern(&path);
-                                let n = self.intern(&last);
+                                let n = self.intern(last);
                                 FutureKind::Candidate(Callee::Path { path: p, name: n })
                             };
                             match kind {
@@ -1759,7 +1759,7 @@ impl<'ast> Visit<'ast> for Engine<'_> {
         let name_buf = IdentStr::new(&m.method);
         let name: &str = &name_buf;
         let recv_ty = self.ty_of(&m.receiver, 0);
-        let mut effect = recv_ty.and_then(|t| types::method(t, &name)).map(|e| e.0);
+        let mut effect = recv_ty.and_then(|t| types::method(t, name)).map(|e| e.0);
         if effect.is_none() {
             effect = match name {
                 "block_on" => Some(Effect::BlockOn),
@@ -1800,20 +1800,20 @@ impl<'ast> Visit<'ast> for Engine<'_> {
             }
             Some(Effect::Spawn | Effect::None) => {}
             None => {
-                if Self::extra_match(self.extra_offload, &name, &name) {
+                if Self::extra_match(self.extra_offload, name, name) {
                     offload = true;
-                } else if Self::extra_match(self.extra_blocking, &name, &name) {
+                } else if Self::extra_match(self.extra_blocking, name, name) {
                     let args = self.args_text(&m.args);
                     self.blocking(
                         method_span(m),
-                        extra_rule(&name),
+                        extra_rule(name),
                         Fix::Configured,
                         name.to_string(),
                         args,
                         awaited,
                     );
-                } else if recv_ty.is_none() && !catalog::is_common_method(&name) {
-                    let n = self.intern(&name);
+                } else if recv_ty.is_none() && !catalog::is_common_method(name) {
+                    let n = self.intern(name);
                     let is_drop = self.drop_target.as_ref().is_some_and(|d| d.0 == me);
                     if is_drop {
                         self.future_at(me, FutureKind::Candidate(Callee::Method(n)), || {
