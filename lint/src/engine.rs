@@ -96,8 +96,14 @@ pub(crate) fn analyze(path: &Path, text: &str, options: &FileOptions) -> FileAna
                 "this file could not be analysed".into(),
             ));
         }
-    } else {
-        run();
+    } else if std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).is_err() {
+        // A bug of ours must not take the whole run down: report the file as not linted.
+        proc_macro2::extra::invalidate_current_thread_spans();
+        out.diagnostics.clear();
+        out.diagnostics.push(parse_error(
+            src.span_of_bytes(0, 0),
+            "this file could not be analysed (internal error)".into(),
+        ));
     }
     out
 }

@@ -380,3 +380,64 @@ fn analysis_is_deterministic() {
         assert_eq!(lint(src), a);
     }
 }
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    const PIECES: &[&str] = &[
+        "async fn f() {",
+        "fn g(",
+        ") {",
+        "}",
+        "{",
+        "(",
+        ")",
+        "[",
+        "]",
+        "std::thread::sleep(d);",
+        "use std::fs::*;",
+        "let x = ",
+        "x.await",
+        ";",
+        ",",
+        "'a",
+        "'\\u{1F600}'",
+        "\"s\\\"\"",
+        "r#\"{\"#",
+        "/* ( */",
+        "// {\n",
+        "\n",
+        "\r\n",
+        "\t",
+        "\u{feff}",
+        "é",
+        "tokio::select! { a = b => {} }",
+        "m!(",
+        "#[aio::allow(x)]",
+        "impl S {",
+        "if a {} else if b {}",
+        "|| ",
+        "!",
+        "<",
+        ">",
+        "=>",
+        "mod m {",
+        "self.clock.sleep(d)",
+        "fetch();",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn arbitrary_token_soup(picks in proptest::collection::vec(0..PIECES.len(), 0..60)) {
+            let src: String = picks.iter().map(|&i| PIECES[i]).collect();
+            for d in lint(&src) {
+                let s = d.primary.span;
+                prop_assert!(s.byte_start <= s.byte_end && s.byte_end <= src.len());
+                prop_assert!(src.is_char_boundary(s.byte_start) && src.is_char_boundary(s.byte_end));
+                prop_assert!(s.start.line >= 1 && s.start.column >= 1);
+            }
+        }
+    }
+}
