@@ -108,7 +108,7 @@ pub(crate) fn check(cx: &FlowCx<'_>, body: &Block, out: &mut Vec<Diagnostic>) {
                 );
                 d.secondary.push(Label {
                     span: (self.cx.span)(syn::spanned::Spanned::span(stmt)),
-                    message: format!("`{name}` is acquired here and lives to the end of the block"),
+                    message: format!("`{name}` is acquired here and not released before the await"),
                 });
                 d.notes.push(format!(
                     "`{name}` is still alive at the await: it is not dropped, moved or out of scope before it"
