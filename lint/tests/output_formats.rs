@@ -268,3 +268,25 @@ fn colour_only_when_asked_or_on_a_terminal() {
     let never = lint(tmp.path(), &["--color", "never", "src/lib.rs"]).stdout;
     assert_eq!(auto, never);
 }
+
+#[test]
+fn json_outside_any_package_uses_the_documented_stand_in() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("lone-file.rs"),
+        "async fn f() { std::thread::sleep(D); }\n",
+    )
+    .unwrap();
+    let o = lint(tmp.path(), &["--message-format", "json", "lone-file.rs"]);
+    let line = String::from_utf8(o.stdout).unwrap();
+    let m = match serde_json::from_str::<cargo_metadata::Message>(line.trim_end()).unwrap() {
+        cargo_metadata::Message::CompilerMessage(m) => m,
+        other => panic!("{other:?}"),
+    };
+    let dir = tmp.path().to_str().unwrap();
+    assert_eq!(m.package_id.repr, format!("path+file://{dir}#0.0.0"));
+    assert_eq!(m.target.name, "lone_file");
+    assert_eq!(m.target.src_path.as_str(), format!("{dir}/lone-file.rs"));
+    let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(v["manifest_path"], format!("{dir}/Cargo.toml"));
+}
