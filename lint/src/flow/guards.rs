@@ -66,6 +66,32 @@ fn strip_parens(e: &Expr) -> &Expr {
     }
 }
 
+/// `Ok(g)` matched against a bare `m.lock()` / `l.read()` / `l.write()` (std's
+/// `LockResult`): the name of the guard the pattern binds.
+pub(crate) fn if_let_guard<'p>(
+    pat: &'p syn::Pat,
+    scrutinee: &Expr,
+) -> Option<(&'p syn::Ident, GuardKind)> {
+    let syn::Pat::TupleStruct(ts) = pat else {
+        return None;
+    };
+    if !ts.path.is_ident("Ok") || ts.elems.len() != 1 {
+        return None;
+    }
+    let Expr::MethodCall(m) = strip_parens(scrutinee) else {
+        return None;
+    };
+    let kind = match m.method.to_string().as_str() {
+        "lock" => GuardKind::Mutex,
+        "read" | "write" => GuardKind::RwLock,
+        _ => return None,
+    };
+    if !m.args.is_empty() || matches!(strip_parens(&m.receiver), Expr::Await(_)) {
+        return None;
+    }
+    super::vars::single_binding(&ts.elems[0]).map(|i| (i, kind))
+}
+
 /// Follows the guard named `name`, bound by statement `bound_at` of `block`, through the
 /// following statements; returns the first `.await` evaluated while it is alive.
 pub(crate) fn first_await_while_alive<'a>(
@@ -73,8 +99,18 @@ pub(crate) fn first_await_while_alive<'a>(
     bound_at: usize,
     name: &str,
 ) -> Option<&'a ExprAwait> {
+    first_await_from(block, bound_at + 1, name)
+}
+
+/// Like [`first_await_while_alive`] for a guard alive when the block starts (bound by
+/// the `if let` / `while let` that owns the block): follows it from statement `from`.
+pub(crate) fn first_await_from<'a>(
+    block: &'a Block,
+    from: usize,
+    name: &str,
+) -> Option<&'a ExprAwait> {
     let mut shadowed = false;
-    for stmt in block.stmts.iter().skip(bound_at + 1) {
+    for stmt in block.stmts.iter().skip(from) {
         if !shadowed && ends_guard(stmt, name) {
             return None;
         }
@@ -279,6 +315,20 @@ mod tests {
     fn await_after(src: &str) -> Option<String> {
         let b: Block = syn::parse_str(src).unwrap();
         first_await_while_alive(&b, 0, "g").map(|a| quote::quote!(#a).to_string())
+    }
+
+    #[test]
+    fn if_let_guards() {
+        let guard = |pat: &str, e: &str| {
+            let p = syn::parse_str::<syn::Stmt>(&format!("let {pat} = x;")).unwrap();
+            let syn::Stmt::Local(l) = p else { panic!() };
+            if_let_guard(&l.pat, &syn::parse_str(e).unwrap()).map(|(i, _)| i.to_string())
+        };
+        assert_eq!(guard("Ok(mut g)", "m.lock()").as_deref(), Some("g"));
+        assert_eq!(guard("Ok(g)", "l.write()").as_deref(), Some("g"));
+        assert_eq!(guard("Ok(g)", "m.try_lock()"), None);
+        assert_eq!(guard("Some(g)", "m.lock()"), None);
+        assert_eq!(guard("Ok(g)", "f.read(&mut buf)"), None);
     }
 
     #[test]

@@ -8,7 +8,9 @@ use syn::{Block, Stmt};
 
 use super::RuleInfo;
 use crate::flow::FlowCx;
-use crate::flow::guards::{GuardKind, first_await_while_alive, guard_acquisition};
+use crate::flow::guards::{
+    GuardKind, first_await_from, first_await_while_alive, guard_acquisition, if_let_guard,
+};
 use crate::flow::vars::single_binding;
 use crate::flow::walk::{BodyVisitor, walk_body};
 use crate::{Diagnostic, Label, Level, Runtime};
@@ -80,6 +82,26 @@ pub(crate) fn check(cx: &FlowCx<'_>, body: &Block, out: &mut Vec<Diagnostic>) {
         out: &'a mut Vec<Diagnostic>,
     }
     impl<'ast> BodyVisitor<'ast> for V<'_, '_> {
+        fn expr(&mut self, e: &'ast syn::Expr) {
+            // `if let Ok(g) = m.lock() { .. }` and `while let ..`: the guard lives through
+            // the block.
+            let (cond, block) = match e {
+                syn::Expr::If(i) => (&*i.cond, &i.then_branch),
+                syn::Expr::While(w) => (&*w.cond, &w.body),
+                _ => return,
+            };
+            let syn::Expr::Let(l) = cond else { return };
+            let Some((name, kind)) = if_let_guard(&l.pat, &l.expr) else {
+                return;
+            };
+            let Some(a) = first_await_from(block, 0, &name.to_string()) else {
+                return;
+            };
+            let guard = self
+                .cx
+                .span_between(l.let_token.span, syn::spanned::Spanned::span(&*l.expr));
+            self.out.push(report(self.cx, name, kind, a, guard));
+        }
         fn block(&mut self, block: &'ast Block) {
             for (i, stmt) in block.stmts.iter().enumerate() {
                 let Stmt::Local(l) = stmt else { continue };
@@ -96,27 +118,39 @@ pub(crate) fn check(cx: &FlowCx<'_>, body: &Block, out: &mut Vec<Diagnostic>) {
                 let Some(a) = first_await_while_alive(block, i, &name.to_string()) else {
                     continue;
                 };
-                let what = match kind {
-                    GuardKind::Mutex => "mutex guard",
-                    GuardKind::RwLock => "read-write lock guard",
-                };
-                let mut d = self.cx.diagnostic(
-                    &RULE,
-                    format!("`{name}`, a synchronous {what}, is held across this `.await`"),
-                    (self.cx.span)(syn::spanned::Spanned::span(a)),
-                    "the task is suspended here with the lock held",
-                );
-                d.secondary.push(Label {
-                    span: (self.cx.span)(syn::spanned::Spanned::span(stmt)),
-                    message: format!("`{name}` is acquired here and not released before the await"),
-                });
-                d.notes.push(format!(
-                    "`{name}` is still alive at the await: it is not dropped, moved or out of scope before it"
-                ));
-                d.help = Some(help(self.cx.runtime));
-                self.out.push(d);
+                let guard = (self.cx.span)(syn::spanned::Spanned::span(stmt));
+                self.out.push(report(self.cx, name, kind, a, guard));
             }
         }
     }
     walk_body(body, &mut V { cx, out });
+}
+
+/// The finding for guard `name` (acquired at `guard`) alive at `a`.
+fn report(
+    cx: &FlowCx<'_>,
+    name: &syn::Ident,
+    kind: GuardKind,
+    a: &syn::ExprAwait,
+    guard: crate::Span,
+) -> Diagnostic {
+    let what = match kind {
+        GuardKind::Mutex => "mutex guard",
+        GuardKind::RwLock => "read-write lock guard",
+    };
+    let mut d = cx.diagnostic(
+        &RULE,
+        format!("`{name}`, a synchronous {what}, is held across this `.await`"),
+        (cx.span)(syn::spanned::Spanned::span(a)),
+        "the task is suspended here with the lock held",
+    );
+    d.secondary.push(Label {
+        span: guard,
+        message: format!("`{name}` is acquired here and not released before the await"),
+    });
+    d.notes.push(format!(
+        "`{name}` is still alive at the await: it is not dropped, moved or out of scope before it"
+    ));
+    d.help = Some(help(cx.runtime));
+    d
 }
