@@ -270,7 +270,9 @@ struct Scope {
     items: FxHashMap<String, (String, ItemKind)>,
     imports: FxHashMap<String, String>,
     globs: Vec<String>,
-    locals: Vec<(String, Option<Ty>)>,
+    /// `let` bindings and parameters, by the hash of their name (no allocation per
+    /// binding; a collision can only hide a finding, never invent one).
+    locals: Vec<(u64, Option<Ty>)>,
     pending: Vec<Pending>,
 }
 
@@ -346,6 +348,14 @@ pub(crate) struct Engine<'s> {
     pub(crate) flow: Vec<Diagnostic>,
     /// Whether the file mentions `parking_lot` (for `lock_across_await`).
     parking_lot: bool,
+}
+
+fn name_hash(name: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = crate::hash::FxHasher::default();
+    h.write(name.as_bytes());
+    h.write_u8(0xff);
+    h.finish()
 }
 
 fn addr<T>(x: &T) -> usize {
@@ -649,10 +659,9 @@ impl<'s> Engine<'s> {
         None
     }
 
-    fn bind(&mut self, name: String, ty: Option<Ty>) {
+    fn bind(&mut self, name: &str, ty: Option<Ty>) {
         if let Some(scope) = self.scopes.last_mut() {
-            // A new binding of a pending name ends the old one's life unused.
-            scope.locals.push((name, ty));
+            scope.locals.push((name_hash(name), ty));
         }
     }
 
@@ -665,7 +674,7 @@ impl<'s> Engine<'s> {
                 if let Some((_, sub)) = &p.subpat {
                     self.bind_pat(sub, ty, depth + 1);
                 }
-                self.bind(p.ident.to_string(), ty);
+                self.bind(&IdentStr::new(&p.ident), ty);
             }
             Pat::Type(t) => {
                 let declared = self.ty_of_type(&t.ty);
@@ -870,7 +879,7 @@ impl<'s> Engine<'s> {
                     let ty = self.ty_of_type(&t.ty);
                     self.bind_pat(&t.pat, ty, 0);
                 }
-                syn::FnArg::Receiver(_) => self.bind("self".into(), None),
+                syn::FnArg::Receiver(_) => self.bind("self", None),
             }
         }
         if is_async {
@@ -1366,10 +1375,11 @@ impl Resolver<'_> {
     /// Looks a first segment up through the scopes; on a path hit, `buf` holds it.
     fn lookup(&self, name: &str, single: bool, buf: &mut String) -> Option<Res> {
         let mut locals_visible = true;
+        let hash = name_hash(name);
         for scope in self.scopes.iter().rev() {
             if single
                 && locals_visible
-                && let Some((_, ty)) = scope.locals.iter().rev().find(|(n, _)| n == name)
+                && let Some((_, ty)) = scope.locals.iter().rev().find(|(n, _)| *n == hash)
             {
                 return Some(Res::Local(*ty));
             }
