@@ -32,6 +32,9 @@ use crate::time::{Clock, Timers};
 /// queue stays non-empty.
 const BUDGET: u32 = 128;
 
+/// The ready queue's initial capacity, and the size it shrinks back to after a burst.
+const READY_QUEUE_CAPACITY: usize = 256;
+
 thread_local! {
     /// The core of the loop running on this thread, or null.
     static CURRENT: Cell<*const Core> = const { Cell::new(ptr::null()) };
@@ -221,7 +224,7 @@ impl Core {
             shared_ptr: Arc::as_ptr(&shared),
             reactor: Rc::new(Reactor::new(shared.clone())),
             shared,
-            queue: UnsafeCell::new(VecDeque::with_capacity(256)),
+            queue: UnsafeCell::new(VecDeque::with_capacity(READY_QUEUE_CAPACITY)),
             main_scheduled: Cell::new(false),
             in_main: Cell::new(false),
             main: MainInfo {
@@ -421,6 +424,20 @@ impl Core {
         *self.wake_buf.borrow_mut() = buf;
     }
 
+    /// With nothing ready, gives back what a burst of wakes made the ready queue and the
+    /// timer wake buffer grow to (so the loop's memory returns to its baseline).
+    fn shrink_after_burst(&self) {
+        // SAFETY: loop thread; no other borrow of the queue is alive.
+        let q = unsafe { &mut *self.queue.get() };
+        if q.capacity() > 4 * READY_QUEUE_CAPACITY {
+            *q = VecDeque::with_capacity(READY_QUEUE_CAPACITY);
+        }
+        let mut buf = self.wake_buf.borrow_mut();
+        if buf.capacity() > READY_QUEUE_CAPACITY {
+            *buf = Vec::new();
+        }
+    }
+
     /// Between batches: take in remote wakes, due timers and I/O; block when nothing is ready.
     fn park(&self) {
         self.drain_remote();
@@ -431,6 +448,7 @@ impl Core {
             }
             return;
         }
+        self.shrink_after_burst();
         let next = self.timers.borrow_mut().next_deadline();
         if self.clock.is_paused() {
             // Let I/O and other threads have their say without blocking, then jump the

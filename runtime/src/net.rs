@@ -9,10 +9,10 @@
 //! panics on I/O. Name resolution of host names runs on the blocking pool.
 //! This module does not buffer, frame or retry: that is the caller's job.
 //!
-//! Sockets belong to the loop they were created on (they are `!Send`), and
-//! each direction of a socket is waited on by one task at a time: a second
-//! task reading (or accepting, or receiving) concurrently on the same socket
-//! replaces the first one's wake-up.
+//! Sockets belong to the loop they were created on (they are `!Send`). Any
+//! number of tasks may wait on one socket at once (several tasks accepting on
+//! one listener, or receiving on one UDP socket): readiness wakes them all,
+//! one gets the connection or datagram, the others wait again.
 
 use std::any::Any;
 use std::fmt;

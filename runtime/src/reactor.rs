@@ -15,6 +15,15 @@
 //! last call that returned `Ready`; a spurious `Ready` is possible (retry the operation and
 //! wait again on `WouldBlock`), a lost wake-up is not.
 //!
+//! Any number of tasks may wait on one source in one direction (several tasks accepting
+//! on one listener, or receiving on one UDP socket): a readiness event wakes all of them,
+//! each retries its operation, and those that get `WouldBlock` again re-arm. Level-triggered
+//! arming makes that safe: whoever re-arms while the fd is still ready gets an event at
+//! once. The first waiter of a direction is stored inline, so the usual single-waiter case
+//! never allocates; further waiters go to a `Vec`. A waiter that is cancelled leaves its
+//! waker behind until the next event of that direction (at most one entry per task: a
+//! task that polls again is recognised with `Waker::will_wake`).
+//!
 //! The reactor does not schedule tasks (it only wakes wakers) and does not know sockets.
 
 use std::cell::{Cell, RefCell};
@@ -32,11 +41,35 @@ use crate::executor::{Shared, current_core};
 
 #[derive(Default)]
 struct Direction {
+    /// The first waiting task (the common case: no allocation).
     waker: Option<Waker>,
+    /// Further waiting tasks, in arrival order.
+    extra: Vec<Waker>,
     /// An event arrived and was not consumed by a poll_* call yet.
     ready: bool,
     /// The interest is armed in the poller.
     armed: bool,
+}
+
+impl Direction {
+    /// Records `w` as a waiter unless it (or a waker of the same task) already is one.
+    fn add_waiter(&mut self, w: &Waker) {
+        match &self.waker {
+            None => self.waker = Some(w.clone()),
+            Some(first) if first.will_wake(w) => {}
+            Some(_) => {
+                if !self.extra.iter().any(|e| e.will_wake(w)) {
+                    self.extra.push(w.clone());
+                }
+            }
+        }
+    }
+
+    /// Moves every waiter into `out` (an event arrived, or arming failed).
+    fn take_waiters(&mut self, out: &mut Vec<Waker>) {
+        out.extend(self.waker.take());
+        out.append(&mut self.extra);
+    }
 }
 
 struct IoState {
@@ -44,6 +77,10 @@ struct IoState {
     read: Direction,
     write: Direction,
 }
+
+/// Registry capacity (in sources) kept when the last source goes away; above it the
+/// registry's memory is returned.
+const SHRINK_ABOVE: usize = 64;
 
 /// One loop's registry of I/O sources.
 pub(crate) struct Reactor {
@@ -90,12 +127,12 @@ impl Reactor {
                 if ev.readable {
                     st.read.ready = true;
                     st.read.armed = false;
-                    wakers.extend(st.read.waker.take());
+                    st.read.take_waiters(&mut wakers);
                 }
                 if ev.writable {
                     st.write.ready = true;
                     st.write.armed = false;
-                    wakers.extend(st.write.waker.take());
+                    st.write.take_waiters(&mut wakers);
                 }
                 // Oneshot: the event disarmed the fd; re-arm a direction still waited for.
                 // Errors surface to the waiting task, which retries its operation.
@@ -149,15 +186,29 @@ impl Reactor {
             let _ = self.shared.poller.delete(fd);
             self.free.borrow_mut().push(key);
             self.count.set(self.count.get() - 1);
+            if self.count.get() == 0 {
+                // No key is in use any more: give a burst's registry back to the allocator.
+                let mut slots = self.slots.borrow_mut();
+                let mut free = self.free.borrow_mut();
+                if slots.capacity() > SHRINK_ABOVE {
+                    *slots = Vec::new();
+                    *free = Vec::new();
+                }
+            }
             drop(st); // wakers dropped after the borrow ended
         }
     }
 
     fn poll_ready(&self, key: usize, write: bool, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        // A replaced waker is dropped after the borrow (its Drop may run foreign code).
-        let mut old_wakers = [None, None];
-        let r = self.poll_ready_inner(key, write, cx, &mut old_wakers);
-        drop(old_wakers);
+        // Wakers taken out are woken (arming failed: the other waiters retry and see the
+        // error themselves) or dropped after the borrow: a foreign waker may run any code.
+        let mut to_wake = Vec::new();
+        let r = self.poll_ready_inner(key, write, cx, &mut to_wake);
+        for w in to_wake {
+            if !w.will_wake(cx.waker()) {
+                crate::executor::wake_quietly(w);
+            }
+        }
         r
     }
 
@@ -166,7 +217,7 @@ impl Reactor {
         key: usize,
         write: bool,
         cx: &mut Context<'_>,
-        old_wakers: &mut [Option<Waker>; 2],
+        to_wake: &mut Vec<Waker>,
     ) -> Poll<io::Result<()>> {
         let mut slots = self.slots.borrow_mut();
         let st = slots[key]
@@ -177,20 +228,27 @@ impl Reactor {
             dir.ready = false;
             return Poll::Ready(Ok(()));
         }
-        match &dir.waker {
-            Some(w) if w.will_wake(cx.waker()) => {}
-            _ => old_wakers[0] = dir.waker.replace(cx.waker().clone()),
-        }
+        dir.add_waiter(cx.waker());
         if !dir.armed {
             dir.armed = true;
             if let Err(e) = self.modify(key, st) {
                 let dir = if write { &mut st.write } else { &mut st.read };
                 dir.armed = false;
-                old_wakers[1] = dir.waker.take();
+                dir.take_waiters(to_wake);
                 return Poll::Ready(Err(e));
             }
         }
         Poll::Pending
+    }
+
+    /// Forgets a readiness event not yet consumed: the caller is about to try its
+    /// operation, which is the consumption (see `Async::poll_read_with`).
+    fn clear_ready(&self, key: usize, write: bool) {
+        let mut slots = self.slots.borrow_mut();
+        if let Some(st) = slots[key].as_mut() {
+            let dir = if write { &mut st.write } else { &mut st.read };
+            dir.ready = false;
+        }
     }
 }
 
@@ -252,8 +310,8 @@ impl<T: AsFd> Async<T> {
     }
 
     /// `Ready(Ok(()))` when the fd became readable since the last `Ready`; else arms the
-    /// interest, stores the waker and returns `Pending`. At most one waiting task per
-    /// direction (the last to poll is woken).
+    /// interest, adds the task to the direction's waiters and returns `Pending`. Any
+    /// number of tasks may wait; an event wakes them all.
     pub(crate) fn poll_readable(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         self.source.reactor.poll_ready(self.source.key, false, cx)
     }
@@ -280,6 +338,10 @@ impl<T: AsFd> Async<T> {
         cx: &mut Context<'_>,
         mut op: impl FnMut(&T) -> io::Result<R>,
     ) -> Poll<io::Result<R>> {
+        // Trying the operation consumes any readiness seen so far: without this, the
+        // `WouldBlock` after the event's data is gone would return at once from
+        // `poll_readable` and cost a second attempt. Safe because arming is level-triggered.
+        self.source.reactor.clear_ready(self.source.key, false);
         loop {
             match op(&self.io) {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
@@ -298,6 +360,7 @@ impl<T: AsFd> Async<T> {
         cx: &mut Context<'_>,
         mut op: impl FnMut(&T) -> io::Result<R>,
     ) -> Poll<io::Result<R>> {
+        self.source.reactor.clear_ready(self.source.key, true);
         loop {
             match op(&self.io) {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
@@ -386,6 +449,40 @@ mod tests {
             b.write_with(|mut s| s.write(b"0123456789")).await.unwrap();
             drop(b.into_inner()); // EOF for the reader
             assert_eq!(reader.await.unwrap(), b"0123456789");
+        });
+    }
+
+    #[test]
+    fn a_consumed_event_costs_no_extra_attempt() {
+        crate::run(async {
+            let (a, b) = UnixStream::pair().unwrap();
+            a.set_nonblocking(true).unwrap();
+            b.set_nonblocking(true).unwrap();
+            let a = std::rc::Rc::new(Async::new(a).unwrap());
+            let b = Async::new(b).unwrap();
+            let attempts = std::rc::Rc::new(std::cell::Cell::new(0));
+            let (a2, n2) = (a.clone(), attempts.clone());
+            let reader = crate::spawn(async move {
+                let mut buf = [0u8; 16];
+                for _ in 0..2 {
+                    a2.read_with(|mut s| {
+                        n2.set(n2.get() + 1);
+                        s.read(&mut buf)
+                    })
+                    .await
+                    .unwrap();
+                }
+            });
+            crate::sleep(Duration::from_millis(10)).await;
+            assert_eq!(attempts.get(), 1, "WouldBlock, then wait");
+            b.write_with(|mut s| s.write(b"x")).await.unwrap();
+            crate::sleep(Duration::from_millis(10)).await;
+            // The event: one successful read; then the second read: one WouldBlock and a
+            // wait, not a second attempt on the stale readiness of the first event.
+            assert_eq!(attempts.get(), 3);
+            b.write_with(|mut s| s.write(b"y")).await.unwrap();
+            reader.await.unwrap();
+            assert_eq!(attempts.get(), 4);
         });
     }
 

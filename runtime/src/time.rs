@@ -79,6 +79,9 @@ struct Slot {
     waker: Option<Waker>,
 }
 
+/// Slot capacity kept when the last timer goes away; above it the tables are freed.
+const SHRINK_ABOVE: usize = 1024;
+
 /// The timer heap of one loop.
 pub(crate) struct Timers {
     heap: BinaryHeap<Entry>,
@@ -147,8 +150,18 @@ impl Timers {
         let s = &mut self.slots[slot as usize];
         s.seq = 0;
         s.fired = false;
+        let waker = s.waker.take();
         self.free.push(slot);
-        s.waker.take()
+        if self.free.len() == self.slots.len() && self.slots.capacity() > SHRINK_ABOVE {
+            // No timer is registered: every heap entry is stale and no `Sleep` holds a
+            // slot, so a burst's memory goes back to the allocator. Sequence numbers keep
+            // counting, so an old (slot, seq) pair can never match a new registration.
+            self.slots = Vec::new();
+            self.free = Vec::new();
+            self.heap = BinaryHeap::new();
+            self.stale = 0;
+        }
+        waker
     }
 
     /// Cancels a registration (its heap entry goes stale) and returns its waker, to be
@@ -523,7 +536,6 @@ pub async fn advance(duration: Duration) {
 /// Keeps a paused clock from auto-advancing while work runs on another thread (the
 /// to_thread pool takes one per job): the loop then waits for that work's wake instead of
 /// jumping to the next timer. `None` outside a runtime.
-#[allow(dead_code)] // for blocking.rs
 pub(crate) fn inhibit_auto_advance() -> Option<AutoAdvanceGuard> {
     let core = current_core()?;
     core.shared
