@@ -19,10 +19,7 @@ pub(crate) fn check(body: &syn::Block) -> Vec<syn::Error> {
     aio_lint::embed::blocking_calls(body)
         .into_iter()
         .map(|call| {
-            let message = format!(
-                "blocking call `{}` in `#[aio::coroutine]` [aio::{}]: {}",
-                call.call, call.rule, call.message
-            );
+            let message = format!("{} [aio::{}]", call.message, call.rule);
             let help = format!(
                 "{}\nnote: `#[aio::coroutine(allow_blocking)]` turns this check off",
                 call.help
