@@ -137,6 +137,35 @@ impl Shape {
     }
 }
 
+const WS: u8 = 0;
+const ID: u8 = 1;
+const PUNCT: u8 = 2;
+const SPECIAL: u8 = 3;
+
+/// Byte classes of the pre-scan: whitespace, identifier bytes, punctuation that is just
+/// a token, and the bytes that need a closer look (comments, literals, brackets, run
+/// ends).
+const CLASS: [u8; 256] = {
+    let mut t = [PUNCT; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = if b == b' ' || b == b'\t' || b == b'\n' || b == b'\r' {
+            WS
+        } else if b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80 {
+            ID
+        } else {
+            match b {
+                b'/' | b'"' | b'\'' | b'(' | b')' | b'[' | b']' | b'{' | b'}' | b';' | b','
+                | b'#' | b'=' => SPECIAL,
+                _ => PUNCT,
+            }
+        };
+        c += 1;
+    }
+    t
+};
+
 fn is_ident(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80
 }
@@ -206,8 +235,32 @@ pub(crate) fn shape(text: &str) -> Shape {
     }
     while i < n {
         let c = b[i];
+        // Fast paths: whitespace, identifiers and plain punctuation.
+        match CLASS[c as usize] {
+            WS => {
+                i += 1;
+                continue;
+            }
+            ID => {
+                let start = i;
+                i += 1;
+                while i < n && CLASS[b[i] as usize] == ID {
+                    i += 1;
+                }
+                if i - start <= 11 && ends_run(&b[start..i]) {
+                    reset!();
+                }
+                token!();
+                continue;
+            }
+            PUNCT => {
+                token!();
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
         match c {
-            b' ' | b'\t' | b'\n' | b'\r' => i += 1,
             b'/' if i + 1 < n && b[i + 1] == b'/' => {
                 i = b[i..].iter().position(|&x| x == b'\n').map_or(n, |k| i + k);
             }
@@ -318,16 +371,6 @@ pub(crate) fn shape(text: &str) -> Shape {
             b'=' if i + 1 < n && b[i + 1] == b'>' => {
                 reset!();
                 i += 2;
-            }
-            _ if is_ident(c) => {
-                let start = i;
-                while i < n && is_ident(b[i]) {
-                    i += 1;
-                }
-                if ends_run(&b[start..i]) {
-                    reset!();
-                }
-                token!();
             }
             _ => {
                 token!();
