@@ -186,17 +186,36 @@ impl Reactor {
             let _ = self.shared.poller.delete(fd);
             self.free.borrow_mut().push(key);
             self.count.set(self.count.get() - 1);
-            if self.count.get() == 0 {
-                // No key is in use any more: give a burst's registry back to the allocator.
-                let mut slots = self.slots.borrow_mut();
-                let mut free = self.free.borrow_mut();
-                if slots.capacity() > SHRINK_ABOVE {
-                    *slots = Vec::new();
-                    *free = Vec::new();
-                }
-            }
+            self.trim();
             drop(st); // wakers dropped after the borrow ended
         }
+    }
+
+    /// Gives a burst's registry memory back once most sources are gone: trailing free
+    /// slots are cut off (keys in use stay valid). Runs when the source count falls to a
+    /// power of two (or zero) below a quarter of the table, so its O(table) cost is paid
+    /// O(log n) times while n sources close.
+    fn trim(&self) {
+        let count = self.count.get();
+        let mut slots = self.slots.borrow_mut();
+        if slots.capacity() <= SHRINK_ABOVE
+            || count > slots.len() / 4
+            || !(count == 0 || count.is_power_of_two())
+        {
+            return;
+        }
+        let before = slots.len();
+        while matches!(slots.last(), Some(None)) {
+            slots.pop();
+        }
+        let len = slots.len();
+        if len == before {
+            return;
+        }
+        slots.shrink_to(len.max(SHRINK_ABOVE / 4));
+        let mut free = self.free.borrow_mut();
+        free.retain(|&k| k < len);
+        free.shrink_to_fit();
     }
 
     fn poll_ready(&self, key: usize, write: bool, cx: &mut Context<'_>) -> Poll<io::Result<()>> {

@@ -152,7 +152,9 @@ impl Timers {
         s.fired = false;
         let waker = s.waker.take();
         self.free.push(slot);
-        if self.free.len() == self.slots.len() && self.slots.capacity() > SHRINK_ABOVE {
+        if self.free.len() == self.slots.len()
+            && (self.slots.capacity() > SHRINK_ABOVE || self.heap.capacity() > SHRINK_ABOVE)
+        {
             // No timer is registered: every heap entry is stale and no `Sleep` holds a
             // slot, so a burst's memory goes back to the allocator. Sequence numbers keep
             // counting, so an old (slot, seq) pair can never match a new registration.
