@@ -14,7 +14,8 @@
 //! (`aio_lint::embed`), not a copy of it.
 //!
 //! Use the macros through the facade (`#[aio::main]`, ...); the documentation of each
-//! attribute below is what `aio`'s re-exports show.
+//! attribute below is what `aio`'s re-exports show. Its examples run as doctests
+//! through the facade, a dev-dependency of this crate.
 
 use proc_macro::TokenStream;
 
@@ -30,7 +31,7 @@ mod params;
 
 /// Runs an `async fn main` on a fresh aio event loop.
 ///
-/// ```ignore
+/// ```
 /// #[aio::main]
 /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
 ///     aio::sleep(std::time::Duration::from_millis(1)).await;
@@ -56,11 +57,12 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 
 /// Runs an `async fn` test on its own fresh aio event loop.
 ///
-/// ```ignore
+/// ```
 /// #[aio::test]
 /// async fn sleeps() {
 ///     aio::sleep(std::time::Duration::from_millis(1)).await;
 /// }
+/// # fn main() {}
 /// ```
 ///
 /// Emits `#[test]` itself (writing `#[test]` too is an error); other attributes such as
@@ -76,17 +78,20 @@ pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
 
 /// Turns an `async fn` into a function returning a named, lazy `aio::Coroutine`.
 ///
-/// ```ignore
+/// ```
 /// #[aio::coroutine]
-/// async fn fetch(url: &str) -> usize {
+/// async fn fetch(url: &'static str) -> usize {
 ///     aio::sleep(std::time::Duration::from_millis(1)).await;
 ///     url.len()
 /// }
 ///
-/// # async fn caller() {
+/// # fn main() { aio::run(async {
 /// let n = fetch("example.org").await; // runs it
-/// let task = aio::spawn(fetch("a"));  // the task is named "fetch"
-/// # }
+/// assert_eq!(n, 11);
+/// let task = aio::spawn(fetch("a")); // the task is named after the coroutine
+/// assert_eq!(task.name(), "fetch");
+/// # assert_eq!(task.await.unwrap(), 1);
+/// # }) }
 /// ```
 ///
 /// The generated function is `#[track_caller]` and `#[must_use]`, and returns
@@ -116,13 +121,20 @@ pub fn coroutine(args: TokenStream, item: TokenStream) -> TokenStream {
 /// The declared return type `T` of the `async fn` is the type of the *yielded items*
 /// (the body itself ends with `()`). Inside the body, `yield_!(value)` yields a value:
 ///
-/// ```ignore
+/// ```
+/// use futures::StreamExt;
+///
 /// #[aio::generator]
 /// async fn mygen(b: u64, n: u32) -> u64 {
 ///     for i in 0..n {
 ///         yield_!(b.pow(i));
 ///     }
 /// }
+///
+/// # fn main() { aio::run(async {
+/// let powers: Vec<u64> = mygen(2, 5).collect().await; // [x async for x in mygen(2, 5)]
+/// assert_eq!(powers, [1, 2, 4, 8, 16]);
+/// # }) }
 /// ```
 ///
 /// `yield_!(value)` is rewritten into an await on the generator's channel before
