@@ -63,5 +63,8 @@ async fn main() {
     let words = Words {
         text: "async for in rust".into(),
     };
-    assert_eq!(words.words().collect::<Vec<_>>().await, ["async", "for", "in", "rust"]);
+    assert_eq!(
+        words.words().collect::<Vec<_>>().await,
+        ["async", "for", "in", "rust"]
+    );
 }
