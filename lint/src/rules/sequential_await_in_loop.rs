@@ -307,8 +307,17 @@ fn built_from_futures(cx: &FlowCx<'_>, before: &[Stmt], name: &str) -> bool {
         fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
             if m.method == "push" && iterated_local(&m.receiver).as_deref() == Some(self.name) {
                 let resolve = |p: &syn::Path| self.cx.resolve_fn(p);
-                match m.args.first().map(|a| (strip(a), classify(a, &resolve))) {
-                    Some((Expr::Call(_) | Expr::MethodCall(_), AwaitKind::Independent)) => {
+                // Anything that mentions a spawn (`builder.spawn(f)?`, `rt.spawn(f)`) is
+                // a task handle, already running.
+                let spawns = |a: &Expr| {
+                    quote::ToTokens::to_token_stream(a)
+                        .to_string()
+                        .contains("spawn")
+                };
+                match m.args.first().map(|a| (a, strip(a), classify(a, &resolve))) {
+                    Some((a, Expr::Call(_) | Expr::MethodCall(_), AwaitKind::Independent))
+                        if !spawns(a) =>
+                    {
                         self.futures += 1
                     }
                     _ => self.other += 1,
