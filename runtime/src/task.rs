@@ -23,7 +23,7 @@ use std::marker::PhantomData;
 use std::mem::{self, ManuallyDrop};
 use std::panic::{AssertUnwindSafe, Location, catch_unwind};
 use std::pin::Pin;
-use std::ptr::NonNull;
+use std::ptr::{self, NonNull};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering, fence};
 use std::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
@@ -430,14 +430,21 @@ unsafe fn finish<F: Future>(
     stage: &mut Stage<F>,
     outcome: Result<F::Output, TaskError>,
 ) {
-    let old = mem::replace(stage, Stage::Consumed);
-    let _ = catch_unwind(AssertUnwindSafe(move || drop(old)));
+    let stage: *mut Stage<F> = stage;
+    // Drop the future where it lies: it is pinned, and a self-referential future (one that
+    // borrows from its own state, like a queue `get` on a queue the future owns) must not be
+    // moved before its destructor runs. A panic in its Drop is caught; unwinding still drops
+    // the remaining fields, so the old stage counts as dropped either way.
+    // SAFETY: exclusive access to the stage (caller); the value is valid and dropped once.
+    let _ = catch_unwind(AssertUnwindSafe(|| unsafe { ptr::drop_in_place(stage) }));
     match &outcome {
         Err(TaskError::Cancelled) => header.set(CANCELLED),
         Err(TaskError::Panicked(_)) => header.set(PANICKED),
         Ok(_) => {}
     }
-    *stage = Stage::Finished(outcome);
+    // SAFETY: the old stage was dropped in place above, so it is overwritten without a
+    // second drop.
+    unsafe { ptr::write(stage, Stage::Finished(outcome)) };
 }
 
 unsafe fn cancel_now<F: Future>(ptr: NonNull<Header>) {

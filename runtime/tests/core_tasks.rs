@@ -255,3 +255,89 @@ fn runtime_keeps_pending_tasks_between_block_on_calls() {
     drop(rt);
     assert!(bg.cancelled(), "closing the runtime cancels pending tasks");
 }
+
+/// A future that records where it was pinned and checks, when dropped, that it is dropped
+/// at that same address (Pin's drop guarantee).
+struct PinnedProbe {
+    polled_at: std::cell::Cell<usize>,
+    dropped_in_place: Rc<std::cell::Cell<Option<bool>>>,
+    _pin: std::marker::PhantomPinned,
+}
+
+impl std::future::Future for PinnedProbe {
+    type Output = ();
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        self.polled_at.set(&*self as *const Self as usize);
+        std::task::Poll::Pending
+    }
+}
+
+impl Drop for PinnedProbe {
+    fn drop(&mut self) {
+        let polled_at = self.polled_at.get();
+        if polled_at != 0 {
+            self.dropped_in_place
+                .set(Some(polled_at == self as *const Self as usize));
+        }
+    }
+}
+
+fn probe() -> (PinnedProbe, Rc<std::cell::Cell<Option<bool>>>) {
+    let seen = Rc::new(std::cell::Cell::new(None));
+    let probe = PinnedProbe {
+        polled_at: std::cell::Cell::new(0),
+        dropped_in_place: seen.clone(),
+        _pin: std::marker::PhantomPinned,
+    };
+    (probe, seen)
+}
+
+#[test]
+fn a_cancelled_task_drops_its_pinned_future_where_it_lies() {
+    let (fut, seen) = probe();
+    aio::run(async move {
+        let t = aio::spawn(fut);
+        aio::yield_now().await;
+        t.cancel();
+        assert!(t.await.unwrap_err().is_cancelled());
+    });
+    assert_eq!(
+        seen.get(),
+        Some(true),
+        "the pinned future was moved before its drop"
+    );
+}
+
+#[test]
+fn a_leftover_task_drops_its_pinned_future_where_it_lies() {
+    let (fut, seen) = probe();
+    aio::run(async move {
+        aio::spawn(fut);
+        aio::yield_now().await;
+    });
+    assert_eq!(
+        seen.get(),
+        Some(true),
+        "the pinned future was moved before its drop"
+    );
+}
+
+#[test]
+fn cancelling_a_task_waiting_on_a_queue_it_owns_is_sound() {
+    async fn waiter(q: aio::Queue<u32>) {
+        let _ = q.get().await;
+    }
+    aio::run(async {
+        let q = aio::Queue::<u32>::bounded(2);
+        let t = aio::spawn(waiter(q.clone()));
+        aio::yield_now().await;
+        t.cancel();
+        assert!(t.await.unwrap_err().is_cancelled());
+        // The queue still works for the others once the cancelled getter is gone.
+        q.put(1).await.unwrap();
+        assert_eq!(q.get().await.unwrap(), 1);
+    });
+}
