@@ -194,7 +194,10 @@ fn tcp() {
     let exe = std::env::current_exe().unwrap();
     let out = Command::new("sh")
         .arg("-c")
-        .arg("ulimit -n \"$(ulimit -Hn)\" && AIO_LOAD_FDS=\"$(ulimit -n)\" exec \"$0\"")
+        .arg(
+            "ulimit -n \"$(ulimit -Hn)\" 2>/dev/null || ulimit -n 1048576 2>/dev/null; \
+             AIO_LOAD_FDS=\"$(ulimit -n)\" exec \"$0\"",
+        )
         .arg(exe)
         .env(ROLE, "server")
         .stderr(Stdio::inherit())
@@ -209,10 +212,11 @@ fn tcp() {
 /// How many connections fit in this process's descriptor limit.
 fn connections() -> usize {
     let wanted = env_or("AIO_LOAD_CONNS", 10_000);
-    let fds = std::env::var("AIO_LOAD_FDS")
-        .ok()
-        .and_then(|v| v.parse::<usize>().ok())
-        .unwrap_or(1024);
+    let fds = match std::env::var("AIO_LOAD_FDS").as_deref() {
+        Ok("unlimited") => usize::MAX,
+        Ok(v) => v.parse().unwrap_or(1024),
+        Err(_) => 1024,
+    };
     let n = wanted.min(fds.saturating_sub(64));
     if n < wanted {
         println!("tcp: descriptor limit {fds}: {n} connections instead of {wanted}");
