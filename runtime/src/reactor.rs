@@ -506,6 +506,45 @@ mod tests {
     }
 
     #[test]
+    fn every_waiter_is_woken_once_and_a_repolling_task_is_recorded_once() {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::task::{Context, Wake, Waker};
+        struct Count(AtomicUsize);
+        impl Wake for Count {
+            fn wake(self: Arc<Self>) {
+                self.0.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+        crate::run(async {
+            let (a, b) = UnixStream::pair().unwrap();
+            a.set_nonblocking(true).unwrap();
+            b.set_nonblocking(true).unwrap();
+            let a = Async::new(a).unwrap();
+            let counts: Vec<_> = (0..3)
+                .map(|_| Arc::new(Count(AtomicUsize::new(0))))
+                .collect();
+            let wakers: Vec<Waker> = counts.iter().map(|c| Waker::from(c.clone())).collect();
+            // The first waiter polls again and again (as a task woken by a timer would).
+            for w in [
+                &wakers[0], &wakers[0], &wakers[1], &wakers[0], &wakers[2], &wakers[1],
+            ] {
+                assert!(a.poll_readable(&mut Context::from_waker(w)).is_pending());
+            }
+            {
+                let slots = a.source.reactor.slots.borrow();
+                let dir = &slots[a.source.key].as_ref().unwrap().read;
+                assert!(dir.waker.as_ref().unwrap().will_wake(&wakers[0]));
+                assert_eq!(dir.extra.len(), 2, "one entry per waiting task");
+            }
+            (&b).write_all(b"!").unwrap();
+            crate::sleep(Duration::from_millis(10)).await;
+            let woken: Vec<_> = counts.iter().map(|c| c.0.load(Ordering::SeqCst)).collect();
+            assert_eq!(woken, [1, 1, 1]);
+        });
+    }
+
+    #[test]
     fn outside_a_runtime_is_an_error() {
         let (a, _b) = UnixStream::pair().unwrap();
         assert!(Async::new(a).is_err());

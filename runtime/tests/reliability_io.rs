@@ -209,6 +209,56 @@ fn a_task_cancelled_in_a_blocked_tcp_write_loses_no_byte() {
     assert_eq!(written, received);
 }
 
+#[test]
+fn two_tasks_writing_to_one_full_socket_are_both_served() {
+    let (sent, received) = aio_runtime::run(async {
+        let (server, client) = pair().await;
+        let client = Rc::new(client);
+        // Fill the socket buffers so that both writers below have to wait.
+        let chunk = vec![0u8; 64 * 1024];
+        let mut filled = 0;
+        while let Ok(Ok(n)) = wait_for(Duration::from_millis(50), client.write(&chunk)).await {
+            filled += n;
+        }
+        let writers: Vec<_> = (1..=2u8)
+            .map(|tag| {
+                let c = client.clone();
+                spawn(async move {
+                    let msg = vec![tag; 100_000];
+                    let mut off = 0;
+                    while off < msg.len() {
+                        off += c.write(&msg[off..]).await.unwrap();
+                    }
+                    msg.len()
+                })
+            })
+            .collect();
+        sleep(Duration::from_millis(20)).await;
+        assert!(writers.iter().all(|t| !t.done()), "both writers wait");
+        let reader = spawn(async move {
+            let mut buf = vec![0u8; 64 * 1024];
+            let mut total = 0;
+            loop {
+                let n = server.read(&mut buf).await.unwrap();
+                if n == 0 {
+                    break total;
+                }
+                total += n;
+            }
+        });
+        let mut sent = filled;
+        for t in writers {
+            sent += wait_for(LIMIT, t)
+                .await
+                .expect("a writer lost its wake-up")
+                .unwrap();
+        }
+        client.shutdown(std::net::Shutdown::Write).unwrap();
+        (sent, reader.await.unwrap())
+    });
+    assert_eq!(sent, received);
+}
+
 /// Env var that turns the EMFILE test into its child half.
 const EMFILE_CHILD: &str = "AIO_RELIABILITY_EMFILE_CHILD";
 
