@@ -20,9 +20,12 @@
 //! each retries its operation, and those that get `WouldBlock` again re-arm. Level-triggered
 //! arming makes that safe: whoever re-arms while the fd is still ready gets an event at
 //! once. The first waiter of a direction is stored inline, so the usual single-waiter case
-//! never allocates; further waiters go to a `Vec`. A waiter that is cancelled leaves its
-//! waker behind until the next event of that direction (at most one entry per task: a
-//! task that polls again is recognised with `Waker::will_wake`).
+//! never allocates; further waiters go to a `Vec` (one entry per task: a task that polls
+//! again is recognised with `Waker::will_wake`). A waiter that is cancelled cannot remove
+//! itself (`poll_read` has nowhere to keep a registration), so its waker stays until the
+//! next event of that direction; to bound that on a quiet socket, when the list reaches
+//! a limit every waiter is woken (a spurious wake: live ones re-register, dead ones are
+//! gone) and the limit doubles, so the cost stays amortized O(1) per wait.
 //!
 //! The reactor does not schedule tasks (it only wakes wakers) and does not know sockets.
 
@@ -49,26 +52,51 @@ struct Direction {
     ready: bool,
     /// The interest is armed in the poller.
     armed: bool,
+    /// `extra` length at which all waiters are flushed (0: [`FLUSH_AT`]).
+    flush_at: usize,
 }
+
+/// Extra waiters on one direction before they are all woken to shed cancelled ones.
+const FLUSH_AT: usize = 32;
 
 impl Direction {
     /// Records `w` as a waiter unless it (or a waker of the same task) already is one.
-    fn add_waiter(&mut self, w: &Waker) {
+    /// When the list is full, the other waiters are moved to `flushed`, to be woken.
+    fn add_waiter(&mut self, w: &Waker, flushed: &mut Vec<Waker>) {
         match &self.waker {
             None => self.waker = Some(w.clone()),
             Some(first) if first.will_wake(w) => {}
             Some(_) => {
-                if !self.extra.iter().any(|e| e.will_wake(w)) {
+                if self.extra.iter().any(|e| e.will_wake(w)) {
+                    return;
+                }
+                let limit = self.flush_at.max(FLUSH_AT);
+                if self.extra.len() + 1 >= limit {
+                    self.take_waiters(flushed);
+                    self.flush_at = limit * 2;
+                    self.waker = Some(w.clone());
+                } else {
                     self.extra.push(w.clone());
                 }
             }
         }
     }
 
-    /// Moves every waiter into `out` (an event arrived, or arming failed).
+    /// Moves every waiter into `out` (an event arrived, arming failed, or a flush).
     fn take_waiters(&mut self, out: &mut Vec<Waker>) {
         out.extend(self.waker.take());
         out.append(&mut self.extra);
+    }
+
+    /// An event: every waiter is woken, and the flush limit starts over.
+    fn on_event(&mut self, out: &mut Vec<Waker>) {
+        self.ready = true;
+        self.armed = false;
+        self.flush_at = 0;
+        self.take_waiters(out);
+        if self.extra.capacity() > FLUSH_AT {
+            self.extra = Vec::new();
+        }
     }
 }
 
@@ -125,14 +153,10 @@ impl Reactor {
                     continue;
                 };
                 if ev.readable {
-                    st.read.ready = true;
-                    st.read.armed = false;
-                    st.read.take_waiters(&mut wakers);
+                    st.read.on_event(&mut wakers);
                 }
                 if ev.writable {
-                    st.write.ready = true;
-                    st.write.armed = false;
-                    st.write.take_waiters(&mut wakers);
+                    st.write.on_event(&mut wakers);
                 }
                 // Oneshot: the event disarmed the fd; re-arm a direction still waited for.
                 // Errors surface to the waiting task, which retries its operation.
@@ -219,8 +243,9 @@ impl Reactor {
     }
 
     fn poll_ready(&self, key: usize, write: bool, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        // Wakers taken out are woken (arming failed: the other waiters retry and see the
-        // error themselves) or dropped after the borrow: a foreign waker may run any code.
+        // Wakers taken out are woken after the borrow (a foreign waker may run any code):
+        // on a flush (they re-register if still waiting) or when arming failed (the other
+        // waiters retry and see the error themselves).
         let mut to_wake = Vec::new();
         let r = self.poll_ready_inner(key, write, cx, &mut to_wake);
         for w in to_wake {
@@ -247,7 +272,7 @@ impl Reactor {
             dir.ready = false;
             return Poll::Ready(Ok(()));
         }
-        dir.add_waiter(cx.waker());
+        dir.add_waiter(cx.waker(), to_wake);
         if !dir.armed {
             dir.armed = true;
             if let Err(e) = self.modify(key, st) {
@@ -541,6 +566,44 @@ mod tests {
             crate::sleep(Duration::from_millis(10)).await;
             let woken: Vec<_> = counts.iter().map(|c| c.0.load(Ordering::SeqCst)).collect();
             assert_eq!(woken, [1, 1, 1]);
+        });
+    }
+
+    #[test]
+    fn cancelled_waiters_are_shed_by_flushes_and_every_waiter_is_woken_once() {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::task::{Context, Wake, Waker};
+        struct Count(AtomicUsize);
+        impl Wake for Count {
+            fn wake(self: Arc<Self>) {
+                self.0.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+        crate::run(async {
+            let (a, b) = UnixStream::pair().unwrap();
+            a.set_nonblocking(true).unwrap();
+            b.set_nonblocking(true).unwrap();
+            let a = Async::new(a).unwrap();
+            // 1000 tasks wait once and never come back (cancelled, say).
+            let counts: Vec<_> = (0..1000)
+                .map(|_| Arc::new(Count(AtomicUsize::new(0))))
+                .collect();
+            for c in &counts {
+                let w = Waker::from(c.clone());
+                assert!(a.poll_readable(&mut Context::from_waker(&w)).is_pending());
+            }
+            let registered = {
+                let slots = a.source.reactor.slots.borrow();
+                let dir = &slots[a.source.key].as_ref().unwrap().read;
+                1 + dir.extra.len()
+            };
+            let woken: usize = counts.iter().map(|c| c.0.load(Ordering::SeqCst)).sum();
+            assert_eq!(woken + registered, 1000);
+            assert!(registered < 1000 / 2, "{registered} dead waiters kept");
+            (&b).write_all(b"!").unwrap();
+            crate::sleep(Duration::from_millis(10)).await;
+            assert!(counts.iter().all(|c| c.0.load(Ordering::SeqCst) == 1));
         });
     }
 
