@@ -160,7 +160,7 @@ fn a_saturated_blocking_pool_queues_work_while_the_loop_keeps_running() {
                 .map(|i| {
                     let ran = ran.clone();
                     spawn(to_thread(move || {
-                        std::thread::sleep(Duration::from_millis(40));
+                        std::thread::sleep(Duration::from_millis(100));
                         ran.fetch_add(1, Ordering::SeqCst);
                         i
                     }))
@@ -188,7 +188,7 @@ fn a_saturated_blocking_pool_queues_work_while_the_loop_keeps_running() {
     });
     assert_eq!(results, (0..jobs).collect::<Vec<_>>());
     assert_eq!(ran.load(Ordering::SeqCst), jobs);
-    // Two rounds of 40 ms jobs: the 5 ms ticker ran meanwhile.
+    // Two rounds of 100 ms jobs: the 5 ms ticker ran meanwhile.
     assert!(ticks >= 2, "the loop was blocked: {ticks} ticks");
     std::thread::sleep(Duration::from_millis(100));
     assert!(

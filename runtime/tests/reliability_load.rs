@@ -151,13 +151,16 @@ fn timers() {
         peak = peak.max(live());
         drop(pool);
         // The loop still works, in deadline order, after the storm.
+        // (On a paused clock, so that a slow machine cannot make them all due at once.)
+        aio_runtime::time::pause();
         let order = Rc::new(std::cell::RefCell::new(Vec::new()));
+        let base = aio_runtime::time::now();
         let sleepers: Vec<_> = [3u64, 1, 2]
             .into_iter()
             .map(|ms| {
                 let order = order.clone();
                 spawn(async move {
-                    sleep(Duration::from_millis(ms * 5)).await;
+                    aio_runtime::sleep_until(base + Duration::from_millis(ms * 5)).await;
                     order.borrow_mut().push(ms);
                 })
             })
@@ -165,6 +168,7 @@ fn timers() {
         for t in sleepers {
             t.await.unwrap();
         }
+        aio_runtime::time::resume();
         let in_order = *order.borrow() == [1, 2, 3];
         drop(order);
         settle().await;
