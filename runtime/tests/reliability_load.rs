@@ -12,7 +12,14 @@
 //! so each side needs only one descriptor per connection. With a hard limit below
 //! 10k + 64 the test uses as many connections as fit and says so. Knobs:
 //! `AIO_LOAD_TIMERS` (default 1 000 000), `AIO_LOAD_CONNS` (default 10 000),
-//! `AIO_LOAD_ECHO_MS` (default 1000, the echo phase's length).
+//! `AIO_LOAD_ECHO_MS` (default 1000, the echo phase's length). Under valgrind, all three
+//! processes, smaller:
+//!
+//! ```text
+//! cargo test -p aio-runtime --test reliability_load --no-run   # prints the binary path
+//! AIO_LOAD_TIMERS=100000 AIO_LOAD_CONNS=300 AIO_LOAD_ECHO_MS=300 \
+//!     valgrind -q --trace-children=yes --error-exitcode=9 <that binary>
+//! ```
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
