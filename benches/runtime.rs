@@ -357,10 +357,16 @@ fn cancelled_timers(c: &mut Criterion) {
         b.iter(|| {
             smol::block_on(ex.run(async {
                 for _ in 0..CANCELLED {
-                    smol::future::or(async { Some(smol::future::yield_now().await) }, async {
-                        smol::Timer::after(hour).await;
-                        None
-                    })
+                    smol::future::or(
+                        async {
+                            smol::future::yield_now().await;
+                            Some(())
+                        },
+                        async {
+                            smol::Timer::after(hour).await;
+                            None
+                        },
+                    )
                     .await
                     .unwrap();
                 }

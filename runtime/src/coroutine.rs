@@ -6,17 +6,52 @@
 //! dropped without ever being polled is reported as "never awaited".
 //!
 //! It is not a task: awaiting it runs it inline in the current task.
+//!
+//! Awaiting one costs what awaiting the bare future costs (`benches/macros.rs`): the task
+//! naming is arranged by the executor once per task, not looked up by every coroutine.
+//! When a task's (or `run`'s main) future is itself a `Coroutine` — the executor knows
+//! from the future's type — it publishes that future's address in [`ROOT`] around the
+//! task's first poll. A coroutine's first poll reads that one thread-local pointer and
+//! takes the slow path (naming the task) only when it is its own address.
 
+use std::cell::Cell;
 use std::fmt;
 use std::future::Future;
 use std::panic::Location;
 use std::pin::Pin;
+use std::ptr;
 use std::task::{Context, Poll};
 
 use crate::executor::current_core;
 
 /// The start of `type_name::<Coroutine<F>>()`, used to name tasks from the type alone.
 pub(crate) const COROUTINE_TYPE_PREFIX: &str = "aio_runtime::coroutine::Coroutine<";
+
+thread_local! {
+    /// The address of a root `Coroutine` the executor is about to poll for the first time
+    /// and that should name its task; null otherwise (nearly always).
+    static ROOT: Cell<*const ()> = const { Cell::new(ptr::null()) };
+}
+
+/// True when `F` is a `Coroutine<_>`: the executor asks this once per task, in code
+/// monomorphised for the task's future type.
+pub(crate) fn is_coroutine<F>() -> bool {
+    std::any::type_name::<F>().starts_with(COROUTINE_TYPE_PREFIX)
+}
+
+/// Polls a task's root future for the first time, letting it name the task when it is a
+/// `Coroutine` (the caller checked [`is_coroutine`]). `root` is the future's address.
+pub(crate) fn first_poll_of_root<R>(root: *const (), poll: impl FnOnce() -> R) -> R {
+    struct Clear;
+    impl Drop for Clear {
+        fn drop(&mut self) {
+            ROOT.with(|r| r.set(ptr::null()));
+        }
+    }
+    ROOT.with(|r| r.set(root));
+    let _clear = Clear;
+    poll()
+}
 
 /// A named, lazy future that records its creation site.
 ///
@@ -61,6 +96,7 @@ impl<F> Coroutine<F> {
 impl<F: Future> Future for Coroutine<F> {
     type Output = F::Output;
 
+    #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         // SAFETY: `fut` is structurally pinned: it is never moved out, `Drop` below does
         // not move it, and there is no `Unpin` impl beyond the auto one (which requires
@@ -68,8 +104,9 @@ impl<F: Future> Future for Coroutine<F> {
         let this = unsafe { self.get_unchecked_mut() };
         if !this.polled {
             this.polled = true;
-            if let Some(core) = current_core() {
-                core.name_root(std::any::type_name::<Self>(), this.name);
+            let me: *const Self = this;
+            if ptr::eq(ROOT.with(Cell::get), me.cast()) {
+                name_task(this.name);
             }
         }
         // SAFETY: see above.
@@ -77,12 +114,30 @@ impl<F: Future> Future for Coroutine<F> {
     }
 }
 
+/// The root coroutine's first poll: the running task (or main future) takes its name.
+#[cold]
+#[inline(never)]
+fn name_task(name: &'static str) {
+    ROOT.with(|r| r.set(ptr::null()));
+    if let Some(core) = current_core() {
+        core.name_root(name);
+    }
+}
+
 impl<F> Drop for Coroutine<F> {
+    #[inline]
     fn drop(&mut self) {
         if !self.polled {
-            crate::debug::report_never_awaited(self.name, self.location);
+            never_awaited(self.name, self.location);
         }
     }
+}
+
+/// Out of line, so `Coroutine::drop` inlines as the `polled` test alone.
+#[cold]
+#[inline(never)]
+fn never_awaited(name: &'static str, location: &'static Location<'static>) {
+    crate::debug::report_never_awaited(name, location);
 }
 
 impl<F> fmt::Debug for Coroutine<F> {
@@ -98,8 +153,7 @@ impl<F> fmt::Debug for Coroutine<F> {
 mod tests {
     #[test]
     fn type_prefix_matches() {
-        assert!(
-            std::any::type_name::<super::Coroutine<()>>().starts_with(super::COROUTINE_TYPE_PREFIX)
-        );
+        assert!(super::is_coroutine::<super::Coroutine<()>>());
+        assert!(!super::is_coroutine::<std::future::Ready<()>>());
     }
 }

@@ -23,6 +23,7 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
 use std::time::Duration;
 
+use crate::coroutine;
 use crate::debug::{self, DebugConfig, Watchdog};
 use crate::reactor::Reactor;
 use crate::task::{self, COMPLETE, HANDLE_DROPPED, Header, NAME_FIXED, SCHEDULED, Task, TaskInfo};
@@ -190,7 +191,6 @@ fn main_waker(shared: &Arc<Shared>) -> Waker {
 struct MainInfo {
     name: RefCell<Cow<'static, str>>,
     named: Cell<bool>,
-    type_name: Cell<&'static str>,
     location: Cell<&'static Location<'static>>,
 }
 
@@ -230,7 +230,6 @@ impl Core {
             main: MainInfo {
                 name: RefCell::new(Cow::Borrowed("main")),
                 named: Cell::new(false),
-                type_name: Cell::new(""),
                 location: Cell::new(Location::caller()),
             },
             head: Cell::new(ptr::null()),
@@ -481,12 +480,13 @@ impl Core {
     ) -> F::Output {
         let _enter = Enter::new(self);
         self.main.location.set(location);
-        self.main.type_name.set(std::any::type_name::<F>());
         self.main.named.set(false);
         *self.main.name.borrow_mut() = Cow::Borrowed("main");
         let waker = main_waker(&self.shared);
         let mut cx = Context::from_waker(&waker);
         let mut fut = pin!(fut);
+        // A `Coroutine` main future names the main task on its first poll.
+        let mut name_from_root = coroutine::is_coroutine::<F>();
         self.schedule_main();
         loop {
             let mut budget = BUDGET;
@@ -494,7 +494,16 @@ impl Core {
                 match NonNull::new(p as *mut Header) {
                     None => {
                         self.main_scheduled.set(false);
-                        if let Poll::Ready(v) = self.poll_main(fut.as_mut(), &mut cx) {
+                        let poll = if name_from_root {
+                            name_from_root = false;
+                            let root: *const F = &*fut;
+                            coroutine::first_poll_of_root(root.cast(), || {
+                                self.poll_main(fut.as_mut(), &mut cx)
+                            })
+                        } else {
+                            self.poll_main(fut.as_mut(), &mut cx)
+                        };
+                        if let Poll::Ready(v) = poll {
                             return v;
                         }
                     }
@@ -533,21 +542,19 @@ impl Core {
         }
     }
 
-    /// Called by a `Coroutine` on its first poll: when it is the root future of the running
-    /// task (same type as the task's future), the task takes the coroutine's name.
-    pub(crate) fn name_root(&self, type_name: &'static str, name: &'static str) {
+    /// Called by the task's root `Coroutine` on its first poll (see `coroutine.rs`): the
+    /// running task, or the main future, takes the coroutine's name unless it was named
+    /// explicitly.
+    pub(crate) fn name_root(&self, name: &'static str) {
         let cur = self.current.get();
         if !cur.is_null() {
             // SAFETY: the task being polled is alive.
             let h = unsafe { &*cur };
-            if !h.has(NAME_FIXED) && h.type_name == type_name {
+            if !h.has(NAME_FIXED) {
                 h.set_name(task::TaskName::Static(name));
                 h.set(NAME_FIXED);
             }
-        } else if self.in_main.get()
-            && !self.main.named.get()
-            && self.main.type_name.get() == type_name
-        {
+        } else if self.in_main.get() && !self.main.named.get() {
             *self.main.name.borrow_mut() = Cow::Borrowed(name);
             self.main.named.set(true);
         }

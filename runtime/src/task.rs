@@ -46,6 +46,8 @@ pub(crate) const PANICKED: u32 = 1 << 5;
 pub(crate) const OUTPUT_TAKEN: u32 = 1 << 6;
 /// The task's name was set explicitly (spawn_named / set_name): a Coroutine does not rename it.
 pub(crate) const NAME_FIXED: u32 = 1 << 7;
+/// The future is a `Coroutine` not yet polled: its first poll may name the task.
+pub(crate) const NAME_FROM_ROOT: u32 = 1 << 8;
 
 /// How a task ended without producing its value: awaiting a [`Task`] yields this as the error.
 pub enum TaskError {
@@ -355,10 +357,12 @@ pub(crate) fn allocate<F: Future + 'static>(
     name: TaskName,
     location: &'static Location<'static>,
 ) -> NonNull<Header> {
-    let fixed = if matches!(name, TaskName::Default) {
-        0
-    } else {
+    let fixed = if !matches!(name, TaskName::Default) {
         NAME_FIXED
+    } else if crate::coroutine::is_coroutine::<F>() {
+        NAME_FROM_ROOT
+    } else {
+        0
     };
     let cell = Box::new(Cell {
         header: Header {
@@ -409,7 +413,16 @@ unsafe fn poll<F: Future>(ptr: NonNull<Header>) -> bool {
         let mut cx = Context::from_waker(&waker);
         // SAFETY: the future lives in a heap cell that never moves until it is dropped.
         let fut = unsafe { Pin::new_unchecked(fut) };
-        match catch_unwind(AssertUnwindSafe(|| fut.poll(&mut cx))) {
+        let polled = if header.has(NAME_FROM_ROOT) {
+            header.flags.set(header.flags.get() & !NAME_FROM_ROOT);
+            let root: *const F = &*fut;
+            crate::coroutine::first_poll_of_root(root.cast(), || {
+                catch_unwind(AssertUnwindSafe(|| fut.poll(&mut cx)))
+            })
+        } else {
+            catch_unwind(AssertUnwindSafe(|| fut.poll(&mut cx)))
+        };
+        match polled {
             Ok(Poll::Pending) => return false,
             Ok(Poll::Ready(v)) => Ok(v),
             Err(payload) => Err(TaskError::Panicked(payload)),

@@ -61,6 +61,36 @@ fn the_main_future_takes_its_coroutines_name() {
 }
 
 #[test]
+fn only_the_root_coroutine_names_its_task() {
+    fn current() -> String {
+        aio::current_task().unwrap().name().to_owned()
+    }
+    aio::run(async {
+        // Awaited inside a plain async block, a coroutine does not rename the task, even
+        // when it is stored first in the block's state.
+        let t = aio::spawn(async { Coroutine::new("inner", async { current() }).await });
+        let name = t.await.unwrap();
+        assert!(name.starts_with("Task-"), "{name}");
+        // Inside a root coroutine, the root's name stands; nested ones change nothing.
+        let t = aio::spawn(Coroutine::new("outer", async {
+            let a = Coroutine::new("inner", async { current() }).await;
+            aio::yield_now().await;
+            let b = Coroutine::new("later", async { current() }).await;
+            (a, b)
+        }));
+        let (a, b) = t.await.unwrap();
+        assert_eq!((a.as_str(), b.as_str()), ("outer", "outer"));
+        // A renamed task keeps its new name when its root coroutine first runs.
+        let t = aio::spawn(Coroutine::new("root", async { current() }));
+        t.set_name("renamed");
+        assert_eq!(t.await.unwrap(), "renamed");
+    });
+    // The main future: a coroutine awaited in it does not rename it.
+    let name = aio::run(async { Coroutine::new("inner", async { current() }).await });
+    assert_eq!(name, "main");
+}
+
+#[test]
 fn a_coroutine_records_where_it_was_created() {
     let c = Coroutine::new("here", async {});
     assert_eq!(c.location().file(), file!());
