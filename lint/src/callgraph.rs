@@ -31,6 +31,8 @@ pub(crate) type Name = u32;
 #[derive(Debug, Default)]
 pub(crate) struct FileFacts {
     pub(crate) runtime: Runtime,
+    /// The cargo package of the file ([`crate::FileOptions::package`]).
+    pub(crate) package: Option<String>,
     pub(crate) names: Vec<Box<str>>,
     pub(crate) fns: Vec<FnFact>,
     pub(crate) sites: Vec<Site>,
@@ -93,17 +95,32 @@ fn is_foreign(path: &str) -> bool {
     crate::catalog::is_known_crate(first)
 }
 
+/// A package, numbered in order of first appearance.
+type Pkg = u32;
+
 struct Index<'a> {
     analyses: &'a [FileAnalysis],
+    /// The package of each file.
+    pkg: Vec<Pkg>,
     by_path: HashMap<&'a str, Vec<DefId>>,
-    free_by_name: HashMap<&'a str, Vec<DefId>>,
-    methods_by_name: HashMap<&'a str, Vec<DefId>>,
+    /// Name-only lookups never leave the caller's package.
+    free_by_name: HashMap<(Pkg, &'a str), Vec<DefId>>,
+    methods_by_name: HashMap<(Pkg, &'a str), Vec<DefId>>,
 }
 
 impl<'a> Index<'a> {
     fn new(analyses: &'a [FileAnalysis]) -> Self {
+        let mut ids: HashMap<Option<&str>, Pkg> = HashMap::default();
+        let pkg = analyses
+            .iter()
+            .map(|a| {
+                let n = ids.len() as Pkg;
+                *ids.entry(a.facts.package.as_deref()).or_insert(n)
+            })
+            .collect();
         let mut ix = Index {
             analyses,
+            pkg,
             by_path: HashMap::default(),
             free_by_name: HashMap::default(),
             methods_by_name: HashMap::default(),
@@ -119,11 +136,11 @@ impl<'a> Index<'a> {
                     .entry(&facts.names[def.path as usize])
                     .or_default()
                     .push(id);
-                let name: &str = &facts.names[def.name as usize];
+                let key = (ix.pkg[f], &*facts.names[def.name as usize]);
                 if def.method {
-                    ix.methods_by_name.entry(name).or_default().push(id);
+                    ix.methods_by_name.entry(key).or_default().push(id);
                 } else {
-                    ix.free_by_name.entry(name).or_default().push(id);
+                    ix.free_by_name.entry(key).or_default().push(id);
                 }
             }
         }
@@ -144,12 +161,24 @@ impl<'a> Index<'a> {
             Some(v) if v.len() == 1 => Some(v[0]),
             _ => None,
         };
+        let pkg = self.pkg[file as usize];
+        // Definitions at `path` in the caller's package (`same`) or in the others.
+        let at = |path: &str, same: bool| -> Option<DefId> {
+            let v = self.by_path.get(path)?;
+            let mut hits = v
+                .iter()
+                .filter(|d| (self.pkg[d.file as usize] == pkg) == same);
+            let first = *hits.next()?;
+            hits.next().is_none().then_some(first)
+        };
         match callee {
             Callee::Path { path, name } => {
                 let path = self.name(file, path);
                 let name = self.name(file, name);
-                if let Some(v) = self.by_path.get(path) {
-                    return only(Some(v));
+                if self.by_path.contains_key(path) {
+                    // `crate::..` (and the fallbacks the engine records) name the
+                    // caller's own package.
+                    return at(path, true);
                 }
                 if is_foreign(path) {
                     return None;
@@ -157,30 +186,37 @@ impl<'a> Index<'a> {
                 // Another crate of the workspace (`other::api::f` is `crate::api::f` there).
                 if !path.starts_with("crate::")
                     && let Some((_, rest)) = path.split_once("::")
-                    && let Some(v) = self.by_path.get(format!("crate::{rest}").as_str())
                 {
-                    return only(Some(v));
+                    let theirs = format!("crate::{rest}");
+                    if let Some(v) = self.by_path.get(theirs.as_str()) {
+                        // Prefer the other packages; when all files are one package (no
+                        // package ids given), the crate's own name may reach it too.
+                        let elsewhere = v.iter().any(|d| self.pkg[d.file as usize] != pkg);
+                        return at(&theirs, !elsewhere);
+                    }
                 }
                 // A name the module heuristic did not place: only if it is unique.
-                let free = only(self.free_by_name.get(name));
-                if free.is_some() && !self.methods_by_name.contains_key(name) {
+                let free = only(self.free_by_name.get(&(pkg, name)));
+                if free.is_some() && !self.methods_by_name.contains_key(&(pkg, name)) {
                     return free;
                 }
                 // `Type::method(..)` / `Self::method(..)` whose type path did not match.
                 if path.contains("::")
                     && !crate::catalog::is_common_method(name)
-                    && !self.free_by_name.contains_key(name)
+                    && !self.free_by_name.contains_key(&(pkg, name))
                 {
-                    return only(self.methods_by_name.get(name));
+                    return only(self.methods_by_name.get(&(pkg, name)));
                 }
                 None
             }
             Callee::Method(name) => {
                 let name = self.name(file, name);
-                if crate::catalog::is_common_method(name) || self.free_by_name.contains_key(name) {
+                if crate::catalog::is_common_method(name)
+                    || self.free_by_name.contains_key(&(pkg, name))
+                {
                     return None;
                 }
-                only(self.methods_by_name.get(name))
+                only(self.methods_by_name.get(&(pkg, name)))
             }
         }
     }
@@ -198,7 +234,9 @@ pub(crate) fn link(analyses: &mut [FileAnalysis]) {
     let new_diags = {
         let ix = Index::new(analyses);
         let reach = propagate(&ix);
-        report(&ix, &reach)
+        // Paths in notes are shown relative to the current folder when under it, as rustc does.
+        let cwd = std::env::current_dir().unwrap_or_default();
+        report(&ix, &reach, &cwd)
     };
     for (file, d) in new_diags {
         analyses[file].diagnostics.push(d);
@@ -256,7 +294,11 @@ fn propagate(ix: &Index<'_>) -> HashMap<DefId, Reach> {
     reach
 }
 
-fn report(ix: &Index<'_>, reach: &HashMap<DefId, Reach>) -> Vec<(usize, Diagnostic)> {
+fn report(
+    ix: &Index<'_>,
+    reach: &HashMap<DefId, Reach>,
+    cwd: &std::path::Path,
+) -> Vec<(usize, Diagnostic)> {
     let mut out = Vec::new();
     for (f, a) in ix.analyses.iter().enumerate() {
         let facts = &a.facts;
@@ -305,7 +347,11 @@ fn report(ix: &Index<'_>, reach: &HashMap<DefId, Reach>) -> Vec<(usize, Diagnost
                     break;
                 }
             }
-            let root_path = ix.analyses[r.root.file as usize].path.display();
+            let root_path = &ix.analyses[r.root.file as usize].path;
+            let root_path = match root_path.strip_prefix(cwd) {
+                Ok(rel) if !cwd.as_os_str().is_empty() => rel.display(),
+                _ => root_path.display(),
+            };
             chain.push_str(&format!(
                 ", which calls `{}` ({}:{})",
                 hit.call, root_path, hit.line

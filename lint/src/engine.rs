@@ -64,6 +64,7 @@ pub(crate) fn analyze(path: &Path, text: &str, options: &FileOptions) -> FileAna
         item_allows: Vec::new(),
         facts: FileFacts {
             runtime: options.runtime,
+            package: options.package.clone(),
             ..FileFacts::default()
         },
     };
@@ -123,6 +124,7 @@ fn run_file(
         Ok(file) => {
             let mut engine = Engine::new(Some(src), options, module, false);
             engine.facts.runtime = options.runtime;
+            engine.facts.package = options.package.clone();
             engine.file(&file);
             if engine.too_deep {
                 out.diagnostics.push(parse_error(
@@ -1828,7 +1830,10 @@ impl<'ast> Visit<'ast> for Engine<'_> {
                         args,
                         awaited,
                     );
-                } else if recv_ty.is_none() && !catalog::is_common_method(name) {
+                } else if recv_ty.is_none() && !awaited && !catalog::is_common_method(name) {
+                    // A directly awaited method returns a future: matching it by name to a
+                    // sync workspace fn (`file.write_all(..).await` to a sync bridge's
+                    // `write_all`) is the wrong method far more often than the right one.
                     let n = self.intern(name);
                     let is_drop = self.drop_target.as_ref().is_some_and(|d| d.0 == me);
                     if is_drop {

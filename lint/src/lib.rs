@@ -76,6 +76,11 @@ pub struct FileOptions {
     /// Extra functions whose closure arguments run elsewhere (off the event loop), matched
     /// like `extra_blocking`.
     pub extra_offload: Vec<String>,
+    /// The cargo package the file belongs to (any stable id: the CLI passes cargo's package
+    /// id). [`link`] resolves a call by name alone (a method, or a path that did not
+    /// resolve) only to definitions of the same package; paths resolve across packages.
+    /// Files that all leave this `None` count as one package.
+    pub package: Option<String>,
 }
 
 /// `#[aio::allow(rule)]` on an item: the rule is suppressed inside the item's span.

@@ -188,3 +188,87 @@ fn another_crate_of_the_workspace_is_matched_by_path() {
         vec![("app/src/main.rs".into(), 2, "blocking_fs")]
     );
 }
+
+#[test]
+fn an_awaited_method_never_resolves_by_name_to_a_sync_fn() {
+    // A sync bridge type whose `write_all` blocks on a runtime, and async code that
+    // awaits an async `write_all` of another type: the await says it is not the bridge's.
+    let bridge = "struct Bridge;\nimpl Bridge {\n    fn write_all_now(&self) { futures::executor::block_on(async {}); }\n}\n";
+    let awaited = workspace(&[
+        ("src/bridge.rs", bridge),
+        (
+            "src/main.rs",
+            "async fn f(file: File) {\n    file.write_all_now().await;\n}\n",
+        ),
+    ]);
+    assert_eq!(findings(&awaited), vec![]);
+    // Not awaited: the same call resolves, as before.
+    let plain = workspace(&[
+        ("src/bridge.rs", bridge),
+        (
+            "src/main.rs",
+            "async fn f(b: Bridge) {\n    b.write_all_now();\n}\n",
+        ),
+    ]);
+    assert_eq!(
+        findings(&plain),
+        vec![("src/main.rs".into(), 2, "nested_block_on")]
+    );
+}
+
+fn packages(files: &[(&str, &str, Option<&str>)]) -> Vec<FileAnalysis> {
+    let mut analyses: Vec<_> = files
+        .iter()
+        .map(|(path, src, package)| {
+            let options = FileOptions {
+                package: package.map(str::to_string),
+                ..FileOptions::default()
+            };
+            analyze_file(Path::new(path), src, &options)
+        })
+        .collect();
+    link(&mut analyses);
+    analyses
+}
+
+#[test]
+fn names_resolve_only_within_the_callers_package() {
+    let blocker = "struct Store;\nimpl Store {\n    fn load_all(&self) { std::fs::read(\"x\"); }\n}\npub fn pace() { std::thread::sleep(std::time::Duration::from_millis(1)); }\n";
+    let caller = "async fn f(s: S) {\n    s.load_all();\n    pace();\n}\n";
+    // Two unrelated packages: neither the method name nor the bare fn name crosses over.
+    let apart = packages(&[
+        ("a/src/lib.rs", blocker, Some("a")),
+        ("b/src/lib.rs", caller, Some("b")),
+    ]);
+    assert_eq!(findings(&apart), vec![]);
+    // One package: both resolve.
+    let together = packages(&[
+        ("a/src/lib.rs", blocker, Some("a")),
+        ("a/src/main.rs", caller, Some("a")),
+    ]);
+    assert_eq!(
+        findings(&together),
+        vec![
+            ("a/src/main.rs".into(), 2, "blocking_fs"),
+            ("a/src/main.rs".into(), 3, "blocking_sleep"),
+        ]
+    );
+    // A path naming a sibling crate still resolves across packages, and `crate::` stays home.
+    let paths = packages(&[
+        (
+            "core/src/io.rs",
+            "pub fn slurp() { std::fs::read(\"x\"); }\n",
+            Some("core"),
+        ),
+        ("app/src/io.rs", "pub fn slurp() {}\n", Some("app")),
+        (
+            "app/src/main.rs",
+            "async fn f() {\n    my_core::io::slurp();\n    crate::io::slurp();\n}\n",
+            Some("app"),
+        ),
+    ]);
+    assert_eq!(
+        findings(&paths),
+        vec![("app/src/main.rs".into(), 2, "blocking_fs")]
+    );
+}

@@ -163,6 +163,7 @@ async fn f() {
         runtime: Runtime::Aio,
         extra_blocking: vec!["my_crate::io::slow_read".into(), "query_sync".into()],
         extra_offload: vec!["my_pool::run".into()],
+        ..FileOptions::default()
     };
     let d = analyze_file(Path::new("src/lib.rs"), src, &options).diagnostics;
     let got: Vec<_> = d

@@ -272,7 +272,9 @@ impl<'r> Context<'r> {
             changed = true;
         }
         let settings = if changed {
-            Arc::new(Settings::merge(layers.iter().map(|l| &**l), runtime))
+            let mut s = Settings::merge(layers.iter().map(|l| &**l), runtime);
+            s.options.package = package.as_ref().map(|p| p.id.clone());
+            Arc::new(s)
         } else {
             parent.settings.clone()
         };
