@@ -394,6 +394,21 @@ fn output_is_identical_across_runs_and_thread_counts() {
         };
         write(tmp.path(), &format!("d{}/f{i}.rs", i % 7), body);
     }
+    // Rule findings too, the workspace pass's among them (a chain across files, futures of
+    // workspace async fns dropped), whose order comes out of hash maps before sorting.
+    for i in 0..8 {
+        write(
+            tmp.path(),
+            &format!("w/src/m{i}.rs"),
+            format!(
+                "pub fn pace{i}() {{ std::thread::sleep(std::time::Duration::from_millis(1)); }}\n\
+                 pub async fn fetch{i}() {{}}\n\
+                 pub async fn run{i}() {{\n    crate::m{j}::pace{j}();\n    crate::m{j}::fetch{j}();\n    \
+                 let a = fetch{i}().await;\n    let b = crate::m{j}::fetch{j}().await;\n}}\n",
+                j = (i + 1) % 8
+            ),
+        );
+    }
     for format in ["human", "json", "sarif", "github"] {
         let one = lint(
             tmp.path(),
@@ -416,6 +431,11 @@ fn output_is_identical_across_runs_and_thread_counts() {
             ],
         );
         assert!(!one.stdout.is_empty());
+        let text = String::from_utf8_lossy(&one.stdout);
+        assert!(
+            text.contains("blocking_sleep") && text.contains("unawaited_future"),
+            "{format}: {text}"
+        );
         assert!(
             one.stdout == all.stdout && all.stdout == again.stdout,
             "{format} differs between thread counts"
@@ -514,13 +534,16 @@ fn pathological_files_are_findings_and_the_run_goes_on() {
         "blocks.rs",
         format!("fn main() {}{}\n", "{".repeat(n), "}".repeat(n)),
     );
-    // A long single line (valid Rust): linted, its finding far to the right.
-    let prefix = format!("async fn f() {{ let _a = [{}]; ", "1,".repeat(50_000));
-    write(
-        root,
-        "one_line.rs",
-        format!("{prefix}std::thread::sleep(D); }}"),
+    // A 10 MB single line (valid Rust: 20k statements and a 9.8 MB string literal): linted,
+    // its finding ten million characters to the right.
+    let prefix = format!(
+        "async fn f() {{ {}let _s = \"{}\"; ",
+        "let _a = 1; ".repeat(20_000),
+        "x".repeat(9_800_000)
     );
+    let line = format!("{prefix}std::thread::sleep(D); }}");
+    assert!(line.len() >= 10_000_000 && !line.contains('\n'));
+    write(root, "one_line.rs", line);
     write(root, "z.rs", BROKEN);
     let o = lint(root, &["--message-format", "github", "."]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -562,5 +585,54 @@ fn stats_and_parse_only_report_counts_on_stderr() {
         err.starts_with("aio-lint stats (parse only): 2 files, 6 lines, ")
             && err.contains("1 parse errors"),
         "{err}"
+    );
+}
+
+/// Two unrelated packages linted in one run: a method name defined in one never resolves
+/// to a call in the other; within one package it does, and the chain's note names the
+/// blocking call's file relative to the current folder.
+#[test]
+fn call_graph_names_stay_in_their_package_and_notes_are_relative() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let manifest = |name: &str| {
+        format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
+    };
+    let blocker = "pub struct Store;\nimpl Store {\n    pub fn load_all(&self) {\n        std::thread::sleep(std::time::Duration::from_millis(1));\n    }\n}\n";
+    write(root, "one/Cargo.toml", manifest("one"));
+    write(root, "one/src/lib.rs", blocker);
+    write(
+        root,
+        "one/src/main.rs",
+        "async fn f(s: S) {\n    s.load_all();\n}\nfn main() {}\n",
+    );
+    write(root, "two/Cargo.toml", manifest("two"));
+    write(
+        root,
+        "two/src/lib.rs",
+        "pub async fn g(s: S) {\n    s.load_all();\n}\n",
+    );
+    let o = lint(root, &["--message-format", "json", "."]);
+    let out = stdout(&o);
+    let findings: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(findings.len(), 1, "{out}");
+    let m = &findings[0]["message"];
+    assert_eq!(m["code"]["code"], "aio::blocking_sleep");
+    assert_eq!(m["spans"][0]["file_name"], "one/src/main.rs");
+    let note = m["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["level"] == "note")
+        .unwrap()["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        note.ends_with("calls `load_all`, which calls `std::thread::sleep` (one/src/lib.rs:4)"),
+        "{note}"
     );
 }

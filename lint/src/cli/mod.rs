@@ -404,16 +404,20 @@ impl Linted {
 /// Reads and analyses one file. Never panics: an unreadable file, invalid UTF-8 or a
 /// panic inside the engine becomes a `parse_error` finding.
 fn lint_one(job: &Job) -> Linted {
-    let bytes = match std::fs::read(&job.abs) {
-        Ok(b) => b,
+    match std::fs::read(&job.abs) {
+        Ok(bytes) => lint_bytes(job, bytes),
         Err(e) => {
             let d = engine::parse_error(
                 engine::start_of_file(),
                 format!("cannot read `{}`: {e}", job.display),
             );
-            return Linted::failed(d, Arc::from(""), 0, false);
+            Linted::failed(d, Arc::from(""), 0, false)
         }
-    };
+    }
+}
+
+/// Decodes and analyses the contents of one file (see `lint_one`).
+fn lint_bytes(job: &Job, bytes: Vec<u8>) -> Linted {
     let lines = count_lines(&bytes);
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
@@ -526,4 +530,99 @@ fn finish(job: &Job, l: &mut Linted, rules: &[RuleDoc]) -> Option<FileReport> {
         package: job.package.clone(),
         diagnostics,
     })
+}
+
+/// The whole pipeline on in-memory files, without the file system: analysis of each file,
+/// the workspace pass, suppressions and levels, sorting, and rendering in every format
+/// (human without and with colour, JSON, SARIF, GitHub). Returns each format's output.
+/// For the fuzz target and the property tests; not a stable API.
+#[doc(hidden)]
+pub fn render_in_memory(files: &[(PathBuf, Vec<u8>)]) -> Vec<(MessageFormat, bool, Vec<u8>)> {
+    let rules = engine::catalogue();
+    let settings = Arc::new(Settings::default());
+    let jobs: Vec<Job> = files
+        .iter()
+        .map(|(path, _)| Job {
+            abs: path.clone(),
+            display: path.to_string_lossy().into_owned(),
+            settings: settings.clone(),
+            package: None,
+        })
+        .collect();
+    let mut linted: Vec<Linted> = jobs
+        .iter()
+        .zip(files)
+        .map(|(job, (_, bytes))| {
+            let mut l = lint_bytes(job, bytes.clone());
+            if l.source.is_none() {
+                l.source = Some(Arc::from(String::from_utf8_lossy(bytes).as_ref()));
+            }
+            l
+        })
+        .collect();
+    let mut analyses: Vec<FileAnalysis> = linted
+        .iter_mut()
+        .filter_map(|l| l.analysis.take())
+        .collect();
+    engine::link(&mut analyses);
+    let mut analyses = analyses.into_iter();
+    for l in linted.iter_mut().filter(|l| !l.own_only()) {
+        l.analysis = analyses.next();
+    }
+    let mut reports: Vec<FileReport> = jobs
+        .iter()
+        .zip(linted.iter_mut())
+        .filter_map(|(job, l)| finish(job, l, &rules))
+        .collect();
+    reports.sort_by(|a, b| a.abs.cmp(&b.abs));
+    let report = Report {
+        files: reports,
+        checked: jobs.len(),
+        rules,
+    };
+    let formats = [
+        (MessageFormat::Human, false),
+        (MessageFormat::Human, true),
+        (MessageFormat::Json, false),
+        (MessageFormat::Sarif, false),
+        (MessageFormat::Github, false),
+    ];
+    formats
+        .into_iter()
+        .map(|(format, color)| {
+            let mut out = Vec::new();
+            output::write(format, &report, &mut out, color).expect("writing to memory");
+            (format, color, out)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file that the walk found but that is gone when its turn comes to be read (deleted
+    /// in between): one `parse_error` saying it cannot be read, never a crash.
+    #[test]
+    fn a_file_deleted_between_walk_and_read_is_a_finding() {
+        let tmp = tempfile::tempdir().unwrap();
+        let abs = tmp.path().join("gone.rs");
+        std::fs::write(&abs, "fn main() {}\n").unwrap();
+        let job = Job {
+            abs: abs.clone(),
+            display: "gone.rs".into(),
+            settings: Arc::new(Settings::default()),
+            package: None,
+        };
+        std::fs::remove_file(&abs).unwrap();
+        let l = lint_one(&job);
+        assert!(l.analysis.is_none() && !l.panicked);
+        assert_eq!(l.own.len(), 1);
+        assert_eq!(l.own[0].rule, PARSE_ERROR);
+        assert!(
+            l.own[0].message.starts_with("cannot read `gone.rs`: "),
+            "{}",
+            l.own[0].message
+        );
+    }
 }
