@@ -251,14 +251,42 @@ fn linter_reports_exactly_the_expected_findings_over_all_examples() {
     assert!(unexpected.is_empty(), "{}", unexpected.join("\n"));
 }
 
-/// Builds `cargo-aio-lint` with the cargo, target dir and profile of this test binary
-/// (quick: the library is already built for the tests) and returns its path.
+/// The newest modification time among the linter's sources and manifest.
+fn newest_lint_source() -> std::time::SystemTime {
+    fn walk(dir: &Path, newest: &mut std::time::SystemTime) {
+        for entry in std::fs::read_dir(dir).expect("read lint/src").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, newest);
+            } else if let Ok(modified) = entry.metadata().and_then(|m| m.modified()) {
+                *newest = (*newest).max(modified);
+            }
+        }
+    }
+    let lint = manifest_dir().join("lint");
+    let mut newest = std::fs::metadata(lint.join("Cargo.toml"))
+        .and_then(|m| m.modified())
+        .expect("lint/Cargo.toml");
+    walk(&lint.join("src"), &mut newest);
+    newest
+}
+
+/// The `cargo-aio-lint` binary of this test binary's target dir and profile. `cargo test
+/// --workspace` has just built it; when it is missing or older than the linter's sources
+/// (this test target run on its own), it is built here with the same cargo.
 fn cargo_aio_lint() -> PathBuf {
     let exe = std::env::current_exe().expect("the test binary's path");
     let profile_dir = exe
         .parent()
         .and_then(|deps| deps.parent())
         .expect("the test binary lives in target/<profile>/deps");
+    let bin = profile_dir.join(format!("cargo-aio-lint{}", std::env::consts::EXE_SUFFIX));
+    let fresh = std::fs::metadata(&bin)
+        .and_then(|m| m.modified())
+        .is_ok_and(|built| built >= newest_lint_source());
+    if fresh {
+        return bin;
+    }
     let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     cmd.args([
         "build",
@@ -280,7 +308,7 @@ fn cargo_aio_lint() -> PathBuf {
         cmd.status().expect("run cargo build").success(),
         "cannot build cargo-aio-lint"
     );
-    profile_dir.join(format!("cargo-aio-lint{}", std::env::consts::EXE_SUFFIX))
+    bin
 }
 
 #[test]
