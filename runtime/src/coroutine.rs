@@ -103,11 +103,14 @@ impl<F: Future> Future for Coroutine<F> {
         // `F: Unpin`). The other fields are plain data, not pinned.
         let this = unsafe { self.get_unchecked_mut() };
         if !this.polled {
-            this.polled = true;
             let me: *const Self = this;
             if ptr::eq(ROOT.with(Cell::get), me.cast()) {
                 name_task(this.name);
             }
+            // Set after the (cold, opaque) call: once this poll is inlined into the
+            // awaiting future, the compiler then knows `polled` at the drop that follows
+            // and removes the never-awaited test (measured: 2 instructions per await).
+            this.polled = true;
         }
         // SAFETY: see above.
         unsafe { Pin::new_unchecked(&mut this.fut) }.poll(cx)
