@@ -494,15 +494,9 @@ impl Core {
                 match NonNull::new(p as *mut Header) {
                     None => {
                         self.main_scheduled.set(false);
-                        let poll = if name_from_root {
-                            name_from_root = false;
-                            let root: *const F = &*fut;
-                            coroutine::first_poll_of_root(root.cast(), || {
-                                self.poll_main(fut.as_mut(), &mut cx)
-                            })
-                        } else {
-                            self.poll_main(fut.as_mut(), &mut cx)
-                        };
+                        let first = std::mem::take(&mut name_from_root);
+                        let poll =
+                            coroutine::poll_root(first, || self.poll_main(fut.as_mut(), &mut cx));
                         if let Poll::Ready(v) = poll {
                             return v;
                         }

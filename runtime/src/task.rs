@@ -413,15 +413,13 @@ unsafe fn poll<F: Future>(ptr: NonNull<Header>) -> bool {
         let mut cx = Context::from_waker(&waker);
         // SAFETY: the future lives in a heap cell that never moves until it is dropped.
         let fut = unsafe { Pin::new_unchecked(fut) };
-        let polled = if header.has(NAME_FROM_ROOT) {
+        let root_coroutine = header.has(NAME_FROM_ROOT);
+        if root_coroutine {
             header.flags.set(header.flags.get() & !NAME_FROM_ROOT);
-            let root: *const F = &*fut;
-            crate::coroutine::first_poll_of_root(root.cast(), || {
-                catch_unwind(AssertUnwindSafe(|| fut.poll(&mut cx)))
-            })
-        } else {
+        }
+        let polled = crate::coroutine::poll_root(root_coroutine, || {
             catch_unwind(AssertUnwindSafe(|| fut.poll(&mut cx)))
-        };
+        });
         match polled {
             Ok(Poll::Pending) => return false,
             Ok(Poll::Ready(v)) => Ok(v),
