@@ -7,7 +7,9 @@
 //!
 //! It is not a task: awaiting it runs it inline in the current task.
 //!
-//! Awaiting one costs what awaiting the bare future costs (`benches/macros.rs`): the task
+//! Awaiting one costs a few instructions more than awaiting the bare future
+//! (`benches/macros.rs`; callgrind: 33 against 14 per await of a fn ready on its first
+//! poll, the stores of the name, location and flag and one thread-local test): the task
 //! naming is arranged by the executor once per task, not looked up by every coroutine.
 //! When a task's (or `run`'s main) future is itself a `Coroutine` — the executor knows
 //! from the future's type — it raises the [`ROOT`] flag around the task's first poll. The
