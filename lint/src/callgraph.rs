@@ -46,6 +46,8 @@ pub(crate) struct FnFact {
     /// `crate::module::name` or `crate::module::Type::name`.
     pub(crate) path: Name,
     pub(crate) method: bool,
+    /// A method of a trait impl or a trait's default method: found by path only.
+    pub(crate) trait_impl: bool,
     pub(crate) is_async: bool,
     /// The first blocking (or `block_on`) call made directly in the body, if sync.
     pub(crate) hit: Option<Hit>,
@@ -106,6 +108,9 @@ struct Index<'a> {
     /// Name-only lookups never leave the caller's package.
     free_by_name: HashMap<(Pkg, &'a str), Vec<DefId>>,
     methods_by_name: HashMap<(Pkg, &'a str), Vec<DefId>>,
+    /// Names of trait methods defined in the package: a call by such a name may dispatch
+    /// to any implementor (std's or another crate's too), so it never resolves by name.
+    trait_method_names: HashMap<(Pkg, &'a str), ()>,
 }
 
 impl<'a> Index<'a> {
@@ -124,6 +129,7 @@ impl<'a> Index<'a> {
             by_path: HashMap::default(),
             free_by_name: HashMap::default(),
             methods_by_name: HashMap::default(),
+            trait_method_names: HashMap::default(),
         };
         for (f, a) in analyses.iter().enumerate() {
             let facts = &a.facts;
@@ -137,7 +143,9 @@ impl<'a> Index<'a> {
                     .or_default()
                     .push(id);
                 let key = (ix.pkg[f], &*facts.names[def.name as usize]);
-                if def.method {
+                if def.trait_impl {
+                    ix.trait_method_names.insert(key, ());
+                } else if def.method {
                     ix.methods_by_name.entry(key).or_default().push(id);
                 } else {
                     ix.free_by_name.entry(key).or_default().push(id);
@@ -197,11 +205,14 @@ impl<'a> Index<'a> {
                 }
                 // A name the module heuristic did not place: only if it is unique.
                 let free = only(self.free_by_name.get(&(pkg, name)));
-                if free.is_some() && !self.methods_by_name.contains_key(&(pkg, name)) {
+                let trait_name = self.trait_method_names.contains_key(&(pkg, name));
+                if free.is_some() && !trait_name && !self.methods_by_name.contains_key(&(pkg, name))
+                {
                     return free;
                 }
                 // `Type::method(..)` / `Self::method(..)` whose type path did not match.
                 if path.contains("::")
+                    && !trait_name
                     && !crate::catalog::is_common_method(name)
                     && !self.free_by_name.contains_key(&(pkg, name))
                 {
@@ -213,6 +224,7 @@ impl<'a> Index<'a> {
                 let name = self.name(file, name);
                 if crate::catalog::is_common_method(name)
                     || self.free_by_name.contains_key(&(pkg, name))
+                    || self.trait_method_names.contains_key(&(pkg, name))
                 {
                     return None;
                 }

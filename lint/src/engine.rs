@@ -330,6 +330,9 @@ pub(crate) struct Engine<'s> {
     scopes: Vec<Scope>,
     module: Vec<String>,
     self_ty: Option<String>,
+    /// Inside `impl Trait for Type`: its methods share their names with every other
+    /// implementor of the trait, so they are never resolved by name alone.
+    in_trait_impl: bool,
     in_async: bool,
     /// The sync fn whose body is being walked (receives blocking hits and call edges).
     cur_fn: Option<usize>,
@@ -380,6 +383,7 @@ impl<'s> Engine<'s> {
             scopes: Vec::new(),
             module,
             self_ty: None,
+            in_trait_impl: false,
             in_async: false,
             cur_fn: None,
             findings: Vec::new(),
@@ -864,6 +868,7 @@ impl<'s> Engine<'s> {
                 name,
                 path,
                 method,
+                trait_impl: method && self.in_trait_impl,
                 is_async: returns_future(attrs, sig),
                 hit: None,
                 calls: Vec::new(),
@@ -1462,8 +1467,10 @@ impl<'ast> Visit<'ast> for Engine<'_> {
 
     fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
         let saved_ty = self.self_ty.take();
+        let saved_trait = std::mem::replace(&mut self.in_trait_impl, false);
         self.enter_fn(&f.attrs, &f.sig, Some(&f.block), false);
         self.self_ty = saved_ty;
+        self.in_trait_impl = saved_trait;
     }
 
     fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
@@ -1478,18 +1485,23 @@ impl<'ast> Visit<'ast> for Engine<'_> {
 
     fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
         let saved = std::mem::replace(&mut self.self_ty, type_name(&i.self_ty));
+        let saved_trait = std::mem::replace(&mut self.in_trait_impl, i.trait_.is_some());
         for item in &i.items {
             self.visit_impl_item(item);
         }
         self.self_ty = saved;
+        self.in_trait_impl = saved_trait;
     }
 
     fn visit_item_trait(&mut self, t: &'ast syn::ItemTrait) {
         let saved = self.self_ty.replace(t.ident.to_string());
+        // A default method can be overridden by any implementor: same rule as trait impls.
+        let saved_trait = std::mem::replace(&mut self.in_trait_impl, true);
         for item in &t.items {
             self.visit_trait_item(item);
         }
         self.self_ty = saved;
+        self.in_trait_impl = saved_trait;
     }
 
     fn visit_item_const(&mut self, c: &'ast syn::ItemConst) {

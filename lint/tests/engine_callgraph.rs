@@ -272,3 +272,21 @@ fn names_resolve_only_within_the_callers_package() {
         vec![("app/src/main.rs".into(), 2, "blocking_fs")]
     );
 }
+
+#[test]
+fn trait_methods_never_resolve_by_name_alone() {
+    // `SyncBridge` implements a std trait with a blocking body; `rx.read_to_end(..)` on some
+    // other type (an async reader here) shares the name and must not be tied to it.
+    let bridge = "pub struct SyncBridge;\nimpl std::io::Read for SyncBridge {\n    fn read(&mut self, _b: &mut [u8]) -> std::io::Result<usize> { Ok(0) }\n    fn read_to_end(&mut self, _b: &mut Vec<u8>) -> std::io::Result<usize> {\n        futures::executor::block_on(async { 0 });\n        Ok(0)\n    }\n}\n";
+    let caller = "async fn f(rx: Reader) {\n    let mut buf = Vec::new();\n    tokio::spawn(rx.read_to_end(&mut buf));\n}\n";
+    let ws = workspace(&[("src/bridge.rs", bridge), ("src/main.rs", caller)]);
+    assert_eq!(findings(&ws), vec![]);
+    // The same body in an inherent method with a name of its own is still followed.
+    let inherent = "pub struct SyncBridge;\nimpl SyncBridge {\n    pub fn drain_all(&mut self) {\n        futures::executor::block_on(async { 0 });\n    }\n}\n";
+    let caller = "async fn f(mut b: SyncBridge) {\n    b.drain_all();\n}\n";
+    let ws = workspace(&[("src/bridge.rs", inherent), ("src/main.rs", caller)]);
+    assert_eq!(
+        findings(&ws),
+        vec![("src/main.rs".into(), 2, "nested_block_on")]
+    );
+}
