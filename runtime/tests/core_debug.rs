@@ -1,6 +1,9 @@
 //! Debug mode: the exact reports, captured through `Builder::debug_output` (and, for
 //! `AIO_DEBUG=1` and reports outside a runtime, from a child process's stderr).
 
+// These tests block the loop on purpose: the slow-poll reports are what they check.
+// aio-lint: allow-file(blocking_sleep)
+
 use std::panic::Location;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

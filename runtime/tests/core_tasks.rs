@@ -152,6 +152,8 @@ fn a_panic_in_the_main_future_propagates_to_the_caller_of_run() {
 
 #[test]
 fn nested_run_panics_naming_the_fix() {
+    // The nested run is the mistake under test.
+    // aio-lint: allow(nested_block_on)
     let r = std::panic::catch_unwind(|| aio::run(async { aio::run(async {}) }));
     let payload = r.unwrap_err();
     let msg = payload

@@ -1,6 +1,10 @@
 //! Wakers: cross-thread wakes unpark the loop, wakers outlive the loop safely, and panics
 //! in foreign code (a future's Drop, a waker's wake) do not break the loop.
 
+// Joining the waking thread from inside the loop is the point of these tests (the loop must
+// survive wakes that race its own progress).
+// aio-lint: allow-file(blocking_wait)
+
 use std::future::{Future, poll_fn};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};

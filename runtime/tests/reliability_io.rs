@@ -3,6 +3,10 @@
 //! accept loop that runs out of file descriptors (EMFILE is an `io::Error`; the loop
 //! accepts again once descriptors are freed).
 
+// The EMFILE test fills the descriptor table and drives a client with blocking std calls on
+// purpose, from inside the loop, to hold descriptors while `accept` fails.
+// aio-lint: allow-file(blocking_net, blocking_fs)
+
 use std::cell::Cell;
 use std::io::Write;
 use std::net::SocketAddr;
