@@ -441,12 +441,31 @@ mod tests {
     use std::os::unix::net::UnixStream;
     use std::time::Duration;
 
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::task::{Context, Wake, Waker};
+
+    /// A connected socket pair in non-blocking mode.
+    fn nonblocking_pair() -> (UnixStream, UnixStream) {
+        let (a, b) = UnixStream::pair().unwrap();
+        a.set_nonblocking(true).unwrap();
+        b.set_nonblocking(true).unwrap();
+        (a, b)
+    }
+
+    /// A waker that counts its wakes.
+    struct Count(AtomicUsize);
+
+    impl Wake for Count {
+        fn wake(self: Arc<Self>) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
     #[test]
     fn socket_pair_read_waits_for_data() {
         crate::run(async {
-            let (a, b) = UnixStream::pair().unwrap();
-            a.set_nonblocking(true).unwrap();
-            b.set_nonblocking(true).unwrap();
+            let (a, b) = nonblocking_pair();
             let a = Async::new(a).unwrap();
             let b = Async::new(b).unwrap();
             let reader = crate::spawn(async move {
@@ -464,9 +483,7 @@ mod tests {
     #[test]
     fn readable_and_writable_together_and_eof() {
         crate::run(async {
-            let (a, b) = UnixStream::pair().unwrap();
-            a.set_nonblocking(true).unwrap();
-            b.set_nonblocking(true).unwrap();
+            let (a, b) = nonblocking_pair();
             let a = std::rc::Rc::new(Async::new(a).unwrap());
             let b = Async::new(b).unwrap();
             // A writer on the same source as a waiting reader: both directions armed.
@@ -499,9 +516,7 @@ mod tests {
     #[test]
     fn a_consumed_event_costs_no_extra_attempt() {
         crate::run(async {
-            let (a, b) = UnixStream::pair().unwrap();
-            a.set_nonblocking(true).unwrap();
-            b.set_nonblocking(true).unwrap();
+            let (a, b) = nonblocking_pair();
             let a = std::rc::Rc::new(Async::new(a).unwrap());
             let b = Async::new(b).unwrap();
             let attempts = std::rc::Rc::new(std::cell::Cell::new(0));
@@ -532,19 +547,8 @@ mod tests {
 
     #[test]
     fn every_waiter_is_woken_once_and_a_repolling_task_is_recorded_once() {
-        use std::sync::Arc;
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        use std::task::{Context, Wake, Waker};
-        struct Count(AtomicUsize);
-        impl Wake for Count {
-            fn wake(self: Arc<Self>) {
-                self.0.fetch_add(1, Ordering::SeqCst);
-            }
-        }
         crate::run(async {
-            let (a, b) = UnixStream::pair().unwrap();
-            a.set_nonblocking(true).unwrap();
-            b.set_nonblocking(true).unwrap();
+            let (a, b) = nonblocking_pair();
             let a = Async::new(a).unwrap();
             let counts: Vec<_> = (0..3)
                 .map(|_| Arc::new(Count(AtomicUsize::new(0))))
@@ -571,19 +575,8 @@ mod tests {
 
     #[test]
     fn cancelled_waiters_are_shed_by_flushes_and_every_waiter_is_woken_once() {
-        use std::sync::Arc;
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        use std::task::{Context, Wake, Waker};
-        struct Count(AtomicUsize);
-        impl Wake for Count {
-            fn wake(self: Arc<Self>) {
-                self.0.fetch_add(1, Ordering::SeqCst);
-            }
-        }
         crate::run(async {
-            let (a, b) = UnixStream::pair().unwrap();
-            a.set_nonblocking(true).unwrap();
-            b.set_nonblocking(true).unwrap();
+            let (a, b) = nonblocking_pair();
             let a = Async::new(a).unwrap();
             // 1000 tasks wait once and never come back (cancelled, say).
             let counts: Vec<_> = (0..1000)
