@@ -16,6 +16,7 @@
 
 use std::any::Any;
 use std::fmt;
+use std::future::poll_fn;
 use std::io::{self, IoSlice, IoSliceMut, Read, Write};
 use std::net::{self, Ipv4Addr, Shutdown, SocketAddr, SocketAddrV4, SocketAddrV6, ToSocketAddrs};
 use std::pin::Pin;
@@ -30,6 +31,45 @@ use crate::reactor::Async;
 const EINPROGRESS: i32 = 115;
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
 const EINPROGRESS: i32 = 36; // macOS and the BSDs
+
+/// The listen backlog: connections the kernel completes before `accept` takes them
+/// (std's `bind` uses 128, which makes a burst of clients retry their SYNs).
+const LISTEN_BACKLOG: i32 = 1024;
+
+/// A new non-blocking socket for `addr`'s family (one system call where the OS can
+/// create it non-blocking).
+fn nonblocking_socket(addr: SocketAddr, ty: Type, proto: Protocol) -> io::Result<Socket> {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        Socket::new(Domain::for_address(addr), ty.nonblocking(), Some(proto))
+    }
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    {
+        let socket = Socket::new(Domain::for_address(addr), ty, Some(proto))?;
+        socket.set_nonblocking(true)?;
+        Ok(socket)
+    }
+}
+
+/// Accepts a connection as a non-blocking socket (in the same system call where the
+/// OS can).
+fn accept_nonblocking(listener: &net::TcpListener) -> io::Result<(net::TcpStream, SocketAddr)> {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        let (socket, peer) =
+            socket2::SockRef::from(listener).accept4(libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC)?;
+        let peer = peer
+            .as_socket()
+            .ok_or_else(|| io::Error::other("accepted a connection with a non-IP address"))?;
+        Ok((socket.into(), peer))
+    }
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    {
+        let (stream, peer) = listener.accept()?;
+        stream.set_nonblocking(true)?;
+        Ok((stream, peer))
+    }
+}
 
 /// Resolves `addr` without blocking the loop: socket addresses and numeric
 /// strings are converted in place, host names go to the blocking pool.
@@ -104,10 +144,15 @@ impl TcpListener {
     /// outside an aio runtime.
     pub async fn bind<A: ToSocketAddrs + Send + 'static>(addr: A) -> io::Result<TcpListener> {
         each_addr(addr, |a| async move {
-            let listener = net::TcpListener::bind(a)?;
-            listener.set_nonblocking(true)?;
+            let socket = nonblocking_socket(a, Type::STREAM, Protocol::TCP)?;
+            // As std does on Unix: a restarted server can bind while old connections
+            // linger in TIME_WAIT.
+            #[cfg(unix)]
+            socket.set_reuse_address(true)?;
+            socket.bind(&SockAddr::from(a))?;
+            socket.listen(LISTEN_BACKLOG)?;
             Ok(TcpListener {
-                io: Async::new(listener)?,
+                io: Async::new(net::TcpListener::from(socket))?,
             })
         })
         .await
@@ -115,8 +160,13 @@ impl TcpListener {
 
     /// Waits for the next connection and returns it with the peer's address.
     pub async fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
-        let (stream, peer) = self.io.read_with(|l| l.accept()).await?;
-        Ok((TcpStream::from_std_connected(stream)?, peer))
+        let (stream, peer) = self.io.read_with(accept_nonblocking).await?;
+        Ok((
+            TcpStream {
+                io: Async::new(stream)?,
+            },
+            peer,
+        ))
     }
 
     /// The address the listener is bound to.
@@ -143,13 +193,6 @@ impl fmt::Debug for TcpStream {
 }
 
 impl TcpStream {
-    fn from_std_connected(stream: net::TcpStream) -> io::Result<TcpStream> {
-        stream.set_nonblocking(true)?;
-        Ok(TcpStream {
-            io: Async::new(stream)?,
-        })
-    }
-
     /// Connects to `addr` (each resolved address in turn) without blocking the
     /// loop: a non-blocking `connect`, then a wait for writability and a check
     /// of `SO_ERROR`.
@@ -162,8 +205,7 @@ impl TcpStream {
     }
 
     async fn connect_one(addr: SocketAddr) -> io::Result<TcpStream> {
-        let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
-        socket.set_nonblocking(true)?;
+        let socket = nonblocking_socket(addr, Type::STREAM, Protocol::TCP)?;
         match socket.connect(&SockAddr::from(addr)) {
             Ok(()) => {}
             Err(e) if e.raw_os_error() == Some(EINPROGRESS) => {}
@@ -171,17 +213,12 @@ impl TcpStream {
             Err(e) => return Err(e),
         }
         let io = Async::new(net::TcpStream::from(socket))?;
-        loop {
-            io.writable().await?;
-            if let Some(e) = io.get_ref().take_error()? {
-                return Err(e);
-            }
-            match io.get_ref().peer_addr() {
-                Ok(_) => return Ok(TcpStream { io }),
-                // A spurious readiness: still connecting.
-                Err(e) if e.kind() == io::ErrorKind::NotConnected => continue,
-                Err(e) => return Err(e),
-            }
+        // Registered after `connect` started, so the first writability is the end of
+        // the handshake: connected, or failed with the error in `SO_ERROR`.
+        io.writable().await?;
+        match io.get_ref().take_error()? {
+            Some(e) => Err(e),
+            None => Ok(TcpStream { io }),
         }
     }
 
@@ -223,7 +260,7 @@ impl TcpStream {
 
     /// Writes some of `buf` once the socket accepts data.
     pub async fn write(&self, buf: &[u8]) -> io::Result<usize> {
-        self.io.write_with(|s| (&*s).write(buf)).await
+        poll_fn(|cx| self.io.poll_write_some(cx, buf.len(), |s| (&*s).write(buf))).await
     }
 
     /// Receives data without removing it from the socket's queue.
@@ -256,7 +293,7 @@ impl AsyncWrite for TcpStream {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        self.io.poll_write_with(cx, |s| (&*s).write(buf))
+        self.io.poll_write_some(cx, buf.len(), |s| (&*s).write(buf))
     }
 
     fn poll_write_vectored(
@@ -264,7 +301,11 @@ impl AsyncWrite for TcpStream {
         cx: &mut Context<'_>,
         bufs: &[IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        self.io.poll_write_with(cx, |s| (&*s).write_vectored(bufs))
+        {
+            let len = bufs.iter().map(|b| b.len()).sum();
+            self.io
+                .poll_write_some(cx, len, |s| (&*s).write_vectored(bufs))
+        }
     }
 
     fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
@@ -298,7 +339,7 @@ impl AsyncWrite for &TcpStream {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        self.io.poll_write_with(cx, |s| (&*s).write(buf))
+        self.io.poll_write_some(cx, buf.len(), |s| (&*s).write(buf))
     }
 
     fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
@@ -328,10 +369,10 @@ impl UdpSocket {
     /// Binds a UDP socket to `addr` (port 0: any free port).
     pub async fn bind<A: ToSocketAddrs + Send + 'static>(addr: A) -> io::Result<UdpSocket> {
         each_addr(addr, |a| async move {
-            let socket = net::UdpSocket::bind(a)?;
-            socket.set_nonblocking(true)?;
+            let socket = nonblocking_socket(a, Type::DGRAM, Protocol::UDP)?;
+            socket.bind(&SockAddr::from(a))?;
             Ok(UdpSocket {
-                io: Async::new(socket)?,
+                io: Async::new(net::UdpSocket::from(socket))?,
             })
         })
         .await

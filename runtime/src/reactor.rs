@@ -1,11 +1,16 @@
 //! The reactor: OS readiness (epoll/kqueue through the `polling` crate) turned into wakes.
 //!
 //! I/O types register their file descriptor once and then ask "wake me when you are
-//! readable/writable". Registrations use `polling`'s oneshot mode: an interest is armed
-//! only while some task waits for it, and re-armed after every event, so a quiet socket
-//! costs nothing and an unread one cannot make the loop spin. Arming is level-triggered:
-//! if the fd is already ready when a task arms it, the event comes at once, so a readiness
-//! change between a `WouldBlock` and the arming is never lost.
+//! readable/writable". Where the poller supports it (epoll, kqueue) a source is registered
+//! once, edge-triggered, for both directions: an event means "the fd became ready", it is
+//! recorded as `ready` on the direction and wakes its waiters, and nothing is re-armed, so
+//! a wait costs no system call beyond the `WouldBlock` that started it. Edge-triggering is
+//! safe because a task waits only after its operation returned `WouldBlock` (the kernel
+//! then owes an edge for any later readiness) and because events are only read between
+//! polls of the loop's single thread, so none can slip between the `WouldBlock` and the
+//! wait. Elsewhere registrations use `polling`'s oneshot mode: an interest is armed only
+//! while some task waits for it and re-armed after every event. Arming is level-triggered
+//! there: if the fd is already ready when a task arms it, the event comes at once.
 //!
 //! For the I/O types (`net.rs`) the API is [`Async<T>`]: it owns the I/O object and its
 //! registration (deregistered before the object closes its fd) and offers
@@ -38,7 +43,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-use polling::{Event, Events};
+use polling::{Event, Events, PollMode};
 
 use crate::executor::{Shared, current_core};
 
@@ -50,7 +55,13 @@ struct Direction {
     extra: Vec<Waker>,
     /// An event arrived and was not consumed by a poll_* call yet.
     ready: bool,
-    /// The interest is armed in the poller.
+    /// No readiness is known and no event came since: the next operation waits for one
+    /// instead of trying and getting `WouldBlock`. Set when a write took fewer bytes than
+    /// offered (the send buffer is full), and, in edge mode, on the read side of a new
+    /// source: an edge-triggered registration reports the fd's current readiness as its
+    /// first event, so a fresh socket is not read before there is something to read.
+    drained: bool,
+    /// The interest is armed in the poller (oneshot mode only).
     armed: bool,
     /// `extra` length at which all waiters are flushed (0: [`FLUSH_AT`]).
     flush_at: usize,
@@ -91,6 +102,7 @@ impl Direction {
     /// An event: every waiter is woken, and the flush limit starts over.
     fn on_event(&mut self, out: &mut Vec<Waker>) {
         self.ready = true;
+        self.drained = false;
         self.armed = false;
         self.flush_at = 0;
         self.take_waiters(out);
@@ -106,9 +118,15 @@ struct IoState {
     write: Direction,
 }
 
-/// Registry capacity (in sources) kept when the last source goes away; above it the
-/// registry's memory is returned.
-const SHRINK_ABOVE: usize = 64;
+/// Registry capacity (in sources) above which a burst's memory is returned once most
+/// sources are gone. Below it the table stays: a loop that keeps opening and closing a
+/// few dozen connections reuses it instead of reallocating it each time (and a table
+/// freed at the top of the heap lets the allocator give pages back that the next burst
+/// faults in again).
+const SHRINK_ABOVE: usize = 1024;
+
+/// Registry capacity a shrink goes down to at least.
+const SHRINK_TO: usize = 16;
 
 /// One loop's registry of I/O sources.
 pub(crate) struct Reactor {
@@ -117,16 +135,27 @@ pub(crate) struct Reactor {
     free: RefCell<Vec<usize>>,
     events: RefCell<Events>,
     count: Cell<usize>,
+    /// Sources are registered edge-triggered for both directions and never re-armed.
+    edge: bool,
+    /// Interest changes made after registration (oneshot re-arms), for the tests.
+    #[cfg(test)]
+    modifies: Cell<usize>,
 }
 
 impl Reactor {
     pub(crate) fn new(shared: Arc<Shared>) -> Reactor {
+        let edge = shared.poller.supports_edge();
+        #[cfg(test)]
+        let edge = edge && !tests::FORCE_ONESHOT.with(Cell::get);
         Reactor {
             shared,
             slots: RefCell::new(Vec::new()),
             free: RefCell::new(Vec::new()),
             events: RefCell::new(Events::new()),
             count: Cell::new(0),
+            edge,
+            #[cfg(test)]
+            modifies: Cell::new(0),
         }
     }
 
@@ -159,7 +188,8 @@ impl Reactor {
                     st.write.on_event(&mut wakers);
                 }
                 // Oneshot: the event disarmed the fd; re-arm a direction still waited for.
-                // Errors surface to the waiting task, which retries its operation.
+                // Errors surface to the waiting task, which retries its operation. (In
+                // edge mode nothing is ever armed.)
                 if st.read.armed || st.write.armed {
                     let _ = self.modify(ev.key, st);
                 }
@@ -171,6 +201,8 @@ impl Reactor {
     }
 
     fn modify(&self, key: usize, st: &IoState) -> io::Result<()> {
+        #[cfg(test)]
+        self.modifies.set(self.modifies.get() + 1);
         // SAFETY: the fd is registered, so its owner has not closed it (an `Async` removes
         // the registration before dropping the I/O object).
         let fd = unsafe { BorrowedFd::borrow_raw(st.fd) };
@@ -188,14 +220,28 @@ impl Reactor {
                 slots.len() - 1
             }
         };
+        let fd_raw = fd.as_raw_fd();
         // SAFETY: `Async` deletes the registration before its I/O object closes the fd.
-        if let Err(e) = unsafe { self.shared.poller.add(fd.as_raw_fd(), Event::none(key)) } {
+        let added = unsafe {
+            if self.edge {
+                self.shared
+                    .poller
+                    .add_with_mode(fd_raw, Event::all(key), PollMode::Edge)
+            } else {
+                self.shared.poller.add(fd_raw, Event::none(key))
+            }
+        };
+        if let Err(e) = added {
             self.free.borrow_mut().push(key);
             return Err(e);
         }
+        let read = Direction {
+            drained: self.edge,
+            ..Direction::default()
+        };
         slots[key] = Some(IoState {
-            fd: fd.as_raw_fd(),
-            read: Direction::default(),
+            fd: fd_raw,
+            read,
             write: Direction::default(),
         });
         self.count.set(self.count.get() + 1);
@@ -236,7 +282,7 @@ impl Reactor {
         if len == before {
             return;
         }
-        slots.shrink_to(len.max(SHRINK_ABOVE / 4));
+        slots.shrink_to(len.max(SHRINK_TO));
         let mut free = self.free.borrow_mut();
         free.retain(|&k| k < len);
         free.shrink_to_fit();
@@ -273,7 +319,7 @@ impl Reactor {
             return Poll::Ready(Ok(()));
         }
         dir.add_waiter(cx.waker(), to_wake);
-        if !dir.armed {
+        if !self.edge && !dir.armed {
             dir.armed = true;
             if let Err(e) = self.modify(key, st) {
                 let dir = if write { &mut st.write } else { &mut st.read };
@@ -285,13 +331,28 @@ impl Reactor {
         Poll::Pending
     }
 
-    /// Forgets a readiness event not yet consumed: the caller is about to try its
-    /// operation, which is the consumption (see `Async::poll_read_with`).
-    fn clear_ready(&self, key: usize, write: bool) {
+    /// Called before an operation is tried: `true` to try it, `false` to wait for an
+    /// event first (the last operation drained the direction and no event came since).
+    /// Trying consumes any readiness seen so far (see `Async::poll_read_with`).
+    fn begin(&self, key: usize, write: bool) -> bool {
+        let mut slots = self.slots.borrow_mut();
+        let Some(st) = slots[key].as_mut() else {
+            return true;
+        };
+        let dir = if write { &mut st.write } else { &mut st.read };
+        if dir.drained {
+            return false;
+        }
+        dir.ready = false;
+        true
+    }
+
+    /// Records that a write took fewer bytes than offered.
+    fn set_drained(&self, key: usize, write: bool) {
         let mut slots = self.slots.borrow_mut();
         if let Some(st) = slots[key].as_mut() {
             let dir = if write { &mut st.write } else { &mut st.read };
-            dir.ready = false;
+            dir.drained = true;
         }
     }
 }
@@ -380,39 +441,62 @@ impl<T: AsFd> Async<T> {
     pub(crate) fn poll_read_with<R>(
         &self,
         cx: &mut Context<'_>,
-        mut op: impl FnMut(&T) -> io::Result<R>,
+        op: impl FnMut(&T) -> io::Result<R>,
     ) -> Poll<io::Result<R>> {
-        // Trying the operation consumes any readiness seen so far: without this, the
-        // `WouldBlock` after the event's data is gone would return at once from
-        // `poll_readable` and cost a second attempt. Safe because arming is level-triggered.
-        self.source.reactor.clear_ready(self.source.key, false);
-        loop {
-            match op(&self.io) {
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    if let Err(e) = std::task::ready!(self.poll_readable(cx)) {
-                        return Poll::Ready(Err(e));
-                    }
-                }
-                r => return Poll::Ready(r),
-            }
-        }
+        self.poll_op(cx, false, op, |_| false)
     }
 
     /// Like [`poll_read_with`](Self::poll_read_with) for the write side.
     pub(crate) fn poll_write_with<R>(
         &self,
         cx: &mut Context<'_>,
-        mut op: impl FnMut(&T) -> io::Result<R>,
+        op: impl FnMut(&T) -> io::Result<R>,
     ) -> Poll<io::Result<R>> {
-        self.source.reactor.clear_ready(self.source.key, true);
+        self.poll_op(cx, true, op, |_| false)
+    }
+
+    /// [`poll_write_with`](Self::poll_write_with) for a stream write of `len` bytes: a
+    /// write that takes fewer (but some) bytes filled the send buffer, so the next write
+    /// waits for writability instead of trying a write that would return `WouldBlock`.
+    /// (There is no read-side twin: a short read does not prove the queue empty, an
+    /// end of stream may wait behind the data and would bring no new event.)
+    pub(crate) fn poll_write_some(
+        &self,
+        cx: &mut Context<'_>,
+        len: usize,
+        op: impl FnMut(&T) -> io::Result<usize>,
+    ) -> Poll<io::Result<usize>> {
+        self.poll_op(cx, true, op, |&n| n > 0 && n < len)
+    }
+
+    fn poll_op<R>(
+        &self,
+        cx: &mut Context<'_>,
+        write: bool,
+        mut op: impl FnMut(&T) -> io::Result<R>,
+        drained: impl Fn(&R) -> bool,
+    ) -> Poll<io::Result<R>> {
+        let (reactor, key) = (&self.source.reactor, self.source.key);
+        // Trying the operation consumes any readiness seen so far: without this, the
+        // `WouldBlock` after the event's data is gone would return at once from
+        // `poll_ready` and cost a second attempt. Safe in both modes: edge-triggered, any
+        // readiness after the `WouldBlock` (or after the short write that filled the send
+        // buffer) brings a new edge; oneshot, arming is level-triggered.
+        if !reactor.begin(key, write) {
+            std::task::ready!(reactor.poll_ready(key, write, cx))?;
+        }
         loop {
             match op(&self.io) {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    if let Err(e) = std::task::ready!(self.poll_writable(cx)) {
-                        return Poll::Ready(Err(e));
-                    }
+                    std::task::ready!(reactor.poll_ready(key, write, cx))?;
                 }
-                r => return Poll::Ready(r),
+                Ok(r) => {
+                    if drained(&r) {
+                        reactor.set_drained(key, write);
+                    }
+                    return Poll::Ready(Ok(r));
+                }
+                Err(e) => return Poll::Ready(Err(e)),
             }
         }
     }
@@ -441,9 +525,26 @@ mod tests {
     use std::os::unix::net::UnixStream;
     use std::time::Duration;
 
+    use std::cell::Cell;
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::task::{Context, Wake, Waker};
+
+    thread_local! {
+        /// Loops created on this thread register their sources in oneshot mode, as on a
+        /// poller without edge-triggering, so both modes are tested on every platform.
+        pub(super) static FORCE_ONESHOT: Cell<bool> = const { Cell::new(false) };
+    }
+
+    /// Runs `test` with the platform's mode (edge-triggered where supported), then again
+    /// in oneshot mode.
+    fn in_both_modes(test: impl Fn()) {
+        for oneshot in [false, true] {
+            FORCE_ONESHOT.with(|f| f.set(oneshot));
+            test();
+        }
+        FORCE_ONESHOT.with(|f| f.set(false));
+    }
 
     /// A connected socket pair in non-blocking mode.
     fn nonblocking_pair() -> (UnixStream, UnixStream) {
@@ -464,139 +565,334 @@ mod tests {
 
     #[test]
     fn socket_pair_read_waits_for_data() {
-        crate::run(async {
-            let (a, b) = nonblocking_pair();
-            let a = Async::new(a).unwrap();
-            let b = Async::new(b).unwrap();
-            let reader = crate::spawn(async move {
-                let mut buf = [0u8; 16];
-                let n = a.read_with(|mut s| s.read(&mut buf)).await.unwrap();
-                buf[..n].to_vec()
+        in_both_modes(|| {
+            crate::run(async {
+                let (a, b) = nonblocking_pair();
+                let a = Async::new(a).unwrap();
+                let b = Async::new(b).unwrap();
+                let reader = crate::spawn(async move {
+                    let mut buf = [0u8; 16];
+                    let n = a.read_with(|mut s| s.read(&mut buf)).await.unwrap();
+                    buf[..n].to_vec()
+                });
+                crate::sleep(Duration::from_millis(20)).await;
+                assert!(!reader.done(), "the reader must wait for data");
+                b.write_with(|mut s| s.write(b"ping")).await.unwrap();
+                assert_eq!(reader.await.unwrap(), b"ping");
             });
-            crate::sleep(Duration::from_millis(20)).await;
-            assert!(!reader.done(), "the reader must wait for data");
-            b.write_with(|mut s| s.write(b"ping")).await.unwrap();
-            assert_eq!(reader.await.unwrap(), b"ping");
         });
     }
 
     #[test]
     fn readable_and_writable_together_and_eof() {
-        crate::run(async {
-            let (a, b) = nonblocking_pair();
-            let a = std::rc::Rc::new(Async::new(a).unwrap());
-            let b = Async::new(b).unwrap();
-            // A writer on the same source as a waiting reader: both directions armed.
-            let a2 = a.clone();
-            let reader = crate::spawn(async move {
-                let mut got = Vec::new();
-                let mut buf = [0u8; 4];
-                loop {
-                    let n = a2.read_with(|mut s| s.read(&mut buf)).await.unwrap();
-                    if n == 0 {
-                        break got;
+        in_both_modes(|| {
+            crate::run(async {
+                let (a, b) = nonblocking_pair();
+                let a = std::rc::Rc::new(Async::new(a).unwrap());
+                let b = Async::new(b).unwrap();
+                // A writer on the same source as a waiting reader: both directions armed.
+                let a2 = a.clone();
+                let reader = crate::spawn(async move {
+                    let mut got = Vec::new();
+                    let mut buf = [0u8; 4];
+                    loop {
+                        let n = a2.read_with(|mut s| s.read(&mut buf)).await.unwrap();
+                        if n == 0 {
+                            break got;
+                        }
+                        got.extend_from_slice(&buf[..n]);
                     }
-                    got.extend_from_slice(&buf[..n]);
+                });
+                crate::yield_now().await;
+                a.write_with(|mut s| s.write(b"hello")).await.unwrap();
+                let mut buf = [0u8; 5];
+                let mut read = 0;
+                while read < 5 {
+                    read += b.read_with(|mut s| s.read(&mut buf[read..])).await.unwrap();
                 }
+                assert_eq!(&buf, b"hello");
+                b.write_with(|mut s| s.write(b"0123456789")).await.unwrap();
+                drop(b.into_inner()); // EOF for the reader
+                assert_eq!(reader.await.unwrap(), b"0123456789");
             });
-            crate::yield_now().await;
-            a.write_with(|mut s| s.write(b"hello")).await.unwrap();
-            let mut buf = [0u8; 5];
-            let mut read = 0;
-            while read < 5 {
-                read += b.read_with(|mut s| s.read(&mut buf[read..])).await.unwrap();
-            }
-            assert_eq!(&buf, b"hello");
-            b.write_with(|mut s| s.write(b"0123456789")).await.unwrap();
-            drop(b.into_inner()); // EOF for the reader
-            assert_eq!(reader.await.unwrap(), b"0123456789");
         });
     }
 
     #[test]
     fn a_consumed_event_costs_no_extra_attempt() {
-        crate::run(async {
-            let (a, b) = nonblocking_pair();
-            let a = std::rc::Rc::new(Async::new(a).unwrap());
-            let b = Async::new(b).unwrap();
-            let attempts = std::rc::Rc::new(std::cell::Cell::new(0));
-            let (a2, n2) = (a.clone(), attempts.clone());
-            let reader = crate::spawn(async move {
-                let mut buf = [0u8; 16];
-                for _ in 0..2 {
-                    a2.read_with(|mut s| {
-                        n2.set(n2.get() + 1);
-                        s.read(&mut buf)
-                    })
-                    .await
-                    .unwrap();
+        in_both_modes(|| {
+            crate::run(async {
+                let (a, b) = nonblocking_pair();
+                let a = std::rc::Rc::new(Async::new(a).unwrap());
+                let b = Async::new(b).unwrap();
+                let attempts = std::rc::Rc::new(std::cell::Cell::new(0));
+                let (a2, n2) = (a.clone(), attempts.clone());
+                let reader = crate::spawn(async move {
+                    let mut buf = [0u8; 16];
+                    for _ in 0..2 {
+                        a2.read_with(|mut s| {
+                            n2.set(n2.get() + 1);
+                            s.read(&mut buf)
+                        })
+                        .await
+                        .unwrap();
+                    }
+                });
+                // A fresh source: edge mode waits for its first event, oneshot mode tries
+                // (WouldBlock) and then waits.
+                let first = usize::from(FORCE_ONESHOT.with(Cell::get));
+                crate::sleep(Duration::from_millis(10)).await;
+                assert_eq!(attempts.get(), first);
+                b.write_with(|mut s| s.write(b"x")).await.unwrap();
+                crate::sleep(Duration::from_millis(10)).await;
+                // The event: one successful read; then the second read: one WouldBlock and a
+                // wait, not a second attempt on the stale readiness of the first event.
+                assert_eq!(attempts.get(), first + 2);
+                b.write_with(|mut s| s.write(b"y")).await.unwrap();
+                reader.await.unwrap();
+                assert_eq!(attempts.get(), first + 3);
+            });
+        });
+    }
+
+    #[test]
+    fn waits_change_no_interest_in_edge_mode_and_rearm_in_oneshot_mode() {
+        in_both_modes(|| {
+            crate::run(async {
+                let (a, b) = nonblocking_pair();
+                let a = std::rc::Rc::new(Async::new(a).unwrap());
+                let b = Async::new(b).unwrap();
+                let reactor = a.source.reactor.clone();
+                let forced = FORCE_ONESHOT.with(Cell::get);
+                if cfg!(any(
+                    target_os = "linux",
+                    target_os = "android",
+                    target_os = "macos"
+                )) {
+                    assert_eq!(reactor.edge, !forced, "epoll and kqueue support edge mode");
+                }
+                let a2 = a.clone();
+                let reader = crate::spawn(async move {
+                    let mut buf = [0u8; 1];
+                    for _ in 0..20 {
+                        a2.read_with(|mut s| s.read(&mut buf)).await.unwrap();
+                    }
+                });
+                for _ in 0..20 {
+                    // The reader is waiting (WouldBlock) when each byte arrives.
+                    crate::sleep(Duration::from_millis(1)).await;
+                    b.write_with(|mut s| s.write(b"x")).await.unwrap();
+                }
+                reader.await.unwrap();
+                let modifies = reactor.modifies.get();
+                if reactor.edge {
+                    assert_eq!(modifies, 0, "edge mode never re-arms");
+                } else {
+                    assert!(modifies >= 20, "one arming per wait, got {modifies}");
                 }
             });
-            crate::sleep(Duration::from_millis(10)).await;
-            assert_eq!(attempts.get(), 1, "WouldBlock, then wait");
-            b.write_with(|mut s| s.write(b"x")).await.unwrap();
-            crate::sleep(Duration::from_millis(10)).await;
-            // The event: one successful read; then the second read: one WouldBlock and a
-            // wait, not a second attempt on the stale readiness of the first event.
-            assert_eq!(attempts.get(), 3);
-            b.write_with(|mut s| s.write(b"y")).await.unwrap();
-            reader.await.unwrap();
-            assert_eq!(attempts.get(), 4);
+        });
+    }
+
+    #[test]
+    fn a_short_write_waits_for_room_without_trying_again() {
+        in_both_modes(|| {
+            crate::run(async {
+                let (a, b) = nonblocking_pair();
+                let a = Async::new(a).unwrap();
+                let b = Async::new(b).unwrap();
+                let attempts = Cell::new(0);
+                let chunk = vec![1u8; 1 << 16];
+                let write_once = |cx: &mut Context<'_>| {
+                    a.poll_write_some(cx, chunk.len(), |mut s| {
+                        attempts.set(attempts.get() + 1);
+                        s.write(&chunk)
+                    })
+                };
+                // Fill the send buffer until a write is short.
+                let mut sent = 0;
+                let short = std::future::poll_fn(|cx| {
+                    std::task::Poll::Ready(loop {
+                        match write_once(cx) {
+                            std::task::Poll::Ready(n) => {
+                                let n = n.unwrap();
+                                sent += n;
+                                if n < chunk.len() {
+                                    break true;
+                                }
+                            }
+                            std::task::Poll::Pending => break false,
+                        }
+                    })
+                })
+                .await;
+                if !short {
+                    return; // the buffer filled exactly (WouldBlock): nothing to check
+                }
+                let before = attempts.get();
+                let pending =
+                    std::future::poll_fn(|cx| std::task::Poll::Ready(write_once(cx).is_pending()))
+                        .await;
+                assert!(pending, "the buffer is full");
+                assert_eq!(attempts.get(), before, "no attempt that must fail");
+                // Drain from the other side: room again, the writer writes at once.
+                let mut buf = vec![0u8; 1 << 16];
+                let mut got = 0;
+                while got < sent {
+                    got += b.read_with(|mut s| s.read(&mut buf)).await.unwrap();
+                }
+                let n = std::future::poll_fn(write_once).await.unwrap();
+                assert!(n > 0);
+                assert_eq!(attempts.get(), before + 1);
+            });
+        });
+    }
+
+    /// Reads once from `a`, counting the read attempts in `attempts`.
+    async fn counted_read(a: &Async<UnixStream>, attempts: &Cell<usize>) -> usize {
+        let mut buf = [0u8; 16];
+        a.read_with(|mut s| {
+            attempts.set(attempts.get() + 1);
+            s.read(&mut buf)
+        })
+        .await
+        .unwrap()
+    }
+
+    #[test]
+    fn a_fresh_source_is_read_once_there_is_something_to_read() {
+        in_both_modes(|| {
+            crate::run(async {
+                let edge = !FORCE_ONESHOT.with(Cell::get);
+                // Data queued before the registration: the first event brings it.
+                let (a, b) = nonblocking_pair();
+                (&b).write_all(b"early").unwrap();
+                let a = Async::new(a).unwrap();
+                let attempts = Cell::new(0);
+                assert_eq!(counted_read(&a, &attempts).await, 5);
+                assert_eq!(attempts.get(), 1);
+                // Nothing queued: in edge mode no read is tried before the data comes.
+                let (a, b) = nonblocking_pair();
+                let a = std::rc::Rc::new(Async::new(a).unwrap());
+                let attempts = std::rc::Rc::new(Cell::new(0));
+                let (a2, n2) = (a.clone(), attempts.clone());
+                let reader = crate::spawn(async move { counted_read(&a2, &n2).await });
+                crate::sleep(Duration::from_millis(10)).await;
+                assert_eq!(attempts.get(), usize::from(!edge));
+                (&b).write_all(b"late").unwrap();
+                assert_eq!(reader.await.unwrap(), 4);
+                assert_eq!(attempts.get(), 1 + usize::from(!edge));
+            });
+        });
+    }
+
+    #[test]
+    fn a_short_read_before_the_end_of_stream_does_not_wait_for_an_event() {
+        in_both_modes(|| {
+            crate::run(async {
+                let (a, b) = nonblocking_pair();
+                let a = Async::new(a).unwrap();
+                // Data and the end of stream arrive together: one event for both.
+                (&b).write_all(b"last words").unwrap();
+                drop(b);
+                let mut buf = [0u8; 64];
+                let n = a.read_with(|mut s| s.read(&mut buf)).await.unwrap();
+                assert_eq!(&buf[..n], b"last words");
+                let eof = crate::wait_for(
+                    Duration::from_secs(5),
+                    a.read_with(|mut s| s.read(&mut buf)),
+                )
+                .await
+                .expect("the end of stream must not wait for an event that never comes");
+                assert_eq!(eof.unwrap(), 0);
+            });
+        });
+    }
+
+    #[test]
+    fn the_registry_keeps_a_small_table_and_returns_a_large_one() {
+        crate::run(async {
+            let probe = Async::new(nonblocking_pair().0).unwrap();
+            let reactor = probe.source.reactor.clone();
+            let open = |n: usize| -> Vec<_> {
+                (0..n)
+                    .map(|_| Async::new(nonblocking_pair().0).unwrap())
+                    .collect()
+            };
+            let few = open(100);
+            let cap = reactor.slots.borrow().capacity();
+            drop(few);
+            assert_eq!(
+                reactor.slots.borrow().capacity(),
+                cap,
+                "a table of {cap} sources is reused, not reallocated"
+            );
+            let many = open(2 * super::SHRINK_ABOVE);
+            drop(many);
+            assert!(
+                reactor.slots.borrow().capacity() <= super::SHRINK_TO.max(2),
+                "the burst's table is returned: {}",
+                reactor.slots.borrow().capacity()
+            );
         });
     }
 
     #[test]
     fn every_waiter_is_woken_once_and_a_repolling_task_is_recorded_once() {
-        crate::run(async {
-            let (a, b) = nonblocking_pair();
-            let a = Async::new(a).unwrap();
-            let counts: Vec<_> = (0..3)
-                .map(|_| Arc::new(Count(AtomicUsize::new(0))))
-                .collect();
-            let wakers: Vec<Waker> = counts.iter().map(|c| Waker::from(c.clone())).collect();
-            // The first waiter polls again and again (as a task woken by a timer would).
-            for w in [
-                &wakers[0], &wakers[0], &wakers[1], &wakers[0], &wakers[2], &wakers[1],
-            ] {
-                assert!(a.poll_readable(&mut Context::from_waker(w)).is_pending());
-            }
-            {
-                let slots = a.source.reactor.slots.borrow();
-                let dir = &slots[a.source.key].as_ref().unwrap().read;
-                assert!(dir.waker.as_ref().unwrap().will_wake(&wakers[0]));
-                assert_eq!(dir.extra.len(), 2, "one entry per waiting task");
-            }
-            (&b).write_all(b"!").unwrap();
-            crate::sleep(Duration::from_millis(10)).await;
-            let woken: Vec<_> = counts.iter().map(|c| c.0.load(Ordering::SeqCst)).collect();
-            assert_eq!(woken, [1, 1, 1]);
+        in_both_modes(|| {
+            crate::run(async {
+                let (a, b) = nonblocking_pair();
+                let a = Async::new(a).unwrap();
+                let counts: Vec<_> = (0..3)
+                    .map(|_| Arc::new(Count(AtomicUsize::new(0))))
+                    .collect();
+                let wakers: Vec<Waker> = counts.iter().map(|c| Waker::from(c.clone())).collect();
+                // The first waiter polls again and again (as a task woken by a timer would).
+                for w in [
+                    &wakers[0], &wakers[0], &wakers[1], &wakers[0], &wakers[2], &wakers[1],
+                ] {
+                    assert!(a.poll_readable(&mut Context::from_waker(w)).is_pending());
+                }
+                {
+                    let slots = a.source.reactor.slots.borrow();
+                    let dir = &slots[a.source.key].as_ref().unwrap().read;
+                    assert!(dir.waker.as_ref().unwrap().will_wake(&wakers[0]));
+                    assert_eq!(dir.extra.len(), 2, "one entry per waiting task");
+                }
+                (&b).write_all(b"!").unwrap();
+                crate::sleep(Duration::from_millis(10)).await;
+                let woken: Vec<_> = counts.iter().map(|c| c.0.load(Ordering::SeqCst)).collect();
+                assert_eq!(woken, [1, 1, 1]);
+            });
         });
     }
 
     #[test]
     fn cancelled_waiters_are_shed_by_flushes_and_every_waiter_is_woken_once() {
-        crate::run(async {
-            let (a, b) = nonblocking_pair();
-            let a = Async::new(a).unwrap();
-            // 1000 tasks wait once and never come back (cancelled, say).
-            let counts: Vec<_> = (0..1000)
-                .map(|_| Arc::new(Count(AtomicUsize::new(0))))
-                .collect();
-            for c in &counts {
-                let w = Waker::from(c.clone());
-                assert!(a.poll_readable(&mut Context::from_waker(&w)).is_pending());
-            }
-            let registered = {
-                let slots = a.source.reactor.slots.borrow();
-                let dir = &slots[a.source.key].as_ref().unwrap().read;
-                1 + dir.extra.len()
-            };
-            let woken: usize = counts.iter().map(|c| c.0.load(Ordering::SeqCst)).sum();
-            assert_eq!(woken + registered, 1000);
-            assert!(registered < 1000 / 2, "{registered} dead waiters kept");
-            (&b).write_all(b"!").unwrap();
-            crate::sleep(Duration::from_millis(10)).await;
-            assert!(counts.iter().all(|c| c.0.load(Ordering::SeqCst) == 1));
+        in_both_modes(|| {
+            crate::run(async {
+                let (a, b) = nonblocking_pair();
+                let a = Async::new(a).unwrap();
+                // 1000 tasks wait once and never come back (cancelled, say).
+                let counts: Vec<_> = (0..1000)
+                    .map(|_| Arc::new(Count(AtomicUsize::new(0))))
+                    .collect();
+                for c in &counts {
+                    let w = Waker::from(c.clone());
+                    assert!(a.poll_readable(&mut Context::from_waker(&w)).is_pending());
+                }
+                let registered = {
+                    let slots = a.source.reactor.slots.borrow();
+                    let dir = &slots[a.source.key].as_ref().unwrap().read;
+                    1 + dir.extra.len()
+                };
+                let woken: usize = counts.iter().map(|c| c.0.load(Ordering::SeqCst)).sum();
+                assert_eq!(woken + registered, 1000);
+                assert!(registered < 1000 / 2, "{registered} dead waiters kept");
+                (&b).write_all(b"!").unwrap();
+                crate::sleep(Duration::from_millis(10)).await;
+                assert!(counts.iter().all(|c| c.0.load(Ordering::SeqCst) == 1));
+            });
         });
     }
 
