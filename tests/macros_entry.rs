@@ -75,7 +75,7 @@ mod spy {
             pub static SEEN: RefCell<Vec<RunOptions>> = const { RefCell::new(Vec::new()) };
         }
 
-        pub fn run_with<F: std::future::IntoFuture>(options: RunOptions, fut: F) -> F::Output {
+        pub fn run_with<F: aio::IntoTask>(options: RunOptions, fut: F) -> F::Output {
             SEEN.with(|seen| seen.borrow_mut().push(options.clone()));
             aio::__private::run_with(options, fut)
         }

@@ -98,10 +98,14 @@ pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
 /// `aio::Coroutine<impl Future<Output = T>>`, which records the function's name and
 /// the caller's source location (for `aio::spawn`'s task name and the debug-mode report
 /// of a coroutine that was never awaited). Nothing runs until it is awaited or spawned,
-/// exactly as with the plain `async fn`. Works on free functions and methods (`self`,
+/// exactly as with the plain `async fn`. A `Coroutine` is an awaitable (`IntoFuture`),
+/// like a Python coroutine object: `.await`, `aio::gather`, `aio::wait_for` and the other
+/// aio combinators take it as it is, and awaiting it costs exactly what awaiting the plain
+/// `async fn` costs; where a `Future` itself is required (`Box::pin`, another crate's
+/// `join!`), `.into_future()` gives the inner future. Works on free functions and methods (`self`,
 /// `&self`, `&mut self`, `self: Box<Self>`), with generics, lifetimes, `impl Trait`
-/// arguments and where clauses; the returned future captures every lifetime of the
-/// arguments, as the `async fn` did. Attributes, docs and visibility are kept.
+/// arguments and where clauses; the returned coroutine captures every lifetime of the
+/// arguments, as the `async fn`'s future did. Attributes, docs and visibility are kept.
 ///
 /// At compile time, each blocking call in the body (`std::thread::sleep`, `std::fs`,
 /// blocking `std::net`, `std::process::Command::output`, nested `aio::run`, ...) is an

@@ -14,7 +14,7 @@
 use std::any::Any;
 use std::collections::VecDeque;
 use std::fmt;
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -220,12 +220,12 @@ fn resume(payload: Panic) -> ! {
 ///
 /// To run futures as independent tasks (that keep running if the gather is
 /// dropped), spawn them and gather the `Task`s.
-pub fn gather<I>(futs: I) -> Gather<I::Item>
+pub fn gather<I>(futs: I) -> Gather<<I::Item as IntoFuture>::IntoFuture>
 where
     I: IntoIterator,
-    I::Item: Future,
+    I::Item: IntoFuture,
 {
-    let set = FutureSet::new(futs);
+    let set = FutureSet::new(futs.into_iter().map(IntoFuture::into_future));
     let out = std::iter::repeat_with(|| None).take(set.len()).collect();
     Gather { set, out }
 }
@@ -276,12 +276,12 @@ impl<F: Future> Future for Gather<F> {
 /// already keeps in its slot; the "exception" that can escape a future is a
 /// panic, and this is what `gather_settled` catches. Gathering spawned `Task`s
 /// is settled by nature: each slot is the task's own `Result<T, TaskError>`.
-pub fn gather_settled<I>(futs: I) -> GatherSettled<I::Item>
+pub fn gather_settled<I>(futs: I) -> GatherSettled<<I::Item as IntoFuture>::IntoFuture>
 where
     I: IntoIterator,
-    I::Item: Future,
+    I::Item: IntoFuture,
 {
-    let set = FutureSet::new(futs);
+    let set = FutureSet::new(futs.into_iter().map(IntoFuture::into_future));
     let out = std::iter::repeat_with(|| None).take(set.len()).collect();
     GatherSettled { set, out }
 }
@@ -327,12 +327,12 @@ impl<F: Future> Future for GatherSettled<F> {
 /// Runs futures of `Result` concurrently and stops at the first `Err`,
 /// dropping (cancelling) the others: `Ok` holds every value in argument order.
 /// This is asyncio's plain `gather` when a child raises.
-pub fn try_gather<I, T, E>(futs: I) -> TryGather<I::Item, T>
+pub fn try_gather<I, T, E>(futs: I) -> TryGather<<I::Item as IntoFuture>::IntoFuture, T>
 where
     I: IntoIterator,
-    I::Item: Future<Output = Result<T, E>>,
+    I::Item: IntoFuture<Output = Result<T, E>>,
 {
-    let set = FutureSet::new(futs);
+    let set = FutureSet::new(futs.into_iter().map(IntoFuture::into_future));
     let out = std::iter::repeat_with(|| None).take(set.len()).collect();
     TryGather { set, out }
 }
@@ -387,13 +387,13 @@ where
 /// `while let Some(x) = stream.next().await` is asyncio's
 /// `for aw in as_completed(aws): x = await aw`. The futures run in the
 /// current task only while the stream is polled.
-pub fn as_completed<I>(futs: I) -> AsCompleted<I::Item>
+pub fn as_completed<I>(futs: I) -> AsCompleted<<I::Item as IntoFuture>::IntoFuture>
 where
     I: IntoIterator,
-    I::Item: Future,
+    I::Item: IntoFuture,
 {
     AsCompleted {
-        set: FutureSet::new(futs),
+        set: FutureSet::new(futs.into_iter().map(IntoFuture::into_future)),
     }
 }
 
@@ -470,13 +470,13 @@ impl<F: Future> fmt::Debug for Waited<F> {
 /// [`ReturnWhen::FirstException`], the first `Err` ends the wait. Spawned
 /// `Task`s qualify: their output is `Result<T, TaskError>`. For a time limit,
 /// wrap the call in [`wait_for`](crate::wait_for).
-pub fn wait<I, T, E>(futs: I, when: ReturnWhen) -> Wait<I::Item>
+pub fn wait<I, T, E>(futs: I, when: ReturnWhen) -> Wait<<I::Item as IntoFuture>::IntoFuture>
 where
     I: IntoIterator,
-    I::Item: Future<Output = Result<T, E>>,
+    I::Item: IntoFuture<Output = Result<T, E>>,
 {
     Wait {
-        set: FutureSet::new(futs),
+        set: FutureSet::new(futs.into_iter().map(IntoFuture::into_future)),
         when,
         done: Vec::new(),
     }
@@ -556,7 +556,7 @@ macro_rules! gather {
     // Each step binds one future; its `fut`/`out` identifiers are distinct from
     // the other steps' by macro hygiene, and are passed on to the last step.
     (@bind [$($b:tt)*] $head:expr, $($rest:expr,)*) => {{
-        let fut = $head;
+        let fut = ::core::future::IntoFuture::into_future($head);
         $crate::gather!(@bind [$($b)* (fut out)] $($rest,)*)
     }};
     (@bind [$(($f:ident $o:ident))*]) => {

@@ -1,69 +1,32 @@
-//! `Coroutine<F>`: a named, lazy future that records where it was created.
+//! `Coroutine<F>`: a named, lazy awaitable that records where it was created.
 //!
 //! This is what `#[aio::coroutine] async fn fetch()` returns (generated code reaches it as
 //! `::aio::__private::Coroutine`). Like a Python coroutine object it does nothing until it
 //! is awaited or spawned; a spawned coroutine names its task; and in debug mode one that is
-//! dropped without ever being polled is reported as "never awaited".
+//! dropped without being awaited or spawned is reported as "never awaited".
+//!
+//! A `Coroutine` is an awaitable (`IntoFuture`), as a Python coroutine is an awaitable
+//! rather than an `asyncio.Future`: `.await` (or any `IntoFuture` consumer: `gather`,
+//! `wait_for`, ...) takes the inner future out, and that is the whole cost of the wrapper.
+//! Awaiting a coroutine fn is the same machine code as awaiting the plain async fn
+//! (`benches/macros.rs`; callgrind counts the same instructions per await): the name and
+//! location are stored only to be read by the paths that need them (the drop of an
+//! unawaited coroutine, `spawn`), so once the conversion is inlined they are dead stores
+//! the compiler removes. Spawning goes through [`IntoTask`](crate::IntoTask), which hands
+//! the task its name; no flag is kept and nothing is looked up at poll time.
 //!
 //! It is not a task: awaiting it runs it inline in the current task.
-//!
-//! Awaiting one costs a few instructions more than awaiting the bare future
-//! (`benches/macros.rs`; callgrind: 33 against 14 per await of a fn ready on its first
-//! poll, the stores of the name, location and flag and one thread-local test): the task
-//! naming is arranged by the executor once per task, not looked up by every coroutine.
-//! When a task's (or `run`'s main) future is itself a `Coroutine` — the executor knows
-//! from the future's type — it raises the [`ROOT`] flag around the task's first poll. The
-//! first coroutine polled then is that root one (its poll runs before anything inside
-//! it), so a coroutine's first poll reads that one thread-local flag and takes the slow
-//! path (naming the task, lowering the flag) only when it is up. A flag rather than the
-//! root's address: publishing the address would make every main future's address escape,
-//! which costs plain `async fn` awaits in it (measured: 14 -> 18 instructions per await).
 
-use std::cell::Cell;
 use std::fmt;
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::panic::Location;
-use std::pin::Pin;
-use std::task::{Context, Poll};
 
-use crate::executor::current_core;
-
-/// The start of `type_name::<Coroutine<F>>()`, used to name tasks from the type alone.
-pub(crate) const COROUTINE_TYPE_PREFIX: &str = "aio_runtime::coroutine::Coroutine<";
-
-thread_local! {
-    /// Up while the executor polls, for the first time, a task whose future is a
-    /// `Coroutine` that should name it; down otherwise (nearly always).
-    static ROOT: Cell<bool> = const { Cell::new(false) };
-}
-
-/// True when `F` is a `Coroutine<_>`: the executor asks this once per task, in code
-/// monomorphised for the task's future type.
-pub(crate) fn is_coroutine<F>() -> bool {
-    std::any::type_name::<F>().starts_with(COROUTINE_TYPE_PREFIX)
-}
-
-/// Runs `poll`, a poll of a task's root future; when `root_coroutine` (its first poll, and
-/// [`is_coroutine`] said yes), the root coroutine may name the task meanwhile. One call
-/// site for `poll` either way, so it inlines as well as a bare poll.
-#[inline]
-pub(crate) fn poll_root<R>(root_coroutine: bool, poll: impl FnOnce() -> R) -> R {
-    struct Lower(bool);
-    impl Drop for Lower {
-        fn drop(&mut self) {
-            if self.0 {
-                ROOT.with(|r| r.set(false));
-            }
-        }
-    }
-    if root_coroutine {
-        ROOT.with(|r| r.set(true));
-    }
-    let _lower = Lower(root_coroutine);
-    poll()
-}
-
-/// A named, lazy future that records its creation site.
+/// A named, lazy awaitable that records its creation site.
+///
+/// Await it (`.await` runs it in the current task), pass it to anything that takes an
+/// `IntoFuture` (`aio::gather`, `aio::wait_for`, ...), or spawn it (`aio::spawn`; the task
+/// takes its name). Where a `Future` is required (`Box::pin`, a third-party `join!`),
+/// `.into_future()` gives the inner future.
 ///
 /// ```
 /// let c = aio_runtime::Coroutine::new("answer", async { 42 });
@@ -74,19 +37,19 @@ pub(crate) fn poll_root<R>(root_coroutine: bool, poll: impl FnOnce() -> R) -> R 
 pub struct Coroutine<F> {
     name: &'static str,
     location: &'static Location<'static>,
-    polled: bool,
-    fut: F,
+    /// `None` once taken by `.await` or `spawn`: then dropping it is not "never awaited".
+    fut: Option<F>,
 }
 
 impl<F: Future> Coroutine<F> {
     /// Wraps `fut` under `name`, recording the caller's location.
     #[track_caller]
+    #[inline]
     pub fn new(name: &'static str, fut: F) -> Self {
         Coroutine {
             name,
             location: Location::caller(),
-            polled: false,
-            fut,
+            fut: Some(fut),
         }
     }
 }
@@ -101,51 +64,39 @@ impl<F> Coroutine<F> {
     pub fn location(&self) -> &'static Location<'static> {
         self.location
     }
-}
 
-impl<F: Future> Future for Coroutine<F> {
-    type Output = F::Output;
-
+    /// Takes the inner future out (the coroutine is being awaited or spawned).
     #[inline]
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        // SAFETY: `fut` is structurally pinned: it is never moved out, `Drop` below does
-        // not move it, and there is no `Unpin` impl beyond the auto one (which requires
-        // `F: Unpin`). The other fields are plain data, not pinned.
-        let this = unsafe { self.get_unchecked_mut() };
-        if !this.polled {
-            if ROOT.with(Cell::get) {
-                name_task(this.name);
-            }
-            // Set after the (cold, opaque) call: once this poll is inlined into the
-            // awaiting future, the compiler then knows `polled` at the drop that follows
-            // and removes the never-awaited test (measured: 2 instructions per await).
-            this.polled = true;
+    pub(crate) fn take(mut self) -> (F, &'static str) {
+        match self.fut.take() {
+            Some(fut) => (fut, self.name),
+            // `fut` is `Some` until this call, which consumes the coroutine.
+            None => unreachable!("a coroutine's future is taken once"),
         }
-        // SAFETY: see above.
-        unsafe { Pin::new_unchecked(&mut this.fut) }.poll(cx)
     }
 }
 
-/// The root coroutine's first poll: the running task (or main future) takes its name.
-#[cold]
-#[inline(never)]
-fn name_task(name: &'static str) {
-    ROOT.with(|r| r.set(false));
-    if let Some(core) = current_core() {
-        core.name_root(name);
+impl<F: Future> IntoFuture for Coroutine<F> {
+    type Output = F::Output;
+    type IntoFuture = F;
+
+    /// Starts awaiting the coroutine: the inner future, unwrapped.
+    #[inline]
+    fn into_future(self) -> F {
+        self.take().0
     }
 }
 
 impl<F> Drop for Coroutine<F> {
     #[inline]
     fn drop(&mut self) {
-        if !self.polled {
+        if self.fut.is_some() {
             never_awaited(self.name, self.location);
         }
     }
 }
 
-/// Out of line, so `Coroutine::drop` inlines as the `polled` test alone.
+/// Out of line, so `Coroutine::drop` inlines as the `is_some` test alone.
 #[cold]
 #[inline(never)]
 fn never_awaited(name: &'static str, location: &'static Location<'static>) {
@@ -158,14 +109,5 @@ impl<F> fmt::Debug for Coroutine<F> {
             .field("name", &self.name)
             .field("location", &self.location)
             .finish()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn type_prefix_matches() {
-        assert!(super::is_coroutine::<super::Coroutine<()>>());
-        assert!(!super::is_coroutine::<std::future::Ready<()>>());
     }
 }

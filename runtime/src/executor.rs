@@ -23,10 +23,9 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
 use std::time::Duration;
 
-use crate::coroutine;
 use crate::debug::{self, DebugConfig, Watchdog};
 use crate::reactor::Reactor;
-use crate::task::{self, COMPLETE, HANDLE_DROPPED, Header, NAME_FIXED, SCHEDULED, Task, TaskInfo};
+use crate::task::{self, COMPLETE, HANDLE_DROPPED, Header, SCHEDULED, Task, TaskInfo};
 use crate::time::{Clock, Timers};
 
 /// How many queue entries run between two looks at timers, other threads and I/O while the
@@ -190,7 +189,6 @@ fn main_waker(shared: &Arc<Shared>) -> Waker {
 
 struct MainInfo {
     name: RefCell<Cow<'static, str>>,
-    named: Cell<bool>,
     location: Cell<&'static Location<'static>>,
 }
 
@@ -229,7 +227,6 @@ impl Core {
             in_main: Cell::new(false),
             main: MainInfo {
                 name: RefCell::new(Cow::Borrowed("main")),
-                named: Cell::new(false),
                 location: Cell::new(Location::caller()),
             },
             head: Cell::new(ptr::null()),
@@ -476,17 +473,15 @@ impl Core {
     pub(crate) fn block_on<F: Future>(
         &self,
         fut: F,
+        name: Option<&'static str>,
         location: &'static Location<'static>,
     ) -> F::Output {
         let _enter = Enter::new(self);
         self.main.location.set(location);
-        self.main.named.set(false);
-        *self.main.name.borrow_mut() = Cow::Borrowed("main");
+        *self.main.name.borrow_mut() = Cow::Borrowed(name.unwrap_or("main"));
         let waker = main_waker(&self.shared);
         let mut cx = Context::from_waker(&waker);
         let mut fut = pin!(fut);
-        // A `Coroutine` main future names the main task on its first poll.
-        let mut name_from_root = coroutine::is_coroutine::<F>();
         self.schedule_main();
         loop {
             let mut budget = BUDGET;
@@ -494,10 +489,7 @@ impl Core {
                 match NonNull::new(p as *mut Header) {
                     None => {
                         self.main_scheduled.set(false);
-                        let first = std::mem::take(&mut name_from_root);
-                        let poll =
-                            coroutine::poll_root(first, || self.poll_main(fut.as_mut(), &mut cx));
-                        if let Poll::Ready(v) = poll {
+                        if let Poll::Ready(v) = self.poll_main(fut.as_mut(), &mut cx) {
                             return v;
                         }
                     }
@@ -533,24 +525,6 @@ impl Core {
                 guard.end(|| self.main.name.borrow().to_string());
                 r
             }
-        }
-    }
-
-    /// Called by the task's root `Coroutine` on its first poll (see `coroutine.rs`): the
-    /// running task, or the main future, takes the coroutine's name unless it was named
-    /// explicitly.
-    pub(crate) fn name_root(&self, name: &'static str) {
-        let cur = self.current.get();
-        if !cur.is_null() {
-            // SAFETY: the task being polled is alive.
-            let h = unsafe { &*cur };
-            if !h.has(NAME_FIXED) {
-                h.set_name(task::TaskName::Static(name));
-                h.set(NAME_FIXED);
-            }
-        } else if self.in_main.get() && !self.main.named.get() {
-            *self.main.name.borrow_mut() = Cow::Borrowed(name);
-            self.main.named.set(true);
         }
     }
 

@@ -33,7 +33,8 @@ pub use task_group::{GroupError, Shield, TaskGroup, shield};
 
 pub use coroutine::Coroutine;
 pub use runtime::{
-    Builder, RunOptions, Runtime, all_tasks, current_task, run, run_with, spawn, spawn_named,
+    Builder, IntoTask, RunOptions, Runtime, all_tasks, current_task, run, run_with, spawn,
+    spawn_named,
 };
 pub use task::{InvalidState, Task, TaskError, TaskInfo, TaskState};
 pub use time::{Elapsed, sleep, sleep_until, timeout_at, wait_for, yield_now};

@@ -6,13 +6,14 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::future::{Future, IntoFuture};
+use std::future::Future;
 use std::io;
 use std::marker::PhantomData;
 use std::panic::Location;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::coroutine::Coroutine;
 use crate::debug::{self, DebugConfig};
 use crate::executor::{Core, Shared, current_core};
 use crate::task::{Task, TaskInfo, TaskName};
@@ -119,9 +120,10 @@ impl Runtime {
     /// When called while a loop is already running on this thread: use `.await` or
     /// `aio::spawn` instead of nesting.
     #[track_caller]
-    pub fn block_on<F: IntoFuture>(&self, fut: F) -> F::Output {
+    pub fn block_on<F: IntoTask>(&self, fut: F) -> F::Output {
         let location = Location::caller();
-        self.core.block_on(fut.into_future(), location)
+        let (fut, name) = fut.into_task();
+        self.core.block_on(fut, name, location)
     }
 
     /// Spawns a task on this runtime from outside it; it starts running at the next
@@ -129,10 +131,13 @@ impl Runtime {
     #[track_caller]
     pub fn spawn<F>(&self, fut: F) -> Task<F::Output>
     where
-        F: Future + 'static,
+        F: IntoTask,
+        F::Future: 'static,
         F::Output: 'static,
     {
-        self.core.spawn(fut, TaskName::Default, Location::caller())
+        let (fut, name) = fut.into_task();
+        self.core
+            .spawn(fut, TaskName::from_coroutine(name), Location::caller())
     }
 
     /// The tasks of this runtime that have not finished yet.
@@ -153,6 +158,44 @@ impl fmt::Debug for Runtime {
     }
 }
 
+/// What [`spawn`], [`run`] and [`Runtime::block_on`] accept: any future, or a
+/// [`Coroutine`], whose name the task (or the main future) takes. Implemented for both;
+/// there is nothing to implement.
+///
+/// A `Coroutine` is an awaitable (`IntoFuture`), not a `Future`, so that awaiting one
+/// costs exactly what awaiting the plain async fn costs; this trait is how the spawning
+/// functions still learn its name.
+pub trait IntoTask {
+    /// The task's output.
+    type Output;
+    /// The future the task runs.
+    type Future: Future<Output = Self::Output>;
+
+    /// The future to run, and the name the task takes from it (a coroutine's).
+    fn into_task(self) -> (Self::Future, Option<&'static str>);
+}
+
+impl<F: Future> IntoTask for F {
+    type Output = F::Output;
+    type Future = F;
+
+    #[inline]
+    fn into_task(self) -> (F, Option<&'static str>) {
+        (self, None)
+    }
+}
+
+impl<F: Future> IntoTask for Coroutine<F> {
+    type Output = F::Output;
+    type Future = F;
+
+    #[inline]
+    fn into_task(self) -> (F, Option<&'static str>) {
+        let (fut, name) = self.take();
+        (fut, Some(name))
+    }
+}
+
 /// Runs `fut` on a new event loop and returns its output (asyncio's `asyncio.run`). At the
 /// end, tasks still pending are cancelled (their futures dropped) and the loop closes.
 ///
@@ -168,7 +211,7 @@ impl fmt::Debug for Runtime {
 /// When called inside a running loop (use `.await` or `aio::spawn` instead of nesting
 /// `aio::run`), when `fut` panics, or when the OS poller cannot be created.
 #[track_caller]
-pub fn run<F: IntoFuture>(fut: F) -> F::Output {
+pub fn run<F: IntoTask>(fut: F) -> F::Output {
     run_with(RunOptions::default(), fut)
 }
 
@@ -183,7 +226,7 @@ pub struct RunOptions {
 
 /// [`run`] with options.
 #[track_caller]
-pub fn run_with<F: IntoFuture>(options: RunOptions, fut: F) -> F::Output {
+pub fn run_with<F: IntoTask>(options: RunOptions, fut: F) -> F::Output {
     if crate::executor::in_runtime() {
         panic!(
             "aio::run() cannot be called from a running event loop: \
@@ -212,21 +255,26 @@ pub fn run_with<F: IntoFuture>(options: RunOptions, fut: F) -> F::Output {
 #[track_caller]
 pub fn spawn<F>(fut: F) -> Task<F::Output>
 where
-    F: Future + 'static,
+    F: IntoTask,
+    F::Future: 'static,
     F::Output: 'static,
 {
     let location = Location::caller();
-    spawn_core(location).spawn(fut, TaskName::Default, location)
+    let (fut, name) = fut.into_task();
+    spawn_core(location).spawn(fut, TaskName::from_coroutine(name), location)
 }
 
 /// [`spawn`] with a name for the task (asyncio's `create_task(coro, name=...)`).
 #[track_caller]
 pub fn spawn_named<F>(name: impl Into<Cow<'static, str>>, fut: F) -> Task<F::Output>
 where
-    F: Future + 'static,
+    F: IntoTask,
+    F::Future: 'static,
     F::Output: 'static,
 {
     let location = Location::caller();
+    // The explicit name wins over a coroutine's.
+    let (fut, _) = fut.into_task();
     let name = match name.into() {
         Cow::Borrowed(s) => TaskName::Static(s),
         Cow::Owned(s) => TaskName::Owned(s.into_boxed_str()),

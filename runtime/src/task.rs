@@ -44,10 +44,6 @@ pub(crate) const CANCELLED: u32 = 1 << 4;
 pub(crate) const PANICKED: u32 = 1 << 5;
 /// The output was moved out through the handle.
 pub(crate) const OUTPUT_TAKEN: u32 = 1 << 6;
-/// The task's name was set explicitly (spawn_named / set_name): a Coroutine does not rename it.
-pub(crate) const NAME_FIXED: u32 = 1 << 7;
-/// The future is a `Coroutine` not yet polled: its first poll may name the task.
-pub(crate) const NAME_FROM_ROOT: u32 = 1 << 8;
 
 /// How a task ended without producing its value: awaiting a [`Task`] yields this as the error.
 pub enum TaskError {
@@ -202,6 +198,13 @@ pub(crate) enum TaskName {
     Owned(Box<str>),
 }
 
+impl TaskName {
+    /// A task's name from the coroutine it runs, if any; else the default.
+    pub(crate) fn from_coroutine(name: Option<&'static str>) -> TaskName {
+        name.map_or(TaskName::Default, TaskName::Static)
+    }
+}
+
 /// The type-erased part of a task. `#[repr(C)]` and first in [`Cell`], so a pointer to the
 /// cell is a pointer to the header.
 #[repr(C)]
@@ -268,18 +271,11 @@ impl Header {
 }
 
 /// The name a task gets from its future's type: `count` for `mycrate::count::{{closure}}`
-/// (the future of `async fn count`, or an async block written directly in `fn count`),
-/// the recorded name's function for a `Coroutine<..>`. Async blocks nested in async code
+/// (the future of `async fn count`, or an async block written directly in `fn count`,
+/// such as the one a coroutine fn wraps). Async blocks nested in async code
 /// (`...::{{closure}}::{{closure}}`) and other futures get no derived name.
 pub(crate) fn derive_name(type_name: &'static str) -> Option<&'static str> {
-    let mut t = type_name;
-    if let Some(inner) = t
-        .strip_prefix(crate::coroutine::COROUTINE_TYPE_PREFIX)
-        .and_then(|s| s.strip_suffix('>'))
-    {
-        t = inner;
-    }
-    let rest = t.strip_suffix("::{{closure}}")?;
+    let rest = type_name.strip_suffix("::{{closure}}")?;
     if rest.ends_with("{{closure}}") {
         return None;
     }
@@ -357,19 +353,12 @@ pub(crate) fn allocate<F: Future + 'static>(
     name: TaskName,
     location: &'static Location<'static>,
 ) -> NonNull<Header> {
-    let fixed = if !matches!(name, TaskName::Default) {
-        NAME_FIXED
-    } else if crate::coroutine::is_coroutine::<F>() {
-        NAME_FROM_ROOT
-    } else {
-        0
-    };
     let cell = Box::new(Cell {
         header: Header {
             refs: AtomicUsize::new(2),
             vtable: &VtableOf::<F>::VTABLE,
             shared,
-            flags: StdCell::new(fixed),
+            flags: StdCell::new(0),
             id,
             prev: StdCell::new(std::ptr::null()),
             next: StdCell::new(std::ptr::null()),
@@ -413,13 +402,7 @@ unsafe fn poll<F: Future>(ptr: NonNull<Header>) -> bool {
         let mut cx = Context::from_waker(&waker);
         // SAFETY: the future lives in a heap cell that never moves until it is dropped.
         let fut = unsafe { Pin::new_unchecked(fut) };
-        let root_coroutine = header.has(NAME_FROM_ROOT);
-        if root_coroutine {
-            header.flags.set(header.flags.get() & !NAME_FROM_ROOT);
-        }
-        let polled = crate::coroutine::poll_root(root_coroutine, || {
-            catch_unwind(AssertUnwindSafe(|| fut.poll(&mut cx)))
-        });
+        let polled = catch_unwind(AssertUnwindSafe(|| fut.poll(&mut cx)));
         match polled {
             Ok(Poll::Pending) => return false,
             Ok(Poll::Ready(v)) => Ok(v),
@@ -639,7 +622,6 @@ impl<T> Task<T> {
             Cow::Borrowed(s) => TaskName::Static(s),
             Cow::Owned(s) => TaskName::Owned(s.into_boxed_str()),
         });
-        h.set(NAME_FIXED);
     }
 
     /// The task's id, unique within its runtime (1, 2, ... in spawn order).
@@ -760,9 +742,5 @@ mod tests {
         assert_eq!(derive_name("m::S::meth::{{closure}}"), Some("meth"));
         assert_eq!(derive_name("m::main::{{closure}}::{{closure}}"), None);
         assert_eq!(derive_name("core::future::ready::Ready<u8>"), None);
-        assert_eq!(
-            derive_name("aio_runtime::coroutine::Coroutine<app::fetch::{{closure}}>"),
-            Some("fetch")
-        );
     }
 }

@@ -15,7 +15,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use crate::combinators::FutureSet;
-use crate::{Task, TaskError};
+use crate::{IntoTask, Task, TaskError};
 
 /// Why a [`TaskGroup`] failed: the first child failure, after which the other
 /// children were cancelled.
@@ -96,7 +96,8 @@ impl<T: 'static, E: 'static> TaskGroup<T, E> {
     #[track_caller]
     pub fn spawn<F>(&mut self, fut: F)
     where
-        F: Future<Output = Result<T, E>> + 'static,
+        F: IntoTask<Output = Result<T, E>>,
+        F::Future: 'static,
     {
         // `spawn` is #[track_caller] too: the task records our caller's location.
         self.tasks.push(crate::spawn(fut));

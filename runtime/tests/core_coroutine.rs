@@ -31,11 +31,19 @@ fn a_spawned_coroutine_names_its_task() {
     aio::run(async {
         let t = aio::spawn(fetch(Rc::new(Cell::new(0))));
         assert_eq!(t.name(), "fetch");
-        // A recorded name that differs from the function it was built in wins once it runs.
+        // A recorded name that differs from the function it was built in: the task has it
+        // from the spawn on, before it first runs.
         let t2 = aio::spawn(Coroutine::new("custom", async {
             aio::current_task().unwrap().name().to_owned()
         }));
+        assert_eq!(t2.name(), "custom");
         assert_eq!(t2.await.unwrap(), "custom");
+        // The same through a TaskGroup.
+        let mut group = aio::TaskGroup::new();
+        group.spawn(Coroutine::new("grouped", async {
+            Ok::<_, ()>(aio::current_task().unwrap().name().to_owned())
+        }));
+        assert_eq!(group.join().await.unwrap(), ["grouped"]);
         assert_eq!(t.await.unwrap(), 1);
         // An explicit name is kept.
         let t3 = aio::spawn_named(

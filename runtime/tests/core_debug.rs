@@ -131,11 +131,25 @@ fn a_coroutine_dropped_unawaited_is_reported() {
         let loc = *c.location();
         assert_eq!((loc.file(), loc.line()), (file!(), line!() - 2));
         drop(c);
-        // Awaited or spawned coroutines are not reported.
+        // Awaited or spawned coroutines are not reported, whatever awaits them.
         assert_eq!(Coroutine::new("used", async { 2 }).await, 2);
         aio::spawn(Coroutine::new("spawned", async {}))
             .await
             .unwrap();
+        let both = aio::gather!(
+            Coroutine::new("g1", async { 1 }),
+            Coroutine::new("g2", async { 2 })
+        );
+        assert_eq!(both.await, (1, 2));
+        let all = aio::gather((0..3).map(|i| Coroutine::new("many", async move { i })));
+        assert_eq!(all.await, [0, 1, 2]);
+        let timed = aio::wait_for(Duration::from_secs(1), Coroutine::new("timed", async { 3 }));
+        assert_eq!(timed.await, Ok(3));
+        let inner = std::future::IntoFuture::into_future(Coroutine::new("unwrapped", async {}));
+        inner.await;
+        let mut group = aio::TaskGroup::new();
+        group.spawn(Coroutine::new("child", async { Ok::<_, ()>(()) }));
+        group.join().await.unwrap();
         loc
     });
     let reports: Vec<_> = reports

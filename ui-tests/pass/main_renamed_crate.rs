@@ -12,7 +12,7 @@ mod renamed {
         pub use aio::__private::{Coroutine, RunOptions, Stream, Yielder};
         use std::sync::atomic::Ordering::SeqCst;
 
-        pub fn run_with<F: std::future::IntoFuture>(options: RunOptions, fut: F) -> F::Output {
+        pub fn run_with<F: aio::IntoTask>(options: RunOptions, fut: F) -> F::Output {
             crate::RUNS.fetch_add(1, SeqCst);
             aio::__private::run_with(options, fut)
         }
