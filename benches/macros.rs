@@ -12,6 +12,10 @@
 //!   difference.
 //! - `yield_once/async_fn` vs `yield_once/coroutine`: the same, with a fn that yields to
 //!   the loop once before completing (so each await also goes through the ready queue).
+//!   Each line's loop is a function of its own, and the two are identical instruction for
+//!   instruction (`objdump -d` on the bench binary, addresses aside). On a 2-core VM the
+//!   one the linker places second ran about 10% slower, whichever it was: swap the two
+//!   `awaits!` lines and the gap changes sides. A gap of that size here is code placement.
 //!
 //! Throughput is per await. Run:
 //! `cargo bench -p aio --bench macros -- --warm-up-time 1 --measurement-time 3`.
