@@ -1,14 +1,14 @@
 //! TCP echo on loopback with the three runtimes in rotation: aio, tokio
-//! (current_thread) and smol (`LocalExecutor`) take turns, round after round, and
-//! each runtime's minimum and median per echo are reported with the ratio to the
-//! better peer.
+//! (current_thread) and smol (`LocalExecutor`) take turns, round after round; each
+//! runtime's minimum and median per echo are reported, and aio's time over each peer's
+//! in the same round, as the median over rounds.
 //!
 //! The echo is bound by the kernel's loopback path (about 90% of the CPU time is in
 //! the kernel), and on a shared or virtual machine that path's speed drifts by tens
 //! of percent within seconds: more than the runtimes differ. Criterion (`io.rs`)
 //! measures one runtime after the other, so a drift lands on one of them; here every
-//! round measures all three within a fraction of a second, in a rotating order, and
-//! the median over rounds compares them under the same conditions.
+//! round measures all three within a fraction of a second, in a rotating order, so
+//! the per-round ratios compare them under the same conditions.
 //!
 //! Run: `cargo bench --bench echo_interleaved` (`ROUNDS=n`, default 15).
 
@@ -54,6 +54,16 @@ fn main() {
                 per_echo[which].push(took.as_secs_f64() * 1e6 / iters as f64);
             }
         }
+        // Paired: aio against each peer within the same round, then the median over
+        // rounds (a drift between rounds cancels out).
+        let paired = |peer: usize| {
+            let mut r: Vec<f64> = (0..rounds)
+                .map(|k| per_echo[0][k] / per_echo[peer][k])
+                .collect();
+            r.sort_by(f64::total_cmp);
+            r[r.len() / 2]
+        };
+        let (vs_tokio, vs_smol) = (paired(1), paired(2));
         let stats: Vec<(f64, f64)> = per_echo
             .iter_mut()
             .map(|v| {
@@ -61,14 +71,15 @@ fn main() {
                 (v[0], v[v.len() / 2])
             })
             .collect();
-        let best_peer = stats[1].1.min(stats[2].1);
         println!("{name}, {rounds} rounds of {iters} echoes per runtime:");
         for (i, (min, median)) in stats.iter().enumerate() {
             println!(
-                "  {:<6} min {min:9.1} us   median {median:9.1} us   median / better peer {:.2}",
-                NAMES[i],
-                median / best_peer
+                "  {:<6} min {min:9.1} us   median {median:9.1} us",
+                NAMES[i]
             );
         }
+        println!(
+            "  aio / tokio, median of the per-round ratios: {vs_tokio:.3}; aio / smol: {vs_smol:.3}"
+        );
     }
 }
