@@ -69,6 +69,8 @@ impl Counter {
         self.hits
     }
 
+    // The explicit lifetime on `self` is the form under test.
+    #[allow(clippy::needless_lifetimes)]
     #[aio::coroutine]
     async fn prefixed<'s>(&'s self, prefix: &str) -> String {
         format!("{prefix}{}", self.hits)
