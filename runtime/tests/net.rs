@@ -184,3 +184,34 @@ fn udp_round_trip_with_send_to_and_connected_sockets() {
         assert_eq!(&buf[..n], b"hello");
     });
 }
+
+#[test]
+fn vectored_reads_and_writes_through_the_stream_and_a_shared_reference() {
+    use std::io::{IoSlice, IoSliceMut};
+    aio_runtime::run(async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let mut client = TcpStream::connect(addr).await.unwrap();
+        let (server, _) = listener.accept().await.unwrap();
+        let n = client
+            .write_vectored(&[IoSlice::new(b"hello "), IoSlice::new(b"world")])
+            .await
+            .unwrap();
+        assert_eq!(n, 11);
+        (&client).write_all(b"!").await.unwrap();
+        client.close().await.unwrap();
+        let (mut a, mut b) = ([0u8; 6], [0u8; 16]);
+        let mut got = Vec::new();
+        loop {
+            let mut bufs = [IoSliceMut::new(&mut a), IoSliceMut::new(&mut b)];
+            let n = (&server).read_vectored(&mut bufs).await.unwrap();
+            if n == 0 {
+                break;
+            }
+            let first = n.min(a.len());
+            got.extend_from_slice(&a[..first]);
+            got.extend_from_slice(&b[..n - first]);
+        }
+        assert_eq!(got, b"hello world!");
+    });
+}
