@@ -6,7 +6,7 @@
 
 mod common;
 
-use futures::StreamExt;
+use aio::StreamExt;
 
 async fn async_coroutine(id: u32) -> u32 {
     aio::sleep(common::units(1.0)).await;

@@ -12,7 +12,7 @@
 
 mod common;
 
-use futures::StreamExt;
+use aio::StreamExt;
 
 /// Some awaitable work: doubles `x` after a tenth of a unit.
 async fn z(x: u32) -> u32 {

@@ -10,7 +10,7 @@ mod common;
 
 use std::pin::pin;
 
-use futures::StreamExt;
+use aio::StreamExt;
 
 #[aio::generator]
 async fn mygen(b: u64, n: u32) -> u64 {

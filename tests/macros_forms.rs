@@ -5,7 +5,7 @@
 //! `ui-tests/pass/coroutine_forms.rs`, included here (one source for both suites) and run
 //! as a test.
 
-use futures::StreamExt;
+use aio::StreamExt;
 use std::rc::Rc;
 use std::time::Duration;
 

@@ -17,6 +17,7 @@ pub mod time;
 mod blocking;
 mod combinators;
 mod generator;
+pub mod io;
 pub mod net;
 mod queue;
 pub mod sync;
@@ -30,6 +31,13 @@ pub use combinators::{
 pub use generator::{AsyncGenerator, Yielder};
 pub use queue::{LifoQueue, PriorityQueue, Queue, QueueClosed, TryGetError, TryPutError};
 pub use task_group::{GroupError, Shield, TaskGroup, shield};
+
+/// The trait of asynchronous sequences (`futures_core::Stream`): what `#[aio::generator]`
+/// functions and [`as_completed`] return. See [`StreamExt`] to consume one.
+pub use futures_core::Stream;
+/// `.next()`, `.collect()`, `.map()` and the other adapters of a [`Stream`]
+/// (`futures_util::StreamExt`). `use aio::StreamExt;` brings them into scope.
+pub use futures_util::stream::StreamExt;
 
 pub use coroutine::Coroutine;
 pub use runtime::{

@@ -1,7 +1,7 @@
 // `#[aio::generator]`: the declared return type is the item type; `yield_!(value)` yields.
 // The notes' `mygen(b, n)`, a method, a generic generator, early `return`, a nested
 // fn item and consumption with `while let` and `collect`.
-use futures::StreamExt;
+use aio::StreamExt;
 
 #[aio::generator]
 async fn mygen(b: u64, n: u32) -> u64 {

@@ -1,7 +1,7 @@
 // `crate = "path"`: generated code reaches the runtime through the given path only.
 // Here the path is a module standing in for a renamed `aio` dependency: it re-exports
 // only what the generated code needs and counts the calls that go through it.
-use futures::StreamExt;
+use aio::StreamExt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 static RUNS: AtomicUsize = AtomicUsize::new(0);
