@@ -14,11 +14,13 @@
 //! one listener, or receiving on one UDP socket): readiness wakes them all,
 //! one gets the connection or datagram, the others wait again.
 
-use std::any::Any;
 use std::fmt;
 use std::future::poll_fn;
 use std::io::{self, IoSlice, IoSliceMut, Read, Write};
-use std::net::{self, Ipv4Addr, Shutdown, SocketAddr, SocketAddrV4, SocketAddrV6, ToSocketAddrs};
+use std::net::{
+    self, IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, SocketAddrV4, SocketAddrV6,
+    ToSocketAddrs as _,
+};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -71,44 +73,162 @@ fn accept_nonblocking(listener: &net::TcpListener) -> io::Result<(net::TcpStream
     }
 }
 
-/// Resolves `addr` without blocking the loop: socket addresses and numeric
-/// strings are converted in place, host names go to the blocking pool.
-async fn resolve<A: ToSocketAddrs + Send + 'static>(addr: A) -> io::Result<Vec<SocketAddr>> {
-    let any: &dyn Any = &addr;
-    let direct = if let Some(a) = any.downcast_ref::<SocketAddr>() {
-        Some(*a)
-    } else if let Some(a) = any.downcast_ref::<SocketAddrV4>() {
-        Some((*a).into())
-    } else if let Some(a) = any.downcast_ref::<SocketAddrV6>() {
-        Some((*a).into())
-    } else if let Some(s) = any.downcast_ref::<&str>() {
-        s.parse().ok()
-    } else if let Some(s) = any.downcast_ref::<String>() {
-        s.parse().ok()
-    } else if let Some((ip, port)) = any.downcast_ref::<(Ipv4Addr, u16)>() {
-        Some((*ip, *port).into())
-    } else if let Some((ip, port)) = any.downcast_ref::<(std::net::IpAddr, u16)>() {
-        Some((*ip, *port).into())
-    } else {
-        None
-    };
-    if let Some(a) = direct {
-        return Ok(vec![a]);
+/// Anything that names socket addresses: what [`TcpListener::bind`],
+/// [`TcpStream::connect`], [`UdpSocket::bind`], [`UdpSocket::connect`] and
+/// [`UdpSocket::send_to`] take. The same types as [`std::net::ToSocketAddrs`], by value
+/// or by reference: `"127.0.0.1:8080"`, `addr.as_str()`, a `String`, `("localhost", 80)`,
+/// `(ip, port)`, a `SocketAddr`, `&[SocketAddr]`.
+///
+/// Addresses written as numbers (`"127.0.0.1:80"`, `"[::1]:80"`, a `SocketAddr`) are
+/// parsed in place; a host name (`"localhost:80"`, `("example.org", 443)`) is looked up
+/// on the blocking pool ([`to_thread`](crate::to_thread)), so the loop never waits for
+/// DNS. A borrowed string is copied before the lookup, so it need not be `'static`.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// use aio::net::TcpListener;
+///
+/// aio::run(async {
+///     let addr = format!("127.0.0.1:{}", 0); // a String that lives in this block
+///     let listener = TcpListener::bind(addr.as_str()).await.unwrap();
+///     assert!(listener.local_addr().unwrap().ip().is_loopback());
+///     let by_host = TcpListener::bind(("localhost", 0)).await.unwrap(); // looked up off the loop
+///     assert!(by_host.local_addr().unwrap().ip().is_loopback());
+/// });
+/// ```
+///
+/// The trait is sealed: it is implemented for those types only.
+pub trait ToSocketAddrs: sealed::Resolve {}
+
+mod sealed {
+    use std::io;
+    use std::net::SocketAddr;
+
+    /// What an address value stands for, found without blocking.
+    pub enum Addrs {
+        /// Numeric addresses, or an error in how the address is written.
+        Ready(io::Result<Vec<SocketAddr>>),
+        /// A host name and a port, to be looked up off the loop.
+        Lookup(String, u16),
     }
-    crate::to_thread(move || addr.to_socket_addrs().map(Iterator::collect))
+
+    /// How each [`ToSocketAddrs`](super::ToSocketAddrs) type is read (private: the
+    /// trait is sealed).
+    pub trait Resolve {
+        fn addrs(&self) -> Addrs;
+    }
+}
+
+use sealed::{Addrs, Resolve};
+
+fn invalid(msg: &'static str) -> Addrs {
+    Addrs::Ready(Err(io::Error::new(io::ErrorKind::InvalidInput, msg)))
+}
+
+/// A host and port: numeric hosts parsed here, names left for the lookup.
+fn host_port(host: &str, port: u16) -> Addrs {
+    match host.parse::<IpAddr>() {
+        Ok(ip) => Addrs::Ready(Ok(vec![SocketAddr::new(ip, port)])),
+        Err(_) => Addrs::Lookup(host.to_owned(), port),
+    }
+}
+
+macro_rules! direct {
+    ($($ty:ty),*) => {$(
+        impl Resolve for $ty {
+            fn addrs(&self) -> Addrs {
+                Addrs::Ready(Ok(vec![SocketAddr::from(*self)]))
+            }
+        }
+        impl ToSocketAddrs for $ty {}
+    )*};
+}
+
+direct!(
+    SocketAddr,
+    SocketAddrV4,
+    SocketAddrV6,
+    (IpAddr, u16),
+    (Ipv4Addr, u16),
+    (Ipv6Addr, u16)
+);
+
+impl Resolve for str {
+    /// `"ip:port"` and `"[ipv6]:port"` parsed here; `"host:port"` looked up.
+    fn addrs(&self) -> Addrs {
+        if let Ok(addr) = self.parse::<SocketAddr>() {
+            return Addrs::Ready(Ok(vec![addr]));
+        }
+        let Some((host, port)) = self.rsplit_once(':') else {
+            return invalid("invalid socket address: expected host:port");
+        };
+        let Ok(port) = port.parse::<u16>() else {
+            return invalid("invalid port value");
+        };
+        host_port(host, port)
+    }
+}
+impl ToSocketAddrs for str {}
+
+impl Resolve for String {
+    fn addrs(&self) -> Addrs {
+        self.as_str().addrs()
+    }
+}
+impl ToSocketAddrs for String {}
+
+impl Resolve for (&str, u16) {
+    fn addrs(&self) -> Addrs {
+        host_port(self.0, self.1)
+    }
+}
+impl ToSocketAddrs for (&str, u16) {}
+
+impl Resolve for (String, u16) {
+    fn addrs(&self) -> Addrs {
+        host_port(&self.0, self.1)
+    }
+}
+impl ToSocketAddrs for (String, u16) {}
+
+impl Resolve for [SocketAddr] {
+    fn addrs(&self) -> Addrs {
+        Addrs::Ready(Ok(self.to_vec()))
+    }
+}
+impl ToSocketAddrs for [SocketAddr] {}
+
+impl<T: Resolve + ?Sized> Resolve for &T {
+    fn addrs(&self) -> Addrs {
+        (**self).addrs()
+    }
+}
+impl<T: ToSocketAddrs + ?Sized> ToSocketAddrs for &T {}
+
+/// Resolves `addr` without blocking the loop: numeric addresses at once, host names
+/// on the blocking pool.
+async fn resolve<A: ToSocketAddrs + ?Sized>(addr: &A) -> io::Result<Vec<SocketAddr>> {
+    match addr.addrs() {
+        Addrs::Ready(addrs) => addrs,
+        Addrs::Lookup(host, port) => crate::to_thread(move || {
+            (host.as_str(), port)
+                .to_socket_addrs()
+                .map(Iterator::collect)
+        })
         .await
-        .map_err(|e| io::Error::other(format!("address resolution failed: {e}")))?
+        .map_err(|e| io::Error::other(format!("address resolution failed: {e}")))?,
+    }
 }
 
 /// Tries `op` on each address in turn; the last error if none works.
 async fn each_addr<A, T, F, Fut>(addr: A, mut op: F) -> io::Result<T>
 where
-    A: ToSocketAddrs + Send + 'static,
+    A: ToSocketAddrs,
     F: FnMut(SocketAddr) -> Fut,
     Fut: Future<Output = io::Result<T>>,
 {
     let mut last = None;
-    for a in resolve(addr).await? {
+    for a in resolve(&addr).await? {
         match op(a).await {
             Ok(v) => return Ok(v),
             Err(e) => last = Some(e),
@@ -142,7 +262,7 @@ impl TcpListener {
     /// # Errors
     /// The OS error (address in use, permission denied, ...), or an error
     /// outside an aio runtime.
-    pub async fn bind<A: ToSocketAddrs + Send + 'static>(addr: A) -> io::Result<TcpListener> {
+    pub async fn bind<A: ToSocketAddrs>(addr: A) -> io::Result<TcpListener> {
         each_addr(addr, |a| async move {
             let socket = nonblocking_socket(a, Type::STREAM, Protocol::TCP)?;
             // As std does on Unix: a restarted server can bind while old connections
@@ -200,7 +320,7 @@ impl TcpStream {
     /// # Errors
     /// `ConnectionRefused`, `TimedOut`, unreachable networks and other OS
     /// errors, as `io::Error`.
-    pub async fn connect<A: ToSocketAddrs + Send + 'static>(addr: A) -> io::Result<TcpStream> {
+    pub async fn connect<A: ToSocketAddrs>(addr: A) -> io::Result<TcpStream> {
         each_addr(addr, Self::connect_one).await
     }
 
@@ -379,7 +499,7 @@ impl fmt::Debug for UdpSocket {
 
 impl UdpSocket {
     /// Binds a UDP socket to `addr` (port 0: any free port).
-    pub async fn bind<A: ToSocketAddrs + Send + 'static>(addr: A) -> io::Result<UdpSocket> {
+    pub async fn bind<A: ToSocketAddrs>(addr: A) -> io::Result<UdpSocket> {
         each_addr(addr, |a| async move {
             let socket = nonblocking_socket(a, Type::DGRAM, Protocol::UDP)?;
             socket.bind(&SockAddr::from(a))?;
@@ -392,17 +512,13 @@ impl UdpSocket {
 
     /// Sets the default peer: [`send`](Self::send) goes there and
     /// [`recv`](Self::recv) only takes its datagrams.
-    pub async fn connect<A: ToSocketAddrs + Send + 'static>(&self, addr: A) -> io::Result<()> {
+    pub async fn connect<A: ToSocketAddrs>(&self, addr: A) -> io::Result<()> {
         each_addr(addr, |a| async move { self.io.get_ref().connect(a) }).await
     }
 
     /// Sends one datagram to `target`; returns the bytes sent.
-    pub async fn send_to<A: ToSocketAddrs + Send + 'static>(
-        &self,
-        buf: &[u8],
-        target: A,
-    ) -> io::Result<usize> {
-        let addrs = resolve(target).await?;
+    pub async fn send_to<A: ToSocketAddrs>(&self, buf: &[u8], target: A) -> io::Result<usize> {
+        let addrs = resolve(&target).await?;
         let Some(&addr) = addrs.first() else {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,

@@ -215,3 +215,98 @@ fn vectored_reads_and_writes_through_the_stream_and_a_shared_reference() {
         assert_eq!(got, b"hello world!");
     });
 }
+
+/// Polls `fut` once inside the running loop: `Some` if it finished on that first poll.
+async fn first_poll<F: std::future::Future>(fut: F) -> Option<F::Output> {
+    let mut fut = std::pin::pin!(fut);
+    match std::future::poll_fn(|cx| std::task::Poll::Ready(fut.as_mut().poll(cx))).await {
+        std::task::Poll::Ready(out) => Some(out),
+        std::task::Poll::Pending => None,
+    }
+}
+
+#[test]
+fn addresses_are_taken_by_value_or_by_reference_like_std() {
+    aio_runtime::run(async {
+        // A String that does not live for 'static, lent as &str and &String.
+        let text = String::from("127.0.0.1:0");
+        let l1 = TcpListener::bind(text.as_str()).await.unwrap();
+        let l2 = TcpListener::bind(&text).await.unwrap();
+        let l3 = TcpListener::bind(text.clone()).await.unwrap();
+        let l4 = TcpListener::bind(("127.0.0.1", 0)).await.unwrap();
+        let l5 = TcpListener::bind((String::from("::1"), 0)).await;
+        let ip: std::net::IpAddr = "127.0.0.1".parse().unwrap();
+        let l6 = TcpListener::bind((ip, 0)).await.unwrap();
+        for l in [&l1, &l2, &l3, &l4, &l6] {
+            assert!(l.local_addr().unwrap().ip().is_loopback());
+        }
+        // IPv6 may be off on the host; when it is on, the address is the one asked for.
+        if let Ok(l5) = l5 {
+            assert_eq!(l5.local_addr().unwrap().ip().to_string(), "::1");
+        }
+        // A list: the first address that works is taken.
+        let addrs = [l1.local_addr().unwrap(), "127.0.0.1:0".parse().unwrap()];
+        let l7 = TcpListener::bind(&addrs[..]).await.unwrap();
+        assert_ne!(l7.local_addr().unwrap(), addrs[0], "the first is in use");
+
+        let target = l1.local_addr().unwrap().to_string();
+        let (accepted, client) =
+            aio_runtime::gather!(l1.accept(), TcpStream::connect(target.as_str())).await;
+        let (server_side, _) = accepted.unwrap();
+        assert_eq!(
+            client.unwrap().local_addr().unwrap(),
+            server_side.peer_addr().unwrap()
+        );
+
+        let udp = UdpSocket::bind(String::from("127.0.0.1:0").as_str())
+            .await
+            .unwrap();
+        let peer = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let to = peer.local_addr().unwrap().to_string();
+        udp.send_to(b"hi", to.as_str()).await.unwrap();
+        udp.connect(&to).await.unwrap();
+        assert_eq!(udp.peer_addr().unwrap().to_string(), to);
+    });
+}
+
+#[test]
+fn numeric_addresses_resolve_on_the_first_poll_and_host_names_off_the_loop() {
+    aio_runtime::run(async {
+        // No hop through the blocking pool: the socket is bound within the first poll.
+        assert!(
+            first_poll(TcpListener::bind("127.0.0.1:0"))
+                .await
+                .unwrap()
+                .is_ok()
+        );
+        assert!(first_poll(TcpListener::bind("[::1]:0")).await.is_some());
+        assert!(
+            first_poll(UdpSocket::bind(("127.0.0.1", 0)))
+                .await
+                .unwrap()
+                .is_ok()
+        );
+        // A host name goes to the blocking pool: the first poll waits for the lookup.
+        assert!(first_poll(TcpListener::bind("localhost:0")).await.is_none());
+        let by_name = TcpListener::bind("localhost:0").await.unwrap();
+        assert!(by_name.local_addr().unwrap().ip().is_loopback());
+        let by_pair = TcpListener::bind(("localhost", 0)).await.unwrap();
+        assert!(by_pair.local_addr().unwrap().ip().is_loopback());
+    });
+}
+
+#[test]
+fn malformed_addresses_are_invalid_input_at_once() {
+    aio_runtime::run(async {
+        for bad in ["no-port", "127.0.0.1:http", "localhost:65536", ""] {
+            let err = first_poll(TcpListener::bind(bad))
+                .await
+                .unwrap_or_else(|| panic!("{bad:?} went to the lookup"))
+                .unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::InvalidInput, "{bad:?}: {err}");
+        }
+        let none: &[std::net::SocketAddr] = &[];
+        let err = TcpStream::connect(none).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    });
+}
