@@ -191,15 +191,6 @@ impl<F: Future> FutureSet<F> {
             .collect()
     }
 
-    /// Calls `f` on every child still running.
-    pub(crate) fn for_each_pending(&mut self, mut f: impl FnMut(Pin<&mut F>)) {
-        for child in &mut self.children {
-            if let Some(fut) = child.fut.as_mut() {
-                f(fut.as_mut());
-            }
-        }
-    }
-
     /// Drops (cancels) every child still running.
     pub(crate) fn cancel_all(&mut self) {
         drop(self.take_pending());

@@ -282,7 +282,7 @@ where
     spawn_core(location).spawn(fut, name, location)
 }
 
-fn spawn_core<'a>(location: &Location<'_>) -> &'a Core {
+pub(crate) fn spawn_core<'a>(location: &Location<'_>) -> &'a Core {
     match current_core() {
         Some(core) => core,
         None => panic!(

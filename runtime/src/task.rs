@@ -596,16 +596,8 @@ impl<T> Task<T> {
     /// when the loop reaches it, its future is dropped instead of polled (a task that never
     /// started never runs). Returns false when the task is already done.
     pub fn cancel(&self) -> bool {
-        let h = self.header();
-        if h.has(COMPLETE) {
-            return false;
-        }
-        if !h.has(CANCEL_REQUESTED) {
-            h.set(CANCEL_REQUESTED);
-            // SAFETY: the handle holds a reference during the call.
-            unsafe { executor::wake_task(self.raw, false) };
-        }
-        true
+        // SAFETY: the handle holds a reference during the call.
+        unsafe { cancel_raw(self.raw) }
     }
 
     /// The task's name: set by `spawn_named`/`set_name`, else a `Coroutine`'s name, else the
@@ -670,6 +662,57 @@ impl<T> Task<T> {
     /// in the code that the result is not wanted.
     pub fn detach(self) {
         drop(self);
+    }
+
+    /// Another reference to the task, without its output type: to cancel it or see
+    /// whether it is done (what a `TaskGroup` keeps of each child).
+    pub(crate) fn task_ref(&self) -> TaskRef {
+        // SAFETY: the handle holds a reference, so the task is alive.
+        unsafe { retain(self.raw) };
+        TaskRef { raw: self.raw }
+    }
+}
+
+/// Requests cancellation of the task at `raw` (see [`Task::cancel`]).
+///
+/// # Safety
+/// The caller holds a reference to the task during the call; loop thread.
+unsafe fn cancel_raw(raw: NonNull<Header>) -> bool {
+    // SAFETY: live header (caller).
+    let h = unsafe { raw.as_ref() };
+    if h.has(COMPLETE) {
+        return false;
+    }
+    if !h.has(CANCEL_REQUESTED) {
+        h.set(CANCEL_REQUESTED);
+        // SAFETY: the caller's reference keeps the task alive during the call.
+        unsafe { executor::wake_task(raw, false) };
+    }
+    true
+}
+
+/// A counted reference to a task that can cancel it and see whether it is done, but
+/// not take its output. `!Send`, like `Task`: it touches loop-thread-only flags.
+pub(crate) struct TaskRef {
+    raw: NonNull<Header>,
+}
+
+impl TaskRef {
+    pub(crate) fn done(&self) -> bool {
+        // SAFETY: we own a reference, so the header is alive.
+        unsafe { self.raw.as_ref() }.has(COMPLETE)
+    }
+
+    pub(crate) fn cancel(&self) -> bool {
+        // SAFETY: we own a reference; a TaskRef never leaves the loop thread (!Send).
+        unsafe { cancel_raw(self.raw) }
+    }
+}
+
+impl Drop for TaskRef {
+    fn drop(&mut self) {
+        // SAFETY: we own one reference, which we give up.
+        unsafe { release(self.raw) };
     }
 }
 

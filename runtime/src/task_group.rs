@@ -8,21 +8,45 @@
 //! child outlives the scope that created it. [`shield`] is the opposite: it
 //! lets a task outlive the await that was waiting for it. Neither schedules
 //! anything itself; the executor does.
+//
+// Each child runs inside a `Child` wrapper that hands an `Err` or a panic to the
+// group's shared state (which cancels every child, the failing one included: it
+// cannot produce its `T`) and counts itself out when its future is dropped, so
+// that `join` returns only once every child has stopped. The group keeps a
+// `TaskRef` per child to cancel it; refs of finished children are pruned as
+// children are spawned, so a long-lived group does not keep them all.
 
+use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::future::{Future, poll_fn};
+use std::panic::{AssertUnwindSafe, Location, catch_unwind};
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
 
-use crate::combinators::FutureSet;
+use crate::task::{TaskName, TaskRef, derive_name};
 use crate::{IntoTask, Task, TaskError};
 
 /// Why a [`TaskGroup`] failed: the first child failure, after which the other
 /// children were cancelled.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// use aio::{GroupError, TaskGroup};
+///
+/// let err = aio::run(async {
+///     let group = TaskGroup::new();
+///     group.spawn(async { Err::<(), _>("no route") });
+///     group.join().await
+/// })
+/// .unwrap_err();
+/// assert!(matches!(err, GroupError::Failed("no route")));
+/// assert_eq!(err.to_string(), "a task of the group failed: no route");
+/// ```
 pub enum GroupError<E> {
     /// A child returned `Err`.
     Failed(E),
-    /// A child panicked (or was cancelled from outside the group).
+    /// A child panicked: a [`TaskError::Panicked`] with the panic's payload.
     Task(TaskError),
 }
 
@@ -48,127 +72,322 @@ impl<E: fmt::Debug + fmt::Display> std::error::Error for GroupError<E> {}
 
 /// A scope for tasks that succeed or fail together (asyncio's `TaskGroup`).
 ///
-/// Children are futures of `Result<T, E>`, spawned at once as tasks.
-/// [`join`](Self::join) waits for every child and returns their values in
-/// spawn order; the first child that returns `Err` (or panics) cancels all the
-/// others, and `join` returns that first failure once the cancelled children
+/// Children are futures of `Result<T, E>` (any `T`, one error type `E` per group),
+/// spawned at once as tasks. [`spawn`](Self::spawn) returns the child's
+/// [`Task<T>`](Task), to await (its `Ok` value) or to cancel;
+/// [`join`](Self::join) waits for every child. The first child that returns `Err`
+/// or panics cancels all the children, and `join` returns that failure once they
 /// have stopped. Dropping the group without joining cancels its children.
 ///
 /// ```
-/// use aio_runtime::TaskGroup;
-/// aio_runtime::run(async {
-///     let mut group = TaskGroup::new();
-///     for i in 1..=3 {
-///         group.spawn(async move { Ok::<_, String>(i * 10) });
-///     }
-///     assert_eq!(group.join().await.unwrap(), [10, 20, 30]);
+/// # use aio_runtime as aio;
+/// use aio::TaskGroup;
+///
+/// aio::run(async {
+///     let group = TaskGroup::<std::io::Error>::new();
+///     let number = group.spawn(async { Ok(6 * 7) });
+///     let text = group.spawn(async { Ok("forty-two") }); // another output type
+///     group.join().await.unwrap(); // every child has finished
+///     assert_eq!(number.await.unwrap(), 42);
+///     assert_eq!(text.await.unwrap(), "forty-two");
 /// });
 /// ```
-pub struct TaskGroup<T, E> {
-    tasks: Vec<Task<Result<T, E>>>,
+///
+/// A failure cancels the siblings, and their handles say so:
+///
+/// ```
+/// # use aio_runtime as aio;
+/// use std::time::Duration;
+/// use aio::{GroupError, TaskGroup};
+///
+/// aio::run(async {
+///     let group = TaskGroup::new();
+///     let slow = group.spawn(async {
+///         aio::sleep(Duration::from_secs(3600)).await;
+///         Ok(1)
+///     });
+///     group.spawn(async { Err::<u32, _>("disk full") });
+///     assert!(matches!(group.join().await, Err(GroupError::Failed("disk full"))));
+///     assert!(slow.cancelled());
+/// });
+/// ```
+pub struct TaskGroup<E> {
+    state: Rc<GroupState<E>>,
+    spawned: Cell<usize>,
 }
 
-impl<T, E> fmt::Debug for TaskGroup<T, E> {
+/// What the group and its children share.
+struct GroupState<E> {
+    /// The children, to cancel them; finished ones are pruned now and then.
+    children: RefCell<Vec<TaskRef>>,
+    /// `children.len()` after the last pruning.
+    kept: Cell<usize>,
+    /// The first failure.
+    failure: RefCell<Option<GroupError<E>>>,
+    /// Children whose future has not been dropped yet.
+    running: Cell<usize>,
+    /// The waker of `join`.
+    joiner: RefCell<Option<Waker>>,
+}
+
+impl<E> GroupState<E> {
+    /// Records `failure` if it is the first, and cancels every child.
+    fn fail(&self, failure: GroupError<E>) {
+        let first = {
+            let mut slot = self.failure.borrow_mut();
+            let first = slot.is_none();
+            if first {
+                *slot = Some(failure);
+            }
+            first
+        };
+        // A later failure is dropped: the group reports its first.
+        if first {
+            self.cancel_all();
+        }
+    }
+
+    fn cancel_all(&self) {
+        for child in self.children.borrow().iter() {
+            child.cancel();
+        }
+    }
+
+    fn failed(&self) -> bool {
+        self.failure.borrow().is_some()
+    }
+}
+
+impl<E> fmt::Debug for TaskGroup<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TaskGroup")
-            .field("tasks", &self.tasks.len())
+            .field("spawned", &self.spawned.get())
+            .field("running", &self.state.running.get())
+            .field("failed", &self.state.failed())
             .finish()
     }
 }
 
-impl<T: 'static, E: 'static> Default for TaskGroup<T, E> {
+impl<E: 'static> Default for TaskGroup<E> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<T: 'static, E: 'static> TaskGroup<T, E> {
+impl<E: 'static> TaskGroup<E> {
     /// An empty group.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// let group = aio::TaskGroup::<std::io::Error>::new();
+    /// assert!(group.is_empty());
+    /// ```
     pub fn new() -> Self {
-        Self { tasks: Vec::new() }
+        Self {
+            state: Rc::new(GroupState {
+                children: RefCell::new(Vec::new()),
+                kept: Cell::new(0),
+                failure: RefCell::new(None),
+                running: Cell::new(0),
+                joiner: RefCell::new(None),
+            }),
+            spawned: Cell::new(0),
+        }
     }
 
-    /// Spawns `fut` as a child task (asyncio's `tg.create_task`). It starts
-    /// running at the caller's next `.await`, like any spawned task.
+    /// Spawns `fut` as a child task (asyncio's `tg.create_task`) and returns its
+    /// handle. It starts running at the caller's next `.await`, like any spawned
+    /// task; it is named as [`spawn`](crate::spawn) names tasks.
+    ///
+    /// The handle gives the child's `Ok` value. A child that fails (returns `Err`
+    /// or panics) hands its failure to the group, which cancels every child: the
+    /// failing child's handle and its siblings' then report
+    /// [`TaskError::Cancelled`], and [`join`](Self::join) returns the failure.
+    /// Cancelling a child through its handle does not fail the group. A child
+    /// spawned after the group failed is cancelled before it runs.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// use std::time::Duration;
+    ///
+    /// aio::run(async {
+    ///     let group = aio::TaskGroup::<()>::new();
+    ///     let fetch = group.spawn(async { Ok("page") });
+    ///     let forever = group.spawn(async {
+    ///         aio::sleep(Duration::from_secs(3600)).await;
+    ///         Ok(())
+    ///     });
+    ///     assert_eq!(fetch.await.unwrap(), "page"); // await one child
+    ///     forever.cancel(); // cancel another: not a failure
+    ///     group.join().await.unwrap();
+    /// });
+    /// ```
     ///
     /// # Panics
     /// Outside an aio runtime.
     #[track_caller]
-    pub fn spawn<F>(&mut self, fut: F)
+    pub fn spawn<F, T>(&self, fut: F) -> Task<T>
     where
         F: IntoTask<Output = Result<T, E>>,
         F::Future: 'static,
+        T: 'static,
     {
-        // `spawn` is #[track_caller] too: the task records our caller's location.
-        self.tasks.push(crate::spawn(fut));
+        let location = Location::caller();
+        let core = crate::runtime::spawn_core(location);
+        let (fut, name) = fut.into_task();
+        // The child runs inside a wrapper: name the task after what it wraps.
+        let name = match name.or_else(|| derive_name(std::any::type_name::<F::Future>())) {
+            Some(name) => TaskName::Static(name),
+            None => TaskName::Default,
+        };
+        self.state.running.set(self.state.running.get() + 1);
+        let child = Child {
+            fut: Box::pin(fut),
+            stopped: false,
+            _count: Running(self.state.clone()),
+        };
+        let task = core.spawn(child, name, location);
+        let child_ref = task.task_ref();
+        if self.state.failed() {
+            child_ref.cancel();
+        }
+        self.keep(child_ref);
+        self.spawned.set(self.spawned.get() + 1);
+        task
+    }
+
+    /// Keeps `child` to cancel it later, first dropping the refs of finished
+    /// children once the list has doubled since the last time (amortized O(1)).
+    fn keep(&self, child: TaskRef) {
+        let mut children = self.state.children.borrow_mut();
+        if children.len() >= 2 * self.state.kept.get().max(8) {
+            children.retain(|c| !c.done());
+            self.state.kept.set(children.len());
+        }
+        children.push(child);
     }
 
     /// Children spawned so far.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     let group = aio::TaskGroup::<()>::new();
+    ///     group.spawn(async { Ok(()) });
+    ///     assert_eq!(group.len(), 1);
+    ///     group.join().await.unwrap();
+    /// });
+    /// ```
     pub fn len(&self) -> usize {
-        self.tasks.len()
+        self.spawned.get()
     }
 
     /// Whether no child was spawned.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// assert!(aio::TaskGroup::<()>::new().is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
-        self.tasks.is_empty()
+        self.spawned.get() == 0
     }
 
-    /// Waits for every child. `Ok` holds their values in spawn order; on the
-    /// first failure the other children are cancelled, and once they have
-    /// stopped the failure is returned.
-    pub async fn join(mut self) -> Result<Vec<T>, GroupError<E>> {
-        let tasks = std::mem::take(&mut self.tasks);
-        let mut out: Vec<Option<T>> = std::iter::repeat_with(|| None).take(tasks.len()).collect();
-        let mut set = CancelOnDrop(FutureSet::new(tasks));
-        let mut failure = None;
-        while let Some((i, res)) = poll_fn(|cx| set.0.poll_next(cx, false)).await {
-            // Awaiting a Task never panics: its panics are its TaskError.
-            let Ok(res) = res else { unreachable!() };
-            let failed = match res {
-                Ok(Ok(v)) => {
-                    out[i] = Some(v);
-                    continue;
-                }
-                Ok(Err(e)) => GroupError::Failed(e),
-                Err(e) => GroupError::Task(e),
-            };
-            if failure.is_none() {
-                failure = Some(failed);
-                set.cancel_pending();
+    /// Waits for every child to finish (asyncio's end of `async with TaskGroup()`).
+    /// `Ok` when none failed; otherwise the first failure, returned once the
+    /// cancelled children have stopped. Dropping the `join` future before it
+    /// completes cancels the children.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// use std::time::Duration;
+    ///
+    /// aio::run(async {
+    ///     let group = aio::TaskGroup::<String>::new();
+    ///     for ms in [30, 10, 20] {
+    ///         group.spawn(async move {
+    ///             aio::sleep(Duration::from_millis(ms)).await;
+    ///             Ok(())
+    ///         });
+    ///     }
+    ///     group.join().await.unwrap(); // about 30 ms: the children ran concurrently
+    /// });
+    /// ```
+    pub async fn join(self) -> Result<(), GroupError<E>> {
+        let state = self.state.clone();
+        poll_fn(|cx| {
+            if state.running.get() == 0 {
+                return Poll::Ready(());
+            }
+            let mut joiner = state.joiner.borrow_mut();
+            match &*joiner {
+                Some(w) if w.will_wake(cx.waker()) => {}
+                _ => *joiner = Some(cx.waker().clone()),
+            }
+            Poll::Pending
+        })
+        .await;
+        // Every child has stopped; dropping `self` cancels nothing.
+        drop(self);
+        match state.failure.borrow_mut().take() {
+            Some(failure) => Err(failure),
+            None => Ok(()),
+        }
+    }
+}
+
+impl<E> Drop for TaskGroup<E> {
+    fn drop(&mut self) {
+        self.state.cancel_all();
+    }
+}
+
+/// A child's future: hands a failure to the group instead of finishing.
+struct Child<F, E> {
+    fut: Pin<Box<F>>,
+    /// Failed: the group cancelled this task, which waits to be dropped.
+    stopped: bool,
+    /// Declared after `fut`, so it counts the child out once `fut` is dropped.
+    _count: Running<E>,
+}
+
+impl<F, T, E> Future for Child<F, E>
+where
+    F: Future<Output = Result<T, E>>,
+{
+    type Output = T;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
+        // `Child` is Unpin: the future is boxed.
+        let this = self.get_mut();
+        if this.stopped {
+            return Poll::Pending;
+        }
+        let failure = match catch_unwind(AssertUnwindSafe(|| this.fut.as_mut().poll(cx))) {
+            Ok(Poll::Pending) => return Poll::Pending,
+            Ok(Poll::Ready(Ok(v))) => return Poll::Ready(v),
+            Ok(Poll::Ready(Err(e))) => GroupError::Failed(e),
+            Err(payload) => GroupError::Task(TaskError::Panicked(payload)),
+        };
+        this.stopped = true;
+        // Cancels this task too: the loop drops it the next time it reaches it.
+        this._count.0.fail(failure);
+        Poll::Pending
+    }
+}
+
+/// One running child of a group; counts it out when dropped.
+struct Running<E>(Rc<GroupState<E>>);
+
+impl<E> Drop for Running<E> {
+    fn drop(&mut self) {
+        let left = self.0.running.get() - 1;
+        self.0.running.set(left);
+        if left == 0 {
+            let joiner = self.0.joiner.borrow_mut().take();
+            if let Some(w) = joiner {
+                w.wake();
             }
         }
-        match failure {
-            Some(f) => Err(f),
-            None => Ok(out
-                .into_iter()
-                .map(|v| v.expect("every child finished"))
-                .collect()),
-        }
-    }
-}
-
-impl<T, E> Drop for TaskGroup<T, E> {
-    fn drop(&mut self) {
-        for task in &self.tasks {
-            task.cancel();
-        }
-    }
-}
-
-/// The children a `join` is still waiting for; cancelled if `join` is dropped.
-struct CancelOnDrop<T>(FutureSet<Task<T>>);
-
-impl<T> CancelOnDrop<T> {
-    fn cancel_pending(&mut self) {
-        self.0.for_each_pending(|task| {
-            task.cancel();
-        });
-    }
-}
-
-impl<T> Drop for CancelOnDrop<T> {
-    fn drop(&mut self) {
-        self.cancel_pending();
     }
 }
 
@@ -208,5 +427,37 @@ impl<T> Future for Shield<T> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         Pin::new(&mut self.get_mut().task).poll(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TaskGroup;
+
+    #[test]
+    fn a_long_lived_group_keeps_only_a_bounded_list_of_finished_children() {
+        crate::run(async {
+            let group = TaskGroup::<()>::new();
+            for _ in 0..1000 {
+                group.spawn(async { Ok(()) });
+                crate::yield_now().await; // the child finishes
+            }
+            assert_eq!(group.len(), 1000);
+            let kept = group.state.children.borrow().len();
+            assert!(kept <= 16, "kept {kept} refs of finished children");
+            // Live children are never pruned: each is still cancelled by the drop.
+            let live: Vec<_> = (0..100)
+                .map(|_| {
+                    group.spawn(async {
+                        crate::sleep(std::time::Duration::from_secs(3600)).await;
+                        Ok(())
+                    })
+                })
+                .collect();
+            drop(group);
+            assert!(live.iter().all(|t| !t.done()));
+            crate::yield_now().await;
+            assert!(live.iter().all(|t| t.cancelled()));
+        });
     }
 }

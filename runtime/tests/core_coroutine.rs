@@ -39,11 +39,12 @@ fn a_spawned_coroutine_names_its_task() {
         assert_eq!(t2.name(), "custom");
         assert_eq!(t2.await.unwrap(), "custom");
         // The same through a TaskGroup.
-        let mut group = aio::TaskGroup::new();
-        group.spawn(Coroutine::new("grouped", async {
+        let group = aio::TaskGroup::new();
+        let grouped = group.spawn(Coroutine::new("grouped", async {
             Ok::<_, ()>(aio::current_task().unwrap().name().to_owned())
         }));
-        assert_eq!(group.join().await.unwrap(), ["grouped"]);
+        group.join().await.unwrap();
+        assert_eq!(grouped.await.unwrap(), "grouped");
         assert_eq!(t.await.unwrap(), 1);
         // An explicit name is kept.
         let t3 = aio::spawn_named(

@@ -147,7 +147,7 @@ fn a_coroutine_dropped_unawaited_is_reported() {
         assert_eq!(timed.await, Ok(3));
         let inner = std::future::IntoFuture::into_future(Coroutine::new("unwrapped", async {}));
         inner.await;
-        let mut group = aio::TaskGroup::new();
+        let group = aio::TaskGroup::new();
         group.spawn(Coroutine::new("child", async { Ok::<_, ()>(()) }));
         group.join().await.unwrap();
         loc
