@@ -580,3 +580,78 @@ macro_rules! gather {
         $crate::gather!(@bind [] $($e,)+)
     };
 }
+
+/// [`gather!`](macro@crate::gather) for futures of `Result`: evaluates to a future of
+/// `Result<(A, B, ..), E>` that is `Ok` with every value, in argument order, or the first
+/// `Err`, returned as soon as it comes; the futures still running are then dropped
+/// (cancelled). So `try_gather!(a, b).await?` is asyncio's `await gather(a, b)` when a
+/// coroutine raises.
+///
+/// Every argument's error type is the same `E` (use `.map_err` on one that differs); the
+/// `?` after `.await` converts it as usual.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// use std::time::Duration;
+///
+/// async fn fetch(id: u32) -> Result<String, String> {
+///     aio::sleep(Duration::from_millis(10)).await;
+///     if id == 0 { Err("no page 0".to_owned()) } else { Ok(format!("page {id}")) }
+/// }
+///
+/// async fn both() -> Result<String, String> {
+///     let (a, b) = aio::try_gather!(fetch(1), fetch(2)).await?; // 10 ms, not 20
+///     Ok(a + " and " + &b)
+/// }
+///
+/// assert_eq!(aio::run(both()), Ok("page 1 and page 2".to_owned()));
+/// let failed = aio::run(aio::try_gather!(fetch(1), fetch(0)));
+/// assert_eq!(failed, Err("no page 0".to_owned()));
+/// ```
+#[macro_export]
+macro_rules! try_gather {
+    (@bind [$($b:tt)*] $head:expr, $($rest:expr,)*) => {{
+        let fut = ::core::future::IntoFuture::into_future($head);
+        $crate::try_gather!(@bind [$($b)* (fut out)] $($rest,)*)
+    }};
+    (@bind [$(($f:ident $o:ident))*]) => {
+        async move {
+            $( let mut $f = ::core::pin::pin!($f); let mut $o = ::core::option::Option::None; )*
+            let outcome = ::core::future::poll_fn(|cx| {
+                let mut done = true;
+                $(
+                    if $o.is_none() {
+                        match ::core::future::Future::poll($f.as_mut(), cx) {
+                            ::core::task::Poll::Ready(::core::result::Result::Ok(v)) => {
+                                $o = ::core::option::Option::Some(v)
+                            }
+                            ::core::task::Poll::Ready(::core::result::Result::Err(e)) => {
+                                return ::core::task::Poll::Ready(::core::result::Result::Err(e));
+                            }
+                            ::core::task::Poll::Pending => done = false,
+                        }
+                    }
+                )*
+                if done {
+                    ::core::task::Poll::Ready(::core::result::Result::Ok(()))
+                } else {
+                    ::core::task::Poll::Pending
+                }
+            })
+            .await;
+            // Returning drops the futures still running: the rest is cancelled.
+            match outcome {
+                ::core::result::Result::Ok(()) => ::core::result::Result::Ok((
+                    $( $o.take().expect("try_gather! output"), )*
+                )),
+                ::core::result::Result::Err(e) => ::core::result::Result::Err(e),
+            }
+        }
+    };
+    () => {
+        ::core::future::ready(::core::result::Result::Ok(()))
+    };
+    ($($e:expr),+ $(,)?) => {
+        $crate::try_gather!(@bind [] $($e,)+)
+    };
+}

@@ -184,6 +184,51 @@ fn try_gather_stops_at_the_first_error_and_drops_the_rest() {
 }
 
 #[test]
+fn try_gather_macro_gives_a_tuple_or_the_first_error_and_cancels_the_rest() {
+    // All Ok: the values in argument order, whatever the completion order.
+    let ev = events(2);
+    let wait_then = |ev: Rc<Event>, v: u8| async move {
+        ev.wait().await;
+        Ok::<_, String>(v)
+    };
+    let fut = aio_runtime::try_gather!(wait_then(ev[0].clone(), 1), async { Ok("two") });
+    let out = run_with_events(vec![ev[0].clone()], fut);
+    assert_eq!(out, Ok((1, "two")));
+
+    // The first Err comes out at once; the unfinished futures are dropped.
+    let ev = events(2);
+    let dropped = Rc::new(Cell::new(false));
+    let (e0, d) = (ev[0].clone(), dropped.clone());
+    let never = async move {
+        let _guard = DropFlag(d);
+        e0.wait().await;
+        Ok::<u8, &str>(0)
+    };
+    let e1 = ev[1].clone();
+    let failing = async move {
+        e1.wait().await;
+        Err::<(), _>("second failed")
+    };
+    let later = async { Err::<u8, _>("never reached") };
+    let mut fut = Box::pin(aio_runtime::try_gather!(never, failing));
+    assert_eq!(poll(&mut fut), Poll::Pending);
+    ev[1].set();
+    assert_eq!(poll(&mut fut), Poll::Ready(Err("second failed")));
+    assert!(dropped.get(), "the unfinished future was cancelled");
+    drop(fut);
+    // An Err that is ready at once wins even when an earlier argument is still pending.
+    let pending = std::future::pending::<Result<u8, &str>>();
+    assert_eq!(
+        poll(&mut Box::pin(aio_runtime::try_gather!(pending, later))),
+        Poll::Ready(Err("never reached"))
+    );
+    assert_eq!(
+        poll(&mut Box::pin(aio_runtime::try_gather!())),
+        Poll::Ready(Ok::<(), ()>(()))
+    );
+}
+
+#[test]
 fn as_completed_yields_in_completion_order() {
     let ev = events(3);
     let futs: Vec<_> = ev
