@@ -1,4 +1,5 @@
-//! The compile-time blocking-call check of `#[aio::coroutine]`: each call that
+//! The compile-time blocking-call check of `#[aio::coroutine]`, `#[aio::main]` and
+//! `#[aio::test]`: each call that
 //! `aio_lint::embed::blocking_calls` finds in the body (the linter's own detection,
 //! including its exemption of closures handed to `aio::to_thread` and
 //! `std::thread::spawn`) becomes an error spanned on the call, carrying the lint's
@@ -14,14 +15,15 @@ use quote::ToTokens;
 use syn::spanned::Spanned as _;
 use syn::visit::{self, Visit};
 
-/// One error per blocking call in `body`.
-pub(crate) fn check(body: &syn::Block) -> Vec<syn::Error> {
+/// One error per blocking call in `body`, the body of a function under `#[attribute]`
+/// (whose `allow_blocking` option the note names).
+pub(crate) fn check(attribute: &str, body: &syn::Block) -> Vec<syn::Error> {
     aio_lint::embed::blocking_calls(body)
         .into_iter()
         .map(|call| {
             let message = format!("{} [aio::{}]", call.message, call.rule);
             let help = format!(
-                "{}\nnote: `#[aio::coroutine(allow_blocking)]` turns this check off",
+                "{}\nnote: `#[{attribute}(allow_blocking)]` turns this check off",
                 call.help
             );
             match whole_call(body, call.span) {

@@ -44,7 +44,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         return with_errors(item, errors.finish());
     }
     if options.flag("allow_blocking") != Some(true) {
-        for error in blocking::check(&function.block) {
+        for error in blocking::check(ATTRIBUTE, &function.block) {
             errors.push(error);
         }
     }

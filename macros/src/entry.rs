@@ -1,7 +1,8 @@
 //! `#[aio::main]` and `#[aio::test]`: an `async fn` with no parameters becomes a sync
 //! fn that runs the original body on a fresh event loop through
-//! `<aio>::__private::run_with`. Each test gets its own loop. This module does not
-//! know how the loop works; it only forwards the options.
+//! `<aio>::__private::run_with`. Each test gets its own loop. Blocking calls in the
+//! body are errors, as in `#[aio::coroutine]`, unless `allow_blocking`. This module
+//! does not know how the loop works; it only forwards the options.
 
 use crate::diag::{Errors, hinted, hinted_spanned, with_errors};
 use crate::options::{self, Spec};
@@ -34,6 +35,10 @@ const SPECS: &[Spec] = &[
         name: "slow_poll_ms",
         kind: options::Kind::Int,
     },
+    Spec {
+        name: "allow_blocking",
+        kind: options::Kind::Flag,
+    },
     options::CRATE,
 ];
 
@@ -53,6 +58,11 @@ pub(crate) fn expand(kind: Kind, args: TokenStream, item: TokenStream) -> TokenS
             errors.push(error);
         }
         return with_errors(fallback(kind, &function, item), errors.finish());
+    }
+    if options.flag("allow_blocking") != Some(true) {
+        for error in crate::blocking::check(kind.attribute(), &function.block) {
+            errors.push(error);
+        }
     }
     let expanded = expand_valid(kind, &options, function);
     with_errors(expanded, errors.finish())

@@ -57,6 +57,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         Rewriter {
             yielder: None,
             yields: 0,
+            misplaced: 0,
             inside: Vec::new(),
             errors: &mut quiet,
         }
@@ -69,11 +70,14 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut rewriter = Rewriter {
         yielder: Some(&yielder),
         yields: 0,
+        misplaced: 0,
         inside: Vec::new(),
         errors: &mut errors,
     };
     rewriter.visit_block_mut(&mut function.block);
-    if rewriter.yields == 0 {
+    // A body whose only yields are misplaced has its error already: "never yields"
+    // would be a second error for the same mistake.
+    if rewriter.yields == 0 && rewriter.misplaced == 0 {
         errors.push(hinted(
             name.span(),
             format!("`#[aio::generator]` fn `{name}` never yields"),
@@ -132,7 +136,10 @@ enum Inside {
 struct Rewriter<'a> {
     /// `None`: reduce every yield to evaluating its value, reporting nothing.
     yielder: Option<&'a Ident>,
+    /// Yields rewritten in the generator's own body.
     yields: usize,
+    /// Yields reported where they cannot suspend the generator.
+    misplaced: usize,
     inside: Vec<Inside>,
     errors: &'a mut Errors,
 }
@@ -158,6 +165,7 @@ impl Rewriter<'_> {
                 ),
                 Inside::ConstBlock => ("a `const` block", "yield outside the `const` block"),
             };
+            self.misplaced += 1;
             self.errors.push(hinted(
                 span,
                 format!("cannot yield from inside {place}: only the body of the `#[aio::generator]` fn can yield"),
@@ -212,9 +220,10 @@ impl VisitMut for Rewriter<'_> {
                 if self.yielder.is_some() {
                     self.errors.push(hinted_spanned(
                         &*y,
-                        "`yield` expressions are unstable syntax, rejected by stable rustc before \
-                     any macro runs",
-                        "inside `#[aio::generator]`, write `yield_!(value)`",
+                        "write `yield_!(value)` to yield in a `#[aio::generator]` fn: `yield` is \
+                         unstable syntax",
+                        "rustc also reports this `yield` as E0658; both errors go away with \
+                         `yield_!(value)`",
                     ));
                 }
                 let mut value = y.expr.take().map(|e| *e);
@@ -267,6 +276,7 @@ impl VisitMut for Rewriter<'_> {
             return;
         }
         if let Some(span) = find_yield_macro(mac.tokens.clone()) {
+            self.misplaced += 1;
             self.errors.push(hinted(
                 span,
                 format!("`yield_!` inside the arguments of `{name}!` is not rewritten"),

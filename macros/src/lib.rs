@@ -16,6 +16,7 @@
 //! Use the macros through the facade (`#[aio::main]`, ...); the documentation of each
 //! attribute below is what `aio`'s re-exports show. Its examples run as doctests
 //! through the facade, a dev-dependency of this crate.
+#![warn(missing_docs)]
 
 use proc_macro::TokenStream;
 
@@ -40,16 +41,22 @@ mod params;
 /// ```
 ///
 /// The function keeps its name, attributes, visibility and return type (`()` or any
-/// `Result` that `main` may return); its body becomes a future that
-/// `aio::__private::run_with` drives to completion, like `asyncio.run(main())`.
+/// `Result` that `main` may return); its body becomes a future that the runtime drives to
+/// completion, like `asyncio.run(main())`.
+///
+/// As in `#[aio::coroutine]`, each blocking call in the body (`std::thread::sleep`,
+/// `std::fs`, blocking `std::net`, a nested `aio::run`, ...) is a compile error on the
+/// call, naming the async replacement.
 ///
 /// Options, comma separated:
 /// - `debug` (or `debug = true` / `debug = false`): force the runtime's debug mode on or
 ///   off; without it, `AIO_DEBUG=1` decides.
 /// - `slow_poll_ms = N`: the debug-mode threshold for a poll that blocks the loop.
+/// - `allow_blocking`: turn the blocking-call check off.
 /// - `crate = "path"`: where the `aio` crate is, if it was renamed in `Cargo.toml`.
 ///
-/// Errors: a non-`async` fn, parameters, generic parameters, unknown or repeated options.
+/// Errors: a non-`async` fn, parameters, generic parameters, unknown or repeated options,
+/// blocking calls.
 #[proc_macro_attribute]
 pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
     entry::expand(entry::Kind::Main, args.into(), item.into()).into()
@@ -65,12 +72,17 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 /// # fn main() {}
 /// ```
 ///
-/// Emits `#[test]` itself (writing `#[test]` too is an error); other attributes such as
-/// `#[should_panic]` or `#[ignore]` pass through. Tests may return `Result`. Options are
-/// those of [`macro@main`]: `debug`, `slow_poll_ms = N`, `crate = "path"`.
+/// Emits `#[test]` itself: write `#[aio::test]` alone. Other attributes such as
+/// `#[should_panic]` or `#[ignore]` pass through. Tests may return `Result`. Blocking
+/// calls in the body are compile errors, as in [`macro@main`]. Options are those of
+/// [`macro@main`]: `debug`, `slow_poll_ms = N`, `allow_blocking`, `crate = "path"`.
 ///
-/// Errors: a non-`async` fn, parameters, generic parameters, a second `#[test]`,
-/// unknown or repeated options.
+/// Errors: a non-`async` fn, parameters, generic parameters, a `#[test]` below
+/// `#[aio::test]`, unknown or repeated options, blocking calls. A `#[test]` *above*
+/// `#[aio::test]` runs first, before this macro can see the function, and rejects it with
+/// rustc's own "async functions cannot be used for tests" (in `cargo build`, where
+/// `#[test]` removes the function, nothing is reported at all): the fix is the same,
+/// remove the `#[test]`.
 #[proc_macro_attribute]
 pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
     entry::expand(entry::Kind::Test, args.into(), item.into()).into()
@@ -126,7 +138,7 @@ pub fn coroutine(args: TokenStream, item: TokenStream) -> TokenStream {
 /// (the body itself ends with `()`). Inside the body, `yield_!(value)` yields a value:
 ///
 /// ```
-/// use futures::StreamExt;
+/// use aio::StreamExt; // .next(), .collect(), ...
 ///
 /// #[aio::generator]
 /// async fn mygen(b: u64, n: u32) -> u64 {
@@ -138,19 +150,23 @@ pub fn coroutine(args: TokenStream, item: TokenStream) -> TokenStream {
 /// # fn main() { aio::run(async {
 /// let powers: Vec<u64> = mygen(2, 5).collect().await; // [x async for x in mygen(2, 5)]
 /// assert_eq!(powers, [1, 2, 4, 8, 16]);
+/// let mut g = mygen(3, 2);
+/// while let Some(x) = g.next().await { // async for x in mygen(3, 2)
+///     println!("{x}");
+/// }
 /// # }) }
 /// ```
 ///
 /// `yield_!(value)` is rewritten into an await on the generator's channel before
 /// rustc sees it, so the suspension happens right there, as at Python's `yield`. Rust's
 /// own `yield value` syntax cannot be used: rustc 1.95 rejects it as unstable while
-/// parsing, before any macro runs, so the macro reports it with the stable spelling.
-/// Only the generator's own body may yield: a `yield_!` inside a closure or an `async`
-/// block in the body is an error (it could not suspend the generator). Nested `fn`
-/// items are left alone.
+/// parsing, before any macro runs, so besides this macro's error naming `yield_!`, rustc's
+/// E0658 is reported too and cannot be silenced. Only the generator's own body may yield:
+/// a `yield_!` inside a closure or an `async` block in the body is an error (it could not
+/// suspend the generator). Nested `fn` items are left alone.
 ///
-/// Consume it with `while let Some(x) = s.next().await` (`futures::StreamExt`) or any
-/// `futures_core::Stream` adapter.
+/// Consume it with `while let Some(x) = s.next().await` or any other `aio::StreamExt`
+/// method (`use aio::StreamExt;`).
 ///
 /// Options: `crate = "path"` as for [`macro@main`]. Errors: a non-`async` fn, no return
 /// type (the item type), a body that never yields.
@@ -160,6 +176,14 @@ pub fn generator(args: TokenStream, item: TokenStream) -> TokenStream {
 }
 
 /// Silences aio-lint rules on an item: `#[aio::allow(blocking_sleep, busy_wait)]`.
+///
+/// ```
+/// #[aio::allow(blocking_sleep)] // cargo aio-lint: this wait is deliberate
+/// async fn calibrate() {
+///     std::thread::sleep(std::time::Duration::from_millis(1));
+/// }
+/// # fn main() { aio::run(calibrate()) }
+/// ```
 ///
 /// The attribute emits the item unchanged; `cargo aio-lint` reads it from the source.
 /// The macro only checks that its arguments are rule names (identifiers), listed once.
