@@ -418,22 +418,56 @@ fn debug_mode_does_not_report_never_awaited_without_aio_debug() {
     );
 }
 
-/// The slow-poll report of a wrong program: the main task, named with its location.
-fn assert_blocked_the_loop(pitfall: &str, stderr: &str) {
-    let prefix = format!("task 'main' (examples/pitfalls/{pitfall}_wrong.rs:");
+/// The slow-poll report of a wrong program: the main task, named with its location,
+/// where the slow code ran, and a hint; and, where /proc tells (Linux on x86_64 or
+/// aarch64), what the loop thread was doing (`doing`) and the hint for it (`fix`).
+fn assert_blocked_the_loop(pitfall: &str, stderr: &str, place: &str, doing: &str, fix: &str) {
+    let file = format!("examples/pitfalls/{pitfall}_wrong.rs");
+    let prefix = format!("task 'main' (run at {file}:");
+    let Some(start) = stderr
+        .lines()
+        .position(|l| l.starts_with(&prefix) && l.contains("blocked the loop for"))
+    else {
+        panic!("no slow-poll report naming the main task in:\n{stderr}")
+    };
+    // The head line, then its indented lines.
+    let report: Vec<&str> = stderr
+        .lines()
+        .skip(start)
+        .enumerate()
+        .take_while(|(i, l)| *i == 0 || l.starts_with("  "))
+        .map(|(_, l)| l)
+        .collect();
     assert!(
-        stderr
-            .lines()
-            .any(|l| l.starts_with(&prefix) && l.contains("blocked the loop for")),
-        "no slow-poll report naming the main task in:\n{stderr}"
+        report[1].starts_with(place) && report[1].contains(&file),
+        "{report:#?}"
     );
+    let sampled = cfg!(all(
+        target_os = "linux",
+        any(target_arch = "x86_64", target_arch = "aarch64")
+    ));
+    let help = report.last().unwrap();
+    if sampled {
+        let was = format!("  the loop thread was {doing}");
+        assert_eq!(report[report.len() - 2], was, "{report:#?}");
+        assert_eq!(*help, format!("  help: {fix}"), "{report:#?}");
+    } else {
+        assert!(help.starts_with("  help: "), "{report:#?}");
+    }
 }
+
+const SLEEP_SYSCALL: &str = "in the system call `clock_nanosleep`";
+const SLEEP_FIX: &str = "a blocking sleep (std::thread::sleep?): use aio::sleep(d).await";
 
 #[test]
 fn debug_mode_reports_a_blocking_sleep() {
     // 150 ms units: each blocking sleep outlasts the 100 ms threshold
     let (wrong, fixed) = debug_pair("blocking_sleep", 150);
-    assert_blocked_the_loop("blocking_sleep", &wrong);
+    // The three greetings block in one poll of main, inside the gather of say_hello.
+    let place = "  in: `aio::gather` argument ";
+    assert_blocked_the_loop("blocking_sleep", &wrong, place, SLEEP_SYSCALL, SLEEP_FIX);
+    assert!(wrong.contains(" of 3 (`say_hello`), at "), "{wrong}");
+    assert_eq!(wrong.matches("blocked the loop").count(), 1, "{wrong}");
     assert!(!fixed.contains("blocked the loop"), "stderr:\n{fixed}");
 }
 
@@ -441,7 +475,17 @@ fn debug_mode_reports_a_blocking_sleep() {
 fn debug_mode_reports_a_blocking_http_request() {
     // 1 s units: the server answers after 200 ms
     let (wrong, fixed) = debug_pair("sync_http", 1000);
-    assert_blocked_the_loop("sync_http", &wrong);
+    let (doing, fix) = (
+        "in the system call `recvfrom`",
+        "blocking network I/O: use aio::net, or aio::to_thread for a blocking client",
+    );
+    assert_blocked_the_loop(
+        "sync_http",
+        &wrong,
+        "  after: `aio::yield_now` at",
+        doing,
+        fix,
+    );
     assert!(!fixed.contains("blocked the loop"), "stderr:\n{fixed}");
 }
 
@@ -449,7 +493,12 @@ fn debug_mode_reports_a_blocking_http_request() {
 fn debug_mode_reports_a_busy_loop() {
     // 400 ms units: the spin lasts 220 ms
     let (wrong, fixed) = debug_pair("busy_loop", 400);
-    assert_blocked_the_loop("busy_loop", &wrong);
+    let (doing, fix) = (
+        "running, not waiting in a system call",
+        "a long computation or a busy loop: move it to aio::to_thread, or let other tasks \
+         run with aio::yield_now().await",
+    );
+    assert_blocked_the_loop("busy_loop", &wrong, "  after: `aio::spawn` at", doing, fix);
     assert!(!fixed.contains("blocked the loop"), "stderr:\n{fixed}");
 }
 
@@ -457,7 +506,8 @@ fn debug_mode_reports_a_busy_loop() {
 fn debug_mode_names_a_blocking_call_the_linter_cannot_see() {
     // 300 ms units: the callback blocks for 150 ms
     let (wrong, fixed) = debug_pair("hidden_blocking", 300);
-    assert_blocked_the_loop("hidden_blocking", &wrong);
+    let place = "  after: `aio::yield_now` at";
+    assert_blocked_the_loop("hidden_blocking", &wrong, place, SLEEP_SYSCALL, SLEEP_FIX);
     assert!(!fixed.contains("blocked the loop"), "stderr:\n{fixed}");
 }
 

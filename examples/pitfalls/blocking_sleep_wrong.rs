@@ -7,8 +7,10 @@
 //! method".
 //!
 //! Caught by: `cargo aio-lint` (`blocking_sleep`), and at run time by debug mode
-//! (`AIO_DEBUG=1`: "task '...' (...) blocked the loop for N ms", once a unit is longer
-//! than the 100 ms threshold). The fix: `blocking_sleep_fixed.rs`.
+//! (`AIO_DEBUG=1`: "task 'main' (...) blocked the loop for N ms in one poll", then the
+//! `aio::gather` argument (`say_hello`) it was in, the system call the loop thread was
+//! in, and the fix, once a unit is longer than the 100 ms threshold). The fix:
+//! `blocking_sleep_fixed.rs`.
 
 #[path = "../common/mod.rs"]
 mod common;

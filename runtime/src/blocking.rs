@@ -139,11 +139,13 @@ struct Slot<T> {
 /// [`TaskError::Panicked`]. Dropping the future before `f` started means `f`
 /// never runs; once it runs, it runs to the end and its result is discarded.
 #[doc(alias = "run_in_executor")]
+#[track_caller]
 pub fn to_thread<F, T>(f: F) -> ToThread<T>
 where
     F: FnOnce() -> T + Send + 'static,
     T: Send + 'static,
 {
+    crate::debug::mark("aio::to_thread", std::panic::Location::caller());
     ToThread {
         job: Some(Box::new(f)),
         slot: None,
@@ -151,6 +153,7 @@ where
 }
 
 /// Another name for [`to_thread`], for readers coming from tokio.
+#[track_caller]
 pub fn spawn_blocking<F, T>(f: F) -> ToThread<T>
 where
     F: FnOnce() -> T + Send + 'static,

@@ -15,7 +15,7 @@ use std::any::Any;
 use std::collections::VecDeque;
 use std::fmt;
 use std::future::{Future, IntoFuture};
-use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::panic::{AssertUnwindSafe, Location, catch_unwind};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -76,6 +76,9 @@ struct Child<F> {
 /// completion order.
 pub(crate) struct FutureSet<F> {
     children: Vec<Child<F>>,
+    /// The combinator and its caller, for debug mode's report of a slow child.
+    what: &'static str,
+    at: &'static Location<'static>,
     list: Arc<ReadyList>,
     /// Indices taken from the shared list and not yet polled.
     local: VecDeque<usize>,
@@ -89,7 +92,12 @@ pub(crate) type Panic = Box<dyn Any + Send + 'static>;
 pub(crate) type Finished<T> = (usize, Result<T, Panic>);
 
 impl<F: Future> FutureSet<F> {
-    pub(crate) fn new(futs: impl IntoIterator<Item = F>) -> Self {
+    pub(crate) fn new(
+        futs: impl IntoIterator<Item = F>,
+        what: &'static str,
+        at: &'static Location<'static>,
+    ) -> Self {
+        crate::debug::mark(what, at);
         let list = Arc::new(ReadyList {
             inner: Mutex::new(ReadyInner {
                 ready: Vec::new(),
@@ -116,6 +124,8 @@ impl<F: Future> FutureSet<F> {
         Self {
             local: (0..live).collect(),
             children,
+            what,
+            at,
             list,
             scratch: Vec::new(),
             live,
@@ -151,8 +161,14 @@ impl<F: Future> FutureSet<F> {
             std::mem::swap(&mut inner.ready, &mut self.scratch);
         }
         self.local.extend(self.scratch.drain(..));
+        let debug = crate::debug::enabled();
+        let len = self.children.len();
         while let Some(index) = self.local.pop_front() {
             let child = &mut self.children[index];
+            if debug && child.fut.is_some() {
+                let type_name = std::any::type_name::<F>();
+                crate::debug::mark_arg(self.what, self.at, index + 1, len, type_name);
+            }
             // Cleared before polling: a wake-up during the poll re-queues it.
             child.flag.queued.store(false, Ordering::Release);
             let Some(fut) = child.fut.as_mut() else {
@@ -211,12 +227,14 @@ fn resume(payload: Panic) -> ! {
 ///
 /// To run futures as independent tasks (that keep running if the gather is
 /// dropped), spawn them and gather the `Task`s.
+#[track_caller]
 pub fn gather<I>(futs: I) -> Gather<<I::Item as IntoFuture>::IntoFuture>
 where
     I: IntoIterator,
     I::Item: IntoFuture,
 {
-    let set = FutureSet::new(futs.into_iter().map(IntoFuture::into_future));
+    let futs = futs.into_iter().map(IntoFuture::into_future);
+    let set = FutureSet::new(futs, "aio::gather", Location::caller());
     let out = std::iter::repeat_with(|| None).take(set.len()).collect();
     Gather { set, out }
 }
@@ -267,12 +285,14 @@ impl<F: Future> Future for Gather<F> {
 /// already keeps in its slot; the "exception" that can escape a future is a
 /// panic, and this is what `gather_settled` catches. Gathering spawned `Task`s
 /// is settled by nature: each slot is the task's own `Result<T, TaskError>`.
+#[track_caller]
 pub fn gather_settled<I>(futs: I) -> GatherSettled<<I::Item as IntoFuture>::IntoFuture>
 where
     I: IntoIterator,
     I::Item: IntoFuture,
 {
-    let set = FutureSet::new(futs.into_iter().map(IntoFuture::into_future));
+    let futs = futs.into_iter().map(IntoFuture::into_future);
+    let set = FutureSet::new(futs, "aio::gather_settled", Location::caller());
     let out = std::iter::repeat_with(|| None).take(set.len()).collect();
     GatherSettled { set, out }
 }
@@ -318,12 +338,14 @@ impl<F: Future> Future for GatherSettled<F> {
 /// Runs futures of `Result` concurrently and stops at the first `Err`,
 /// dropping (cancelling) the others: `Ok` holds every value in argument order.
 /// This is asyncio's plain `gather` when a child raises.
+#[track_caller]
 pub fn try_gather<I, T, E>(futs: I) -> TryGather<<I::Item as IntoFuture>::IntoFuture, T>
 where
     I: IntoIterator,
     I::Item: IntoFuture<Output = Result<T, E>>,
 {
-    let set = FutureSet::new(futs.into_iter().map(IntoFuture::into_future));
+    let futs = futs.into_iter().map(IntoFuture::into_future);
+    let set = FutureSet::new(futs, "aio::try_gather", Location::caller());
     let out = std::iter::repeat_with(|| None).take(set.len()).collect();
     TryGather { set, out }
 }
@@ -378,13 +400,15 @@ where
 /// `while let Some(x) = stream.next().await` is asyncio's
 /// `for aw in as_completed(aws): x = await aw`. The futures run in the
 /// current task only while the stream is polled.
+#[track_caller]
 pub fn as_completed<I>(futs: I) -> AsCompleted<<I::Item as IntoFuture>::IntoFuture>
 where
     I: IntoIterator,
     I::Item: IntoFuture,
 {
+    let futs = futs.into_iter().map(IntoFuture::into_future);
     AsCompleted {
-        set: FutureSet::new(futs.into_iter().map(IntoFuture::into_future)),
+        set: FutureSet::new(futs, "aio::as_completed", Location::caller()),
     }
 }
 
@@ -461,13 +485,15 @@ impl<F: Future> fmt::Debug for Waited<F> {
 /// [`ReturnWhen::FirstException`], the first `Err` ends the wait. Spawned
 /// `Task`s qualify: their output is `Result<T, TaskError>`. For a time limit,
 /// wrap the call in [`wait_for`](crate::wait_for).
+#[track_caller]
 pub fn wait<I, T, E>(futs: I, when: ReturnWhen) -> Wait<<I::Item as IntoFuture>::IntoFuture>
 where
     I: IntoIterator,
     I::Item: IntoFuture<Output = Result<T, E>>,
 {
+    let futs = futs.into_iter().map(IntoFuture::into_future);
     Wait {
-        set: FutureSet::new(futs.into_iter().map(IntoFuture::into_future)),
+        set: FutureSet::new(futs, "aio::wait", Location::caller()),
         when,
         done: Vec::new(),
     }
@@ -550,17 +576,25 @@ macro_rules! gather {
         let fut = ::core::future::IntoFuture::into_future($head);
         $crate::gather!(@bind [$($b)* (fut out)] $($rest,)*)
     }};
-    (@bind [$(($f:ident $o:ident))*]) => {
+    (@bind [$(($f:ident $o:ident))*]) => {{
+        let site = $crate::__private::DebugSite::here(
+            "aio::gather!",
+            0usize $(+ { let _ = stringify!($f); 1 })*,
+        );
         async move {
             $( let mut $f = ::core::pin::pin!($f); let mut $o = ::core::option::Option::None; )*
             ::core::future::poll_fn(|cx| {
                 let mut done = true;
+                let mut arg = site.start();
                 $(
                     if $o.is_none() {
+                        site.mark(&mut arg, &*$f);
                         match ::core::future::Future::poll($f.as_mut(), cx) {
                             ::core::task::Poll::Ready(v) => $o = ::core::option::Option::Some(v),
                             ::core::task::Poll::Pending => done = false,
                         }
+                    } else {
+                        site.skip(&mut arg);
                     }
                 )*
                 if done {
@@ -572,7 +606,7 @@ macro_rules! gather {
             .await;
             ( $( $o.take().expect("gather! output"), )* )
         }
-    };
+    }};
     () => {
         ::core::future::ready(())
     };
@@ -614,13 +648,19 @@ macro_rules! try_gather {
         let fut = ::core::future::IntoFuture::into_future($head);
         $crate::try_gather!(@bind [$($b)* (fut out)] $($rest,)*)
     }};
-    (@bind [$(($f:ident $o:ident))*]) => {
+    (@bind [$(($f:ident $o:ident))*]) => {{
+        let site = $crate::__private::DebugSite::here(
+            "aio::try_gather!",
+            0usize $(+ { let _ = stringify!($f); 1 })*,
+        );
         async move {
             $( let mut $f = ::core::pin::pin!($f); let mut $o = ::core::option::Option::None; )*
             let outcome = ::core::future::poll_fn(|cx| {
                 let mut done = true;
+                let mut arg = site.start();
                 $(
                     if $o.is_none() {
+                        site.mark(&mut arg, &*$f);
                         match ::core::future::Future::poll($f.as_mut(), cx) {
                             ::core::task::Poll::Ready(::core::result::Result::Ok(v)) => {
                                 $o = ::core::option::Option::Some(v)
@@ -630,6 +670,8 @@ macro_rules! try_gather {
                             }
                             ::core::task::Poll::Pending => done = false,
                         }
+                    } else {
+                        site.skip(&mut arg);
                     }
                 )*
                 if done {
@@ -647,11 +689,57 @@ macro_rules! try_gather {
                 ::core::result::Result::Err(e) => ::core::result::Result::Err(e),
             }
         }
-    };
+    }};
     () => {
         ::core::future::ready(::core::result::Result::Ok(()))
     };
     ($($e:expr),+ $(,)?) => {
         $crate::try_gather!(@bind [] $($e,)+)
     };
+}
+
+/// Debug mode's view of a `gather!`/`try_gather!`: the macro's call site, and the
+/// argument being polled (the macros' expansion reaches it through `__private`).
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug)]
+pub struct DebugSite {
+    what: &'static str,
+    at: &'static Location<'static>,
+    len: usize,
+}
+
+#[doc(hidden)]
+impl DebugSite {
+    /// The site of a call of the macro `what` with `len` arguments (called from the
+    /// expansion, whose caller location is the macro's call site).
+    #[track_caller]
+    pub fn here(what: &'static str, len: usize) -> DebugSite {
+        crate::debug::mark(what, Location::caller());
+        DebugSite {
+            what,
+            at: Location::caller(),
+            len,
+        }
+    }
+
+    /// Starts a poll: the argument counter, `Some` only in debug mode.
+    pub fn start(&self) -> Option<usize> {
+        crate::debug::enabled().then_some(0)
+    }
+
+    /// The next argument, `_fut`, is about to be polled.
+    pub fn mark<F>(&self, arg: &mut Option<usize>, _fut: &F) {
+        if let Some(i) = arg {
+            *i += 1;
+            let type_name = std::any::type_name::<F>();
+            crate::debug::mark_arg(self.what, self.at, *i, self.len, type_name);
+        }
+    }
+
+    /// The next argument is finished and not polled.
+    pub fn skip(&self, arg: &mut Option<usize>) {
+        if let Some(i) = arg {
+            *i += 1;
+        }
+    }
 }

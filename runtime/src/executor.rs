@@ -250,6 +250,11 @@ impl Core {
         self.shared.debug.as_ref()
     }
 
+    /// The watchdog of a debug-mode loop.
+    pub(crate) fn watchdog(&self) -> Option<&Watchdog> {
+        self.watchdog.as_ref()
+    }
+
     /// # Safety
     /// `ptr` is a live task of this loop; loop thread.
     unsafe fn schedule(&self, ptr: NonNull<Header>) {
@@ -353,7 +358,7 @@ impl Core {
             // SAFETY: live pending task of this loop, popped, so not being polled.
             None => unsafe { (h.vtable.poll)(p) },
             Some(wd) => {
-                let guard = wd.begin(h.name(), h.location);
+                let guard = wd.begin(h.id, h.name(), h.location);
                 // SAFETY: as above.
                 let done = unsafe { (h.vtable.poll)(p) };
                 guard.end(|| h.name());
@@ -376,6 +381,9 @@ impl Core {
         let h = unsafe { p.as_ref() };
         h.set(COMPLETE);
         self.unlink(h);
+        if let Some(wd) = &self.watchdog {
+            wd.forget(h.id);
+        }
         if h.has(HANDLE_DROPPED) {
             // SAFETY: complete task, loop thread: exclusive access to the stage.
             if let Some(msg) = unsafe { (h.vtable.drop_output)(p) } {
@@ -518,11 +526,15 @@ impl Core {
             None => fut.poll(cx),
             Some(wd) => {
                 let guard = wd.begin(
+                    0,
                     self.main.name.borrow().to_string(),
                     self.main.location.get(),
                 );
                 let r = fut.poll(cx);
                 guard.end(|| self.main.name.borrow().to_string());
+                if r.is_ready() {
+                    wd.forget(0);
+                }
                 r
             }
         }

@@ -446,14 +446,18 @@ macro_rules! queue_api {
 
             /// Waits while the queue is full, then queues `item`. Fails, handing
             /// `item` back, if the queue is (or gets) closed first.
+            #[track_caller]
             pub fn put(&self, item: T) -> impl Future<Output = Result<(), QueueClosed<T>>> + Unpin + '_ {
+                crate::debug::mark(concat!(stringify!($name), "::put"), std::panic::Location::caller());
                 Put { chan: &self.chan, item: Some(item), key: None }
             }
 
             /// Waits while the queue is empty, then takes an item. Fails once the
             /// queue is closed and empty; items queued before `close` are still
             /// handed out.
+            #[track_caller]
             pub fn get(&self) -> impl Future<Output = Result<T, QueueClosed>> + Unpin + '_ {
+                crate::debug::mark(concat!(stringify!($name), "::get"), std::panic::Location::caller());
                 Get { chan: &self.chan, key: None }
             }
 
@@ -509,7 +513,9 @@ macro_rules! queue_api {
 
             /// Waits until every item put so far has been marked with
             /// [`task_done`](Self::task_done).
+            #[track_caller]
             pub fn join(&self) -> impl Future<Output = ()> + Unpin + '_ {
+                crate::debug::mark(concat!(stringify!($name), "::join"), std::panic::Location::caller());
                 Join { chan: &self.chan, key: None }
             }
         }

@@ -260,6 +260,7 @@ where
     F::Output: 'static,
 {
     let location = Location::caller();
+    debug::mark("aio::spawn", location);
     let (fut, name) = fut.into_task();
     spawn_core(location).spawn(fut, TaskName::from_coroutine(name), location)
 }
@@ -273,6 +274,7 @@ where
     F::Output: 'static,
 {
     let location = Location::caller();
+    debug::mark("aio::spawn_named", location);
     // The explicit name wins over a coroutine's.
     let (fut, _) = fut.into_task();
     let name = match name.into() {

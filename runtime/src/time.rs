@@ -367,7 +367,9 @@ impl fmt::Debug for Sleep {
 
 /// Waits for `duration` (asyncio's `sleep`). `Duration::ZERO` is a plain yield to the other
 /// ready tasks, not a timer. Fires no earlier than asked; `Duration::MAX` sleeps "forever".
+#[track_caller]
 pub fn sleep(duration: Duration) -> Sleep {
+    crate::debug::mark("aio::sleep", std::panic::Location::caller());
     if duration.is_zero() {
         return Sleep {
             deadline: now(),
@@ -381,7 +383,9 @@ pub fn sleep(duration: Duration) -> Sleep {
 }
 
 /// Waits until `deadline` on the loop's clock; a deadline in the past completes at once.
+#[track_caller]
 pub fn sleep_until(deadline: Instant) -> Sleep {
+    crate::debug::mark("aio::sleep_until", std::panic::Location::caller());
     Sleep {
         deadline,
         state: SleepState::Idle,
@@ -409,7 +413,9 @@ impl Future for YieldNow {
 
 /// Lets the other ready tasks run, then continues (asyncio's `await asyncio.sleep(0)`).
 /// The task goes to the back of the ready queue.
+#[track_caller]
 pub fn yield_now() -> YieldNow {
+    crate::debug::mark("aio::yield_now", std::panic::Location::caller());
     YieldNow { yielded: false }
 }
 
@@ -471,16 +477,27 @@ impl<F> fmt::Debug for Timeout<F> {
 
 /// Runs `fut` with a time limit (asyncio's `wait_for`): `Err(Elapsed)` when `duration`
 /// passes first, and then the inner future is dropped (cancelled).
+#[track_caller]
 pub fn wait_for<F: IntoFuture>(duration: Duration, fut: F) -> Timeout<F::IntoFuture> {
-    timeout_at(deadline_after(now(), duration), fut)
+    crate::debug::mark("aio::wait_for", std::panic::Location::caller());
+    timeout(deadline_after(now(), duration), fut)
 }
 
 /// Like [`wait_for`] with an absolute deadline (asyncio's `timeout_at`). A deadline in the
 /// past still gives the future one poll.
+#[track_caller]
 pub fn timeout_at<F: IntoFuture>(deadline: Instant, fut: F) -> Timeout<F::IntoFuture> {
+    crate::debug::mark("aio::timeout_at", std::panic::Location::caller());
+    timeout(deadline, fut)
+}
+
+fn timeout<F: IntoFuture>(deadline: Instant, fut: F) -> Timeout<F::IntoFuture> {
     Timeout {
         fut: Some(fut.into_future()),
-        sleep: sleep_until(deadline),
+        sleep: Sleep {
+            deadline,
+            state: SleepState::Idle,
+        },
     }
 }
 

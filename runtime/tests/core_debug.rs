@@ -24,39 +24,85 @@ fn debug_runtime(threshold_ms: u64) -> (Runtime, Reports) {
     (rt, reports)
 }
 
-/// The number in "... for 251 ms" / "... after 100 ms".
+/// The number in "... for 251 ms in one poll" / "... after 100 ms" (first line).
 fn millis_in(msg: &str) -> u128 {
-    let before = msg.strip_suffix(" ms").expect("ends with ' ms'");
+    let head = msg.lines().next().unwrap();
+    let head = head.strip_suffix(" in one poll").unwrap_or(head);
+    let before = head.strip_suffix(" ms").expect("ends with ' ms'");
     before.rsplit(' ').next().unwrap().parse().unwrap()
 }
 
-#[test]
-fn a_slow_poll_is_reported_once_with_task_name_and_spawn_location() {
-    let (rt, reports) = debug_runtime(50);
-    let line = rt.block_on(async {
-        let line = line!() + 1;
-        let hog = aio::spawn_named("hog", async {
-            std::thread::sleep(Duration::from_millis(120)); // deliberately blocking
-            aio::yield_now().await;
-            std::thread::sleep(Duration::from_millis(1)); // a fast poll: no report
-        });
-        hog.await.unwrap();
-        line
-    });
-    let reports = reports.lock().unwrap();
-    let slow: Vec<_> = reports
-        .iter()
-        .filter(|m| m.starts_with("task 'hog'") && m.contains("blocked the loop"))
-        .collect();
-    assert_eq!(slow.len(), 1, "{reports:?}");
-    let prefix = format!("task 'hog' ({}:{line}) blocked the loop for ", file!());
-    assert!(slow[0].starts_with(&prefix), "{}", slow[0]);
-    assert!(millis_in(slow[0]) >= 120, "{}", slow[0]);
+/// The system call a blocking `std::thread::sleep` is sampled in, where the report
+/// names it.
+fn sleep_syscall() -> Option<&'static str> {
+    if cfg!(all(
+        target_os = "linux",
+        any(target_arch = "x86_64", target_arch = "aarch64")
+    )) {
+        Some("in the system call `clock_nanosleep`")
+    } else {
+        None
+    }
 }
 
 #[test]
-fn the_watchdog_names_a_task_while_it_is_still_blocking() {
-    let (rt, reports) = debug_runtime(40);
+fn a_slow_poll_is_reported_once_with_task_location_last_aio_call_and_hint() {
+    let (rt, reports) = debug_runtime(50);
+    let (line, sleep_line) = rt.block_on(async {
+        let line = line!() + 1;
+        let hog = aio::spawn_named("hog", async {
+            let sleep_line = line!() + 1;
+            aio::sleep(Duration::from_millis(1)).await;
+            std::thread::sleep(Duration::from_millis(300)); // deliberately blocking
+            aio::yield_now().await;
+            std::thread::sleep(Duration::from_millis(1)); // a fast poll: no report
+            sleep_line
+        });
+        (line, hog.await.unwrap())
+    });
+    let reports = reports.lock().unwrap();
+    let slow: Vec<_> = reports.iter().filter(|m| m.contains("'hog'")).collect();
+    assert_eq!(slow.len(), 1, "one report per slow poll: {reports:?}");
+    let report: Vec<&str> = slow[0].lines().collect();
+    let head = format!(
+        "task 'hog' (spawned at {}:{line}) blocked the loop for ",
+        file!()
+    );
+    assert!(report[0].starts_with(&head), "{}", slow[0]);
+    assert!(report[0].ends_with(" ms in one poll"), "{}", slow[0]);
+    assert!(millis_in(slow[0]) >= 300, "{}", slow[0]);
+    assert_eq!(
+        report[1],
+        format!(
+            "  after: `aio::sleep` at {}:{sleep_line}:13 (the task's last aio call before the \
+             slow code)",
+            file!()
+        )
+    );
+    assert_eq!(
+        report[2],
+        format!(
+            "  before: `aio::yield_now` at {}:{}:13",
+            file!(),
+            sleep_line + 2
+        )
+    );
+    match sleep_syscall() {
+        Some(doing) => {
+            assert_eq!(report[3], format!("  the loop thread was {doing}"));
+            assert_eq!(
+                report[4],
+                "  help: a blocking sleep (std::thread::sleep?): use aio::sleep(d).await"
+            );
+        }
+        None => assert!(report.last().unwrap().starts_with("  help: ")),
+    }
+}
+
+#[test]
+fn the_watchdog_names_a_stuck_poll_while_it_runs_and_only_once() {
+    // Reported live after 10 thresholds (200 ms); the end of the poll adds nothing.
+    let (rt, reports) = debug_runtime(20);
     let r = reports.clone();
     let (line, seen_during_poll) = rt.block_on(async move {
         let line = line!() + 1;
@@ -82,23 +128,70 @@ fn the_watchdog_names_a_task_while_it_is_still_blocking() {
         "the watchdog did not report during the poll"
     );
     let reports = reports.lock().unwrap();
-    let live = reports
-        .iter()
-        .find(|m| m.contains("still inside one poll"))
-        .unwrap();
+    assert_eq!(reports.len(), 1, "one report for the poll: {reports:?}");
+    let live: Vec<&str> = reports[0].lines().collect();
     let prefix = format!(
-        "task 'spinner' ({}:{line}) is blocking the loop: still inside one poll after ",
+        "task 'spinner' (spawned at {}:{line}) is blocking the loop: still inside one poll after ",
         file!()
     );
-    assert!(live.starts_with(&prefix), "{live}");
-    assert!(millis_in(live) >= 40, "{live}");
+    assert!(live[0].starts_with(&prefix), "{}", reports[0]);
+    assert!(millis_in(&reports[0]) >= 200, "{}", reports[0]);
+    if sleep_syscall().is_some() {
+        assert_eq!(
+            live[1..],
+            [
+                "  the loop thread was running, not waiting in a system call",
+                "  help: a long computation or a busy loop: move it to aio::to_thread, or let \
+                 other tasks run with aio::yield_now().await",
+            ]
+        );
+    }
+}
+
+#[test]
+fn under_gather_the_report_names_the_argument_being_polled() {
+    let (rt, reports) = debug_runtime(50);
+    async fn quick() -> u8 {
+        aio::yield_now().await;
+        1
+    }
+    async fn stalls(ms: u64) -> u8 {
+        std::thread::sleep(Duration::from_millis(ms));
+        2
+    }
+    let run_line = line!() + 1;
+    let gather_line = rt.block_on(async {
+        let gather_line = line!() + 1;
+        let both = aio::gather!(quick(), stalls(120));
+        assert_eq!(both.await, (1, 2));
+        let many = aio::gather([stalls(60), stalls(150)]);
+        assert_eq!(many.await, [2, 2]);
+        gather_line
+    });
+    let reports = reports.lock().unwrap();
+    assert_eq!(reports.len(), 2, "{reports:?}");
+    for r in reports.iter() {
+        let head = format!(
+            "task 'main' (run at {}:{run_line}) blocked the loop",
+            file!()
+        );
+        assert!(r.starts_with(&head), "{r}");
+    }
     assert_eq!(
-        reports
-            .iter()
-            .filter(|m| m.contains("still inside"))
-            .count(),
-        1,
-        "one watchdog report per poll: {reports:?}"
+        reports[0].lines().nth(1).unwrap(),
+        format!(
+            "  in: `aio::gather!` argument 2 of 2 (`stalls`), at {}:{gather_line}:20",
+            file!()
+        )
+    );
+    // Both arguments stall in the same poll: the report names the longer stretch.
+    assert_eq!(
+        reports[1].lines().nth(1).unwrap(),
+        format!(
+            "  in: `aio::gather` argument 2 of 2 (`stalls`), at {}:{}:20",
+            file!(),
+            gather_line + 2
+        )
     );
 }
 
@@ -117,10 +210,60 @@ fn the_main_future_is_named_main_or_after_its_coroutine() {
         .filter(|m| m.contains("blocked the loop"))
         .collect();
     assert_eq!(slow.len(), 2, "{reports:?}");
-    let p1 = format!("task 'main' ({}:{line}) blocked the loop for ", file!());
-    let p2 = format!("task 'entry' ({}:{line2}) blocked the loop for ", file!());
+    let p1 = format!(
+        "task 'main' (run at {}:{line}) blocked the loop for ",
+        file!()
+    );
+    let p2 = format!(
+        "task 'entry' (run at {}:{line2}) blocked the loop for ",
+        file!()
+    );
     assert!(slow[0].starts_with(&p1), "{}", slow[0]);
     assert!(slow[1].starts_with(&p2), "{}", slow[1]);
+}
+
+/// Runs in a child process (see `printing_a_panic_is_not_reported_as_a_slow_poll`); a
+/// no-op when run directly.
+#[test]
+fn child_printing_slow_panics() {
+    if std::env::var_os("AIO_CORE_DEBUG_PANIC_CHILD").is_none() {
+        return;
+    }
+    // A panic hook as slow as printing a symbolized backtrace can be: 300 ms, past the
+    // watchdog's stuck limit (10 x 20 ms).
+    std::panic::set_hook(Box::new(|_| std::thread::sleep(Duration::from_millis(300))));
+    let (rt, reports) = debug_runtime(20);
+    rt.block_on(async {
+        let t = aio::spawn_named("panics", async { panic!("boom") });
+        assert!(t.await.unwrap_err().is_panic());
+    });
+    // A nested run panics inside the main future's poll.
+    let nested = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        rt.block_on(async { aio::run(async {}) })
+    }));
+    assert!(nested.is_err());
+    for r in reports.lock().unwrap().iter() {
+        eprintln!("REPORT {r}");
+    }
+}
+
+#[test]
+fn printing_a_panic_is_not_reported_as_a_slow_poll() {
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "child_printing_slow_panics",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("AIO_CORE_DEBUG_PANIC_CHILD", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("1 passed"), "{stdout}");
+    assert!(!stderr.contains("REPORT"), "{stderr}");
 }
 
 #[test]
@@ -278,7 +421,7 @@ fn aio_debug_env_turns_debug_mode_on() {
         .find(|l| l.contains("blocked the loop"))
         .unwrap_or_else(|| panic!("no slow-poll report in {stderr}"));
     assert!(
-        slow.starts_with(&format!("task 'slow' ({}:", here.file())),
+        slow.starts_with(&format!("task 'slow' (spawned at {}:", here.file())),
         "{slow}"
     );
 }

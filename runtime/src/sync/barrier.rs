@@ -79,7 +79,9 @@ impl Barrier {
     }
 
     /// Waits until `parties` tasks are waiting.
+    #[track_caller]
     pub fn wait(&self) -> impl Future<Output = BarrierWaitResult> + Unpin + '_ {
+        crate::debug::mark("Barrier::wait", std::panic::Location::caller());
         Wait {
             barrier: self,
             key: None,

@@ -61,7 +61,9 @@ impl Event {
 
     /// Waits until the flag is set. A waiter woken by [`set`](Self::set)
     /// completes even if the flag was cleared again before it ran.
+    #[track_caller]
     pub fn wait(&self) -> impl Future<Output = ()> + Unpin + '_ {
+        crate::debug::mark("Event::wait", std::panic::Location::caller());
         Wait {
             event: self,
             key: None,

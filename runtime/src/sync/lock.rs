@@ -65,7 +65,9 @@ impl<T> Lock<T> {
     }
 
     /// Waits for the lock and returns the guard that releases it on drop.
+    #[track_caller]
     pub fn lock(&self) -> impl Future<Output = LockGuard<'_, T>> + Unpin + '_ {
+        crate::debug::mark("Lock::lock", std::panic::Location::caller());
         Acquire {
             lock: self,
             key: None,

@@ -55,7 +55,9 @@ impl Semaphore {
     }
 
     /// Waits for a permit.
+    #[track_caller]
     pub fn acquire(&self) -> impl Future<Output = SemaphorePermit<'_>> + Unpin + '_ {
+        crate::debug::mark("Semaphore::acquire", std::panic::Location::caller());
         Acquire {
             sem: self,
             key: None,
