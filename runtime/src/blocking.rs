@@ -55,6 +55,12 @@ fn pool() -> &'static Pool {
 }
 
 /// The most threads the blocking pool runs at once.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// let n = aio::max_blocking_threads();
+/// assert!((5..=32).contains(&n)); // min(32, cores + 4)
+/// ```
 pub fn max_blocking_threads() -> usize {
     pool().max_threads
 }
@@ -138,6 +144,25 @@ struct Slot<T> {
 /// polled; it then queues `f`. A panic in `f` becomes
 /// [`TaskError::Panicked`]. Dropping the future before `f` started means `f`
 /// never runs; once it runs, it runs to the end and its result is discarded.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// use std::sync::mpsc;
+/// use std::time::Duration;
+///
+/// aio::run(async {
+///     let (tx, rx) = mpsc::channel();
+///     // A blocking call (here a channel receive; a sync library, a file...) on the pool:
+///     let blocking = aio::to_thread(move || rx.recv().unwrap());
+///     // Meanwhile the loop keeps running tasks, one of which sends what it waits for.
+///     let sender = aio::spawn(async move {
+///         aio::sleep(Duration::from_millis(5)).await;
+///         tx.send("from the loop").unwrap();
+///     });
+///     assert_eq!(blocking.await.unwrap(), "from the loop");
+///     sender.await.unwrap();
+/// });
+/// ```
 #[doc(alias = "run_in_executor")]
 #[track_caller]
 pub fn to_thread<F, T>(f: F) -> ToThread<T>
@@ -153,6 +178,14 @@ where
 }
 
 /// Another name for [`to_thread`], for readers coming from tokio.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// aio::run(async {
+///     let sum = aio::spawn_blocking(|| (1..=100u32).sum::<u32>()).await.unwrap();
+///     assert_eq!(sum, 5050);
+/// });
+/// ```
 #[track_caller]
 pub fn spawn_blocking<F, T>(f: F) -> ToThread<T>
 where
@@ -163,6 +196,16 @@ where
 }
 
 /// The future returned by [`to_thread`].
+///
+/// ```
+/// # use aio_runtime as aio;
+/// aio::run(async {
+///     let job: aio::ToThread<u8> = aio::to_thread(|| 1);
+///     assert_eq!(job.await.unwrap(), 1);
+///     let failed = aio::to_thread(|| -> u8 { panic!("bad input") }).await;
+///     assert_eq!(failed.unwrap_err().panic_message(), Some("bad input"));
+/// });
+/// ```
 #[must_use = "to_thread does nothing unless awaited"]
 pub struct ToThread<T> {
     job: Option<Box<dyn FnOnce() -> T + Send + 'static>>,

@@ -227,6 +227,24 @@ fn resume(payload: Panic) -> ! {
 ///
 /// To run futures as independent tasks (that keep running if the gather is
 /// dropped), spawn them and gather the `Task`s.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// use std::time::Duration;
+///
+/// async fn fetch(id: u64) -> u64 {
+///     aio::sleep(Duration::from_millis(30 - 10 * id)).await;
+///     id * 100
+/// }
+///
+/// aio::run(async {
+///     // Argument order, not completion order: the last finishes first here.
+///     let pages = aio::gather((0..3).map(fetch)).await;
+///     assert_eq!(pages, [0, 100, 200]);
+///     let none: Vec<u64> = aio::gather(Vec::<std::future::Ready<u64>>::new()).await;
+///     assert!(none.is_empty());
+/// });
+/// ```
 #[track_caller]
 pub fn gather<I>(futs: I) -> Gather<<I::Item as IntoFuture>::IntoFuture>
 where
@@ -240,6 +258,14 @@ where
 }
 
 /// The future returned by [`gather`].
+///
+/// ```
+/// # use aio_runtime as aio;
+/// aio::run(async {
+///     let all: aio::Gather<_> = aio::gather([std::future::ready(1), std::future::ready(2)]);
+///     assert_eq!(all.await, [1, 2]);
+/// });
+/// ```
 #[must_use = "futures do nothing unless awaited"]
 pub struct Gather<F: Future> {
     set: FutureSet<F>,
@@ -285,6 +311,23 @@ impl<F: Future> Future for Gather<F> {
 /// already keeps in its slot; the "exception" that can escape a future is a
 /// panic, and this is what `gather_settled` catches. Gathering spawned `Task`s
 /// is settled by nature: each slot is the task's own `Result<T, TaskError>`.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// async fn risky(n: u32) -> u32 {
+///     if n == 2 {
+///         panic!("two is unlucky");
+///     }
+///     n
+/// }
+///
+/// aio::run(async {
+///     let results = aio::gather_settled((1..=3).map(risky)).await;
+///     assert_eq!(results[0].as_ref().unwrap(), &1);
+///     assert_eq!(results[1].as_ref().unwrap_err().panic_message(), Some("two is unlucky"));
+///     assert_eq!(results[2].as_ref().unwrap(), &3);
+/// });
+/// ```
 #[track_caller]
 pub fn gather_settled<I>(futs: I) -> GatherSettled<<I::Item as IntoFuture>::IntoFuture>
 where
@@ -298,6 +341,14 @@ where
 }
 
 /// The future returned by [`gather_settled`].
+///
+/// ```
+/// # use aio_runtime as aio;
+/// aio::run(async {
+///     let all: aio::GatherSettled<_> = aio::gather_settled([async { 1 }]);
+///     assert_eq!(all.await[0].as_ref().unwrap(), &1);
+/// });
+/// ```
 #[must_use = "futures do nothing unless awaited"]
 pub struct GatherSettled<F: Future> {
     set: FutureSet<F>,
@@ -338,6 +389,18 @@ impl<F: Future> Future for GatherSettled<F> {
 /// Runs futures of `Result` concurrently and stops at the first `Err`,
 /// dropping (cancelling) the others: `Ok` holds every value in argument order.
 /// This is asyncio's plain `gather` when a child raises.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// async fn parse(s: &str) -> Result<u32, std::num::ParseIntError> {
+///     s.parse()
+/// }
+///
+/// aio::run(async {
+///     assert_eq!(aio::try_gather(["1", "2"].map(parse)).await, Ok(vec![1, 2]));
+///     assert!(aio::try_gather(["1", "x"].map(parse)).await.is_err());
+/// });
+/// ```
 #[track_caller]
 pub fn try_gather<I, T, E>(futs: I) -> TryGather<<I::Item as IntoFuture>::IntoFuture, T>
 where
@@ -351,6 +414,14 @@ where
 }
 
 /// The future returned by [`try_gather`].
+///
+/// ```
+/// # use aio_runtime as aio;
+/// aio::run(async {
+///     let all: aio::TryGather<_, u8> = aio::try_gather([async { Ok::<u8, ()>(1) }]);
+///     assert_eq!(all.await, Ok(vec![1]));
+/// });
+/// ```
 #[must_use = "futures do nothing unless awaited"]
 pub struct TryGather<F, T> {
     set: FutureSet<F>,
@@ -400,6 +471,26 @@ where
 /// `while let Some(x) = stream.next().await` is asyncio's
 /// `for aw in as_completed(aws): x = await aw`. The futures run in the
 /// current task only while the stream is polled.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// use std::time::Duration;
+/// use aio::StreamExt; // .next()
+///
+/// async fn job(ms: u64) -> u64 {
+///     aio::sleep(Duration::from_millis(ms)).await;
+///     ms
+/// }
+///
+/// aio::run(async {
+///     let mut done = aio::as_completed([job(30), job(10), job(20)]);
+///     let mut order = Vec::new();
+///     while let Some(ms) = done.next().await {
+///         order.push(ms); // for aw in as_completed(aws): ms = await aw
+///     }
+///     assert_eq!(order, [10, 20, 30]);
+/// });
+/// ```
 #[track_caller]
 pub fn as_completed<I>(futs: I) -> AsCompleted<<I::Item as IntoFuture>::IntoFuture>
 where
@@ -413,6 +504,19 @@ where
 }
 
 /// The stream returned by [`as_completed`].
+///
+/// ```
+/// # use aio_runtime as aio;
+/// use aio::StreamExt;
+///
+/// aio::run(async {
+///     let ready = [std::future::ready(1), std::future::ready(2)];
+///     let stream: aio::AsCompleted<_> = aio::as_completed(ready);
+///     let mut all: Vec<i32> = stream.collect().await;
+///     all.sort();
+///     assert_eq!(all, [1, 2]);
+/// });
+/// ```
 #[must_use = "streams do nothing unless polled"]
 pub struct AsCompleted<F> {
     set: FutureSet<F>,
@@ -450,6 +554,20 @@ impl<F: Future> FusedStream for AsCompleted<F> {
 }
 
 /// When [`wait`] returns (asyncio's `return_when`).
+///
+/// ```
+/// # use aio_runtime as aio;
+/// use aio::ReturnWhen;
+///
+/// aio::run(async {
+///     let tasks = [aio::spawn(async { 1 }), aio::spawn(std::future::pending())];
+///     let first = aio::wait(tasks, ReturnWhen::FirstCompleted).await;
+///     assert_eq!(first.done.len(), 1);
+///     for (_, task) in first.pending {
+///         task.cancel(); // spawned tasks keep running unless cancelled
+///     }
+/// });
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ReturnWhen {
     /// As soon as any future completes.
@@ -461,6 +579,16 @@ pub enum ReturnWhen {
 }
 
 /// What [`wait`] hands back: the finished outputs and the unfinished futures.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// aio::run(async {
+///     let tasks = [aio::spawn(async { 1 }), aio::spawn(async { 2 })];
+///     let aio::Waited { done, pending } = aio::wait(tasks, aio::ReturnWhen::AllCompleted).await;
+///     assert_eq!(done.len(), 2);
+///     assert!(pending.is_empty());
+/// });
+/// ```
 pub struct Waited<F: Future> {
     /// `(argument index, output)` of each finished future, in completion order.
     pub done: Vec<(usize, F::Output)>,
@@ -485,6 +613,24 @@ impl<F: Future> fmt::Debug for Waited<F> {
 /// [`ReturnWhen::FirstException`], the first `Err` ends the wait. Spawned
 /// `Task`s qualify: their output is `Result<T, TaskError>`. For a time limit,
 /// wrap the call in [`wait_for`](crate::wait_for).
+///
+/// ```
+/// # use aio_runtime as aio;
+/// use std::time::Duration;
+/// use aio::ReturnWhen;
+///
+/// async fn check(ms: u64, ok: bool) -> Result<u64, String> {
+///     aio::sleep(Duration::from_millis(ms)).await;
+///     if ok { Ok(ms) } else { Err(format!("check {ms} failed")) }
+/// }
+///
+/// aio::run(async {
+///     let checks = [check(30, true), check(10, false), check(20, true)];
+///     let waited = aio::wait(checks, ReturnWhen::FirstException).await;
+///     assert_eq!(waited.done, [(1, Err("check 10 failed".to_owned()))]);
+///     assert_eq!(waited.pending.len(), 2); // not cancelled: await them or drop them
+/// });
+/// ```
 #[track_caller]
 pub fn wait<I, T, E>(futs: I, when: ReturnWhen) -> Wait<<I::Item as IntoFuture>::IntoFuture>
 where
@@ -500,6 +646,14 @@ where
 }
 
 /// The future returned by [`wait`].
+///
+/// ```
+/// # use aio_runtime as aio;
+/// aio::run(async {
+///     let w: aio::Wait<_> = aio::wait([async { Ok::<_, ()>(1) }], aio::ReturnWhen::AllCompleted);
+///     assert_eq!(w.await.done, [(0, Ok(1))]);
+/// });
+/// ```
 #[must_use = "futures do nothing unless awaited"]
 pub struct Wait<F: Future> {
     set: FutureSet<F>,
@@ -563,10 +717,23 @@ where
 /// [`gather`](fn@crate::gather) function polls only those that were woken.
 ///
 /// ```
-/// # futures::executor::block_on(async {
-/// let (a, b) = aio_runtime::gather!(async { 1 }, async { "two" }).await;
-/// assert_eq!((a, b), (1, "two"));
-/// # });
+/// # use aio_runtime as aio;
+/// use std::time::Duration;
+///
+/// async fn count(name: &str) -> usize {
+///     println!("One {name}");
+///     aio::sleep(Duration::from_millis(10)).await;
+///     println!("Two {name}");
+///     name.len()
+/// }
+///
+/// aio::run(async {
+///     // One a, One bb, One ccc, then Two a, Two bb, Two ccc: about 10 ms in all.
+///     let (a, b, c) = aio::gather!(count("a"), count("bb"), count("ccc")).await;
+///     assert_eq!((a, b, c), (1, 2, 3));
+///     let (n, s) = aio::gather!(async { 1 }, async { "two" }).await; // any output types
+///     assert_eq!((n, s), (1, "two"));
+/// });
 /// ```
 #[macro_export]
 macro_rules! gather {
@@ -712,6 +879,7 @@ pub struct DebugSite {
 impl DebugSite {
     /// The site of a call of the macro `what` with `len` arguments (called from the
     /// expansion, whose caller location is the macro's call site).
+    #[doc(hidden)]
     #[track_caller]
     pub fn here(what: &'static str, len: usize) -> DebugSite {
         crate::debug::mark(what, Location::caller());
@@ -723,11 +891,13 @@ impl DebugSite {
     }
 
     /// Starts a poll: the argument counter, `Some` only in debug mode.
+    #[doc(hidden)]
     pub fn start(&self) -> Option<usize> {
         crate::debug::enabled().then_some(0)
     }
 
     /// The next argument, `_fut`, is about to be polled.
+    #[doc(hidden)]
     pub fn mark<F>(&self, arg: &mut Option<usize>, _fut: &F) {
         if let Some(i) = arg {
             *i += 1;
@@ -737,6 +907,7 @@ impl DebugSite {
     }
 
     /// The next argument is finished and not polled.
+    #[doc(hidden)]
     pub fn skip(&self, arg: &mut Option<usize>) {
         if let Some(i) = arg {
             *i += 1;

@@ -1,21 +1,21 @@
 //! `Coroutine<F>`: a named, lazy awaitable that records where it was created.
 //!
-//! This is what `#[aio::coroutine] async fn fetch()` returns (generated code reaches it as
-//! `::aio::__private::Coroutine`). Like a Python coroutine object it does nothing until it
-//! is awaited or spawned; a spawned coroutine names its task; and in debug mode one that is
-//! dropped without being awaited or spawned is reported as "never awaited".
-//!
-//! A `Coroutine` is an awaitable (`IntoFuture`), as a Python coroutine is an awaitable
-//! rather than an `asyncio.Future`: `.await` (or any `IntoFuture` consumer: `gather`,
-//! `wait_for`, ...) takes the inner future out, and that is the whole cost of the wrapper.
-//! Awaiting a coroutine fn is the same machine code as awaiting the plain async fn
-//! (`benches/macros.rs`; callgrind counts the same instructions per await): the name and
-//! location are stored only to be read by the paths that need them (the drop of an
-//! unawaited coroutine, `spawn`), so once the conversion is inlined they are dead stores
-//! the compiler removes. Spawning goes through [`IntoTask`](crate::IntoTask), which hands
-//! the task its name; no flag is kept and nothing is looked up at poll time.
-//!
-//! It is not a task: awaiting it runs it inline in the current task.
+//! This is what `#[aio::coroutine] async fn fetch()` returns. Like a Python coroutine
+//! object it does nothing until it is awaited or spawned; a spawned coroutine names its
+//! task; and in debug mode one that is dropped without being awaited or spawned is
+//! reported as "never awaited". It is not a task: awaiting it runs it inline in the
+//! current task.
+//
+// A `Coroutine` is an awaitable (`IntoFuture`), as a Python coroutine is an awaitable
+// rather than an `asyncio.Future`: `.await` (or any `IntoFuture` consumer: `gather`,
+// `wait_for`, ...) takes the inner future out, and that is the whole cost of the wrapper.
+// Awaiting a coroutine fn is the same machine code as awaiting the plain async fn
+// (`benches/macros.rs`; callgrind counts the same instructions per await): the name and
+// location are stored only to be read by the paths that need them (the drop of an
+// unawaited coroutine, `spawn`), so once the conversion is inlined they are dead stores
+// the compiler removes. Spawning goes through `IntoTask`, which hands the task its name;
+// no flag is kept and nothing is looked up at poll time. Generated code reaches the type
+// as `::aio::__private::Coroutine`.
 
 use std::fmt;
 use std::future::{Future, IntoFuture};
@@ -29,9 +29,10 @@ use std::panic::Location;
 /// `.into_future()` gives the inner future.
 ///
 /// ```
-/// let c = aio_runtime::Coroutine::new("answer", async { 42 });
+/// # use aio_runtime as aio;
+/// let c = aio::Coroutine::new("answer", async { 42 });
 /// assert_eq!(c.name(), "answer");
-/// assert_eq!(aio_runtime::run(c), 42);
+/// assert_eq!(aio::run(c), 42);
 /// ```
 #[must_use = "coroutines are lazy and do nothing unless awaited or spawned"]
 pub struct Coroutine<F> {
@@ -43,6 +44,19 @@ pub struct Coroutine<F> {
 
 impl<F: Future> Coroutine<F> {
     /// Wraps `fut` under `name`, recording the caller's location.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// // What #[aio::coroutine] async fn fetch() generates, by hand:
+    /// fn fetch() -> aio::Coroutine<impl std::future::Future<Output = u32>> {
+    ///     aio::Coroutine::new("fetch", async { 200 })
+    /// }
+    ///
+    /// aio::run(async {
+    ///     assert_eq!(fetch().await, 200);
+    ///     assert_eq!(aio::spawn(fetch()).name(), "fetch");
+    /// });
+    /// ```
     #[track_caller]
     #[inline]
     pub fn new(name: &'static str, fut: F) -> Self {
@@ -56,11 +70,26 @@ impl<F: Future> Coroutine<F> {
 
 impl<F> Coroutine<F> {
     /// The coroutine's name (the async fn's name when made by `#[aio::coroutine]`).
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// let c = aio::Coroutine::new("greet", async {});
+    /// assert_eq!(c.name(), "greet");
+    /// aio::run(c);
+    /// ```
     pub fn name(&self) -> &'static str {
         self.name
     }
 
     /// Where the coroutine was created (the call of the coroutine function).
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// let line = line!() + 1;
+    /// let c = aio::Coroutine::new("greet", async {});
+    /// assert_eq!((c.location().file(), c.location().line()), (file!(), line));
+    /// aio::run(c);
+    /// ```
     pub fn location(&self) -> &'static Location<'static> {
         self.location
     }

@@ -26,25 +26,16 @@ use futures_core::stream::FusedStream;
 /// [`AsyncGenerator::new`] is the same thing.
 ///
 /// ```
-/// use aio_runtime::AsyncGenerator;
-/// use futures_core::Stream;
-/// # fn next<S: Stream + Unpin>(s: &mut S) -> Option<S::Item> {
-/// #     let waker = std::task::Waker::noop();
-/// #     match std::pin::Pin::new(s).poll_next(&mut std::task::Context::from_waker(&waker)) {
-/// #         std::task::Poll::Ready(x) => x,
-/// #         std::task::Poll::Pending => unreachable!(),
-/// #     }
-/// # }
+/// # use aio_runtime as aio;
+/// use aio::{AsyncGenerator, StreamExt};
 ///
-/// let mut squares = AsyncGenerator::new(|y| async move {
+/// let squares = AsyncGenerator::new(|y| async move {
 ///     for i in 1..=3 {
 ///         y.yield_(i * i).await;
 ///     }
 /// });
-/// assert_eq!(next(&mut squares), Some(1));
-/// assert_eq!(next(&mut squares), Some(4));
-/// assert_eq!(next(&mut squares), Some(9));
-/// assert_eq!(next(&mut squares), None);
+/// let all: Vec<u32> = aio::run(squares.collect());
+/// assert_eq!(all, [1, 4, 9]);
 /// ```
 pub fn generator<T, F, Fut>(f: F) -> AsyncGenerator<T, Fut>
 where
@@ -60,6 +51,20 @@ where
 }
 
 /// The generator body's handle for yielding values to the consumer.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// use aio::{AsyncGenerator, StreamExt, Yielder};
+///
+/// async fn countdown(y: Yielder<u32>, from: u32) {
+///     for i in (1..=from).rev() {
+///         y.yield_(i).await;
+///     }
+/// }
+///
+/// let all: Vec<u32> = aio::run(AsyncGenerator::new(|y| countdown(y, 3)).collect());
+/// assert_eq!(all, [3, 2, 1]);
+/// ```
 pub struct Yielder<T> {
     slot: Rc<Cell<Option<T>>>,
 }
@@ -73,6 +78,21 @@ impl<T> fmt::Debug for Yielder<T> {
 impl<T> Yielder<T> {
     /// Hands `value` to the consumer; completes when the consumer asks for the
     /// next item (Python's `yield value` inside `async def`).
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// use aio::{AsyncGenerator, StreamExt};
+    ///
+    /// aio::run(async {
+    ///     let mut words = AsyncGenerator::new(|y| async move {
+    ///         y.yield_("one").await; // suspends until the consumer asks again
+    ///         y.yield_("two").await;
+    ///     });
+    ///     assert_eq!(words.next().await, Some("one"));
+    ///     assert_eq!(words.next().await, Some("two"));
+    ///     assert_eq!(words.next().await, None);
+    /// });
+    /// ```
     pub fn yield_(&self, value: T) -> impl Future<Output = ()> + Unpin + '_ {
         Yield {
             slot: &self.slot,
@@ -110,6 +130,20 @@ impl<T> Future for Yield<'_, T> {
 ///
 /// It is `Unpin` (the body is boxed), so `StreamExt::next` works directly.
 /// Dropping it drops the suspended body, like closing a Python generator.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// use aio::StreamExt;
+///
+/// // What #[aio::generator] functions return (as `impl Stream`): consumed lazily.
+/// let evens = aio::AsyncGenerator::new(|y| async move {
+///     for i in (0..10).filter(|i| i % 2 == 0) {
+///         y.yield_(i).await;
+///     }
+/// });
+/// let firsts: Vec<i32> = aio::run(evens.take(3).collect());
+/// assert_eq!(firsts, [0, 2, 4]);
+/// ```
 pub struct AsyncGenerator<T, Fut> {
     slot: Rc<Cell<Option<T>>>,
     body: Option<Pin<Box<Fut>>>,
@@ -126,6 +160,14 @@ impl<T, Fut> fmt::Debug for AsyncGenerator<T, Fut> {
 impl<T, Fut: Future<Output = ()>> AsyncGenerator<T, Fut> {
     /// Builds an async generator from a body that yields through its
     /// [`Yielder`] (the same as what `#[aio::generator]` generates).
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// use aio::StreamExt;
+    ///
+    /// let mut letters = aio::AsyncGenerator::new(|y| async move { y.yield_('x').await });
+    /// assert_eq!(aio::run(letters.next()), Some('x'));
+    /// ```
     pub fn new<F>(f: F) -> Self
     where
         F: FnOnce(Yielder<T>) -> Fut,

@@ -1,18 +1,53 @@
 //! TCP and UDP sockets driven by the loop's reactor: asyncio's streams and
 //! datagram endpoints, in `std::net`'s shapes.
 //!
-//! Each type is a std socket in non-blocking mode wrapped in the reactor's
-//! `Async` registration: an operation is tried at once and, on `WouldBlock`,
-//! the task waits for the OS to report readiness. [`TcpStream`] implements
-//! `futures_io::AsyncRead`/`AsyncWrite`, so `futures::io` adapters and codecs
-//! work on it. Every OS error comes back as an `io::Error`; nothing here
-//! panics on I/O. Name resolution of host names runs on the blocking pool.
-//! This module does not buffer, frame or retry: that is the caller's job.
+//! [`TcpStream`] implements [`AsyncRead`]/[`AsyncWrite`] (as does `&TcpStream`), so the
+//! extension methods of [`aio::io`](crate::io) (`read_exact`, `write_all`, `read_line`
+//! on a `BufReader`, ...) work on it. Every OS error comes back as an `io::Error`;
+//! nothing here panics on I/O. Addresses are resolved without blocking the loop (see
+//! [`ToSocketAddrs`]). This module does not buffer, frame or retry: that is the
+//! caller's job.
 //!
-//! Sockets belong to the loop they were created on (they are `!Send`). Any
-//! number of tasks may wait on one socket at once (several tasks accepting on
-//! one listener, or receiving on one UDP socket): readiness wakes them all,
-//! one gets the connection or datagram, the others wait again.
+//! Sockets belong to the loop they were created on (they are `!Send`). Any number of
+//! tasks may wait on one socket at once (several tasks accepting on one listener, or
+//! receiving on one UDP socket): readiness wakes them all, one gets the connection or
+//! datagram, the others wait again.
+//!
+//! An echo server, a task per connection:
+//!
+//! ```
+//! # use aio_runtime as aio;
+//! use aio::io::{AsyncReadExt, AsyncWriteExt};
+//! use aio::net::{TcpListener, TcpStream};
+//!
+//! async fn serve(listener: TcpListener) -> std::io::Result<()> {
+//!     loop {
+//!         let (stream, _peer) = listener.accept().await?;
+//!         aio::spawn(async move {
+//!             let (mut reader, mut writer) = (&stream, &stream);
+//!             aio::io::copy(&mut reader, &mut writer).await // echo until EOF
+//!         })
+//!         .detach();
+//!     }
+//! }
+//!
+//! aio::run(async {
+//!     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+//!     let addr = listener.local_addr().unwrap();
+//!     let server = aio::spawn(serve(listener));
+//!
+//!     let mut client = TcpStream::connect(addr).await.unwrap();
+//!     client.write_all(b"ping").await.unwrap();
+//!     let mut reply = [0; 4];
+//!     client.read_exact(&mut reply).await.unwrap();
+//!     assert_eq!(&reply, b"ping");
+//!     server.cancel();
+//! });
+//! ```
+//
+// Each type is a std socket in non-blocking mode wrapped in the reactor's `Async`
+// registration: an operation is tried at once and, on `WouldBlock`, the task waits for
+// the OS to report readiness. Host names are looked up on the blocking pool.
 
 use std::fmt;
 use std::future::poll_fn;
@@ -243,6 +278,19 @@ where
 }
 
 /// A TCP socket listening for connections (asyncio's `start_server` socket).
+///
+/// ```
+/// # use aio_runtime as aio;
+/// use aio::net::TcpListener;
+///
+/// aio::run(async {
+///     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+///     let addr = listener.local_addr().unwrap();
+///     let client = aio::spawn(aio::net::TcpStream::connect(addr));
+///     let (_stream, peer) = listener.accept().await.unwrap();
+///     assert_eq!(peer, client.await.unwrap().unwrap().local_addr().unwrap());
+/// });
+/// ```
 pub struct TcpListener {
     io: Async<net::TcpListener>,
 }
@@ -262,6 +310,18 @@ impl TcpListener {
     /// # Errors
     /// The OS error (address in use, permission denied, ...), or an error
     /// outside an aio runtime.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// use aio::net::TcpListener;
+    ///
+    /// aio::run(async {
+    ///     let any_port = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    ///     let port = any_port.local_addr().unwrap().port();
+    ///     let taken = TcpListener::bind(("127.0.0.1", port)).await;
+    ///     assert_eq!(taken.unwrap_err().kind(), std::io::ErrorKind::AddrInUse);
+    /// });
+    /// ```
     pub async fn bind<A: ToSocketAddrs>(addr: A) -> io::Result<TcpListener> {
         each_addr(addr, |a| async move {
             let socket = nonblocking_socket(a, Type::STREAM, Protocol::TCP)?;
@@ -279,6 +339,20 @@ impl TcpListener {
     }
 
     /// Waits for the next connection and returns it with the peer's address.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// use aio::net::{TcpListener, TcpStream};
+    ///
+    /// aio::run(async {
+    ///     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    ///     let addr = listener.local_addr().unwrap();
+    ///     let (accepted, connected) = aio::gather!(listener.accept(), TcpStream::connect(addr)).await;
+    ///     let (server_side, peer) = accepted.unwrap();
+    ///     assert_eq!(peer, connected.unwrap().local_addr().unwrap());
+    ///     assert_eq!(server_side.local_addr().unwrap(), addr);
+    /// });
+    /// ```
     pub async fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
         let (stream, peer) = self.io.read_with(accept_nonblocking).await?;
         Ok((
@@ -290,11 +364,27 @@ impl TcpListener {
     }
 
     /// The address the listener is bound to.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     let listener = aio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    ///     assert_ne!(listener.local_addr().unwrap().port(), 0); // the port the OS chose
+    /// });
+    /// ```
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.io.get_ref().local_addr()
     }
 
     /// Sets the IP time-to-live of accepted sockets.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     let listener = aio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    ///     listener.set_ttl(64).unwrap();
+    /// });
+    /// ```
     pub fn set_ttl(&self, ttl: u32) -> io::Result<()> {
         self.io.get_ref().set_ttl(ttl)
     }
@@ -302,6 +392,26 @@ impl TcpListener {
 
 /// A TCP connection (asyncio's `StreamReader`/`StreamWriter` pair, as one
 /// `AsyncRead + AsyncWrite` object).
+///
+/// ```
+/// # use aio_runtime as aio;
+/// use aio::io::{AsyncReadExt, AsyncWriteExt};
+/// use aio::net::{TcpListener, TcpStream};
+///
+/// aio::run(async {
+///     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+///     let addr = listener.local_addr().unwrap();
+///     let server = aio::spawn(async move {
+///         let (mut stream, _) = listener.accept().await.unwrap();
+///         stream.write_all(b"hello").await.unwrap();
+///     });
+///     let mut stream = TcpStream::connect(addr).await.unwrap();
+///     let mut text = String::new();
+///     stream.read_to_string(&mut text).await.unwrap(); // until the server closes
+///     assert_eq!(text, "hello");
+///     server.await.unwrap();
+/// });
+/// ```
 pub struct TcpStream {
     io: Async<net::TcpStream>,
 }
@@ -320,6 +430,21 @@ impl TcpStream {
     /// # Errors
     /// `ConnectionRefused`, `TimedOut`, unreachable networks and other OS
     /// errors, as `io::Error`.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// use aio::net::{TcpListener, TcpStream};
+    ///
+    /// aio::run(async {
+    ///     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    ///     let port = listener.local_addr().unwrap().port();
+    ///     let stream = TcpStream::connect(("localhost", port)).await.unwrap();
+    ///     assert_eq!(stream.peer_addr().unwrap().port(), port);
+    ///     drop(listener);
+    ///     let refused = TcpStream::connect(("127.0.0.1", port)).await;
+    ///     assert!(refused.is_err());
+    /// });
+    /// ```
     pub async fn connect<A: ToSocketAddrs>(addr: A) -> io::Result<TcpStream> {
         each_addr(addr, Self::connect_one).await
     }
@@ -343,47 +468,150 @@ impl TcpStream {
     }
 
     /// The address of the other end.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     let listener = aio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    ///     let addr = listener.local_addr().unwrap();
+    ///     let stream = aio::net::TcpStream::connect(addr).await.unwrap();
+    ///     assert_eq!(stream.peer_addr().unwrap(), addr);
+    /// });
+    /// ```
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
         self.io.get_ref().peer_addr()
     }
 
     /// The address of this end.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     let listener = aio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    ///     let stream = aio::net::TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+    ///     assert!(stream.local_addr().unwrap().ip().is_loopback());
+    /// });
+    /// ```
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.io.get_ref().local_addr()
     }
 
     /// Shuts down the read side, the write side (the peer reads EOF) or both.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// use aio::io::AsyncReadExt;
+    /// use std::net::Shutdown;
+    ///
+    /// aio::run(async {
+    ///     let listener = aio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    ///     let client = aio::net::TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+    ///     let (mut server_side, _) = listener.accept().await.unwrap();
+    ///     client.shutdown(Shutdown::Write).unwrap(); // "I am done sending"
+    ///     let mut rest = Vec::new();
+    ///     assert_eq!(server_side.read_to_end(&mut rest).await.unwrap(), 0); // EOF
+    /// });
+    /// ```
     pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
         self.io.get_ref().shutdown(how)
     }
 
     /// Sets `TCP_NODELAY` (disables Nagle's algorithm).
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     let listener = aio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    ///     let stream = aio::net::TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+    ///     stream.set_nodelay(true).unwrap(); // small writes go out at once
+    ///     assert!(stream.nodelay().unwrap());
+    /// });
+    /// ```
     pub fn set_nodelay(&self, nodelay: bool) -> io::Result<()> {
         self.io.get_ref().set_nodelay(nodelay)
     }
 
     /// Whether `TCP_NODELAY` is set.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     let listener = aio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    ///     let stream = aio::net::TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+    ///     assert!(!stream.nodelay().unwrap()); // the OS default
+    /// });
+    /// ```
     pub fn nodelay(&self) -> io::Result<bool> {
         self.io.get_ref().nodelay()
     }
 
     /// Sets `SO_LINGER`; `Some(Duration::ZERO)` makes closing reset the
     /// connection instead of a graceful shutdown.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// use std::time::Duration;
+    ///
+    /// aio::run(async {
+    ///     let listener = aio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    ///     let stream = aio::net::TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+    ///     stream.set_linger(Some(Duration::ZERO)).unwrap(); // dropping it resets the connection
+    /// });
+    /// ```
     pub fn set_linger(&self, linger: Option<std::time::Duration>) -> io::Result<()> {
         socket2::SockRef::from(self.io.get_ref()).set_linger(linger)
     }
 
     /// Reads into `buf` once data is available; `Ok(0)` at end of stream.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     let listener = aio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    ///     let client = aio::net::TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+    ///     let (server_side, _) = listener.accept().await.unwrap();
+    ///     server_side.write(b"hi").await.unwrap();
+    ///     let mut buf = [0; 16];
+    ///     let n = client.read(&mut buf).await.unwrap(); // what has arrived, at least 1 byte
+    ///     assert_eq!(&buf[..n], b"hi");
+    /// });
+    /// ```
     pub async fn read(&self, buf: &mut [u8]) -> io::Result<usize> {
         self.io.read_with(|s| (&*s).read(buf)).await
     }
 
     /// Writes some of `buf` once the socket accepts data.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     let listener = aio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    ///     let client = aio::net::TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+    ///     let n = client.write(b"some bytes").await.unwrap(); // maybe fewer than asked
+    ///     assert!(n > 0);
+    /// });
+    /// ```
     pub async fn write(&self, buf: &[u8]) -> io::Result<usize> {
         poll_fn(|cx| self.io.poll_write_some(cx, buf.len(), |s| (&*s).write(buf))).await
     }
 
     /// Receives data without removing it from the socket's queue.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     let listener = aio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    ///     let client = aio::net::TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+    ///     let (server_side, _) = listener.accept().await.unwrap();
+    ///     server_side.write(b"GET /").await.unwrap();
+    ///     let mut head = [0; 3];
+    ///     let n = client.peek(&mut head).await.unwrap();
+    ///     assert_eq!(&head[..n], &b"GET"[..n]);
+    ///     let mut all = [0; 5];
+    ///     let m = client.read(&mut all).await.unwrap(); // still there
+    ///     assert_eq!(&all[..m], &b"GET /"[..m]);
+    /// });
+    /// ```
     pub async fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
         self.io.read_with(|s| s.peek(buf)).await
     }
@@ -487,6 +715,22 @@ impl AsyncWrite for &TcpStream {
 }
 
 /// A UDP socket (asyncio's datagram endpoint).
+///
+/// ```
+/// # use aio_runtime as aio;
+/// use aio::net::UdpSocket;
+///
+/// aio::run(async {
+///     let server = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+///     let client = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+///     client.send_to(b"ping", server.local_addr().unwrap()).await.unwrap();
+///     let mut buf = [0; 64];
+///     let (n, from) = server.recv_from(&mut buf).await.unwrap();
+///     server.send_to(&buf[..n], from).await.unwrap(); // echo
+///     let (n, _) = client.recv_from(&mut buf).await.unwrap();
+///     assert_eq!(&buf[..n], b"ping");
+/// });
+/// ```
 pub struct UdpSocket {
     io: Async<net::UdpSocket>,
 }
@@ -499,6 +743,14 @@ impl fmt::Debug for UdpSocket {
 
 impl UdpSocket {
     /// Binds a UDP socket to `addr` (port 0: any free port).
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     let socket = aio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    ///     assert_ne!(socket.local_addr().unwrap().port(), 0);
+    /// });
+    /// ```
     pub async fn bind<A: ToSocketAddrs>(addr: A) -> io::Result<UdpSocket> {
         each_addr(addr, |a| async move {
             let socket = nonblocking_socket(a, Type::DGRAM, Protocol::UDP)?;
@@ -512,11 +764,33 @@ impl UdpSocket {
 
     /// Sets the default peer: [`send`](Self::send) goes there and
     /// [`recv`](Self::recv) only takes its datagrams.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     let a = aio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    ///     let b = aio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    ///     a.connect(b.local_addr().unwrap()).await.unwrap();
+    ///     a.send(b"to b").await.unwrap(); // no address needed any more
+    ///     let mut buf = [0; 8];
+    ///     assert_eq!(b.recv_from(&mut buf).await.unwrap().0, 4);
+    /// });
+    /// ```
     pub async fn connect<A: ToSocketAddrs>(&self, addr: A) -> io::Result<()> {
         each_addr(addr, |a| async move { self.io.get_ref().connect(a) }).await
     }
 
     /// Sends one datagram to `target`; returns the bytes sent.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     let a = aio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    ///     let b = aio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    ///     let target = b.local_addr().unwrap().to_string();
+    ///     assert_eq!(a.send_to(b"hello", target.as_str()).await.unwrap(), 5);
+    /// });
+    /// ```
     pub async fn send_to<A: ToSocketAddrs>(&self, buf: &[u8], target: A) -> io::Result<usize> {
         let addrs = resolve(&target).await?;
         let Some(&addr) = addrs.first() else {
@@ -530,31 +804,93 @@ impl UdpSocket {
 
     /// Receives one datagram; returns its length and sender. A datagram longer
     /// than `buf` is truncated.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     let a = aio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    ///     let b = aio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    ///     a.send_to(b"datagram", b.local_addr().unwrap()).await.unwrap();
+    ///     let mut small = [0; 4];
+    ///     let (n, from) = b.recv_from(&mut small).await.unwrap();
+    ///     assert_eq!((&small[..n], from), (&b"data"[..], a.local_addr().unwrap())); // truncated
+    /// });
+    /// ```
     pub async fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
         self.io.read_with(|s| s.recv_from(buf)).await
     }
 
     /// Sends one datagram to the connected peer.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     let a = aio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    ///     let b = aio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    ///     a.connect(b.local_addr().unwrap()).await.unwrap();
+    ///     assert_eq!(a.send(b"abc").await.unwrap(), 3);
+    /// });
+    /// ```
     pub async fn send(&self, buf: &[u8]) -> io::Result<usize> {
         self.io.write_with(|s| s.send(buf)).await
     }
 
     /// Receives one datagram from the connected peer.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     let a = aio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    ///     let b = aio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    ///     b.connect(a.local_addr().unwrap()).await.unwrap();
+    ///     a.send_to(b"only from a", b.local_addr().unwrap()).await.unwrap();
+    ///     let mut buf = [0; 32];
+    ///     let n = b.recv(&mut buf).await.unwrap();
+    ///     assert_eq!(&buf[..n], b"only from a");
+    /// });
+    /// ```
     pub async fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
         self.io.read_with(|s| s.recv(buf)).await
     }
 
     /// The address the socket is bound to.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     let socket = aio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    ///     assert!(socket.local_addr().unwrap().ip().is_loopback());
+    /// });
+    /// ```
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.io.get_ref().local_addr()
     }
 
     /// The connected peer's address.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     let a = aio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    ///     assert!(a.peer_addr().is_err()); // not connected
+    ///     let b = aio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    ///     a.connect(b.local_addr().unwrap()).await.unwrap();
+    ///     assert_eq!(a.peer_addr().unwrap(), b.local_addr().unwrap());
+    /// });
+    /// ```
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
         self.io.get_ref().peer_addr()
     }
 
     /// Allows sending to broadcast addresses.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     let socket = aio::net::UdpSocket::bind("0.0.0.0:0").await.unwrap();
+    ///     socket.set_broadcast(true).unwrap();
+    /// });
+    /// ```
     pub fn set_broadcast(&self, on: bool) -> io::Result<()> {
         self.io.get_ref().set_broadcast(on)
     }

@@ -24,11 +24,31 @@ use crate::sync::waitlist::{Key, WaitList};
 
 /// The queue was closed: returned by `get` once it is closed and empty, and by
 /// `put` (with the item that was not queued) once it is closed.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// aio::run(async {
+///     let q = aio::Queue::unbounded();
+///     q.close();
+///     let aio::QueueClosed(item) = q.put("late").await.unwrap_err();
+///     assert_eq!(item, "late");
+///     assert_eq!(q.get().await, Err(aio::QueueClosed(())));
+/// });
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct QueueClosed<T = ()>(pub T);
 
 impl<T> QueueClosed<T> {
     /// The item that could not be queued.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     let q = aio::Queue::unbounded();
+    ///     q.close();
+    ///     assert_eq!(q.put(String::from("kept")).await.unwrap_err().into_inner(), "kept");
+    /// });
+    /// ```
     pub fn into_inner(self) -> T {
         self.0
     }
@@ -49,6 +69,17 @@ impl<T> fmt::Display for QueueClosed<T> {
 impl<T> std::error::Error for QueueClosed<T> {}
 
 /// Why [`Queue::try_put`] did not queue its item (which it hands back).
+///
+/// ```
+/// # use aio_runtime as aio;
+/// use aio::TryPutError;
+///
+/// let q = aio::Queue::bounded(1);
+/// q.try_put(1).unwrap();
+/// assert_eq!(q.try_put(2), Err(TryPutError::Full(2)));
+/// q.close();
+/// assert_eq!(q.try_put(3), Err(TryPutError::Closed(3)));
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum TryPutError<T> {
     /// The queue is at capacity.
@@ -59,6 +90,13 @@ pub enum TryPutError<T> {
 
 impl<T> TryPutError<T> {
     /// The item that was not queued.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// let q = aio::Queue::bounded(1);
+    /// q.try_put("a").unwrap();
+    /// assert_eq!(q.try_put("b").unwrap_err().into_inner(), "b");
+    /// ```
     pub fn into_inner(self) -> T {
         match self {
             TryPutError::Full(x) | TryPutError::Closed(x) => x,
@@ -87,6 +125,16 @@ impl<T> fmt::Display for TryPutError<T> {
 impl<T> std::error::Error for TryPutError<T> {}
 
 /// Why [`Queue::try_get`] returned no item.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// use aio::TryGetError;
+///
+/// let q = aio::Queue::<u8>::unbounded();
+/// assert_eq!(q.try_get(), Err(TryGetError::Empty));
+/// q.close();
+/// assert_eq!(q.try_get(), Err(TryGetError::Closed));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TryGetError {
     /// Nothing is queued (yet).
@@ -433,6 +481,14 @@ macro_rules! queue_api {
         impl<T $($bound)*> $name<T> {
             #[doc = concat!("A queue holding at most `capacity` items; `put` waits while it is full. Items come out ", $order, ".")]
             ///
+            /// ```
+            /// # use aio_runtime as aio;
+            #[doc = concat!("let q = aio::", stringify!($name), "::bounded(1);")]
+            /// q.try_put(1).unwrap();
+            /// assert!(q.try_put(2).is_err()); // full
+            /// assert_eq!(q.capacity(), Some(1));
+            /// ```
+            ///
             /// # Panics
             /// If `capacity` is zero.
             pub fn bounded(capacity: usize) -> Self {
@@ -440,12 +496,37 @@ macro_rules! queue_api {
             }
 
             #[doc = concat!("A queue without a limit; `put` never waits. Items come out ", $order, ".")]
+            ///
+            /// ```
+            /// # use aio_runtime as aio;
+            #[doc = concat!("let q = aio::", stringify!($name), "::unbounded();")]
+            /// for i in 0..1000 {
+            ///     q.try_put(i).unwrap();
+            /// }
+            /// assert_eq!(q.capacity(), None);
+            /// ```
             pub fn unbounded() -> Self {
                 Self { chan: Chan::with_capacity(usize::MAX) }
             }
 
             /// Waits while the queue is full, then queues `item`. Fails, handing
             /// `item` back, if the queue is (or gets) closed first.
+            ///
+            /// ```
+            /// # use aio_runtime as aio;
+            /// aio::run(async {
+            #[doc = concat!("    let q = aio::", stringify!($name), "::bounded(1);")]
+            ///     q.put(1).await.unwrap();
+            ///     let consumer = aio::spawn({
+            ///         let q = q.clone();
+            ///         async move { q.get().await.unwrap() }
+            ///     });
+            ///     q.put(2).await.unwrap(); // waits until the consumer took 1
+            ///     assert_eq!(consumer.await.unwrap(), 1);
+            ///     q.close();
+            ///     assert_eq!(q.put(3).await.unwrap_err().into_inner(), 3);
+            /// });
+            /// ```
             #[track_caller]
             pub fn put(&self, item: T) -> impl Future<Output = Result<(), QueueClosed<T>>> + Unpin + '_ {
                 crate::debug::mark(concat!(stringify!($name), "::put"), std::panic::Location::caller());
@@ -455,6 +536,23 @@ macro_rules! queue_api {
             /// Waits while the queue is empty, then takes an item. Fails once the
             /// queue is closed and empty; items queued before `close` are still
             /// handed out.
+            ///
+            /// ```
+            /// # use aio_runtime as aio;
+            /// aio::run(async {
+            #[doc = concat!("    let q = aio::", stringify!($name), "::unbounded();")]
+            ///     let producer = aio::spawn({
+            ///         let q = q.clone();
+            ///         async move {
+            ///             q.put(7).await.unwrap();
+            ///             q.close(); // no more items
+            ///         }
+            ///     });
+            ///     assert_eq!(q.get().await, Ok(7)); // waits for the producer
+            ///     assert!(q.get().await.is_err()); // closed and empty
+            ///     producer.await.unwrap();
+            /// });
+            /// ```
             #[track_caller]
             pub fn get(&self) -> impl Future<Output = Result<T, QueueClosed>> + Unpin + '_ {
                 crate::debug::mark(concat!(stringify!($name), "::get"), std::panic::Location::caller());
@@ -462,48 +560,128 @@ macro_rules! queue_api {
             }
 
             /// Queues `item` now if there is room (asyncio's `put_nowait`).
+            ///
+            /// ```
+            /// # use aio_runtime as aio;
+            /// use aio::TryPutError;
+            ///
+            #[doc = concat!("let q = aio::", stringify!($name), "::bounded(1);")]
+            /// assert!(q.try_put(1).is_ok());
+            /// assert_eq!(q.try_put(2), Err(TryPutError::Full(2)));
+            /// ```
             pub fn try_put(&self, item: T) -> Result<(), TryPutError<T>> {
                 self.chan.try_put(item)
             }
 
             /// Takes an item now if there is one (asyncio's `get_nowait`).
+            ///
+            /// ```
+            /// # use aio_runtime as aio;
+            /// use aio::TryGetError;
+            ///
+            #[doc = concat!("let q = aio::", stringify!($name), "::unbounded();")]
+            /// assert_eq!(q.try_get(), Err(TryGetError::Empty));
+            /// q.try_put(5).unwrap();
+            /// assert_eq!(q.try_get(), Ok(5));
+            /// q.close();
+            /// assert_eq!(q.try_get(), Err(TryGetError::Closed));
+            /// ```
             pub fn try_get(&self) -> Result<T, TryGetError> {
                 self.chan.try_get()
             }
 
             /// Items queued now (asyncio's `qsize()`).
+            ///
+            /// ```
+            /// # use aio_runtime as aio;
+            #[doc = concat!("let q = aio::", stringify!($name), "::unbounded();")]
+            /// q.try_put(1).unwrap();
+            /// q.try_put(2).unwrap();
+            /// assert_eq!(q.len(), 2);
+            /// ```
             pub fn len(&self) -> usize {
                 self.chan.len()
             }
 
             /// Whether no item is queued.
+            ///
+            /// ```
+            /// # use aio_runtime as aio;
+            #[doc = concat!("let q = aio::", stringify!($name), "::<u8>::unbounded();")]
+            /// assert!(q.is_empty());
+            /// ```
             pub fn is_empty(&self) -> bool {
                 self.len() == 0
             }
 
             /// Whether a `put` would wait now.
+            ///
+            /// ```
+            /// # use aio_runtime as aio;
+            #[doc = concat!("let q = aio::", stringify!($name), "::bounded(1);")]
+            /// assert!(!q.is_full());
+            /// q.try_put(1).unwrap();
+            /// assert!(q.is_full());
+            /// ```
             pub fn is_full(&self) -> bool {
                 self.chan.is_full()
             }
 
             /// The bound given to `bounded`, `None` if unbounded (asyncio's `maxsize`).
+            ///
+            /// ```
+            /// # use aio_runtime as aio;
+            #[doc = concat!("assert_eq!(aio::", stringify!($name), "::<u8>::bounded(8).capacity(), Some(8));")]
+            #[doc = concat!("assert_eq!(aio::", stringify!($name), "::<u8>::unbounded().capacity(), None);")]
+            /// ```
             pub fn capacity(&self) -> Option<usize> {
                 self.chan.capacity()
             }
 
             /// Closes the queue: waiting and later `put`s fail with their item
             /// handed back; `get`s drain what is queued, then fail.
+            ///
+            /// ```
+            /// # use aio_runtime as aio;
+            /// aio::run(async {
+            #[doc = concat!("    let q = aio::", stringify!($name), "::unbounded();")]
+            ///     q.put(1).await.unwrap();
+            ///     q.close();
+            ///     assert!(q.put(2).await.is_err());
+            ///     assert_eq!(q.get().await, Ok(1)); // what was queued is still handed out
+            ///     assert!(q.get().await.is_err());
+            /// });
+            /// ```
             pub fn close(&self) {
                 self.chan.close()
             }
 
             /// Whether [`close`](Self::close) was called.
+            ///
+            /// ```
+            /// # use aio_runtime as aio;
+            #[doc = concat!("let q = aio::", stringify!($name), "::<u8>::unbounded();")]
+            /// q.close();
+            /// assert!(q.is_closed());
+            /// ```
             pub fn is_closed(&self) -> bool {
                 self.chan.is_closed()
             }
 
             /// Marks one item taken by a consumer as processed; when every item
             /// put so far is processed, [`join`](Self::join) returns.
+            ///
+            /// ```
+            /// # use aio_runtime as aio;
+            /// aio::run(async {
+            #[doc = concat!("    let q = aio::", stringify!($name), "::unbounded();")]
+            ///     q.put(1).await.unwrap();
+            ///     let item = q.get().await.unwrap();
+            ///     assert_eq!(item, 1); // ... process it, then:
+            ///     q.task_done();
+            ///     q.join().await; // nothing unfinished: returns at once
+            /// });
+            /// ```
             ///
             /// # Panics
             /// If called more times than items were put (asyncio's `ValueError`).
@@ -513,6 +691,26 @@ macro_rules! queue_api {
 
             /// Waits until every item put so far has been marked with
             /// [`task_done`](Self::task_done).
+            ///
+            /// ```
+            /// # use aio_runtime as aio;
+            /// aio::run(async {
+            #[doc = concat!("    let q = aio::", stringify!($name), "::unbounded();")]
+            ///     for job in 0..3 {
+            ///         q.put(job).await.unwrap();
+            ///     }
+            ///     let worker = aio::spawn({
+            ///         let q = q.clone();
+            ///         async move {
+            ///             while let Ok(_job) = q.get().await {
+            ///                 q.task_done();
+            ///             }
+            ///         }
+            ///     });
+            ///     q.join().await; // every job was processed
+            ///     worker.cancel();
+            /// });
+            /// ```
             #[track_caller]
             pub fn join(&self) -> impl Future<Output = ()> + Unpin + '_ {
                 crate::debug::mark(concat!(stringify!($name), "::join"), std::panic::Location::caller());
@@ -541,13 +739,30 @@ macro_rules! queue_api {
 
 /// A first-in, first-out queue between tasks (asyncio's `Queue`).
 ///
+/// A producer and a consumer (asyncio's `queue.put` / `queue.get`):
+///
 /// ```
-/// # use aio_runtime::Queue;
+/// # use aio_runtime as aio;
+/// use aio::Queue;
+///
+/// async fn produce(q: Queue<u32>) {
+///     for i in 0..5 {
+///         q.put(i).await.unwrap(); // waits while the queue is full
+///     }
+///     q.close(); // the consumer stops once it has drained the queue
+/// }
+///
+/// async fn consume(q: Queue<u32>) -> u32 {
+///     let mut sum = 0;
+///     while let Ok(i) = q.get().await {
+///         sum += i;
+///     }
+///     sum
+/// }
+///
 /// let q = Queue::bounded(2);
-/// q.try_put("a").unwrap();
-/// q.try_put("b").unwrap();
-/// assert!(q.try_put("c").is_err());
-/// assert_eq!(q.try_get(), Ok("a"));
+/// let ((), sum) = aio::run(aio::gather!(produce(q.clone()), consume(q)));
+/// assert_eq!(sum, 10);
 /// ```
 pub struct Queue<T> {
     chan: Chan<Fifo<T>>,
@@ -555,6 +770,15 @@ pub struct Queue<T> {
 queue_api!(Queue, "in the order they were put", []);
 
 /// A last-in, first-out queue between tasks (asyncio's `LifoQueue`).
+///
+/// ```
+/// # use aio_runtime as aio;
+/// let stack = aio::LifoQueue::unbounded();
+/// for i in 1..=3 {
+///     stack.try_put(i).unwrap();
+/// }
+/// assert_eq!(stack.try_get(), Ok(3)); // last in, first out
+/// ```
 pub struct LifoQueue<T> {
     chan: Chan<Lifo<T>>,
 }
@@ -563,6 +787,14 @@ queue_api!(LifoQueue, "most recent first", []);
 /// A queue that hands out its smallest item first (asyncio's `PriorityQueue`);
 /// put `(priority, value)` tuples to order by priority. Equal items come out
 /// in no particular order.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// let jobs = aio::PriorityQueue::unbounded();
+/// jobs.try_put((2, "later")).unwrap();
+/// jobs.try_put((1, "urgent")).unwrap();
+/// assert_eq!(jobs.try_get(), Ok((1, "urgent")));
+/// ```
 pub struct PriorityQueue<T: Ord> {
     chan: Chan<Priority<T>>,
 }

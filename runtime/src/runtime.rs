@@ -25,8 +25,11 @@ use crate::task::{Task, TaskInfo, TaskName};
 /// it: every pending task's future is dropped, on this thread. The runtime is `!Send`.
 ///
 /// ```
-/// let rt = aio_runtime::Runtime::new().unwrap();
+/// # use aio_runtime as aio;
+/// let rt = aio::Runtime::new().unwrap();
 /// assert_eq!(rt.block_on(async { 6 * 7 }), 42);
+/// let pending = rt.spawn(async { 1 }); // runs at the next block_on
+/// assert_eq!(rt.block_on(pending).unwrap(), 1);
 /// ```
 pub struct Runtime {
     core: Box<Core>,
@@ -34,6 +37,19 @@ pub struct Runtime {
 }
 
 /// Configures a [`Runtime`]: debug mode, slow-poll threshold, paused clock.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// use std::time::Duration;
+///
+/// let rt = aio::Runtime::builder()
+///     .debug(true) // report slow polls and coroutines never awaited
+///     .slow_poll_threshold(Duration::from_millis(50))
+///     .start_paused(true) // a test clock: sleeping an hour takes no time
+///     .build()
+///     .unwrap();
+/// rt.block_on(aio::sleep(Duration::from_secs(3600)));
+/// ```
 #[derive(Default)]
 pub struct Builder {
     debug: Option<bool>,
@@ -54,6 +70,12 @@ impl fmt::Debug for Builder {
 
 impl Builder {
     /// Turns debug mode on or off. Unset, it follows the `AIO_DEBUG` environment variable.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// let rt = aio::Runtime::builder().debug(true).build().unwrap();
+    /// rt.block_on(async {});
+    /// ```
     pub fn debug(mut self, on: bool) -> Self {
         self.debug = Some(on);
         self
@@ -61,6 +83,18 @@ impl Builder {
 
     /// In debug mode, a poll longer than this is reported (default 100 ms, like asyncio's
     /// `slow_callback_duration`).
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// use std::time::Duration;
+    ///
+    /// let rt = aio::Runtime::builder()
+    ///     .debug(true)
+    ///     .slow_poll_threshold(Duration::from_millis(20))
+    ///     .build()
+    ///     .unwrap();
+    /// rt.block_on(async {});
+    /// ```
     pub fn slow_poll_threshold(mut self, threshold: Duration) -> Self {
         self.threshold = Some(threshold);
         self
@@ -68,6 +102,16 @@ impl Builder {
 
     /// Starts with the clock paused (see [`time::pause`](crate::time::pause)): when every
     /// task waits on a timer, the clock jumps to the next one.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// use std::time::{Duration, Instant};
+    ///
+    /// let rt = aio::Runtime::builder().start_paused(true).build().unwrap();
+    /// let start = Instant::now();
+    /// rt.block_on(aio::sleep(Duration::from_secs(24 * 3600))); // a simulated day
+    /// assert!(start.elapsed() < Duration::from_secs(1));
+    /// ```
     pub fn start_paused(mut self, paused: bool) -> Self {
         self.start_paused = paused;
         self
@@ -75,6 +119,23 @@ impl Builder {
 
     /// Sends debug-mode reports to `sink` instead of stderr (one call per report, without
     /// a trailing newline). The watchdog calls it from its own thread.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// use std::sync::{Arc, Mutex};
+    ///
+    /// let reports = Arc::new(Mutex::new(Vec::new()));
+    /// let sink = reports.clone();
+    /// let rt = aio::Runtime::builder()
+    ///     .debug(true)
+    ///     .debug_output(move |msg| sink.lock().unwrap().push(msg.to_owned()))
+    ///     .build()
+    ///     .unwrap();
+    /// rt.block_on(async {
+    ///     drop(aio::Coroutine::new("fetch", async {})); // never awaited
+    /// });
+    /// assert!(reports.lock().unwrap()[0].starts_with("coroutine 'fetch' created at "));
+    /// ```
     pub fn debug_output(mut self, sink: impl Fn(&str) + Send + Sync + 'static) -> Self {
         self.sink = Some(Arc::new(sink));
         self
@@ -84,6 +145,12 @@ impl Builder {
     ///
     /// # Errors
     /// When the OS poller cannot be created.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// let rt = aio::Runtime::builder().build().expect("an event loop");
+    /// assert_eq!(rt.block_on(async { 1 }), 1);
+    /// ```
     pub fn build(self) -> io::Result<Runtime> {
         let on = self.debug.unwrap_or_else(debug::env_debug);
         let cfg = on.then(|| DebugConfig {
@@ -103,11 +170,23 @@ impl Runtime {
     ///
     /// # Errors
     /// When the OS poller cannot be created.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// let rt = aio::Runtime::new().unwrap();
+    /// rt.block_on(aio::sleep(std::time::Duration::from_millis(1)));
+    /// ```
     pub fn new() -> io::Result<Runtime> {
         Builder::default().build()
     }
 
     /// A builder for a configured runtime.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// let rt = aio::Runtime::builder().debug(false).build().unwrap();
+    /// rt.block_on(async {});
+    /// ```
     pub fn builder() -> Builder {
         Builder::default()
     }
@@ -119,6 +198,16 @@ impl Runtime {
     /// # Panics
     /// When called while a loop is already running on this thread: use `.await` or
     /// `aio::spawn` instead of nesting.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// let rt = aio::Runtime::new().unwrap();
+    /// let (a, b) = rt.block_on(aio::gather!(async { 1 }, async { 2 }));
+    /// assert_eq!(a + b, 3);
+    /// // Tasks left pending stay with the runtime for the next block_on.
+    /// let later = rt.block_on(async { aio::spawn(async { "later" }) });
+    /// assert_eq!(rt.block_on(later).unwrap(), "later");
+    /// ```
     #[track_caller]
     pub fn block_on<F: IntoTask>(&self, fut: F) -> F::Output {
         let location = Location::caller();
@@ -128,6 +217,14 @@ impl Runtime {
 
     /// Spawns a task on this runtime from outside it; it starts running at the next
     /// `block_on`.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// let rt = aio::Runtime::new().unwrap();
+    /// let task = rt.spawn(async { 7 });
+    /// assert!(!task.done()); // not run until the runtime runs
+    /// assert_eq!(rt.block_on(task).unwrap(), 7);
+    /// ```
     #[track_caller]
     pub fn spawn<F>(&self, fut: F) -> Task<F::Output>
     where
@@ -141,6 +238,13 @@ impl Runtime {
     }
 
     /// The tasks of this runtime that have not finished yet.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// let rt = aio::Runtime::new().unwrap();
+    /// let _t = rt.spawn(aio::sleep(std::time::Duration::from_secs(60)));
+    /// assert_eq!(rt.pending_tasks().len(), 1);
+    /// ```
     pub fn pending_tasks(&self) -> Vec<TaskInfo> {
         self.core.all_tasks(false)
     }
@@ -165,6 +269,28 @@ impl fmt::Debug for Runtime {
 /// A `Coroutine` is an awaitable (`IntoFuture`), not a `Future`, so that awaiting one
 /// costs exactly what awaiting the plain async fn costs; this trait is how the spawning
 /// functions still learn its name.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// use aio::IntoTask;
+///
+/// /// Spawns `work`, any future or a coroutine, and returns its handle.
+/// fn start<W>(work: W) -> aio::Task<W::Output>
+/// where
+///     W: IntoTask,
+///     W::Future: 'static,
+///     W::Output: 'static,
+/// {
+///     aio::spawn(work)
+/// }
+///
+/// aio::run(async {
+///     let plain = start(async { 1 });
+///     let named = start(aio::Coroutine::new("fetch", async { 2 }));
+///     assert_eq!(named.name(), "fetch");
+///     assert_eq!(plain.await.unwrap() + named.await.unwrap(), 3);
+/// });
+/// ```
 pub trait IntoTask {
     /// The task's output.
     type Output;
@@ -200,8 +326,9 @@ impl<F: Future> IntoTask for Coroutine<F> {
 /// end, tasks still pending are cancelled (their futures dropped) and the loop closes.
 ///
 /// ```
-/// let v = aio_runtime::run(async {
-///     let t = aio_runtime::spawn(async { 1 });
+/// # use aio_runtime as aio;
+/// let v = aio::run(async {
+///     let t = aio::spawn(async { 1 });
 ///     t.await.unwrap() + 1
 /// });
 /// assert_eq!(v, 2);
@@ -216,6 +343,15 @@ pub fn run<F: IntoTask>(fut: F) -> F::Output {
 }
 
 /// Options for [`run_with`] (what `#[aio::main(debug, slow_poll_ms = ..)]` passes).
+///
+/// ```
+/// # use aio_runtime as aio;
+/// let options = aio::RunOptions {
+///     debug: Some(true),
+///     slow_poll_ms: Some(50),
+/// };
+/// assert_eq!(aio::run_with(options, async { 1 }), 1);
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RunOptions {
     /// Debug mode; `None` follows `AIO_DEBUG`.
@@ -225,6 +361,14 @@ pub struct RunOptions {
 }
 
 /// [`run`] with options.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// let debug = aio::RunOptions { debug: Some(true), ..Default::default() };
+/// aio::run_with(debug, async {
+///     aio::sleep(std::time::Duration::from_millis(1)).await;
+/// });
+/// ```
 #[track_caller]
 pub fn run_with<F: IntoTask>(options: RunOptions, fut: F) -> F::Output {
     if crate::executor::in_runtime() {
@@ -251,6 +395,23 @@ pub fn run_with<F: IntoTask>(options: RunOptions, fut: F) -> F::Output {
 ///
 /// # Panics
 /// Outside an aio runtime.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// use std::time::Duration;
+///
+/// async fn tick(name: &'static str) -> &'static str {
+///     aio::sleep(Duration::from_millis(10)).await;
+///     name
+/// }
+///
+/// aio::run(async {
+///     let a = aio::spawn(tick("a")); // starts running at the next await
+///     let b = aio::spawn(tick("b"));
+///     // Both sleep at the same time: about 10 ms, not 20.
+///     assert_eq!((a.await.unwrap(), b.await.unwrap()), ("a", "b"));
+/// });
+/// ```
 #[doc(alias = "create_task")]
 #[track_caller]
 pub fn spawn<F>(fut: F) -> Task<F::Output>
@@ -266,6 +427,17 @@ where
 }
 
 /// [`spawn`] with a name for the task (asyncio's `create_task(coro, name=...)`).
+///
+/// ```
+/// # use aio_runtime as aio;
+/// aio::run(async {
+///     for i in 0..3 {
+///         aio::spawn_named(format!("worker-{i}"), async {}).detach();
+///     }
+///     let names: Vec<String> = aio::all_tasks().iter().map(|t| t.name().to_owned()).collect();
+///     assert_eq!(names, ["main", "worker-0", "worker-1", "worker-2"]);
+/// });
+/// ```
 #[track_caller]
 pub fn spawn_named<F>(name: impl Into<Cow<'static, str>>, fut: F) -> Task<F::Output>
 where
@@ -296,12 +468,32 @@ pub(crate) fn spawn_core<'a>(location: &Location<'_>) -> &'a Core {
 
 /// The task running now (asyncio's `current_task()`): the main future of `run` is a task
 /// named `main` with id 0. `None` outside a loop.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// assert!(aio::current_task().is_none()); // outside a loop
+/// aio::run(async {
+///     assert_eq!(aio::current_task().unwrap().name(), "main");
+///     let t = aio::spawn_named("child", async { aio::current_task().unwrap().name().to_owned() });
+///     assert_eq!(t.await.unwrap(), "child");
+/// });
+/// ```
 pub fn current_task() -> Option<TaskInfo> {
     current_core().and_then(|c| c.current_task())
 }
 
 /// The running loop's unfinished tasks (asyncio's `all_tasks()`): the main future first,
 /// then spawned tasks in spawn order. Empty outside a loop.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// aio::run(async {
+///     let t = aio::spawn(aio::sleep(std::time::Duration::from_millis(10)));
+///     assert_eq!(aio::all_tasks().len(), 2); // main and the sleeper
+///     t.await.unwrap();
+///     assert_eq!(aio::all_tasks().len(), 1);
+/// });
+/// ```
 pub fn all_tasks() -> Vec<TaskInfo> {
     current_core().map_or_else(Vec::new, |c| c.all_tasks(true))
 }

@@ -46,6 +46,19 @@ pub(crate) const PANICKED: u32 = 1 << 5;
 pub(crate) const OUTPUT_TAKEN: u32 = 1 << 6;
 
 /// How a task ended without producing its value: awaiting a [`Task`] yields this as the error.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// aio::run(async {
+///     let cancelled = aio::spawn(aio::sleep(std::time::Duration::from_secs(60)));
+///     cancelled.cancel();
+///     assert!(matches!(cancelled.await, Err(aio::TaskError::Cancelled)));
+///
+///     let failed = aio::spawn(async { panic!("no luck") });
+///     let err = failed.await.unwrap_err();
+///     assert_eq!(err.to_string(), "task panicked: no luck");
+/// });
+/// ```
 pub enum TaskError {
     /// The task was cancelled (its future was dropped before it finished).
     Cancelled,
@@ -55,16 +68,41 @@ pub enum TaskError {
 
 impl TaskError {
     /// True for [`TaskError::Cancelled`].
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     let t = aio::spawn(aio::sleep(std::time::Duration::from_secs(60)));
+    ///     t.cancel();
+    ///     assert!(t.await.unwrap_err().is_cancelled());
+    /// });
+    /// ```
     pub fn is_cancelled(&self) -> bool {
         matches!(self, TaskError::Cancelled)
     }
 
     /// True for [`TaskError::Panicked`].
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     let t = aio::spawn(async { panic!("boom") });
+    ///     assert!(t.await.unwrap_err().is_panic());
+    /// });
+    /// ```
     pub fn is_panic(&self) -> bool {
         matches!(self, TaskError::Panicked(_))
     }
 
     /// The panic message when the payload is a string (what `panic!("...")` produces).
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     let t = aio::spawn(async { panic!("disk {} is full", 2) });
+    ///     assert_eq!(t.await.unwrap_err().panic_message(), Some("disk 2 is full"));
+    /// });
+    /// ```
     pub fn panic_message(&self) -> Option<&str> {
         match self {
             TaskError::Cancelled => None,
@@ -76,6 +114,16 @@ impl TaskError {
     ///
     /// # Panics
     /// When the error is [`TaskError::Cancelled`].
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// let err = aio::run(async { aio::spawn(async { panic!("boom") }).await.unwrap_err() });
+    /// // Re-raise the task's panic in the caller, with its original payload:
+    /// let payload = err.into_panic();
+    /// let reraise = std::panic::AssertUnwindSafe(|| std::panic::resume_unwind(payload));
+    /// let caught = std::panic::catch_unwind(reraise);
+    /// assert_eq!(*caught.unwrap_err().downcast::<&str>().unwrap(), "boom");
+    /// ```
     pub fn into_panic(self) -> Box<dyn Any + Send + 'static> {
         match self {
             TaskError::Panicked(p) => p,
@@ -120,6 +168,18 @@ impl std::error::Error for TaskError {}
 
 /// Returned by [`Task::try_result`] while the task is still pending (asyncio's
 /// `InvalidStateError`), or when its result was already taken.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// aio::run(async {
+///     let mut t = aio::spawn(async { 1 });
+///     assert!(t.try_result().is_err()); // not done yet: InvalidState
+///     aio::yield_now().await;
+///     assert_eq!(t.try_result().unwrap().unwrap(), 1);
+///     let again = t.try_result().unwrap_err();
+///     assert_eq!(again.to_string(), "the task's result was already taken");
+/// });
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct InvalidState {
     taken: bool,
@@ -138,6 +198,18 @@ impl fmt::Display for InvalidState {
 impl std::error::Error for InvalidState {}
 
 /// Where a task is in its life.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// use aio::TaskState;
+///
+/// aio::run(async {
+///     let t = aio::spawn(async {});
+///     assert_eq!(t.state(), TaskState::Pending);
+///     aio::yield_now().await;
+///     assert_eq!(t.state(), TaskState::Finished);
+/// });
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TaskState {
     /// Not finished yet (possibly cancel-requested but not yet reached by the loop).
@@ -150,6 +222,17 @@ pub enum TaskState {
 
 /// A snapshot describing one task, from [`current_task`](crate::current_task) and
 /// [`all_tasks`](crate::all_tasks).
+///
+/// ```
+/// # use aio_runtime as aio;
+/// aio::run(async {
+///     aio::spawn_named("worker", aio::sleep(std::time::Duration::from_millis(1))).detach();
+///     for info in aio::all_tasks() {
+///         println!("{info}"); // task 'main' (id 0, spawned at src/main.rs:3), task 'worker' ...
+///     }
+///     assert_eq!(aio::all_tasks()[1].name(), "worker");
+/// });
+/// ```
 #[derive(Debug, Clone)]
 pub struct TaskInfo {
     pub(crate) id: u64,
@@ -161,18 +244,50 @@ pub struct TaskInfo {
 impl TaskInfo {
     /// The task's id, unique within its runtime. The main future (the one given to
     /// `run`/`block_on`) has id 0.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     assert_eq!(aio::current_task().unwrap().id(), 0); // the main future
+    ///     let t = aio::spawn(async { aio::current_task().unwrap().id() });
+    ///     assert_eq!(t.await.unwrap(), 1);
+    /// });
+    /// ```
     pub fn id(&self) -> u64 {
         self.id
     }
     /// The task's name (see [`Task::name`]).
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     assert_eq!(aio::current_task().unwrap().name(), "main");
+    /// });
+    /// ```
     pub fn name(&self) -> &str {
         &self.name
     }
     /// Where the task was spawned (for the main future: where `run`/`block_on` was called).
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     let here = std::panic::Location::caller().line() + 1;
+    ///     let t = aio::spawn(async { aio::current_task().unwrap().location().line() });
+    ///     assert_eq!(t.await.unwrap(), here);
+    /// });
+    /// ```
     pub fn location(&self) -> &'static Location<'static> {
         self.location
     }
     /// The task's state when the snapshot was taken.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     assert_eq!(aio::current_task().unwrap().state(), aio::TaskState::Pending);
+    /// });
+    /// ```
     pub fn state(&self) -> TaskState {
         self.state
     }
@@ -563,6 +678,20 @@ unsafe fn waker_drop(data: *const ()) {
 /// The loop owns the task, so dropping the handle does **not** cancel it (use
 /// [`cancel`](Task::cancel)); [`detach`](Task::detach) says so explicitly. Awaiting the
 /// handle gives the task's value, or [`TaskError`] when it was cancelled or panicked.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// use std::time::Duration;
+///
+/// aio::run(async {
+///     let task = aio::spawn(async {
+///         aio::sleep(Duration::from_millis(10)).await;
+///         "done"
+///     });
+///     // The task runs while this one waits; awaiting it gives its value.
+///     assert_eq!(task.await.unwrap(), "done");
+/// });
+/// ```
 pub struct Task<T> {
     raw: NonNull<Header>,
     // !Send + !Sync: the handle touches loop-thread-only fields.
@@ -583,11 +712,31 @@ impl<T> Task<T> {
     }
 
     /// True when the task finished: returned, panicked or was cancelled.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     let t = aio::spawn(async {});
+    ///     assert!(!t.done()); // spawned, not run yet
+    ///     aio::yield_now().await;
+    ///     assert!(t.done());
+    /// });
+    /// ```
     pub fn done(&self) -> bool {
         self.header().has(COMPLETE)
     }
 
     /// True when the task finished by cancellation.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     let t = aio::spawn(aio::sleep(std::time::Duration::from_secs(60)));
+    ///     t.cancel();
+    ///     aio::yield_now().await;
+    ///     assert!(t.cancelled());
+    /// });
+    /// ```
     pub fn cancelled(&self) -> bool {
         self.header().has(CANCELLED)
     }
@@ -595,6 +744,20 @@ impl<T> Task<T> {
     /// Requests cancellation, like asyncio's `Task.cancel()`: the task is scheduled and,
     /// when the loop reaches it, its future is dropped instead of polled (a task that never
     /// started never runs). Returns false when the task is already done.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// use std::time::Duration;
+    ///
+    /// aio::run(async {
+    ///     let t = aio::spawn(aio::sleep(Duration::from_secs(60)));
+    ///     assert!(t.cancel());
+    ///     assert!(t.await.unwrap_err().is_cancelled());
+    ///     let finished = aio::spawn(async {});
+    ///     aio::yield_now().await;
+    ///     assert!(!finished.cancel()); // already done
+    /// });
+    /// ```
     pub fn cancel(&self) -> bool {
         // SAFETY: the handle holds a reference during the call.
         unsafe { cancel_raw(self.raw) }
@@ -603,11 +766,32 @@ impl<T> Task<T> {
     /// The task's name: set by `spawn_named`/`set_name`, else a `Coroutine`'s name, else the
     /// name of the async fn whose future it runs (`count` for `async fn count`), else
     /// `Task-N` with N its id.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// async fn count() {}
+    ///
+    /// aio::run(async {
+    ///     assert_eq!(aio::spawn(count()).name(), "count");
+    ///     assert_eq!(aio::spawn_named("ticker", count()).name(), "ticker");
+    ///     let t = aio::spawn(async {});
+    ///     assert_eq!(t.name(), format!("Task-{}", t.id()));
+    /// });
+    /// ```
     pub fn name(&self) -> String {
         self.header().name()
     }
 
     /// Renames the task (asyncio's `set_name`).
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     let t = aio::spawn(async {});
+    ///     t.set_name(format!("job #{}", 7));
+    ///     assert_eq!(t.name(), "job #7");
+    /// });
+    /// ```
     pub fn set_name(&self, name: impl Into<Cow<'static, str>>) {
         let h = self.header();
         h.set_name(match name.into() {
@@ -617,27 +801,73 @@ impl<T> Task<T> {
     }
 
     /// The task's id, unique within its runtime (1, 2, ... in spawn order).
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     let (a, b) = (aio::spawn(async {}), aio::spawn(async {}));
+    ///     assert_eq!((a.id(), b.id()), (1, 2));
+    /// });
+    /// ```
     pub fn id(&self) -> u64 {
         self.header().id
     }
 
     /// Where the task was spawned.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     let line = std::panic::Location::caller().line() + 1;
+    ///     let t = aio::spawn(async {});
+    ///     assert_eq!((t.location().file(), t.location().line()), (file!(), line));
+    /// });
+    /// ```
     pub fn location(&self) -> &'static Location<'static> {
         self.header().location
     }
 
     /// Pending, Cancelled or Finished.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     let t = aio::spawn(aio::sleep(std::time::Duration::from_secs(60)));
+    ///     t.cancel();
+    ///     aio::yield_now().await;
+    ///     assert_eq!(t.state(), aio::TaskState::Cancelled);
+    /// });
+    /// ```
     pub fn state(&self) -> TaskState {
         self.header().state()
     }
 
     /// A snapshot of the task's id, name, spawn location and state.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     let t = aio::spawn_named("fetch", async {});
+    ///     let info = t.info();
+    ///     assert_eq!((info.id(), info.name()), (1, "fetch"));
+    /// });
+    /// ```
     pub fn info(&self) -> TaskInfo {
         self.header().info()
     }
 
     /// The task's outcome if it is done, moving it out of the task (asyncio's `result()`):
     /// `Err(InvalidState)` while the task is pending, or when the outcome was already taken.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     let mut t = aio::spawn(async { 6 * 7 });
+    ///     assert!(t.try_result().is_err()); // pending
+    ///     aio::yield_now().await;
+    ///     assert_eq!(t.try_result().unwrap().unwrap(), 42);
+    /// });
+    /// ```
     pub fn try_result(&mut self) -> Result<Result<T, TaskError>, InvalidState> {
         let h = self.header();
         if !h.has(COMPLETE) {
@@ -660,6 +890,20 @@ impl<T> Task<T> {
 
     /// Lets the task run on without its handle. The same as dropping the handle; it says
     /// in the code that the result is not wanted.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// use std::cell::Cell;
+    /// use std::rc::Rc;
+    ///
+    /// aio::run(async {
+    ///     let ran = Rc::new(Cell::new(false));
+    ///     let flag = ran.clone();
+    ///     aio::spawn(async move { flag.set(true) }).detach(); // fire and forget
+    ///     aio::yield_now().await;
+    ///     assert!(ran.get());
+    /// });
+    /// ```
     pub fn detach(self) {
         drop(self);
     }

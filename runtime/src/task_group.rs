@@ -399,11 +399,35 @@ impl<E> Drop for Running<E> {
 /// not cancelled by dropping its handle in any case; `shield` also makes that
 /// explicit where a future of the task's result is handed to code that may
 /// drop it.) To shield a plain future, spawn it: `shield(spawn(fut))`.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// use std::time::Duration;
+///
+/// aio::run(async {
+///     let save = aio::spawn(async {
+///         aio::sleep(Duration::from_millis(20)).await;
+///         "saved"
+///     });
+///     let mut shielded = aio::shield(save);
+///     // The caller gives up waiting; the task is not cancelled.
+///     assert!(aio::wait_for(Duration::from_millis(1), &mut shielded).await.is_err());
+///     assert_eq!(shielded.await.unwrap(), "saved");
+/// });
+/// ```
 pub fn shield<T>(task: Task<T>) -> Shield<T> {
     Shield { task }
 }
 
 /// The future returned by [`shield`].
+///
+/// ```
+/// # use aio_runtime as aio;
+/// aio::run(async {
+///     let s: aio::Shield<u8> = aio::shield(aio::spawn(async { 1 }));
+///     assert_eq!(s.await.unwrap(), 1);
+/// });
+/// ```
 #[must_use = "futures do nothing unless awaited"]
 pub struct Shield<T> {
     task: Task<T>,
@@ -417,6 +441,16 @@ impl<T> fmt::Debug for Shield<T> {
 
 impl<T> Shield<T> {
     /// Whether the shielded task has finished.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     let s = aio::shield(aio::spawn(async {}));
+    ///     assert!(!s.done());
+    ///     aio::yield_now().await;
+    ///     assert!(s.done());
+    /// });
+    /// ```
     pub fn done(&self) -> bool {
         self.task.done()
     }

@@ -1,17 +1,34 @@
 //! Time: sleeping, timeouts, and the loop's clock.
 //!
-//! Timers live in a binary min-heap of `(deadline, sequence, slot)` entries with lazy
-//! deletion: cancelling a timer (dropping its [`Sleep`]) frees its slot at once and leaves
-//! a stale heap entry that is skipped when it reaches the top; when stale entries outnumber
-//! live ones the heap is compacted, so cancelled timers cost nothing later beyond amortized
-//! O(1). The sequence number keeps timers with equal deadlines in creation order.
+//! [`sleep`] and [`sleep_until`] wait, [`wait_for`] and [`timeout_at`] put a time limit
+//! on any awaitable, [`yield_now`] lets the other ready tasks run. Timers with the same
+//! deadline fire in the order they were created, never early.
 //!
-//! The clock can be paused for tests ([`pause`], [`advance`], `Builder::start_paused`):
-//! while paused, a loop with nothing to run jumps straight to the next timer, so a program
-//! that sleeps for hours of simulated time finishes at once.
+//! For tests the clock can be paused ([`pause`], [`advance`], `Builder::start_paused`):
+//! while paused, a loop with nothing to run jumps straight to the next timer, so a
+//! program that sleeps for hours of simulated time finishes at once.
 //!
-//! This module does not decide when the loop blocks (that is `executor.rs`); it only says
-//! when the next timer is due and wakes the timers that are.
+//! ```
+//! # use aio_runtime as aio;
+//! use std::time::Duration;
+//!
+//! aio::run(async {
+//!     aio::time::pause();
+//!     let start = aio::time::now();
+//!     let slow = aio::sleep(Duration::from_secs(3600));
+//!     assert!(aio::wait_for(Duration::from_secs(5), slow).await.is_err()); // timed out
+//!     assert_eq!(aio::time::now() - start, Duration::from_secs(5)); // simulated time
+//! });
+//! ```
+//
+// Timers live in a binary min-heap of `(deadline, sequence, slot)` entries with lazy
+// deletion: cancelling a timer (dropping its `Sleep`) frees its slot at once and leaves
+// a stale heap entry that is skipped when it reaches the top; when stale entries outnumber
+// live ones the heap is compacted, so cancelled timers cost nothing later beyond amortized
+// O(1). The sequence number keeps timers with equal deadlines in creation order.
+//
+// This module does not decide when the loop blocks (that is `executor.rs`); it only says
+// when the next timer is due and wakes the timers that are.
 
 use std::cell::Cell;
 use std::cmp::Ordering;
@@ -227,6 +244,18 @@ impl Timers {
 
 /// The loop's current time: [`Instant::now`], or the virtual time while the clock is
 /// paused. Outside a runtime, `Instant::now()`.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// use std::time::Duration;
+///
+/// aio::run(async {
+///     aio::time::pause();
+///     let t0 = aio::time::now();
+///     aio::sleep(Duration::from_millis(250)).await;
+///     assert_eq!(aio::time::now() - t0, Duration::from_millis(250));
+/// });
+/// ```
 pub fn now() -> Instant {
     match current_core() {
         Some(core) => core.clock.now(),
@@ -261,6 +290,19 @@ enum SleepState {
 /// The future of [`sleep`] and [`sleep_until`]: ready at its deadline, no earlier.
 ///
 /// Dropping it before then cancels the timer (it costs nothing afterwards).
+///
+/// ```
+/// # use aio_runtime as aio;
+/// use std::time::Duration;
+///
+/// aio::run(async {
+///     aio::time::pause(); // a test clock: no time passes unless the loop waits
+///     let mut nap = aio::sleep(Duration::from_millis(5));
+///     assert!(!nap.is_elapsed());
+///     (&mut nap).await; // a Sleep is Unpin: await it by reference, then look again
+///     assert!(nap.is_elapsed());
+/// });
+/// ```
 #[must_use = "futures do nothing unless you .await them"]
 pub struct Sleep {
     deadline: Instant,
@@ -269,16 +311,54 @@ pub struct Sleep {
 
 impl Sleep {
     /// When the sleep ends.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// use std::time::Duration;
+    ///
+    /// aio::run(async {
+    ///     let nap = aio::sleep(Duration::from_secs(2));
+    ///     assert!(nap.deadline() >= aio::time::now() + Duration::from_secs(1));
+    /// });
+    /// ```
     pub fn deadline(&self) -> Instant {
         self.deadline
     }
 
     /// True once the deadline has passed on the loop's clock.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// use std::time::Duration;
+    ///
+    /// aio::run(async {
+    ///     aio::time::pause(); // a test clock: no time passes unless the loop waits
+    ///     let nap = aio::sleep(Duration::from_millis(1));
+    ///     assert!(!nap.is_elapsed());
+    ///     aio::sleep(Duration::from_millis(2)).await;
+    ///     assert!(nap.is_elapsed());
+    /// });
+    /// ```
     pub fn is_elapsed(&self) -> bool {
         matches!(self.state, SleepState::Done) || now() >= self.deadline
     }
 
     /// Moves the deadline (cancelling the pending timer, if any).
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// use std::time::Duration;
+    ///
+    /// aio::run(async {
+    ///     aio::time::pause();
+    ///     let start = aio::time::now();
+    ///     let mut idle = aio::sleep(Duration::from_secs(10));
+    ///     // Activity: push the idle timeout back.
+    ///     idle.reset(aio::time::now() + Duration::from_secs(30));
+    ///     idle.await;
+    ///     assert_eq!(aio::time::now() - start, Duration::from_secs(30));
+    /// });
+    /// ```
     pub fn reset(&mut self, deadline: Instant) {
         self.cancel_timer();
         self.deadline = deadline;
@@ -367,6 +447,21 @@ impl fmt::Debug for Sleep {
 
 /// Waits for `duration` (asyncio's `sleep`). `Duration::ZERO` is a plain yield to the other
 /// ready tasks, not a timer. Fires no earlier than asked; `Duration::MAX` sleeps "forever".
+///
+/// ```
+/// # use aio_runtime as aio;
+/// use std::time::{Duration, Instant};
+///
+/// aio::run(async {
+///     let start = Instant::now();
+///     aio::gather!(
+///         aio::sleep(Duration::from_millis(20)),
+///         aio::sleep(Duration::from_millis(20)),
+///     )
+///     .await;
+///     assert!(start.elapsed() >= Duration::from_millis(20)); // together, not one by one
+/// });
+/// ```
 #[track_caller]
 pub fn sleep(duration: Duration) -> Sleep {
     crate::debug::mark("aio::sleep", std::panic::Location::caller());
@@ -383,6 +478,18 @@ pub fn sleep(duration: Duration) -> Sleep {
 }
 
 /// Waits until `deadline` on the loop's clock; a deadline in the past completes at once.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// use std::time::Duration;
+///
+/// aio::run(async {
+///     let deadline = aio::time::now() + Duration::from_millis(5);
+///     aio::sleep_until(deadline).await;
+///     assert!(aio::time::now() >= deadline);
+///     aio::sleep_until(deadline).await; // in the past: ready at once
+/// });
+/// ```
 #[track_caller]
 pub fn sleep_until(deadline: Instant) -> Sleep {
     crate::debug::mark("aio::sleep_until", std::panic::Location::caller());
@@ -393,6 +500,14 @@ pub fn sleep_until(deadline: Instant) -> Sleep {
 }
 
 /// The future of [`yield_now`].
+///
+/// ```
+/// # use aio_runtime as aio;
+/// aio::run(async {
+///     let step: aio::time::YieldNow = aio::yield_now();
+///     step.await;
+/// });
+/// ```
 #[must_use = "futures do nothing unless you .await them"]
 #[derive(Debug)]
 pub struct YieldNow {
@@ -413,6 +528,25 @@ impl Future for YieldNow {
 
 /// Lets the other ready tasks run, then continues (asyncio's `await asyncio.sleep(0)`).
 /// The task goes to the back of the ready queue.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// use std::cell::RefCell;
+/// use std::rc::Rc;
+///
+/// let log = Rc::new(RefCell::new(Vec::new()));
+/// aio::run({
+///     let log = log.clone();
+///     async move {
+///         let other = log.clone();
+///         aio::spawn(async move { other.borrow_mut().push("task") }).detach();
+///         log.borrow_mut().push("main before");
+///         aio::yield_now().await; // the spawned task runs here
+///         log.borrow_mut().push("main after");
+///     }
+/// });
+/// assert_eq!(*log.borrow(), ["main before", "task", "main after"]);
+/// ```
 #[track_caller]
 pub fn yield_now() -> YieldNow {
     crate::debug::mark("aio::yield_now", std::panic::Location::caller());
@@ -420,6 +554,17 @@ pub fn yield_now() -> YieldNow {
 }
 
 /// The error of [`wait_for`] and [`timeout_at`]: the deadline passed first.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// use std::time::Duration;
+///
+/// aio::run(async {
+///     let slow = aio::sleep(Duration::from_secs(60));
+///     let err: aio::Elapsed = aio::wait_for(Duration::from_millis(1), slow).await.unwrap_err();
+///     assert_eq!(err.to_string(), "deadline has elapsed");
+/// });
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Elapsed(());
 
@@ -432,6 +577,16 @@ impl fmt::Display for Elapsed {
 impl std::error::Error for Elapsed {}
 
 /// The future of [`wait_for`] and [`timeout_at`].
+///
+/// ```
+/// # use aio_runtime as aio;
+/// use std::time::Duration;
+///
+/// aio::run(async {
+///     let limited: aio::time::Timeout<_> = aio::wait_for(Duration::from_secs(1), async { 5 });
+///     assert_eq!(limited.await, Ok(5));
+/// });
+/// ```
 #[must_use = "futures do nothing unless you .await them"]
 pub struct Timeout<F> {
     fut: Option<F>,
@@ -477,6 +632,22 @@ impl<F> fmt::Debug for Timeout<F> {
 
 /// Runs `fut` with a time limit (asyncio's `wait_for`): `Err(Elapsed)` when `duration`
 /// passes first, and then the inner future is dropped (cancelled).
+///
+/// ```
+/// # use aio_runtime as aio;
+/// use std::time::Duration;
+///
+/// async fn fetch() -> &'static str {
+///     aio::sleep(Duration::from_millis(1)).await;
+///     "page"
+/// }
+///
+/// aio::run(async {
+///     assert_eq!(aio::wait_for(Duration::from_secs(5), fetch()).await, Ok("page"));
+///     let forever = aio::sleep(Duration::MAX);
+///     assert!(aio::wait_for(Duration::from_millis(5), forever).await.is_err());
+/// });
+/// ```
 #[track_caller]
 pub fn wait_for<F: IntoFuture>(duration: Duration, fut: F) -> Timeout<F::IntoFuture> {
     crate::debug::mark("aio::wait_for", std::panic::Location::caller());
@@ -485,6 +656,19 @@ pub fn wait_for<F: IntoFuture>(duration: Duration, fut: F) -> Timeout<F::IntoFut
 
 /// Like [`wait_for`] with an absolute deadline (asyncio's `timeout_at`). A deadline in the
 /// past still gives the future one poll.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// use std::time::Duration;
+///
+/// aio::run(async {
+///     let deadline = aio::time::now() + Duration::from_millis(20);
+///     // Several steps under one deadline.
+///     let first = aio::timeout_at(deadline, aio::sleep(Duration::from_millis(1))).await;
+///     let second = aio::timeout_at(deadline, aio::sleep(Duration::from_secs(60))).await;
+///     assert!(first.is_ok() && second.is_err());
+/// });
+/// ```
 #[track_caller]
 pub fn timeout_at<F: IntoFuture>(deadline: Instant, fut: F) -> Timeout<F::IntoFuture> {
     crate::debug::mark("aio::timeout_at", std::panic::Location::caller());
@@ -513,6 +697,18 @@ fn core_or_panic<'a>(what: &str) -> &'a Core {
 ///
 /// # Panics
 /// Outside an aio runtime.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// use std::time::{Duration, Instant};
+///
+/// aio::run(async {
+///     aio::time::pause();
+///     let wall = Instant::now();
+///     aio::sleep(Duration::from_secs(3600)).await; // jumps: nothing else to run
+///     assert!(wall.elapsed() < Duration::from_secs(1));
+/// });
+/// ```
 pub fn pause() {
     let core = core_or_panic("pause");
     if !core.clock.is_paused() {
@@ -525,6 +721,18 @@ pub fn pause() {
 ///
 /// # Panics
 /// Outside an aio runtime.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// use std::time::Duration;
+///
+/// aio::run(async {
+///     aio::time::pause();
+///     aio::sleep(Duration::from_secs(60)).await; // simulated
+///     aio::time::resume();
+///     aio::sleep(Duration::from_millis(1)).await; // real again
+/// });
+/// ```
 pub fn resume() {
     core_or_panic("resume").clock.paused.set(None);
 }
@@ -534,6 +742,20 @@ pub fn resume() {
 ///
 /// # Panics
 /// Outside an aio runtime, or when the clock is not paused.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// use std::time::Duration;
+///
+/// aio::run(async {
+///     aio::time::pause();
+///     let timer = aio::spawn(aio::sleep(Duration::from_secs(10)));
+///     aio::time::advance(Duration::from_secs(5)).await;
+///     assert!(!timer.done());
+///     aio::time::advance(Duration::from_secs(5)).await;
+///     assert!(timer.done());
+/// });
+/// ```
 pub async fn advance(duration: Duration) {
     {
         let core = core_or_panic("advance");

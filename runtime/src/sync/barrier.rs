@@ -14,6 +14,25 @@ use super::waitlist::{Key, WaitList};
 /// all of them go on and the barrier resets for the next round. A waiter that
 /// is cancelled before the round completes leaves it (the others keep waiting
 /// for someone to take its place).
+///
+/// ```
+/// # use aio_runtime as aio;
+/// use std::rc::Rc;
+/// use aio::sync::Barrier;
+///
+/// aio::run(async {
+///     let start = Rc::new(Barrier::new(3));
+///     let runners = (0..3).map(|i| {
+///         let start = start.clone();
+///         async move {
+///             aio::sleep(std::time::Duration::from_millis(i * 5)).await; // get ready
+///             start.wait().await; // everyone goes at once
+///             i
+///         }
+///     });
+///     assert_eq!(aio::gather(runners).await, [0, 1, 2]);
+/// });
+/// ```
 pub struct Barrier {
     parties: usize,
     inner: RefCell<Inner>,
@@ -34,6 +53,15 @@ impl fmt::Debug for Barrier {
 }
 
 /// What [`Barrier::wait`] tells each task of a round.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// aio::run(async {
+///     let b = aio::sync::Barrier::new(1);
+///     let result: aio::sync::BarrierWaitResult = b.wait().await;
+///     assert_eq!(result.index(), 0);
+/// });
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BarrierWaitResult {
     index: usize,
@@ -42,11 +70,29 @@ pub struct BarrierWaitResult {
 
 impl BarrierWaitResult {
     /// The arrival position in this round, `0..parties` (asyncio's return value).
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     let b = aio::sync::Barrier::new(2);
+    ///     let (first, second) = aio::gather!(b.wait(), b.wait()).await;
+    ///     assert_eq!((first.index(), second.index()), (0, 1));
+    /// });
+    /// ```
     pub fn index(&self) -> usize {
         self.index
     }
 
     /// Whether this task completed the round (exactly one per round).
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     let b = aio::sync::Barrier::new(2);
+    ///     let (first, second) = aio::gather!(b.wait(), b.wait()).await;
+    ///     assert!(!first.is_leader() && second.is_leader()); // the last to arrive leads
+    /// });
+    /// ```
     pub fn is_leader(&self) -> bool {
         self.index + 1 == self.parties
     }
@@ -57,6 +103,12 @@ impl Barrier {
     ///
     /// # Panics
     /// If `parties` is zero.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// let b = aio::sync::Barrier::new(4);
+    /// assert_eq!(b.parties(), 4);
+    /// ```
     pub fn new(parties: usize) -> Self {
         assert!(parties > 0, "a Barrier needs at least one party");
         Self {
@@ -69,16 +121,44 @@ impl Barrier {
     }
 
     /// The number of tasks each round waits for.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// assert_eq!(aio::sync::Barrier::new(3).parties(), 3);
+    /// ```
     pub fn parties(&self) -> usize {
         self.parties
     }
 
     /// Tasks waiting in the current round.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     let b = std::rc::Rc::new(aio::sync::Barrier::new(2));
+    ///     let early = aio::spawn({
+    ///         let b = b.clone();
+    ///         async move { b.wait().await }
+    ///     });
+    ///     aio::yield_now().await;
+    ///     assert_eq!(b.n_waiting(), 1);
+    ///     b.wait().await;
+    ///     early.await.unwrap();
+    /// });
+    /// ```
     pub fn n_waiting(&self) -> usize {
         self.inner.borrow().arrived
     }
 
     /// Waits until `parties` tasks are waiting.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     let b = aio::sync::Barrier::new(1); // a party of one never waits
+    ///     assert!(b.wait().await.is_leader());
+    /// });
+    /// ```
     #[track_caller]
     pub fn wait(&self) -> impl Future<Output = BarrierWaitResult> + Unpin + '_ {
         crate::debug::mark("Barrier::wait", std::panic::Location::caller());

@@ -15,6 +15,30 @@ use super::waitlist::{Key, WaitList};
 /// [`notify`](Self::notify), and returns the guard re-acquired. Waiters are
 /// notified in arrival order; one that is cancelled after being notified passes
 /// the notification on to the next waiter.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// use std::rc::Rc;
+/// use aio::sync::{Condition, Lock};
+///
+/// aio::run(async {
+///     let stock = Rc::new((Lock::new(0), Condition::new()));
+///     let buyer = aio::spawn({
+///         let stock = stock.clone();
+///         async move {
+///             let (lock, cond) = &*stock;
+///             let mut items = cond.wait_for(lock.lock().await, |n| *n > 0).await;
+///             *items -= 1; // bought one
+///         }
+///     });
+///     aio::yield_now().await; // the buyer waits, the lock released
+///     let (lock, cond) = &*stock;
+///     *lock.lock().await += 1;
+///     cond.notify(1);
+///     buyer.await.unwrap();
+///     assert_eq!(*lock.lock().await, 0);
+/// });
+/// ```
 #[derive(Default)]
 pub struct Condition {
     waiters: RefCell<WaitList>,
@@ -30,6 +54,12 @@ impl fmt::Debug for Condition {
 
 impl Condition {
     /// A condition with no waiters.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// let cond = aio::sync::Condition::new();
+    /// assert_eq!(cond.notify_all(), 0); // nobody waits
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
@@ -37,6 +67,30 @@ impl Condition {
     /// Releases the lock held by `guard`, waits for a notification, then
     /// re-acquires the lock. The waiter is registered before the lock is
     /// released, so a notification sent under the lock is never missed.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// use std::rc::Rc;
+    /// use aio::sync::{Condition, Lock};
+    ///
+    /// aio::run(async {
+    ///     let shared = Rc::new((Lock::new(false), Condition::new()));
+    ///     let waiter = aio::spawn({
+    ///         let shared = shared.clone();
+    ///         async move {
+    ///             let (lock, cond) = &*shared;
+    ///             let mut ready = lock.lock().await;
+    ///             while !*ready {
+    ///                 ready = cond.wait(ready).await; // the lock is free while it waits
+    ///             }
+    ///         }
+    ///     });
+    ///     aio::yield_now().await;
+    ///     *shared.0.lock().await = true;
+    ///     shared.1.notify_all();
+    ///     waiter.await.unwrap();
+    /// });
+    /// ```
     pub async fn wait<'a, T>(&self, guard: LockGuard<'a, T>) -> LockGuard<'a, T> {
         let lock = guard.lock_ref();
         let mut notified = Notified {
@@ -50,6 +104,30 @@ impl Condition {
 
     /// Waits until `predicate` holds for the guarded value, re-checking after
     /// each notification (asyncio's `wait_for`).
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// use std::rc::Rc;
+    /// use aio::sync::{Condition, Lock};
+    ///
+    /// aio::run(async {
+    ///     let shared = Rc::new((Lock::new(Vec::new()), Condition::new()));
+    ///     let reader = aio::spawn({
+    ///         let shared = shared.clone();
+    ///         async move {
+    ///             let (lock, cond) = &*shared;
+    ///             let lines = cond.wait_for(lock.lock().await, |v| v.len() >= 2).await;
+    ///             lines.join(" ")
+    ///         }
+    ///     });
+    ///     for word in ["hello", "world"] {
+    ///         shared.0.lock().await.push(word);
+    ///         shared.1.notify_all();
+    ///         aio::yield_now().await;
+    ///     }
+    ///     assert_eq!(reader.await.unwrap(), "hello world");
+    /// });
+    /// ```
     pub async fn wait_for<'a, T>(
         &self,
         mut guard: LockGuard<'a, T>,
@@ -62,12 +140,43 @@ impl Condition {
     }
 
     /// Wakes up to `n` waiters, oldest first; returns how many were woken.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// use std::rc::Rc;
+    /// use aio::sync::{Condition, Lock};
+    ///
+    /// aio::run(async {
+    ///     let shared = Rc::new((Lock::new(()), Condition::new()));
+    ///     let waiters: Vec<_> = (0..3)
+    ///         .map(|_| {
+    ///             let shared = shared.clone();
+    ///             aio::spawn(async move {
+    ///                 let guard = shared.0.lock().await;
+    ///                 drop(shared.1.wait(guard).await);
+    ///             })
+    ///         })
+    ///         .collect();
+    ///     aio::yield_now().await;
+    ///     assert_eq!(shared.1.notify(2), 2); // two of the three
+    ///     assert_eq!(shared.1.notify_all(), 1);
+    ///     for w in waiters {
+    ///         w.await.unwrap();
+    ///     }
+    /// });
+    /// ```
     pub fn notify(&self, n: usize) -> usize {
         let mut waiters = self.waiters.borrow_mut();
         (0..n).take_while(|_| waiters.notify_one()).count()
     }
 
     /// Wakes every waiter; returns how many were woken.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// let cond = aio::sync::Condition::new();
+    /// assert_eq!(cond.notify_all(), 0);
+    /// ```
     pub fn notify_all(&self) -> usize {
         self.waiters.borrow_mut().notify_all()
     }

@@ -11,7 +11,21 @@ use super::waitlist::{Key, WaitList};
 /// A flag that tasks wait on until another task sets it (asyncio's `Event`).
 ///
 /// ```
-/// # use aio_runtime::sync::Event;
+/// # use aio_runtime as aio;
+/// use std::rc::Rc;
+/// use aio::sync::Event;
+///
+/// aio::run(async {
+///     let ready = Rc::new(Event::new());
+///     let waiter = aio::spawn({
+///         let ready = ready.clone();
+///         async move { ready.wait().await }
+///     });
+///     aio::yield_now().await;
+///     assert!(!waiter.done()); // waits for the flag
+///     ready.set();
+///     waiter.await.unwrap();
+/// });
 /// let ev = Event::new();
 /// assert!(!ev.is_set());
 /// ev.set();
@@ -38,16 +52,36 @@ impl fmt::Debug for Event {
 
 impl Event {
     /// A new event, not set.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// assert!(!aio::sync::Event::new().is_set());
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Whether the flag is set.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// let ev = aio::sync::Event::new();
+    /// ev.set();
+    /// assert!(ev.is_set());
+    /// ```
     pub fn is_set(&self) -> bool {
         self.inner.borrow().set
     }
 
     /// Sets the flag and wakes every task waiting for it.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     let ev = aio::sync::Event::new();
+    ///     let ((), ()) = aio::gather!(ev.wait(), async { ev.set() }).await;
+    /// });
+    /// ```
     pub fn set(&self) {
         let mut inner = self.inner.borrow_mut();
         inner.set = true;
@@ -55,12 +89,29 @@ impl Event {
     }
 
     /// Clears the flag; later [`wait`](Self::wait)s block until it is set again.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// let ev = aio::sync::Event::new();
+    /// ev.set();
+    /// ev.clear();
+    /// assert!(!ev.is_set());
+    /// ```
     pub fn clear(&self) {
         self.inner.borrow_mut().set = false;
     }
 
     /// Waits until the flag is set. A waiter woken by [`set`](Self::set)
     /// completes even if the flag was cleared again before it ran.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     let ev = aio::sync::Event::new();
+    ///     ev.set();
+    ///     ev.wait().await; // already set: returns at once
+    /// });
+    /// ```
     #[track_caller]
     pub fn wait(&self) -> impl Future<Output = ()> + Unpin + '_ {
         crate::debug::mark("Event::wait", std::panic::Location::caller());

@@ -17,7 +17,9 @@ use super::waitlist::{Key, WaitList};
 /// on release the lock is handed directly to the oldest waiter.
 ///
 /// ```
-/// # use aio_runtime::sync::Lock;
+/// # use aio_runtime as aio;
+/// use aio::sync::Lock;
+///
 /// let lock = Lock::new(1);
 /// let mut guard = lock.try_lock().unwrap();
 /// *guard += 1;
@@ -52,6 +54,12 @@ impl<T> fmt::Debug for Lock<T> {
 
 impl<T> Lock<T> {
     /// A new unlocked lock guarding `value`.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// let counter = aio::sync::Lock::new(0);
+    /// assert_eq!(counter.into_inner(), 0);
+    /// ```
     pub fn new(value: T) -> Self {
         Self {
             state: RefCell::new(State::default()),
@@ -60,11 +68,44 @@ impl<T> Lock<T> {
     }
 
     /// Whether some task holds the lock (or it has been handed to a waiter).
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     let lock = aio::sync::Lock::new(());
+    ///     let guard = lock.lock().await;
+    ///     assert!(lock.locked());
+    ///     drop(guard);
+    ///     assert!(!lock.locked());
+    /// });
+    /// ```
     pub fn locked(&self) -> bool {
         self.state.borrow().locked
     }
 
     /// Waits for the lock and returns the guard that releases it on drop.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// use std::rc::Rc;
+    /// use std::time::Duration;
+    ///
+    /// aio::run(async {
+    ///     let log = Rc::new(aio::sync::Lock::new(Vec::new()));
+    ///     let writers = (0..3).map(|i| {
+    ///         let log = log.clone();
+    ///         async move {
+    ///             let mut entries = log.lock().await; // async with lock:
+    ///             entries.push(format!("start {i}"));
+    ///             aio::sleep(Duration::from_millis(1)).await; // held across the await
+    ///             entries.push(format!("end {i}"));
+    ///         }
+    ///     });
+    ///     aio::gather(writers).await;
+    ///     let entries = log.lock().await;
+    ///     assert_eq!(entries[..2], ["start 0", "end 0"]); // never interleaved
+    /// });
+    /// ```
     #[track_caller]
     pub fn lock(&self) -> impl Future<Output = LockGuard<'_, T>> + Unpin + '_ {
         crate::debug::mark("Lock::lock", std::panic::Location::caller());
@@ -75,6 +116,15 @@ impl<T> Lock<T> {
     }
 
     /// Takes the lock if it is free now.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// let lock = aio::sync::Lock::new(5);
+    /// let guard = lock.try_lock().unwrap();
+    /// assert!(lock.try_lock().is_none()); // held
+    /// drop(guard);
+    /// assert_eq!(*lock.try_lock().unwrap(), 5);
+    /// ```
     pub fn try_lock(&self) -> Option<LockGuard<'_, T>> {
         let mut state = self.state.borrow_mut();
         if state.locked {
@@ -86,11 +136,24 @@ impl<T> Lock<T> {
     }
 
     /// The guarded value, when nobody else can hold the lock.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// let mut lock = aio::sync::Lock::new(1);
+    /// *lock.get_mut() += 1; // no other borrow exists: no locking needed
+    /// assert_eq!(lock.into_inner(), 2);
+    /// ```
     pub fn get_mut(&mut self) -> &mut T {
         self.data.get_mut()
     }
 
     /// Consumes the lock and returns the guarded value.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// let lock = aio::sync::Lock::new(String::from("value"));
+    /// assert_eq!(lock.into_inner(), "value");
+    /// ```
     pub fn into_inner(self) -> T {
         self.data.into_inner()
     }
@@ -153,6 +216,17 @@ impl<T> Drop for Acquire<'_, T> {
 }
 
 /// Holds a [`Lock`]; releases it when dropped. Dereferences to the value.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// aio::run(async {
+///     let lock = aio::sync::Lock::new(vec![1]);
+///     let mut guard: aio::sync::LockGuard<'_, Vec<i32>> = lock.lock().await;
+///     guard.push(2); // DerefMut to the value
+///     drop(guard); // released
+///     assert_eq!(lock.into_inner(), [1, 2]);
+/// });
+/// ```
 pub struct LockGuard<'a, T> {
     lock: &'a Lock<T>,
     data: Option<RefMut<'a, T>>,

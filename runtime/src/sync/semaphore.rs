@@ -14,7 +14,9 @@ use super::waitlist::{Key, WaitList};
 /// the oldest waiter. Permits return to the pool when dropped.
 ///
 /// ```
-/// # use aio_runtime::sync::Semaphore;
+/// # use aio_runtime as aio;
+/// use aio::sync::Semaphore;
+///
 /// let sem = Semaphore::new(1);
 /// let permit = sem.try_acquire().unwrap();
 /// assert!(sem.try_acquire().is_none());
@@ -40,6 +42,12 @@ impl fmt::Debug for Semaphore {
 
 impl Semaphore {
     /// A semaphore with `permits` permits.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// let sem = aio::sync::Semaphore::new(3);
+    /// assert_eq!(sem.available_permits(), 3);
+    /// ```
     pub fn new(permits: usize) -> Self {
         Self {
             inner: RefCell::new(Inner {
@@ -50,11 +58,29 @@ impl Semaphore {
     }
 
     /// Permits free now (asyncio's `locked()` is `available_permits() == 0`).
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// let sem = aio::sync::Semaphore::new(2);
+    /// let _permit = sem.try_acquire().unwrap();
+    /// assert_eq!(sem.available_permits(), 1);
+    /// ```
     pub fn available_permits(&self) -> usize {
         self.inner.borrow().permits
     }
 
     /// Waits for a permit.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     let sem = aio::sync::Semaphore::new(1);
+    ///     let permit = sem.acquire().await;
+    ///     assert_eq!(sem.available_permits(), 0);
+    ///     drop(permit); // back to the pool
+    ///     assert_eq!(sem.available_permits(), 1);
+    /// });
+    /// ```
     #[track_caller]
     pub fn acquire(&self) -> impl Future<Output = SemaphorePermit<'_>> + Unpin + '_ {
         crate::debug::mark("Semaphore::acquire", std::panic::Location::caller());
@@ -65,6 +91,14 @@ impl Semaphore {
     }
 
     /// Takes a permit if one is free and nobody is queued for it.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// let sem = aio::sync::Semaphore::new(1);
+    /// let held = sem.try_acquire();
+    /// assert!(held.is_some());
+    /// assert!(sem.try_acquire().is_none());
+    /// ```
     pub fn try_acquire(&self) -> Option<SemaphorePermit<'_>> {
         let mut inner = self.inner.borrow_mut();
         if inner.permits == 0 || inner.waiters.waiting() > 0 {
@@ -75,6 +109,13 @@ impl Semaphore {
     }
 
     /// Adds `n` permits (asyncio's bare `release()`), waking up to `n` waiters.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// let sem = aio::sync::Semaphore::new(0);
+    /// sem.add_permits(2);
+    /// assert_eq!(sem.available_permits(), 2);
+    /// ```
     pub fn add_permits(&self, n: usize) {
         for _ in 0..n {
             self.release();
@@ -130,6 +171,18 @@ impl Drop for Acquire<'_> {
 }
 
 /// One permit of a [`Semaphore`], returned to it on drop.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// aio::run(async {
+///     let sem = aio::sync::Semaphore::new(1);
+///     {
+///         let _permit: aio::sync::SemaphorePermit<'_> = sem.acquire().await;
+///         assert_eq!(sem.available_permits(), 0);
+///     } // dropped: returned
+///     assert_eq!(sem.available_permits(), 1);
+/// });
+/// ```
 #[derive(Debug)]
 pub struct SemaphorePermit<'a> {
     sem: &'a Semaphore,
@@ -137,6 +190,13 @@ pub struct SemaphorePermit<'a> {
 
 impl SemaphorePermit<'_> {
     /// Drops the permit without returning it: the semaphore has one fewer.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// let sem = aio::sync::Semaphore::new(2);
+    /// sem.try_acquire().unwrap().forget(); // shrink the pool by one for good
+    /// assert_eq!(sem.available_permits(), 1);
+    /// ```
     pub fn forget(self) {
         std::mem::forget(self);
     }
