@@ -239,6 +239,7 @@ fn child_printing_slow_panics() {
     });
     // A nested run panics inside the main future's poll.
     let nested = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        // aio-lint: allow(nested_block_on) the panic it raises is what this test prints
         rt.block_on(async { aio::run(async {}) })
     }));
     assert!(nested.is_err());
