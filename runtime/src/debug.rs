@@ -31,7 +31,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::panic::Location;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, Once, OnceLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -127,9 +127,20 @@ pub(crate) struct Mark {
     type_name: &'static str,
 }
 
+/// Debug-mode loops alive in the process: while there are none, a mark costs one load.
+static WATCHDOGS: AtomicUsize = AtomicUsize::new(0);
+
 /// Records that the current task called the aio entry point `what` at `at`.
 #[inline]
 pub(crate) fn mark(what: &'static str, at: &'static Location<'static>) {
+    if WATCHDOGS.load(Ordering::Relaxed) != 0 {
+        mark_slow(what, at);
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn mark_slow(what: &'static str, at: &'static Location<'static>) {
     if let Some(wd) = current_core().and_then(|c| c.watchdog()) {
         wd.mark(Mark {
             what,
@@ -144,7 +155,7 @@ pub(crate) fn mark(what: &'static str, at: &'static Location<'static>) {
 /// each argument they poll).
 #[inline]
 pub(crate) fn enabled() -> bool {
-    current_core().is_some_and(|c| c.watchdog().is_some())
+    WATCHDOGS.load(Ordering::Relaxed) != 0 && current_core().is_some_and(|c| c.watchdog().is_some())
 }
 
 /// Records that the combinator `what` called at `at` is polling its argument `arg`
@@ -262,6 +273,7 @@ impl Watchdog {
             panicking: AtomicBool::new(false),
             tid: thread_id(),
         });
+        WATCHDOGS.fetch_add(1, Ordering::Relaxed);
         let st = state.clone();
         let thread = std::thread::Builder::new()
             .name("aio-watchdog".into())
@@ -333,6 +345,7 @@ impl Watchdog {
 impl Drop for Watchdog {
     fn drop(&mut self) {
         self.stop();
+        WATCHDOGS.fetch_sub(1, Ordering::Relaxed);
     }
 }
 

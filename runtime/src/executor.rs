@@ -41,6 +41,7 @@ thread_local! {
 }
 
 /// The current thread's running loop, if any.
+#[inline]
 pub(crate) fn current_core<'a>() -> Option<&'a Core> {
     let p = CURRENT.with(Cell::get);
     // SAFETY: CURRENT is set only by `Enter`, which lives inside a borrow of the Core and

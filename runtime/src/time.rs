@@ -547,6 +547,7 @@ impl Future for YieldNow {
 /// });
 /// assert_eq!(*log.borrow(), ["main before", "task", "main after"]);
 /// ```
+#[inline]
 #[track_caller]
 pub fn yield_now() -> YieldNow {
     crate::debug::mark("aio::yield_now", std::panic::Location::caller());
