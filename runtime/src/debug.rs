@@ -677,6 +677,30 @@ mod tests {
     use super::*;
 
     #[test]
+    fn debug_loops_are_counted_and_finished_tasks_forgotten() {
+        // The only unit test that builds debug-mode runtimes, so the count is not raced.
+        let before = WATCHDOGS.load(Ordering::Relaxed);
+        let rt = crate::Runtime::builder().debug(true).build().unwrap();
+        let other = crate::Runtime::builder().debug(true).build().unwrap();
+        assert_eq!(WATCHDOGS.load(Ordering::Relaxed), before + 2);
+        assert!(!enabled(), "outside any loop");
+        rt.block_on(async {
+            assert!(enabled());
+            let tasks: Vec<_> = (0..10)
+                .map(|_| crate::spawn(crate::sleep(Duration::from_millis(1))))
+                .collect();
+            for t in tasks {
+                t.await.unwrap();
+            }
+            let wd = current_core().unwrap().watchdog().unwrap();
+            // Only the main future's last mark is kept; the tasks' went with them.
+            assert!(wd.resume.borrow().keys().all(|&id| id == 0));
+        });
+        drop((rt, other));
+        assert_eq!(WATCHDOGS.load(Ordering::Relaxed), before);
+    }
+
+    #[test]
     fn proc_syscall_lines_are_read() {
         assert_eq!(parse_syscall("running\n"), Some(Sample::Running));
         assert_eq!(

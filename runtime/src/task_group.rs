@@ -471,7 +471,14 @@ mod tests {
     #[test]
     fn a_long_lived_group_keeps_only_a_bounded_list_of_finished_children() {
         crate::run(async {
+            let shared = &crate::executor::current_core().unwrap().shared;
+            let refs_before = std::sync::Arc::strong_count(shared);
             let group = TaskGroup::<()>::new();
+            assert!(group.is_empty());
+            assert_eq!(
+                format!("{group:?}"),
+                "TaskGroup { spawned: 0, running: 0, failed: false }"
+            );
             for _ in 0..1000 {
                 group.spawn(async { Ok(()) });
                 crate::yield_now().await; // the child finishes
@@ -488,10 +495,38 @@ mod tests {
                     })
                 })
                 .collect();
+            assert_eq!(
+                format!("{group:?}"),
+                "TaskGroup { spawned: 1100, running: 100, failed: false }"
+            );
             drop(group);
             assert!(live.iter().all(|t| !t.done()));
             crate::yield_now().await;
             assert!(live.iter().all(|t| t.cancelled()));
+            // Every task cell is freed once its handle is gone: the group's references
+            // to its children went with it (each cell holds the loop's `Shared`).
+            drop(live);
+            assert_eq!(std::sync::Arc::strong_count(shared), refs_before);
+        });
+    }
+
+    #[test]
+    fn join_wakes_the_task_that_awaits_it_last() {
+        use std::future::Future;
+        use std::task::{Context, Waker};
+        crate::run(async {
+            let group = TaskGroup::<()>::new();
+            group.spawn(async {
+                crate::sleep(std::time::Duration::from_millis(5)).await;
+                Ok(())
+            });
+            let mut join = std::pin::pin!(group.join());
+            // First polled with a waker that wakes nobody, then awaited here: the
+            // stored waker must be replaced, or this task is never woken.
+            let noop = &mut Context::from_waker(Waker::noop());
+            assert!(join.as_mut().poll(noop).is_pending());
+            let joined = crate::wait_for(std::time::Duration::from_secs(5), join).await;
+            assert_eq!(joined.map(|r| r.is_ok()), Ok(true));
         });
     }
 }

@@ -115,6 +115,11 @@ fn the_watchdog_names_a_stuck_poll_while_it_runs_and_only_once() {
                     .iter()
                     .any(|m| m.contains("still inside one poll"))
                 {
+                    // Stuck a while longer: the watchdog does not report it again.
+                    let reported = Instant::now();
+                    while reported.elapsed() < Duration::from_millis(100) {
+                        std::hint::spin_loop();
+                    }
                     return true;
                 }
                 std::hint::spin_loop();
@@ -159,14 +164,23 @@ fn under_gather_the_report_names_the_argument_being_polled() {
         std::thread::sleep(Duration::from_millis(ms));
         2
     }
+    async fn yields_then_stalls() -> u8 {
+        aio::yield_now().await;
+        std::thread::sleep(Duration::from_millis(120));
+        3
+    }
     let run_line = line!() + 1;
-    let gather_line = rt.block_on(async {
-        let gather_line = line!() + 1;
-        let both = aio::gather!(quick(), stalls(120));
-        assert_eq!(both.await, (1, 2));
+    let (line3, line_many) = rt.block_on(async {
+        // The first argument is done after the first poll; the third stalls in the
+        // second, where the first is skipped: it is still argument 3.
+        let line3 = line!() + 1;
+        let three = aio::gather!(async { 0 }, quick(), yields_then_stalls());
+        assert_eq!(three.await, (0, 1, 3));
+        aio::yield_now().await; // ends the poll: the next stalls are reported apart
+        let line_many = line!() + 1;
         let many = aio::gather([stalls(60), stalls(150)]);
         assert_eq!(many.await, [2, 2]);
-        gather_line
+        (line3, line_many)
     });
     let reports = reports.lock().unwrap();
     assert_eq!(reports.len(), 2, "{reports:?}");
@@ -180,7 +194,7 @@ fn under_gather_the_report_names_the_argument_being_polled() {
     assert_eq!(
         reports[0].lines().nth(1).unwrap(),
         format!(
-            "  in: `aio::gather!` argument 2 of 2 (`stalls`), at {}:{gather_line}:20",
+            "  in: `aio::gather!` argument 3 of 3 (`yields_then_stalls`), at {}:{line3}:21",
             file!()
         )
     );
@@ -188,11 +202,54 @@ fn under_gather_the_report_names_the_argument_being_polled() {
     assert_eq!(
         reports[1].lines().nth(1).unwrap(),
         format!(
-            "  in: `aio::gather` argument 2 of 2 (`stalls`), at {}:{}:20",
-            file!(),
-            gather_line + 2
+            "  in: `aio::gather` argument 2 of 2 (`stalls`), at {}:{line_many}:20",
+            file!()
         )
     );
+}
+
+#[test]
+fn the_sample_shown_is_the_one_taken_in_the_slowest_stretch() {
+    // 100 ms asleep, an aio call, then 250 ms of computation: the report is about the
+    // computation, and says the thread was running, not sleeping.
+    let (rt, reports) = debug_runtime(40);
+    let line = rt.block_on(async {
+        std::thread::sleep(Duration::from_millis(100));
+        let line = line!() + 1;
+        drop(aio::yield_now());
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_millis(250) {
+            std::hint::spin_loop();
+        }
+        line
+    });
+    let reports = reports.lock().unwrap();
+    assert_eq!(reports.len(), 1, "{reports:?}");
+    let report: Vec<&str> = reports[0].lines().collect();
+    assert_eq!(
+        report[1],
+        format!(
+            "  after: `aio::yield_now` at {}:{line}:14 (the task's last aio call before the \
+             slow code)",
+            file!()
+        )
+    );
+    if sleep_syscall().is_some() {
+        assert_eq!(
+            report[2],
+            "  the loop thread was running, not waiting in a system call"
+        );
+    }
+}
+
+#[test]
+fn a_main_future_does_not_inherit_the_last_aio_call_of_the_one_before() {
+    let (rt, reports) = debug_runtime(30);
+    rt.block_on(aio::sleep(Duration::from_millis(1)));
+    rt.block_on(async { std::thread::sleep(Duration::from_millis(60)) });
+    let reports = reports.lock().unwrap();
+    assert_eq!(reports.len(), 1, "{reports:?}");
+    assert!(!reports[0].contains("after:"), "{}", reports[0]);
 }
 
 #[test]
