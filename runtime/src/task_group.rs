@@ -514,19 +514,24 @@ mod tests {
     fn join_wakes_the_task_that_awaits_it_last() {
         use std::future::Future;
         use std::task::{Context, Waker};
+        use std::time::Duration;
         crate::run(async {
+            crate::time::pause(); // simulated time: exact, and quick
+            let start = crate::time::now();
             let group = TaskGroup::<()>::new();
             group.spawn(async {
-                crate::sleep(std::time::Duration::from_millis(5)).await;
+                crate::sleep(Duration::from_millis(5)).await;
                 Ok(())
             });
             let mut join = std::pin::pin!(group.join());
             // First polled with a waker that wakes nobody, then awaited here: the
-            // stored waker must be replaced, or this task is never woken.
+            // stored waker must be replaced, or this task is woken only by the
+            // timeout, an hour later.
             let noop = &mut Context::from_waker(Waker::noop());
             assert!(join.as_mut().poll(noop).is_pending());
-            let joined = crate::wait_for(std::time::Duration::from_secs(5), join).await;
+            let joined = crate::wait_for(Duration::from_secs(3600), join).await;
             assert_eq!(joined.map(|r| r.is_ok()), Ok(true));
+            assert_eq!(crate::time::now() - start, Duration::from_millis(5));
         });
     }
 }

@@ -245,7 +245,7 @@ fn the_sample_shown_is_the_one_taken_in_the_slowest_stretch() {
 #[test]
 fn a_main_future_does_not_inherit_the_last_aio_call_of_the_one_before() {
     let (rt, reports) = debug_runtime(30);
-    rt.block_on(aio::sleep(Duration::from_millis(1)));
+    rt.block_on(async { aio::sleep(Duration::from_millis(1)).await });
     rt.block_on(async { std::thread::sleep(Duration::from_millis(60)) });
     let reports = reports.lock().unwrap();
     assert_eq!(reports.len(), 1, "{reports:?}");
