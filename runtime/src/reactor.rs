@@ -56,10 +56,11 @@ struct Direction {
     /// An event arrived and was not consumed by a poll_* call yet.
     ready: bool,
     /// No readiness is known and no event came since: the next operation waits for one
-    /// instead of trying and getting `WouldBlock`. Set when a write took fewer bytes than
-    /// offered (the send buffer is full), and, in edge mode, on the read side of a new
-    /// source: an edge-triggered registration reports the fd's current readiness as its
-    /// first event, so a fresh socket is not read before there is something to read.
+    /// instead of trying and getting `WouldBlock`. Set when an operation returned
+    /// `WouldBlock`, when a write took fewer bytes than offered (the send buffer is full),
+    /// and, in edge mode, on the read side of a new source: an edge-triggered
+    /// registration reports the fd's current readiness as its first event, so a fresh
+    /// socket is not read before there is something to read.
     drained: bool,
     /// The interest is armed in the poller (oneshot mode only).
     armed: bool,
@@ -286,12 +287,20 @@ impl Reactor {
         free.shrink_to_fit();
     }
 
-    fn poll_ready(&self, key: usize, write: bool, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+    /// `drain`: the operation just returned `WouldBlock`, so the direction is marked
+    /// drained as well (see `Direction::drained`).
+    fn poll_ready(
+        &self,
+        key: usize,
+        write: bool,
+        drain: bool,
+        cx: &mut Context<'_>,
+    ) -> Poll<io::Result<()>> {
         // Wakers taken out are woken after the borrow (a foreign waker may run any code):
         // on a flush (they re-register if still waiting) or when arming failed (the other
         // waiters retry and see the error themselves).
         let mut to_wake = Vec::new();
-        let r = self.poll_ready_inner(key, write, cx, &mut to_wake);
+        let r = self.poll_ready_inner(key, write, drain, cx, &mut to_wake);
         for w in to_wake {
             if !w.will_wake(cx.waker()) {
                 crate::executor::wake_quietly(w);
@@ -304,6 +313,7 @@ impl Reactor {
         &self,
         key: usize,
         write: bool,
+        drain: bool,
         cx: &mut Context<'_>,
         to_wake: &mut Vec<Waker>,
     ) -> Poll<io::Result<()>> {
@@ -312,6 +322,7 @@ impl Reactor {
             .as_mut()
             .expect("I/O source used after deregistration");
         let dir = if write { &mut st.write } else { &mut st.read };
+        dir.drained |= drain;
         if dir.ready {
             dir.ready = false;
             return Poll::Ready(Ok(()));
@@ -416,12 +427,16 @@ impl<T: AsFd> Async<T> {
     /// interest, adds the task to the direction's waiters and returns `Pending`. Any
     /// number of tasks may wait; an event wakes them all.
     pub(crate) fn poll_readable(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.source.reactor.poll_ready(self.source.key, false, cx)
+        self.source
+            .reactor
+            .poll_ready(self.source.key, false, false, cx)
     }
 
     /// Like [`poll_readable`](Self::poll_readable) for writability.
     pub(crate) fn poll_writable(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.source.reactor.poll_ready(self.source.key, true, cx)
+        self.source
+            .reactor
+            .poll_ready(self.source.key, true, false, cx)
     }
 
     /// Waits until the fd is (probably) readable.
@@ -481,12 +496,15 @@ impl<T: AsFd> Async<T> {
         // readiness after the `WouldBlock` (or after the short write that filled the send
         // buffer) brings a new edge; oneshot, arming is level-triggered.
         if !reactor.begin(key, write) {
-            std::task::ready!(reactor.poll_ready(key, write, cx))?;
+            std::task::ready!(reactor.poll_ready(key, write, false, cx))?;
         }
         loop {
             match op(&self.io) {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    std::task::ready!(reactor.poll_ready(key, write, cx))?;
+                    // Drained until an event: a task polled again before one (woken for
+                    // something else, as an HTTP connection is after writing its answer)
+                    // waits without another attempt that must fail.
+                    std::task::ready!(reactor.poll_ready(key, write, true, cx))?;
                 }
                 Ok(r) => {
                     if drained(&r) {
@@ -742,6 +760,42 @@ mod tests {
                 let n = std::future::poll_fn(write_once).await.unwrap();
                 assert!(n > 0);
                 assert_eq!(attempts.get(), before + 1);
+            });
+        });
+    }
+
+    #[test]
+    fn a_read_polled_again_before_an_event_makes_no_attempt() {
+        in_both_modes(|| {
+            crate::run(async {
+                let (a, b) = nonblocking_pair();
+                let a = Async::new(a).unwrap();
+                (&b).write_all(b"x").unwrap();
+                let attempts = Cell::new(0);
+                let mut buf = [0u8; 16];
+                let mut read_once = |cx: &mut Context<'_>| {
+                    a.poll_read_with(cx, |mut s| {
+                        attempts.set(attempts.get() + 1);
+                        s.read(&mut buf)
+                    })
+                };
+                let n = std::future::poll_fn(&mut read_once).await.unwrap();
+                assert_eq!(n, 1);
+                let tried = attempts.get();
+                // Nothing left: one attempt (WouldBlock), then the task waits.
+                let mut poll_once =
+                    |cx: &mut Context<'_>| std::task::Poll::Ready(read_once(cx).is_pending());
+                assert!(std::future::poll_fn(&mut poll_once).await);
+                assert_eq!(attempts.get(), tried + 1);
+                // Polled again with no event since (the task was woken by something
+                // else): it waits without trying.
+                assert!(std::future::poll_fn(&mut poll_once).await);
+                assert_eq!(attempts.get(), tried + 1);
+                // The next data is read at its event, in one attempt.
+                (&b).write_all(b"y").unwrap();
+                let n = std::future::poll_fn(&mut read_once).await.unwrap();
+                assert_eq!(n, 1);
+                assert_eq!(attempts.get(), tried + 2);
             });
         });
     }
