@@ -17,6 +17,8 @@ pub mod time;
 mod blocking;
 mod combinators;
 mod generator;
+#[cfg(feature = "hyper")]
+pub mod hyper;
 pub mod net;
 mod queue;
 pub mod sync;

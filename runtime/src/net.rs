@@ -267,6 +267,18 @@ impl TcpStream {
     pub async fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
         self.io.read_with(|s| s.peek(buf)).await
     }
+
+    /// `poll_read` into memory that need not be initialised (`recv(2)` only writes to it),
+    /// for `hyper::Io`, which reads into hyper's uninitialised buffer.
+    #[cfg(feature = "hyper")]
+    pub(crate) fn poll_read_uninit(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut [std::mem::MaybeUninit<u8>],
+    ) -> Poll<io::Result<usize>> {
+        self.io
+            .poll_read_with(cx, |s| socket2::SockRef::from(s).recv(buf))
+    }
 }
 
 /// The owned stream reads and writes as the shared reference does.
