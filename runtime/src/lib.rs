@@ -7,6 +7,8 @@
 
 mod coroutine;
 mod debug;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+mod epoll;
 mod executor;
 mod reactor;
 mod runtime;

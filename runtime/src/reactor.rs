@@ -64,6 +64,10 @@ struct Direction {
     drained: bool,
     /// The interest is armed in the poller (oneshot mode only).
     armed: bool,
+    /// Read side only, where the reactor tracks it (Linux): the peer shut down its side
+    /// or the connection failed. From then on a short read no longer marks the side
+    /// drained: the end of stream waits behind the data with no event to come.
+    closed: bool,
     /// `extra` length at which all waiters are flushed (0: [`FLUSH_AT`]).
     flush_at: usize,
 }
@@ -136,6 +140,10 @@ pub(crate) struct Reactor {
     count: Cell<usize>,
     /// Sources are registered edge-triggered for both directions and never re-armed.
     edge: bool,
+    /// Linux, edge mode: sources live in aio's own epoll instance, registered with
+    /// `EPOLLRDHUP` (see `epoll.rs`); `None` elsewhere, or when it could not be created.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    epoll: Option<RefCell<crate::epoll::Epoll>>,
     /// Interest changes made after registration (oneshot re-arms), for the tests.
     #[cfg(test)]
     modifies: Cell<usize>,
@@ -146,6 +154,11 @@ impl Reactor {
         let edge = shared.poller.supports_edge();
         #[cfg(test)]
         let edge = edge && !tests::FORCE_ONESHOT.with(Cell::get);
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        let epoll = edge
+            .then(|| crate::epoll::Epoll::new(shared.poller.as_raw_fd()).ok())
+            .flatten()
+            .map(RefCell::new);
         Reactor {
             shared,
             slots: RefCell::new(Vec::new()),
@@ -153,6 +166,8 @@ impl Reactor {
             events: RefCell::new(Events::new()),
             count: Cell::new(0),
             edge,
+            #[cfg(any(target_os = "linux", target_os = "android"))]
+            epoll,
             #[cfg(test)]
             modifies: Cell::new(0),
         }
@@ -162,10 +177,56 @@ impl Reactor {
         self.count.get() != 0
     }
 
+    /// Whether events say when a stream's peer shut down its side (`EPOLLRDHUP`), which
+    /// is what lets a short read mark the read side drained.
+    fn tracks_read_close(&self) -> bool {
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        return self.epoll.is_some();
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
+        false
+    }
+
     /// Waits for I/O events (or a notification from another thread) up to `timeout`
     /// (`None`: indefinitely) and wakes the tasks waiting for them.
     pub(crate) fn poll(&self, timeout: Option<Duration>) {
         let mut wakers = Vec::new();
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        if let Some(epoll) = &self.epoll {
+            let mut notified = false;
+            {
+                let mut slots = self.slots.borrow_mut();
+                let waited = epoll.borrow_mut().wait(timeout, |ev| {
+                    if ev.key == crate::epoll::NOTIFY_KEY {
+                        notified = true;
+                        return;
+                    }
+                    let Some(Some(st)) = slots.get_mut(ev.key) else {
+                        return;
+                    };
+                    st.read.closed |= ev.read_closed;
+                    if ev.readable {
+                        st.read.on_event(&mut wakers);
+                    }
+                    if ev.writable {
+                        st.write.on_event(&mut wakers);
+                    }
+                });
+                if let Err(e) = waited {
+                    panic!("aio reactor: polling the OS failed: {e}");
+                }
+            }
+            if notified {
+                // Another thread woke the loop through `polling`: let it consume and
+                // re-arm its notification (its instance holds nothing else).
+                let mut events = self.events.borrow_mut();
+                events.clear();
+                let _ = self.shared.poller.wait(&mut events, Some(Duration::ZERO));
+            }
+            for w in wakers {
+                crate::executor::wake_quietly(w);
+            }
+            return;
+        }
         {
             let mut events = self.events.borrow_mut();
             events.clear();
@@ -220,8 +281,12 @@ impl Reactor {
             }
         };
         let fd_raw = fd.as_raw_fd();
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        let own = self.epoll.as_ref().map(|e| e.borrow().add(fd_raw, key));
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
+        let own: Option<io::Result<()>> = None;
         // SAFETY: `Async` deletes the registration before its I/O object closes the fd.
-        let added = unsafe {
+        let added = own.unwrap_or_else(|| unsafe {
             if self.edge {
                 self.shared
                     .poller
@@ -229,7 +294,7 @@ impl Reactor {
             } else {
                 self.shared.poller.add(fd_raw, Event::none(key))
             }
-        };
+        });
         if let Err(e) = added {
             self.free.borrow_mut().push(key);
             return Err(e);
@@ -250,9 +315,15 @@ impl Reactor {
     fn deregister(&self, key: usize) {
         let st = self.slots.borrow_mut()[key].take();
         if let Some(st) = st {
-            // SAFETY: still open: called before the owner drops the I/O object.
-            let fd = unsafe { BorrowedFd::borrow_raw(st.fd) };
-            let _ = self.shared.poller.delete(fd);
+            #[cfg(any(target_os = "linux", target_os = "android"))]
+            let own = self.epoll.as_ref().map(|e| e.borrow().delete(st.fd));
+            #[cfg(not(any(target_os = "linux", target_os = "android")))]
+            let own: Option<io::Result<()>> = None;
+            if own.is_none() {
+                // SAFETY: still open: called before the owner drops the I/O object.
+                let fd = unsafe { BorrowedFd::borrow_raw(st.fd) };
+                let _ = self.shared.poller.delete(fd);
+            }
             self.free.borrow_mut().push(key);
             self.count.set(self.count.get() - 1);
             self.trim();
@@ -356,12 +427,13 @@ impl Reactor {
         true
     }
 
-    /// Records that a write took fewer bytes than offered.
+    /// Records that a stream operation took fewer bytes than offered: a write filled
+    /// the send buffer, a read emptied the receive queue (unless the peer shut down).
     fn set_drained(&self, key: usize, write: bool) {
         let mut slots = self.slots.borrow_mut();
         if let Some(st) = slots[key].as_mut() {
             let dir = if write { &mut st.write } else { &mut st.read };
-            dir.drained = true;
+            dir.drained = !dir.closed;
         }
     }
 }
@@ -480,6 +552,21 @@ impl<T: AsFd> Async<T> {
         op: impl FnMut(&T) -> io::Result<usize>,
     ) -> Poll<io::Result<usize>> {
         self.poll_op(cx, true, op, |&n| n > 0 && n < len)
+    }
+
+    /// [`poll_read_with`](Self::poll_read_with) for a stream read into `len` bytes.
+    /// Where events report a peer's shutdown (see `epoll.rs`), a read that returns fewer
+    /// (but some) bytes emptied the receive queue, so the next read waits for an event
+    /// instead of trying a read that would return `WouldBlock`; an end of stream that
+    /// came with the data is known from the event, and then the next read is tried.
+    pub(crate) fn poll_read_some(
+        &self,
+        cx: &mut Context<'_>,
+        len: usize,
+        op: impl FnMut(&T) -> io::Result<usize>,
+    ) -> Poll<io::Result<usize>> {
+        let short_drains = self.source.reactor.tracks_read_close();
+        self.poll_op(cx, false, op, |&n| short_drains && n > 0 && n < len)
     }
 
     fn poll_op<R>(
@@ -796,6 +883,98 @@ mod tests {
                 let n = std::future::poll_fn(&mut read_once).await.unwrap();
                 assert_eq!(n, 1);
                 assert_eq!(attempts.get(), tried + 2);
+            });
+        });
+    }
+
+    /// Where the reactor sees peer shutdowns (Linux, edge mode), a short stream read
+    /// empties the queue: the next read waits for an event instead of trying. Elsewhere
+    /// it is tried (and returns `WouldBlock`).
+    #[test]
+    fn a_short_stream_read_waits_for_the_next_event_where_shutdowns_are_seen() {
+        in_both_modes(|| {
+            crate::run(async {
+                let (a, b) = nonblocking_pair();
+                let a = Async::new(a).unwrap();
+                let tracked = a.source.reactor.tracks_read_close();
+                if cfg!(any(target_os = "linux", target_os = "android")) {
+                    assert_eq!(tracked, !FORCE_ONESHOT.with(Cell::get));
+                }
+                (&b).write_all(b"first").unwrap();
+                let attempts = Cell::new(0);
+                let mut buf = [0u8; 16];
+                let mut read_once = |cx: &mut Context<'_>| {
+                    a.poll_read_some(cx, 16, |mut s| {
+                        attempts.set(attempts.get() + 1);
+                        s.read(&mut buf)
+                    })
+                };
+                let n = std::future::poll_fn(&mut read_once).await.unwrap();
+                assert_eq!(n, 5, "a short read");
+                let tried = attempts.get();
+                let mut poll_once =
+                    |cx: &mut Context<'_>| std::task::Poll::Ready(read_once(cx).is_pending());
+                assert!(std::future::poll_fn(&mut poll_once).await);
+                assert_eq!(attempts.get(), tried + usize::from(!tracked));
+                (&b).write_all(b"second").unwrap();
+                let n = std::future::poll_fn(&mut read_once).await.unwrap();
+                assert_eq!(n, 6);
+                assert_eq!(attempts.get(), tried + 1 + usize::from(!tracked));
+            });
+        });
+    }
+
+    /// The end of stream right behind the data, in the same event: the short read does
+    /// not make the next read wait (it returns 0 at once); and a peer shutting down
+    /// while a reader waits wakes it.
+    #[test]
+    fn a_short_stream_read_does_not_hide_an_end_of_stream() {
+        in_both_modes(|| {
+            crate::run(async {
+                let (a, b) = nonblocking_pair();
+                let a = Async::new(a).unwrap();
+                (&b).write_all(b"last words").unwrap();
+                b.shutdown(std::net::Shutdown::Write).unwrap();
+                let mut buf = [0u8; 64];
+                let n =
+                    std::future::poll_fn(|cx| a.poll_read_some(cx, 64, |mut s| s.read(&mut buf)))
+                        .await
+                        .unwrap();
+                assert_eq!(&buf[..n], b"last words");
+                let eof = crate::wait_for(
+                    Duration::from_secs(5),
+                    std::future::poll_fn(|cx| a.poll_read_some(cx, 64, |mut s| s.read(&mut buf))),
+                )
+                .await
+                .expect("the end of stream must not wait for an event that never comes");
+                assert_eq!(eof.unwrap(), 0);
+
+                let (a, b) = nonblocking_pair();
+                let a = std::rc::Rc::new(Async::new(a).unwrap());
+                (&b).write_all(b"data").unwrap();
+                let a2 = a.clone();
+                let reader = crate::spawn(async move {
+                    let mut buf = [0u8; 64];
+                    let mut reads = Vec::new();
+                    loop {
+                        let n = std::future::poll_fn(|cx| {
+                            a2.poll_read_some(cx, 64, |mut s| s.read(&mut buf))
+                        })
+                        .await
+                        .unwrap();
+                        reads.push(n);
+                        if n == 0 {
+                            break reads;
+                        }
+                    }
+                });
+                crate::sleep(Duration::from_millis(10)).await;
+                b.shutdown(std::net::Shutdown::Write).unwrap();
+                let reads = crate::wait_for(Duration::from_secs(5), reader)
+                    .await
+                    .expect("the shutdown woke the reader")
+                    .unwrap();
+                assert_eq!(reads, [4, 0]);
             });
         });
     }
