@@ -128,3 +128,127 @@ impl Epoll {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+    use std::os::unix::net::UnixStream;
+    use std::time::Instant;
+
+    fn pair() -> (UnixStream, UnixStream) {
+        let (a, b) = UnixStream::pair().unwrap();
+        a.set_nonblocking(true).unwrap();
+        b.set_nonblocking(true).unwrap();
+        (a, b)
+    }
+
+    /// The events of one zero-timeout wait, as (key, readable, writable, read_closed).
+    fn events_now(ep: &mut Epoll) -> Vec<(usize, bool, bool, bool)> {
+        let mut got = Vec::new();
+        ep.wait(Some(Duration::ZERO), |e| {
+            got.push((e.key, e.readable, e.writable, e.read_closed))
+        })
+        .unwrap();
+        got
+    }
+
+    #[test]
+    fn registrations_are_edge_triggered_with_peer_shutdowns() {
+        let poller = polling::Poller::new().unwrap();
+        let mut ep = Epoll::new(poller.as_raw_fd()).unwrap();
+        let (a, b) = pair();
+        ep.add(a.as_raw_fd(), 7).unwrap();
+        // The registration reports the current state once: writable.
+        assert_eq!(events_now(&mut ep), [(7, false, true, false)]);
+        // Still writable, nothing new: no event (level-triggered would repeat it).
+        assert_eq!(events_now(&mut ep), []);
+        // New data: an event that says readable (with everything else that holds).
+        (&b).write_all(b"x").unwrap();
+        let data = events_now(&mut ep);
+        assert!(matches!(data[..], [(7, true, _, false)]), "{data:?}");
+        // The peer's shutdown: readable, and the read side closed.
+        b.shutdown(std::net::Shutdown::Write).unwrap();
+        let shutdown = events_now(&mut ep);
+        assert!(matches!(shutdown[..], [(7, true, _, true)]), "{shutdown:?}");
+        assert_eq!(events_now(&mut ep), []);
+    }
+
+    #[test]
+    fn a_deleted_registration_can_be_made_again() {
+        let poller = polling::Poller::new().unwrap();
+        let mut ep = Epoll::new(poller.as_raw_fd()).unwrap();
+        let (a, _b) = pair();
+        ep.add(a.as_raw_fd(), 1).unwrap();
+        ep.delete(a.as_raw_fd()).unwrap();
+        ep.add(a.as_raw_fd(), 2).unwrap();
+        assert_eq!(events_now(&mut ep), [(2, false, true, false)]);
+        let err = ep.add(a.as_raw_fd(), 3).unwrap_err();
+        assert_eq!(err.raw_os_error(), Some(libc::EEXIST));
+    }
+
+    /// An indefinite wait ends with an event, here a notification through the nested
+    /// `polling` instance from another thread.
+    #[test]
+    fn an_indefinite_wait_ends_with_a_notification() {
+        let poller = std::sync::Arc::new(polling::Poller::new().unwrap());
+        let mut ep = Epoll::new(poller.as_raw_fd()).unwrap();
+        let p = poller.clone();
+        let notifier = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(30));
+            p.notify().unwrap();
+        });
+        let mut keys = Vec::new();
+        ep.wait(None, |e| keys.push(e.key)).unwrap();
+        assert_eq!(keys, [NOTIFY_KEY]);
+        notifier.join().unwrap();
+        // Consumed through `polling`, the notification is gone.
+        let mut events = polling::Events::new();
+        poller.wait(&mut events, Some(Duration::ZERO)).unwrap();
+        assert_eq!(events_now(&mut ep), []);
+    }
+
+    /// A signal handled during the wait (EINTR) ends it early with no events and no
+    /// error; a wait that fails is an error.
+    #[test]
+    fn a_signal_interrupts_the_wait_harmlessly_and_failures_are_errors() {
+        extern "C" fn ignore(_: libc::c_int) {}
+        // SAFETY: a handler that does nothing, installed for SIGUSR1 (unused otherwise);
+        // the struct is zeroed, then its handler and empty mask set as sigaction expects.
+        unsafe {
+            let mut action: libc::sigaction = std::mem::zeroed();
+            action.sa_sigaction = ignore as extern "C" fn(libc::c_int) as libc::sighandler_t;
+            libc::sigemptyset(&mut action.sa_mask);
+            assert_eq!(
+                libc::sigaction(libc::SIGUSR1, &action, std::ptr::null_mut()),
+                0
+            );
+        }
+        let poller = polling::Poller::new().unwrap();
+        let mut ep = Epoll::new(poller.as_raw_fd()).unwrap();
+        // SAFETY: plain call.
+        let me = unsafe { libc::pthread_self() };
+        let signaller = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(30));
+            // SAFETY: `me` is the test thread, alive until it joins this thread.
+            unsafe { libc::pthread_kill(me, libc::SIGUSR1) };
+        });
+        let start = Instant::now();
+        let mut n = 0;
+        ep.wait(Some(Duration::from_secs(10)), |_| n += 1).unwrap();
+        assert_eq!(n, 0);
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "the signal ended the wait"
+        );
+        signaller.join().unwrap();
+
+        // The instance's descriptor replaced by one that is not an epoll instance.
+        let null = std::fs::File::open("/dev/null").unwrap();
+        // SAFETY: both descriptors are open; the epoll one is closed and replaced by a
+        // duplicate of /dev/null, which `ep` then owns (and closes).
+        assert!(unsafe { libc::dup2(null.as_raw_fd(), ep.fd.as_raw_fd()) } >= 0);
+        let err = ep.wait(Some(Duration::ZERO), |_| ()).unwrap_err();
+        assert_eq!(err.raw_os_error(), Some(libc::EINVAL));
+    }
+}

@@ -979,6 +979,40 @@ mod tests {
         });
     }
 
+    /// A task waiting for room to write is not woken when the socket becomes readable.
+    #[test]
+    fn a_readable_event_does_not_wake_a_task_waiting_to_write() {
+        in_both_modes(|| {
+            crate::run(async {
+                let (a, b) = nonblocking_pair();
+                let a = std::rc::Rc::new(Async::new(a).unwrap());
+                let attempts = std::rc::Rc::new(Cell::new(0));
+                let (a2, n2) = (a.clone(), attempts.clone());
+                let writer = crate::spawn(async move {
+                    let chunk = vec![1u8; 1 << 16];
+                    loop {
+                        std::future::poll_fn(|cx| {
+                            a2.poll_write_some(cx, chunk.len(), |mut s| {
+                                n2.set(n2.get() + 1);
+                                s.write(&chunk)
+                            })
+                        })
+                        .await
+                        .unwrap();
+                    }
+                });
+                // The writer fills the send buffer and waits for room.
+                crate::sleep(Duration::from_millis(20)).await;
+                let before = attempts.get();
+                assert!(before > 0);
+                (&b).write_all(b"news for the reader").unwrap();
+                crate::sleep(Duration::from_millis(20)).await;
+                assert_eq!(attempts.get(), before, "the writer was not woken");
+                writer.cancel();
+            });
+        });
+    }
+
     /// Reads once from `a`, counting the read attempts in `attempts`.
     async fn counted_read(a: &Async<UnixStream>, attempts: &Cell<usize>) -> usize {
         let mut buf = [0u8; 16];

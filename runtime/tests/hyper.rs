@@ -747,14 +747,49 @@ fn io_reads_the_whole_buffer_on_tcp_and_a_window_on_other_streams() {
         });
         let mut io = Io::new(&stream);
         let mut got = Vec::new();
+        let mut biggest = 0;
         while got.len() < SENT {
             sleep(Duration::from_millis(10)).await;
             let chunk = read_once(&mut io, 1 << 20).await.unwrap();
-            assert!(chunk.len() <= 64 * 1024, "read {}", chunk.len());
+            biggest = biggest.max(chunk.len());
             got.extend_from_slice(&chunk);
         }
         assert_eq!(got, expected);
+        assert_eq!(biggest, 64 * 1024, "reads take the whole window, no more");
         writer.await.unwrap();
+    });
+}
+
+/// A buffered stream: `Io` passes hyper's flush and shutdown through to it.
+#[test]
+fn io_flushes_and_shuts_down_the_stream_it_wraps() {
+    aio_runtime::run(async {
+        let (client, server) = pair().await;
+        let mut io = Io::new(futures::io::BufWriter::new(client));
+        assert!(!io.is_write_vectored());
+        let n = std::future::poll_fn(|cx| Pin::new(&mut io).poll_write(cx, b"buffered"))
+            .await
+            .unwrap();
+        assert_eq!(n, 8);
+        let mut buf = [0u8; 8];
+        let early = wait_for(Duration::from_millis(50), server.read(&mut buf)).await;
+        assert!(early.is_err(), "nothing reaches the peer before the flush");
+        std::future::poll_fn(|cx| Pin::new(&mut io).poll_flush(cx))
+            .await
+            .unwrap();
+        let n = wait_for(BOUND, server.read(&mut buf))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(&buf[..n], b"buffered");
+        std::future::poll_fn(|cx| Pin::new(&mut io).poll_shutdown(cx))
+            .await
+            .unwrap();
+        let n = wait_for(BOUND, server.read(&mut buf))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(n, 0, "the shutdown ends the stream");
     });
 }
 
@@ -806,7 +841,10 @@ fn io_writes_vectored_on_tcp_and_passes_writes_through() {
             .await
             .unwrap();
         let mut got = String::new();
-        (&server).read_to_string(&mut got).await.unwrap();
+        wait_for(BOUND, (&server).read_to_string(&mut got))
+            .await
+            .expect("the shutdown ends the stream")
+            .unwrap();
         assert_eq!(got, "head body!");
         assert_eq!(
             io.inner().peer_addr().unwrap(),
