@@ -402,17 +402,19 @@ async fn serve_one_h1(
 fn header_read_timeout_fires_through_the_timer_and_not_before() {
     const TIMEOUT: Duration = Duration::from_millis(150);
     aio_runtime::run(async {
-        let mut builder = hyper::server::conn::http1::Builder::new();
-        builder.timer(Timer).header_read_timeout(TIMEOUT);
-
-        // Headers that arrive in two parts, within the timeout: served.
-        let (addr, server) = serve_one_h1(builder.clone()).await;
+        // Headers that arrive in two parts, a while apart but within the timeout (a
+        // generous one, so that a slow machine does not fail the test): served.
+        let mut generous = hyper::server::conn::http1::Builder::new();
+        generous
+            .timer(Timer)
+            .header_read_timeout(Duration::from_secs(5));
+        let (addr, server) = serve_one_h1(generous).await;
         let mut client = TcpStream::connect(addr).await.unwrap();
         client
             .write_all(b"GET / HTTP/1.1\r\nHost: a\r\n")
             .await
             .unwrap();
-        sleep(TIMEOUT / 3).await;
+        sleep(TIMEOUT).await;
         client
             .write_all(b"Connection: close\r\n\r\n")
             .await
@@ -425,6 +427,8 @@ fn header_read_timeout_fires_through_the_timer_and_not_before() {
         outcome.unwrap();
 
         // Headers that never end: the timer closes the connection, no sooner than asked.
+        let mut builder = hyper::server::conn::http1::Builder::new();
+        builder.timer(Timer).header_read_timeout(TIMEOUT);
         let (addr, server) = serve_one_h1(builder).await;
         let mut client = TcpStream::connect(addr).await.unwrap();
         client
