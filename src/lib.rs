@@ -5,7 +5,8 @@
 //! tests, coroutines and async generators, and a debug mode that names the task that
 //! blocks the loop. This crate is all a program needs: the runtime (`aio-runtime`) and
 //! the macros (`aio-macros`) are re-exported here, and so are the `Stream` and I/O
-//! extension traits (`aio::StreamExt`, `aio::io`).
+//! extension traits (`aio::StreamExt`, `aio::io`). With the `hyper` feature,
+//! `aio::hyper::{Io, Executor, Timer}` run hyper 1's HTTP clients and servers on aio.
 //!
 //! # Run, spawn, gather
 //!

@@ -159,6 +159,8 @@
 
 mod coroutine;
 mod debug;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+mod epoll;
 mod executor;
 mod reactor;
 mod runtime;
@@ -169,6 +171,8 @@ pub mod time;
 mod blocking;
 mod combinators;
 mod generator;
+#[cfg(feature = "hyper")]
+pub mod hyper;
 pub mod io;
 pub mod net;
 mod queue;

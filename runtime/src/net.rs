@@ -577,7 +577,8 @@ impl TcpStream {
     /// });
     /// ```
     pub async fn read(&self, buf: &mut [u8]) -> io::Result<usize> {
-        self.io.read_with(|s| (&*s).read(buf)).await
+        let len = buf.len();
+        poll_fn(|cx| self.io.poll_read_some(cx, len, |s| (&*s).read(buf))).await
     }
 
     /// Writes some of `buf` once the socket accepts data.
@@ -614,6 +615,19 @@ impl TcpStream {
     /// ```
     pub async fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
         self.io.read_with(|s| s.peek(buf)).await
+    }
+
+    /// `poll_read` into memory that need not be initialised (`recv(2)` only writes to it),
+    /// for `hyper::Io`, which reads into hyper's uninitialised buffer.
+    #[cfg(feature = "hyper")]
+    pub(crate) fn poll_read_uninit(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut [std::mem::MaybeUninit<u8>],
+    ) -> Poll<io::Result<usize>> {
+        let len = buf.len();
+        self.io
+            .poll_read_some(cx, len, |s| socket2::SockRef::from(s).recv(buf))
     }
 }
 
@@ -670,7 +684,7 @@ impl AsyncRead for &TcpStream {
         cx: &mut Context<'_>,
         buf: &mut [u8],
     ) -> Poll<io::Result<usize>> {
-        self.io.poll_read_with(cx, |s| (&*s).read(buf))
+        self.io.poll_read_some(cx, buf.len(), |s| (&*s).read(buf))
     }
 
     fn poll_read_vectored(
@@ -678,7 +692,9 @@ impl AsyncRead for &TcpStream {
         cx: &mut Context<'_>,
         bufs: &mut [IoSliceMut<'_>],
     ) -> Poll<io::Result<usize>> {
-        self.io.poll_read_with(cx, |s| (&*s).read_vectored(bufs))
+        let len = bufs.iter().map(|b| b.len()).sum();
+        self.io
+            .poll_read_some(cx, len, |s| (&*s).read_vectored(bufs))
     }
 }
 
