@@ -316,6 +316,21 @@ fn examples_name_aio_only() {
         .filter(|e| foreign.iter().any(|f| e.code.contains(f)))
         .map(|e| e.origin.clone())
         .collect();
+    // The hyper examples (the README's section, `aio::hyper`'s docs) are built with the
+    // dependencies the README's hyper section lists, no others.
+    let hyper: Vec<&Example> = examples.iter().filter(|e| uses_hyper(e)).collect();
+    assert!(
+        hyper.len() >= 8,
+        "only {} hyper examples found",
+        hyper.len()
+    );
+    for e in &hyper {
+        assert!(
+            e.origin.starts_with("README.md") || e.origin.starts_with("runtime/src/hyper.rs"),
+            "{}: an example naming hyper outside the README's hyper section and aio::hyper",
+            e.origin
+        );
+    }
     assert!(
         bad.is_empty(),
         "examples naming another crate than aio: {bad:?}"
@@ -333,6 +348,42 @@ fn examples_name_aio_only() {
             }
         }
     }
+}
+
+/// Whether an example is about hyper: those may name `hyper` and `http_body_util` too,
+/// the crates the README's hyper section says to add; every other example names `aio`
+/// alone (`examples_name_aio_only`).
+fn uses_hyper(e: &Example) -> bool {
+    e.code.contains("hyper")
+}
+
+/// The `[dependencies]` of the scratch crate: the README's hyper section, as written
+/// there, with `aio` taken from this workspace instead of crates.io. The examples that
+/// do not use hyper name no crate but `aio`, so for them this is aio alone (with its
+/// `hyper` feature on, which only adds the `aio::hyper` module they do not name).
+fn hyper_dependencies() -> String {
+    let readme = fs::read_to_string(root().join("README.md")).unwrap();
+    let section = &readme[readme
+        .find("## HTTP with hyper")
+        .expect("the README has a section 'HTTP with hyper'")..];
+    let start = section.find("```toml\n").expect("with a ```toml block") + 8;
+    let block = &section[start..start + section[start..].find("```").unwrap()];
+    assert!(block.starts_with("[dependencies]\n"), "{block}");
+    let aio = format!("path = {:?}", root().display().to_string());
+    let mut replaced = 0;
+    let deps: String = block
+        .lines()
+        .map(|line| {
+            if line.starts_with("aio = ") && line.contains("version = \"0.1\"") {
+                replaced += 1;
+                format!("{}\n", line.replace("version = \"0.1\"", &aio))
+            } else {
+                format!("{line}\n")
+            }
+        })
+        .collect();
+    assert_eq!(replaced, 1, "the block names aio once, by version: {block}");
+    deps
 }
 
 /// The scratch crate's directory, written afresh (sources only; its target dir stays).
@@ -353,8 +404,8 @@ fn scratch_crate() -> &'static Path {
         }
         let manifest = format!(
             "[package]\nname = \"aio-newcomer\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\
-             publish = false\n\n[dependencies]\naio = {{ path = {:?} }}\n\n[workspace]\n",
-            root().display().to_string()
+             publish = false\n\n{}\n[workspace]\n",
+            hyper_dependencies()
         );
         fs::write(dir.join("Cargo.toml"), manifest).unwrap();
         fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();

@@ -9,10 +9,11 @@
 //!   timers, and follows the loop's clock (a paused clock included).
 //!
 //! ```
+//! # use aio_runtime as aio;
 //! use std::convert::Infallible;
 //!
-//! use aio_runtime::hyper::{Io, Timer};
-//! use aio_runtime::net::{TcpListener, TcpStream};
+//! use aio::hyper::{Io, Timer};
+//! use aio::net::{TcpListener, TcpStream};
 //! use http_body_util::{BodyExt, Empty, Full};
 //! use hyper::body::{Bytes, Incoming};
 //! use hyper::{Request, Response};
@@ -21,10 +22,10 @@
 //!     Ok(Response::new(Full::new(Bytes::from_static(b"Hello, World!"))))
 //! }
 //!
-//! aio_runtime::run(async {
+//! aio::run(async {
 //!     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
 //!     let addr = listener.local_addr().unwrap();
-//!     aio_runtime::spawn(async move {
+//!     aio::spawn(async move {
 //!         let (stream, _) = listener.accept().await.unwrap();
 //!         hyper::server::conn::http1::Builder::new()
 //!             .timer(Timer)
@@ -37,13 +38,18 @@
 //!     let (mut sender, conn) = hyper::client::conn::http1::handshake(Io::new(stream))
 //!         .await
 //!         .unwrap();
-//!     aio_runtime::spawn(conn);
+//!     aio::spawn(conn);
 //!     let request = Request::get("/").body(Empty::<Bytes>::new()).unwrap();
 //!     let response = sender.send_request(request).await.unwrap();
 //!     let body = response.into_body().collect().await.unwrap().to_bytes();
 //!     assert_eq!(body, "Hello, World!");
 //! });
 //! ```
+//!
+//! A program needs hyper itself beside aio, with the features it uses:
+//! `aio = { version = "0.1", features = ["hyper"] }`,
+//! `hyper = { version = "1", features = ["http1", "server"] }` (and `"http2"`,
+//! `"client"` as needed), and `http-body-util` for ready-made bodies.
 //!
 //! This module only adapts: it does not pick a protocol, pool connections or resolve URLs.
 
@@ -71,6 +77,28 @@ use crate::time::Sleep;
 /// headers and body) go out in one vectored write on [`TcpStream`]; other streams get
 /// them flattened by hyper into one buffer, as `futures_io` cannot say whether their
 /// vectored write is more than a loop over the buffers.
+///
+/// ```no_run
+/// # use aio_runtime as aio;
+/// use aio::hyper::Io;
+///
+/// aio::run(async {
+///     let listener = aio::net::TcpListener::bind("127.0.0.1:3000").await?;
+///     while let Ok((stream, _)) = listener.accept().await {
+///         let service = hyper::service::service_fn(|_req| async {
+///             Ok::<_, std::convert::Infallible>(hyper::Response::new(
+///                 http_body_util::Full::new(hyper::body::Bytes::from("hi")),
+///             ))
+///         });
+///         // One task per connection; hyper reads and writes through `Io`.
+///         let conn = hyper::server::conn::http1::Builder::new()
+///             .serve_connection(Io::new(stream), service);
+///         aio::spawn(conn).detach();
+///     }
+///     Ok::<(), std::io::Error>(())
+/// })
+/// .unwrap();
+/// ```
 #[derive(Debug, Default)]
 pub struct Io<T> {
     inner: T,
@@ -83,22 +111,73 @@ pub struct Io<T> {
 const READ_WINDOW: usize = 64 * 1024;
 
 impl<T> Io<T> {
-    /// Wraps `inner`.
+    /// Wraps `inner`, any `futures_io` stream: aio's [`TcpStream`], a `BufReader` over
+    /// one, a TLS stream.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// use aio::hyper::Io;
+    /// use aio::net::{TcpListener, TcpStream};
+    ///
+    /// aio::run(async {
+    ///     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    ///     let stream = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+    ///     let io = Io::new(stream); // ready for hyper's handshake or serve_connection
+    ///     assert_eq!(io.inner().peer_addr().unwrap(), listener.local_addr().unwrap());
+    /// });
+    /// ```
     pub fn new(inner: T) -> Io<T> {
         Io { inner }
     }
 
     /// The wrapped stream.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     let listener = aio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    ///     let addr = listener.local_addr().unwrap();
+    ///     let io = aio::hyper::Io::new(aio::net::TcpStream::connect(addr).await.unwrap());
+    ///     println!("talking to {}", io.inner().peer_addr().unwrap());
+    /// });
+    /// ```
     pub fn inner(&self) -> &T {
         &self.inner
     }
 
-    /// The wrapped stream, mutably.
+    /// The wrapped stream, mutably: to write to it directly, around hyper.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// use aio::io::{AsyncReadExt, AsyncWriteExt};
+    ///
+    /// aio::run(async {
+    ///     let listener = aio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    ///     let addr = listener.local_addr().unwrap();
+    ///     let mut io = aio::hyper::Io::new(aio::net::TcpStream::connect(addr).await.unwrap());
+    ///     let (mut peer, _) = listener.accept().await.unwrap();
+    ///     io.inner_mut().write_all(b"PING").await.unwrap();
+    ///     let mut got = [0; 4];
+    ///     peer.read_exact(&mut got).await.unwrap();
+    ///     assert_eq!(&got, b"PING");
+    /// });
+    /// ```
     pub fn inner_mut(&mut self) -> &mut T {
         &mut self.inner
     }
 
-    /// Unwraps the stream.
+    /// Unwraps the stream (after an HTTP/1.1 upgrade, say, to speak another protocol on it).
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     let listener = aio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    ///     let addr = listener.local_addr().unwrap();
+    ///     let io = aio::hyper::Io::new(aio::net::TcpStream::connect(addr).await.unwrap());
+    ///     let stream: aio::net::TcpStream = io.into_inner();
+    ///     assert_eq!(stream.peer_addr().unwrap(), addr);
+    /// });
+    /// ```
     pub fn into_inner(self) -> T {
         self.inner
     }
@@ -217,6 +296,51 @@ impl<T: AsyncWrite + Unpin> hyper::rt::Write for Io<T> {
 ///
 /// # Panics
 /// `execute` panics outside an aio runtime, as [`spawn`](crate::spawn) does.
+///
+/// HTTP/2 needs it on both sides: the server runs each stream as a task, the client its
+/// connection's background work.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// use std::convert::Infallible;
+///
+/// use aio::hyper::{Executor, Io, Timer};
+/// use aio::net::{TcpListener, TcpStream};
+/// use http_body_util::{BodyExt, Empty, Full};
+/// use hyper::body::{Bytes, Incoming};
+/// use hyper::{Request, Response};
+///
+/// async fn hello(_: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
+///     Ok(Response::new(Full::new(Bytes::from_static(b"over h2"))))
+/// }
+///
+/// aio::run(async {
+///     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+///     let addr = listener.local_addr().unwrap();
+///     aio::spawn(async move {
+///         let (stream, _) = listener.accept().await.unwrap();
+///         hyper::server::conn::http2::Builder::new(Executor)
+///             .timer(Timer)
+///             .serve_connection(Io::new(stream), hyper::service::service_fn(hello))
+///             .await
+///             .unwrap();
+///     });
+///
+///     let stream = TcpStream::connect(addr).await.unwrap();
+///     let (mut sender, conn) = hyper::client::conn::http2::handshake(Executor, Io::new(stream))
+///         .await
+///         .unwrap();
+///     aio::spawn(conn);
+///     // Two requests at once on one connection.
+///     let get = || Request::get("http://localhost/").body(Empty::<Bytes>::new()).unwrap();
+///     let mut other = sender.clone();
+///     let (a, b) = aio::gather!(sender.send_request(get()), other.send_request(get())).await;
+///     for response in [a.unwrap(), b.unwrap()] {
+///         let body = response.into_body().collect().await.unwrap().to_bytes();
+///         assert_eq!(body, "over h2");
+///     }
+/// });
+/// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Executor;
 
@@ -232,6 +356,32 @@ impl<F: Future + 'static> hyper::rt::Executor<F> for Executor {
 /// The sleeps it gives are aio's [`Sleep`], which is `Send + Sync` as hyper requires
 /// (it holds only a deadline and its timer's slot number; no lock). `reset` moves the
 /// deadline of that same sleep: no new allocation.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// use std::time::Duration;
+///
+/// use aio::hyper::{Io, Timer};
+/// use aio::io::AsyncWriteExt;
+/// use aio::net::{TcpListener, TcpStream};
+///
+/// aio::run(async {
+///     aio::time::pause(); // the 5 s below pass at once
+///     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+///     let mut client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+///     client.write_all(b"GET / HTTP/1.1\r\n").await.unwrap(); // and never the rest
+///     let (stream, _) = listener.accept().await.unwrap();
+///     let service = hyper::service::service_fn(|_req| async {
+///         Ok::<_, std::convert::Infallible>(hyper::Response::new(String::new()))
+///     });
+///     let served = hyper::server::conn::http1::Builder::new()
+///         .timer(Timer)
+///         .header_read_timeout(Duration::from_secs(5))
+///         .serve_connection(Io::new(stream), service)
+///         .await;
+///     assert!(served.unwrap_err().is_timeout());
+/// });
+/// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Timer;
 
