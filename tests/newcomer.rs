@@ -98,9 +98,27 @@ fn is_hidden(doc: &[&str]) -> bool {
     doc.contains(&"#[doc(hidden)]")
 }
 
+/// A Rust block that `cargo test --doc` compiles and runs: ```, ```rust or
+/// ```should_panic, not ```no_run, ```ignore, ```compile_fail or ```text. Fences pair
+/// up, so a block's closing ``` is not taken for the opening of another.
 fn has_example(doc: &[&str]) -> bool {
-    doc.iter()
-        .any(|l| l.starts_with("///") && l.trim_start_matches('/').trim().starts_with("```"))
+    // `doc` runs upwards from the item: read it top down.
+    let fences = doc.iter().rev().filter_map(|l| {
+        l.strip_prefix("///")
+            .and_then(|d| d.trim().strip_prefix("```"))
+    });
+    let mut open = false;
+    for info in fences {
+        if !open
+            && info
+                .split(',')
+                .all(|a| matches!(a.trim(), "" | "rust" | "should_panic"))
+        {
+            return true;
+        }
+        open = !open;
+    }
+    false
 }
 
 /// Each public item of the runtime without an example, as `file:line: item`.
@@ -143,7 +161,8 @@ fn every_public_item_of_the_runtime_has_an_example() {
     assert!(
         missing.is_empty(),
         "{} of {seen} public functions, methods, types and macros have no example \
-         (a ``` block in their doc comment):\n{}",
+         (a ``` block in their doc comment that `cargo test --doc` runs: not no_run, \
+         ignore or text):\n{}",
         missing.len(),
         missing.join("\n")
     );
@@ -165,6 +184,18 @@ fn the_scan_sees_items_and_examples_as_rustdoc_does() {
         "pub struct Hidden;",
         "",
         "pub const fn bare() {}",
+        "/// ```no_run",
+        "/// aio::run(async {});",
+        "/// ```",
+        "pub fn compiled_only() {}",
+        "/// ```text",
+        "/// output",
+        "/// ```",
+        "pub fn text_only() {}",
+        "/// ```rust,should_panic",
+        "/// aio::spawn(async {});",
+        "/// ```",
+        "pub fn runs() {}",
     ]
     .map(String::from)
     .to_vec();
@@ -174,6 +205,9 @@ fn the_scan_sees_items_and_examples_as_rustdoc_does() {
     assert!(is_hidden(&doc_above(&lines, 10)));
     assert_eq!(public_item(&lines, 12).as_deref(), Some("fn bare"));
     assert!(!has_example(&doc_above(&lines, 12)));
+    assert!(!has_example(&doc_above(&lines, 16)));
+    assert!(!has_example(&doc_above(&lines, 20)));
+    assert!(has_example(&doc_above(&lines, 24)));
 
     let dir = std::env::temp_dir().join(format!("aio-newcomer-scan-{}", std::process::id()));
     fs::create_dir_all(&dir).unwrap();

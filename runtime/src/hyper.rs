@@ -78,26 +78,38 @@ use crate::time::Sleep;
 /// them flattened by hyper into one buffer, as `futures_io` cannot say whether their
 /// vectored write is more than a loop over the buffers.
 ///
-/// ```no_run
+/// ```
 /// # use aio_runtime as aio;
 /// use aio::hyper::Io;
+/// use aio::io::{AsyncReadExt, AsyncWriteExt};
+/// use aio::net::{TcpListener, TcpStream};
+/// use http_body_util::{BodyExt, Empty};
+/// use hyper::body::Bytes;
 ///
 /// aio::run(async {
-///     let listener = aio::net::TcpListener::bind("127.0.0.1:3000").await?;
-///     while let Ok((stream, _)) = listener.accept().await {
-///         let service = hyper::service::service_fn(|_req| async {
-///             Ok::<_, std::convert::Infallible>(hyper::Response::new(
-///                 http_body_util::Full::new(hyper::body::Bytes::from("hi")),
-///             ))
-///         });
-///         // One task per connection; hyper reads and writes through `Io`.
-///         let conn = hyper::server::conn::http1::Builder::new()
-///             .serve_connection(Io::new(stream), service);
-///         aio::spawn(conn).detach();
-///     }
-///     Ok::<(), std::io::Error>(())
-/// })
-/// .unwrap();
+///     // A server that answers one request by hand, to show hyper's client alone.
+///     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+///     let addr = listener.local_addr().unwrap();
+///     aio::spawn(async move {
+///         let (mut stream, _) = listener.accept().await.unwrap();
+///         let mut request = [0; 1024];
+///         stream.read(&mut request).await.unwrap();
+///         let answer = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nhi";
+///         stream.write_all(answer).await.unwrap();
+///     })
+///     .detach();
+///
+///     let stream = TcpStream::connect(addr).await.unwrap();
+///     let (mut sender, conn) = hyper::client::conn::http1::handshake(Io::new(stream))
+///         .await
+///         .unwrap();
+///     aio::spawn(conn).detach(); // the connection's reads and writes, as a task
+///     let request = hyper::Request::get("/").body(Empty::<Bytes>::new()).unwrap();
+///     let response = sender.send_request(request).await.unwrap();
+///     assert_eq!(response.status(), 200);
+///     let body = response.into_body().collect().await.unwrap().to_bytes();
+///     assert_eq!(body, "hi");
+/// });
 /// ```
 #[derive(Debug, Default)]
 pub struct Io<T> {
