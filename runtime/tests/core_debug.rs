@@ -117,6 +117,7 @@ fn the_watchdog_names_a_stuck_poll_while_it_runs_and_only_once() {
                 {
                     // Stuck a while longer: the watchdog does not report it again.
                     let reported = Instant::now();
+                    // aio-lint: allow(busy_wait) the poll must stay stuck: that is what is tested
                     while reported.elapsed() < Duration::from_millis(100) {
                         std::hint::spin_loop();
                     }
@@ -218,6 +219,7 @@ fn the_sample_shown_is_the_one_taken_in_the_slowest_stretch() {
         let line = line!() + 1;
         drop(aio::yield_now());
         let start = Instant::now();
+        // aio-lint: allow(busy_wait) a slow computation that never sleeps is what is tested
         while start.elapsed() < Duration::from_millis(250) {
             std::hint::spin_loop();
         }
