@@ -506,8 +506,10 @@ fn debug_mode_reports_a_busy_loop() {
 
 #[test]
 fn debug_mode_names_a_blocking_call_the_linter_cannot_see() {
-    // 300 ms units: the callback blocks for 150 ms
-    let (wrong, fixed) = debug_pair("hidden_blocking", 300);
+    // 600 ms units: the callback blocks for 300 ms, so the watchdog (a look every 25 ms)
+    // has 200 ms past the 100 ms threshold to see the sleep even on a loaded machine
+    // (with 150 ms, a load average of 14 once left it no look in the window)
+    let (wrong, fixed) = debug_pair("hidden_blocking", 600);
     let place = "  after: `aio::yield_now` at";
     assert_blocked_the_loop("hidden_blocking", &wrong, place, SLEEP_SYSCALL, SLEEP_FIX);
     assert!(!fixed.contains("blocked the loop"), "stderr:\n{fixed}");
