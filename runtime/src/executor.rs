@@ -65,7 +65,7 @@ pub(crate) struct Shared {
     remote: Mutex<Remote>,
     remote_pending: AtomicBool,
     main_woken: AtomicBool,
-    pub(crate) poller: polling::Poller,
+    pub(crate) poller: crate::poller::Poller,
     pub(crate) debug: Option<DebugConfig>,
     /// While non-zero, a paused clock does not auto-advance (work is running on another
     /// thread and will wake the loop).
@@ -81,7 +81,7 @@ impl Shared {
             }),
             remote_pending: AtomicBool::new(false),
             main_woken: AtomicBool::new(false),
-            poller: polling::Poller::new()?,
+            poller: crate::poller::Poller::new()?,
             debug,
             inhibit_auto_advance: AtomicUsize::new(0),
         })

@@ -8,6 +8,7 @@
 mod coroutine;
 mod debug;
 mod executor;
+mod poller;
 mod reactor;
 mod runtime;
 mod task;
