@@ -140,8 +140,13 @@ pub(crate) unsafe fn wake_task(ptr: NonNull<Header>, owned: bool) {
             // SAFETY: the caller holds a reference during the call.
             unsafe { task::retain(ptr) };
         }
+        // Our own count on the shared state: the reference we hand over may be released
+        // before `push_remote` returns (by the loop, or by `push_remote` itself once the
+        // loop is closed), and with the task's header goes its `Arc<Shared>`, perhaps the
+        // last one (Miri caught the borrow from the header being freed under `&self`).
+        let shared = h.shared.clone();
         // SAFETY: we pass on one owned reference.
-        unsafe { h.shared.push_remote(ptr) };
+        unsafe { shared.push_remote(ptr) };
     }
 }
 
