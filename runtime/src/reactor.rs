@@ -562,6 +562,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "I/O through the OS poller, which Miri cannot run")]
     fn socket_pair_read_waits_for_data() {
         in_both_modes(|| {
             crate::run(async {
@@ -582,6 +583,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "I/O through the OS poller, which Miri cannot run")]
     fn readable_and_writable_together_and_eof() {
         in_both_modes(|| {
             crate::run(async {
@@ -617,6 +619,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "I/O through the OS poller, which Miri cannot run")]
     fn a_consumed_event_costs_no_extra_attempt() {
         in_both_modes(|| {
             crate::run(async {
@@ -654,6 +657,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "I/O through the OS poller, which Miri cannot run")]
     fn waits_change_no_interest_in_edge_mode_and_rearm_in_oneshot_mode() {
         in_both_modes(|| {
             crate::run(async {
@@ -693,6 +697,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "I/O through the OS poller, which Miri cannot run")]
     fn a_short_write_waits_for_room_without_trying_again() {
         in_both_modes(|| {
             crate::run(async {
@@ -758,6 +763,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "I/O through the OS poller, which Miri cannot run")]
     fn a_fresh_source_is_read_once_there_is_something_to_read() {
         in_both_modes(|| {
             crate::run(async {
@@ -785,6 +791,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "I/O through the OS poller, which Miri cannot run")]
     fn a_short_read_before_the_end_of_stream_does_not_wait_for_an_event() {
         in_both_modes(|| {
             crate::run(async {
@@ -808,6 +815,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "I/O through the OS poller, which Miri cannot run")]
     fn the_registry_keeps_a_small_table_and_returns_a_large_one() {
         crate::run(async {
             let probe = Async::new(nonblocking_pair().0).unwrap();
@@ -836,6 +844,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "I/O through the OS poller, which Miri cannot run")]
     fn every_waiter_is_woken_once_and_a_repolling_task_is_recorded_once() {
         in_both_modes(|| {
             crate::run(async {
@@ -866,6 +875,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "I/O through the OS poller, which Miri cannot run")]
     fn cancelled_waiters_are_shed_by_flushes_and_every_waiter_is_woken_once() {
         in_both_modes(|| {
             crate::run(async {

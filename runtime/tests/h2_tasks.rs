@@ -7,12 +7,19 @@ use std::time::Duration;
 
 use aio_runtime::{GroupError, TaskGroup, gather, shield, sleep, spawn, wait_for};
 
+/// `n` milliseconds; 50 times longer under Miri, whose clock advances 5 µs per interpreted
+/// basic block (so running a task takes milliseconds there), while its waits cost nothing
+/// (the clock jumps when every thread sleeps).
+fn millis(n: u64) -> Duration {
+    Duration::from_millis(if cfg!(miri) { 50 * n } else { n })
+}
+
 #[test]
 fn notes_gather_of_three_counts_prints_one_one_one_two_two_two() {
     let log = Rc::new(RefCell::new(Vec::new()));
     let count = |log: Rc<RefCell<Vec<&'static str>>>| async move {
         log.borrow_mut().push("One");
-        sleep(Duration::from_millis(20)).await;
+        sleep(millis(20)).await;
         log.borrow_mut().push("Two");
     };
     let start = std::time::Instant::now();
@@ -22,10 +29,7 @@ fn notes_gather_of_three_counts_prints_one_one_one_two_two_two() {
         count(log.clone())
     ));
     assert_eq!(*log.borrow(), ["One", "One", "One", "Two", "Two", "Two"]);
-    assert!(
-        start.elapsed() < Duration::from_millis(55),
-        "concurrent, not 3 x 20 ms"
-    );
+    assert!(start.elapsed() < millis(55), "concurrent, not 3 x 20 ms");
 }
 
 #[test]
@@ -35,7 +39,7 @@ fn gather_of_spawned_tasks_keeps_argument_order() {
             .into_iter()
             .map(|ms| {
                 spawn(async move {
-                    sleep(Duration::from_millis(ms)).await;
+                    sleep(millis(ms)).await;
                     ms
                 })
             })
@@ -52,7 +56,7 @@ fn task_group_returns_values_in_spawn_order() {
         let mut group = TaskGroup::<u64, String>::new();
         for ms in [15u64, 5, 10] {
             group.spawn(async move {
-                sleep(Duration::from_millis(ms)).await;
+                sleep(millis(ms)).await;
                 Ok(ms)
             });
         }
@@ -72,23 +76,23 @@ fn the_first_failure_cancels_the_others_and_is_returned() {
             for ms in [5u64, 200, 300] {
                 let finished = finished.clone();
                 group.spawn(async move {
-                    sleep(Duration::from_millis(ms)).await;
+                    sleep(millis(ms)).await;
                     finished.set(finished.get() + 1);
                     Ok(())
                 });
             }
             group.spawn(async {
-                sleep(Duration::from_millis(20)).await;
+                sleep(millis(20)).await;
                 Err("boom")
             });
             group.spawn(async {
-                sleep(Duration::from_millis(30)).await;
+                sleep(millis(30)).await;
                 Err("second")
             });
             let start = std::time::Instant::now();
             let r = group.join().await;
             assert!(
-                start.elapsed() < Duration::from_millis(150),
+                start.elapsed() < millis(150),
                 "did not wait for the slow ones"
             );
             r
@@ -105,7 +109,7 @@ fn a_panicking_child_fails_the_group() {
         let mut group = TaskGroup::<u8, ()>::new();
         group.spawn(async { panic!("child panic") });
         group.spawn(async {
-            sleep(Duration::from_millis(100)).await;
+            sleep(millis(100)).await;
             Ok(1)
         });
         group.join().await
@@ -125,17 +129,13 @@ fn dropping_the_group_cancels_its_children() {
         async move {
             let mut group = TaskGroup::<(), ()>::new();
             group.spawn(async move {
-                sleep(Duration::from_millis(20)).await;
+                sleep(millis(20)).await;
                 finished.set(true);
                 Ok(())
             });
             // Cancelling the join (a timeout here) cancels the children too.
-            assert!(
-                wait_for(Duration::from_millis(5), group.join())
-                    .await
-                    .is_err()
-            );
-            sleep(Duration::from_millis(40)).await;
+            assert!(wait_for(millis(5), group.join()).await.is_err());
+            sleep(millis(40)).await;
         }
     });
     assert!(!finished.get());
@@ -145,15 +145,11 @@ fn dropping_the_group_cancels_its_children() {
 fn shield_lets_the_task_outlive_a_timeout() {
     aio_runtime::run(async {
         let task = spawn(async {
-            sleep(Duration::from_millis(30)).await;
+            sleep(millis(30)).await;
             7
         });
         let mut shielded = shield(task);
-        assert!(
-            wait_for(Duration::from_millis(5), &mut shielded)
-                .await
-                .is_err()
-        );
+        assert!(wait_for(millis(5), &mut shielded).await.is_err());
         assert!(!shielded.done());
         assert_eq!(
             shielded.await.unwrap(),
