@@ -133,6 +133,8 @@ pub(crate) struct Reactor {
     free: RefCell<Vec<usize>>,
     events: RefCell<Events>,
     count: Cell<usize>,
+    /// The table grew past `SHRINK_ABOVE` and has not been cut back to `SHRINK_TO` yet.
+    burst: Cell<bool>,
     /// Sources are registered edge-triggered for both directions and never re-armed.
     edge: bool,
     /// Interest changes made after registration (oneshot re-arms), for the tests.
@@ -151,6 +153,7 @@ impl Reactor {
             free: RefCell::new(Vec::new()),
             events: RefCell::new(Events::new()),
             count: Cell::new(0),
+            burst: Cell::new(false),
             edge,
             #[cfg(test)]
             modifies: Cell::new(0),
@@ -262,13 +265,16 @@ impl Reactor {
     /// Gives a burst's registry memory back once most sources are gone: trailing free
     /// slots are cut off (keys in use stay valid). Runs when the source count falls to a
     /// power of two (or zero) below a quarter of the table, so its O(table) cost is paid
-    /// O(log n) times while n sources close.
+    /// O(log n) times while n sources close. Once a table has grown past `SHRINK_ABOVE`,
+    /// it is trimmed until it is back at `SHRINK_TO`, even through sizes below
+    /// `SHRINK_ABOVE`: where it ends does not depend on which sources closed last.
     fn trim(&self) {
         let count = self.count.get();
         let mut slots = self.slots.borrow_mut();
-        if slots.capacity() <= SHRINK_ABOVE
-            || count > slots.len() / 4
-            || !(count == 0 || count.is_power_of_two())
+        if slots.capacity() > SHRINK_ABOVE {
+            self.burst.set(true);
+        }
+        if !self.burst.get() || count > slots.len() / 4 || !(count == 0 || count.is_power_of_two())
         {
             return;
         }
@@ -281,6 +287,9 @@ impl Reactor {
             return;
         }
         slots.shrink_to(len.max(SHRINK_TO));
+        if slots.capacity() <= SHRINK_TO {
+            self.burst.set(false);
+        }
         let mut free = self.free.borrow_mut();
         free.retain(|&k| k < len);
         free.shrink_to_fit();
@@ -841,6 +850,35 @@ mod tests {
                 reactor.slots.borrow().capacity()
             );
         });
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore = "I/O through the OS poller, which Miri cannot run")]
+    fn the_registry_returns_to_the_same_size_whichever_sources_close_last() {
+        // 128 sources (and a probe that stays open, as a listener would), closed from the
+        // newest down or from the oldest up: the table ends at the same size either way.
+        // (It did not: closing the newest first left the oldest at low keys, a trim cut
+        // the table to 32 slots, below SHRINK_ABOVE, and no later trim ran.)
+        let sizes: Vec<usize> = [false, true]
+            .into_iter()
+            .map(|oldest_last| {
+                crate::run(async move {
+                    let probe = Async::new(nonblocking_pair().0).unwrap();
+                    let reactor = probe.source.reactor.clone();
+                    let mut many: Vec<_> = (0..2 * super::SHRINK_ABOVE)
+                        .map(|_| Async::new(nonblocking_pair().0).unwrap())
+                        .collect();
+                    if oldest_last {
+                        many.reverse();
+                    }
+                    for a in many {
+                        drop(a);
+                    }
+                    reactor.slots.borrow().capacity()
+                })
+            })
+            .collect();
+        assert_eq!(sizes, [super::SHRINK_TO; 2]);
     }
 
     #[test]
