@@ -942,6 +942,20 @@ mod tests {
         });
     }
 
+    /// Under Miri the loop parks without an OS poller: an I/O source is refused with an
+    /// error that says so (rather than waiting forever for events that cannot come).
+    #[test]
+    #[cfg(miri)]
+    fn under_miri_io_sources_are_refused_as_unsupported() {
+        crate::run(async {
+            let Err(e) = Async::new(UnixStream::pair().unwrap().0) else {
+                panic!("registered an I/O source under Miri");
+            };
+            assert_eq!(e.kind(), std::io::ErrorKind::Unsupported);
+            assert!(e.to_string().contains("Miri"), "{e}");
+        });
+    }
+
     #[test]
     fn outside_a_runtime_is_an_error() {
         let (a, _b) = UnixStream::pair().unwrap();
