@@ -209,3 +209,29 @@ fn pause_and_advance() {
         );
     });
 }
+
+#[test]
+fn a_sleep_moved_to_another_runtime_registers_there() {
+    // Registered with `a` (one poll), then awaited on `b`, whose table has a timer of its own
+    // in the same slot with the same sequence number: `b` must tell the loops apart and
+    // register the moved sleep anew, not take over its own timer's entry.
+    let a = Runtime::builder().start_paused(true).build().unwrap();
+    let b = Runtime::builder().start_paused(true).build().unwrap();
+    let mut moved = Box::pin(aio::sleep(Duration::from_secs(10)));
+    a.block_on(async {
+        let first =
+            std::future::poll_fn(|cx| std::task::Poll::Ready(moved.as_mut().poll(cx).is_pending()));
+        assert!(first.await, "registered with a");
+    });
+    b.block_on(async {
+        let own = aio::spawn(aio::sleep(Duration::from_secs(3600)));
+        aio::yield_now().await;
+        let start = time::now();
+        moved.as_mut().await;
+        let waited = time::now() - start;
+        // About 10 s (the sleep's deadline was taken on the real clock, before b's clock
+        // was paused): not the hour of b's own timer.
+        assert!(waited < Duration::from_secs(60), "waited {waited:?}");
+        assert!(!own.done());
+    });
+}
