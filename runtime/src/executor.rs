@@ -223,6 +223,9 @@ pub(crate) struct Core {
     pub(crate) reactor: Rc<Reactor>,
     watchdog: Option<Watchdog>,
     wake_buf: RefCell<Vec<Waker>>,
+    /// Calls of `park`, for the tests.
+    #[cfg(test)]
+    parks: Cell<usize>,
 }
 
 impl Core {
@@ -247,6 +250,8 @@ impl Core {
             clock: Clock::new(start_paused),
             watchdog,
             wake_buf: RefCell::new(Vec::with_capacity(WAKE_BUF_CAPACITY)),
+            #[cfg(test)]
+            parks: Cell::new(0),
         }
     }
 
@@ -447,6 +452,8 @@ impl Core {
 
     /// Between batches: take in remote wakes, due timers and I/O; block when nothing is ready.
     fn park(&self) {
+        #[cfg(test)]
+        self.parks.set(self.parks.get() + 1);
         self.drain_remote();
         self.fire_timers();
         if !self.queue_is_empty() {
@@ -669,6 +676,30 @@ mod tests {
         // SAFETY: loop thread, between polls of the queue's users.
         let queue = unsafe { &*core.queue.get() }.capacity();
         (queue, core.wake_buf.borrow().capacity())
+    }
+
+    #[test]
+    fn ready_tasks_run_in_batches_of_the_budget_between_two_parks() {
+        // A task that yields again and again keeps the queue non-empty: the loop looks at
+        // timers, other threads and I/O once per BUDGET entries, not after every one.
+        let yields = if cfg!(miri) { 400 } else { 12_800 };
+        crate::run(async move {
+            let spinner = crate::spawn(async move {
+                for _ in 0..yields {
+                    crate::yield_now().await;
+                }
+            });
+            let core = current_core().unwrap();
+            let before = core.parks.get();
+            spinner.await.unwrap();
+            let parks = core.parks.get() - before;
+            // Each batch: up to BUDGET entries of the spinner and the main future.
+            let batches = yields / BUDGET as usize;
+            assert!(
+                (batches..=batches + 2).contains(&parks),
+                "{parks} parks for {yields} yields"
+            );
+        });
     }
 
     #[test]

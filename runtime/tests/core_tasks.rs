@@ -343,3 +343,31 @@ fn cancelling_a_task_waiting_on_a_queue_it_owns_is_sound() {
         assert_eq!(q.get().await.unwrap(), 1);
     });
 }
+
+#[test]
+fn no_task_is_current_while_the_loop_closes() {
+    // A pending task's future is dropped by the runtime's close, after the main future's
+    // last poll: no task, and not the main future, is current there.
+    struct Probe(Rc<RefCell<Option<Option<String>>>>);
+    impl Drop for Probe {
+        fn drop(&mut self) {
+            let current = aio::current_task().map(|t| t.name().to_owned());
+            *self.0.borrow_mut() = Some(current);
+        }
+    }
+    let seen = Rc::new(RefCell::new(None));
+    let probe = Probe(seen.clone());
+    aio::run(async move {
+        aio::spawn(async move {
+            let _probe = probe;
+            aio::sleep(Duration::from_secs(3600)).await;
+        })
+        .detach();
+        aio::yield_now().await;
+    });
+    assert_eq!(
+        *seen.borrow(),
+        Some(None),
+        "dropped at close, with no current task"
+    );
+}
