@@ -914,6 +914,104 @@ mod tests {
 
     #[test]
     #[cfg_attr(miri, ignore = "I/O through the OS poller, which Miri cannot run")]
+    fn io_is_polled_while_tasks_keep_the_queue_busy() {
+        in_both_modes(|| {
+            crate::run(async {
+                let (a, b) = nonblocking_pair();
+                let a = std::rc::Rc::new(Async::new(a).unwrap());
+                let a2 = a.clone();
+                let reader = crate::spawn(async move {
+                    let mut buf = [0u8; 4];
+                    a2.read_with(|mut s| s.read(&mut buf)).await.unwrap()
+                });
+                crate::yield_now().await;
+                (&b).write_all(b"ping").unwrap();
+                // The main future yields again and again, so the queue is never empty: the
+                // loop must still look at I/O between its batches.
+                let mut spins = 0u32;
+                while !reader.done() {
+                    spins += 1;
+                    assert!(spins < 1_000_000, "I/O starved by a busy ready queue");
+                    crate::yield_now().await;
+                }
+                assert_eq!(reader.await.unwrap(), 4);
+            });
+        });
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore = "I/O through the OS poller, which Miri cannot run")]
+    fn an_event_for_one_direction_leaves_the_other_armed() {
+        // A writer waits for room while a reader waits for data on the same socket; the
+        // data comes first. In oneshot mode that event disarms the socket, so the writer's
+        // interest must be armed again, or the room that comes later wakes nobody.
+        in_both_modes(|| {
+            crate::run(async {
+                let (a, b) = nonblocking_pair();
+                let a = std::rc::Rc::new(Async::new(a).unwrap());
+                let b = Async::new(b).unwrap();
+                let chunk = vec![7u8; 1 << 16];
+                let mut sent = 0;
+                loop {
+                    match a.get_ref().write(&chunk) {
+                        Ok(n) => sent += n,
+                        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+                        Err(e) => panic!("{e}"),
+                    }
+                }
+                let (aw, ar) = (a.clone(), a.clone());
+                let writer =
+                    crate::spawn(
+                        async move { aw.write_with(|mut s| s.write(b"w")).await.unwrap() },
+                    );
+                let reader = crate::spawn(async move {
+                    let mut buf = [0u8; 1];
+                    ar.read_with(|mut s| s.read(&mut buf)).await.unwrap()
+                });
+                crate::yield_now().await;
+                b.get_ref().write_all(b"r").unwrap();
+                let limit = Duration::from_secs(5);
+                assert_eq!(crate::wait_for(limit, reader).await.unwrap().unwrap(), 1);
+                // Room for the writer: the peer reads everything that was sent.
+                let mut buf = vec![0u8; 1 << 16];
+                let mut got = 0;
+                while got < sent {
+                    got += b.read_with(|mut s| s.read(&mut buf)).await.unwrap();
+                }
+                let written = crate::wait_for(limit, writer)
+                    .await
+                    .expect("the writer was not woken: its interest was not armed again");
+                assert_eq!(written.unwrap(), 1);
+            });
+        });
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore = "I/O through the OS poller, which Miri cannot run")]
+    fn the_first_flush_comes_with_the_waiter_after_flush_at() {
+        crate::run(async {
+            let (a, _b) = nonblocking_pair();
+            let a = Async::new(a).unwrap();
+            let counts: Vec<_> = (0..=super::FLUSH_AT)
+                .map(|_| Arc::new(Count(AtomicUsize::new(0))))
+                .collect();
+            let woken = || -> usize { counts.iter().map(|c| c.0.load(Ordering::SeqCst)).sum() };
+            for (i, c) in counts.iter().enumerate() {
+                let w = Waker::from(c.clone());
+                assert!(a.poll_readable(&mut Context::from_waker(&w)).is_pending());
+                // FLUSH_AT waiters are kept; the next one has them all woken.
+                let expected = if i < super::FLUSH_AT {
+                    0
+                } else {
+                    super::FLUSH_AT
+                };
+                assert_eq!(woken(), expected, "after waiter {}", i + 1);
+            }
+        });
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore = "I/O through the OS poller, which Miri cannot run")]
     fn cancelled_waiters_are_shed_by_flushes_and_every_waiter_is_woken_once() {
         in_both_modes(|| {
             crate::run(async {
