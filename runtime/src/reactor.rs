@@ -854,6 +854,38 @@ mod tests {
 
     #[test]
     #[cfg_attr(miri, ignore = "I/O through the OS poller, which Miri cannot run")]
+    fn keys_freed_before_a_trim_are_reused_and_none_past_the_table() {
+        // Sources closed in an order that leaves free keys both below and past the cut; the
+        // next burst must reuse exactly the keys still inside the table.
+        crate::run(async {
+            let probe = Async::new(nonblocking_pair().0).unwrap();
+            let reactor = probe.source.reactor.clone();
+            let open = |n: usize| -> Vec<_> {
+                (0..n)
+                    .map(|_| Async::new(nonblocking_pair().0).unwrap())
+                    .collect()
+            };
+            for _ in 0..3 {
+                let mut many = open(4 * super::SHRINK_ABOVE);
+                // Every other source first (free keys all over the table), then the rest.
+                let odd: Vec<_> = (0..many.len()).rev().filter(|i| i % 2 == 1).collect();
+                for i in odd {
+                    drop(many.remove(i));
+                }
+                drop(many);
+                let len = reactor.slots.borrow().len();
+                assert!(
+                    reactor.free.borrow().iter().all(|&k| k < len),
+                    "a free key past the table"
+                );
+            }
+            assert_eq!(reactor.slots.borrow().capacity(), super::SHRINK_TO);
+            drop(probe);
+        });
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore = "I/O through the OS poller, which Miri cannot run")]
     fn the_registry_returns_to_the_same_size_whichever_sources_close_last() {
         // 128 sources (and a probe that stays open, as a listener would), closed from the
         // newest down or from the oldest up: the table ends at the same size either way.
