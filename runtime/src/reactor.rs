@@ -854,6 +854,44 @@ mod tests {
 
     #[test]
     #[cfg_attr(miri, ignore = "I/O through the OS poller, which Miri cannot run")]
+    fn readable_and_writable_wait_for_readiness() {
+        in_both_modes(|| {
+            crate::run(async {
+                let (a, b) = nonblocking_pair();
+                let a = std::rc::Rc::new(Async::new(a).unwrap());
+                let b = Async::new(b).unwrap();
+                let limit = Duration::from_secs(5);
+                // Readable: not before the data comes.
+                let a2 = a.clone();
+                let r = crate::spawn(async move { a2.readable().await });
+                crate::sleep(Duration::from_millis(10)).await;
+                assert!(!r.done(), "readable with nothing to read");
+                b.get_ref().write_all(b"x").unwrap();
+                crate::wait_for(limit, r).await.unwrap().unwrap().unwrap();
+                // Writable: at once on a fresh socket (its first event), then not while
+                // the send buffer is full.
+                crate::wait_for(limit, a.writable()).await.unwrap().unwrap();
+                let chunk = vec![7u8; 1 << 16];
+                let mut sent = 0;
+                while let Ok(n) = a.get_ref().write(&chunk) {
+                    sent += n;
+                }
+                let a3 = a.clone();
+                let w = crate::spawn(async move { a3.writable().await });
+                crate::sleep(Duration::from_millis(10)).await;
+                assert!(!w.done(), "writable with a full send buffer");
+                let mut buf = vec![0u8; 1 << 16];
+                let mut got = 0;
+                while got < sent {
+                    got += b.read_with(|mut s| s.read(&mut buf)).await.unwrap();
+                }
+                crate::wait_for(limit, w).await.unwrap().unwrap().unwrap();
+            });
+        });
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore = "I/O through the OS poller, which Miri cannot run")]
     fn keys_freed_before_a_trim_are_reused_and_none_past_the_table() {
         // Sources closed in an order that leaves free keys both below and past the cut; the
         // next burst must reuse exactly the keys still inside the table.
