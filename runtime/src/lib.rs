@@ -7,6 +7,8 @@
 
 mod coroutine;
 mod debug;
+#[cfg(all(any(target_os = "linux", target_os = "android"), not(miri)))]
+mod epoll;
 mod executor;
 mod poller;
 mod reactor;
@@ -18,6 +20,8 @@ pub mod time;
 mod blocking;
 mod combinators;
 mod generator;
+#[cfg(feature = "hyper")]
+pub mod hyper;
 pub mod net;
 mod queue;
 pub mod sync;
