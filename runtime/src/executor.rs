@@ -32,8 +32,13 @@ use crate::time::{Clock, Timers};
 /// queue stays non-empty.
 const BUDGET: u32 = 128;
 
-/// The ready queue's initial capacity, and the size it shrinks back to after a burst.
-const READY_QUEUE_CAPACITY: usize = 256;
+/// The ready queue's capacity: allocated with the loop, and given back to exactly whenever
+/// the loop goes idle after a burst made it grow. So what the loop keeps does not depend on
+/// how many tasks happened to be ready at once, which under load depends on timing.
+const READY_QUEUE_CAPACITY: usize = 1024;
+
+/// The same for the buffer that collects the wakers of due timers.
+const WAKE_BUF_CAPACITY: usize = 256;
 
 thread_local! {
     /// The core of the loop running on this thread, or null.
@@ -66,7 +71,7 @@ pub(crate) struct Shared {
     remote: Mutex<Remote>,
     remote_pending: AtomicBool,
     main_woken: AtomicBool,
-    pub(crate) poller: polling::Poller,
+    pub(crate) poller: crate::poller::Poller,
     pub(crate) debug: Option<DebugConfig>,
     /// While non-zero, a paused clock does not auto-advance (work is running on another
     /// thread and will wake the loop).
@@ -82,7 +87,7 @@ impl Shared {
             }),
             remote_pending: AtomicBool::new(false),
             main_woken: AtomicBool::new(false),
-            poller: polling::Poller::new()?,
+            poller: crate::poller::Poller::new()?,
             debug,
             inhibit_auto_advance: AtomicUsize::new(0),
         })
@@ -141,8 +146,13 @@ pub(crate) unsafe fn wake_task(ptr: NonNull<Header>, owned: bool) {
             // SAFETY: the caller holds a reference during the call.
             unsafe { task::retain(ptr) };
         }
+        // Our own count on the shared state: the reference we hand over may be released
+        // before `push_remote` returns (by the loop, or by `push_remote` itself once the
+        // loop is closed), and with the task's header goes its `Arc<Shared>`, perhaps the
+        // last one (Miri caught the borrow from the header being freed under `&self`).
+        let shared = h.shared.clone();
         // SAFETY: we pass on one owned reference.
-        unsafe { h.shared.push_remote(ptr) };
+        unsafe { shared.push_remote(ptr) };
     }
 }
 
@@ -214,6 +224,9 @@ pub(crate) struct Core {
     pub(crate) reactor: Rc<Reactor>,
     watchdog: Option<Watchdog>,
     wake_buf: RefCell<Vec<Waker>>,
+    /// Calls of `park`, for the tests.
+    #[cfg(test)]
+    parks: Cell<usize>,
 }
 
 impl Core {
@@ -237,7 +250,9 @@ impl Core {
             timers: RefCell::new(Timers::new()),
             clock: Clock::new(start_paused),
             watchdog,
-            wake_buf: RefCell::new(Vec::new()),
+            wake_buf: RefCell::new(Vec::with_capacity(WAKE_BUF_CAPACITY)),
+            #[cfg(test)]
+            parks: Cell::new(0),
         }
     }
 
@@ -430,21 +445,24 @@ impl Core {
     }
 
     /// With nothing ready, gives back what a burst of wakes made the ready queue and the
-    /// timer wake buffer grow to (so the loop's memory returns to its baseline).
+    /// timer wake buffer grow to: both return to their initial capacity, whatever the
+    /// burst was (so the loop's memory returns to its baseline, the same after any load).
     fn shrink_after_burst(&self) {
         // SAFETY: loop thread; no other borrow of the queue is alive.
         let q = unsafe { &mut *self.queue.get() };
-        if q.capacity() > 4 * READY_QUEUE_CAPACITY {
+        if q.capacity() > READY_QUEUE_CAPACITY {
             *q = VecDeque::with_capacity(READY_QUEUE_CAPACITY);
         }
         let mut buf = self.wake_buf.borrow_mut();
-        if buf.capacity() > READY_QUEUE_CAPACITY {
-            *buf = Vec::new();
+        if buf.capacity() > WAKE_BUF_CAPACITY {
+            *buf = Vec::with_capacity(WAKE_BUF_CAPACITY);
         }
     }
 
     /// Between batches: take in remote wakes, due timers and I/O; block when nothing is ready.
     fn park(&self) {
+        #[cfg(test)]
+        self.parks.set(self.parks.get() + 1);
         self.drain_remote();
         self.fire_timers();
         if !self.queue_is_empty() {
@@ -659,4 +677,77 @@ pub(crate) fn wake_quietly(w: Waker) {
 /// True when an aio loop is running on this thread.
 pub(crate) fn in_runtime() -> bool {
     !CURRENT.with(Cell::get).is_null()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The capacities of the current loop's ready queue and timer wake buffer.
+    fn buffers() -> (usize, usize) {
+        let core = current_core().expect("inside a loop");
+        // SAFETY: loop thread, between polls of the queue's users.
+        let queue = unsafe { &*core.queue.get() }.capacity();
+        (queue, core.wake_buf.borrow().capacity())
+    }
+
+    #[test]
+    fn ready_tasks_run_in_batches_of_the_budget_between_two_parks() {
+        // A task that yields again and again keeps the queue non-empty: the loop looks at
+        // timers, other threads and I/O once per BUDGET entries, not after every one.
+        let yields = if cfg!(miri) { 400 } else { 12_800 };
+        crate::run(async move {
+            let spinner = crate::spawn(async move {
+                for _ in 0..yields {
+                    crate::yield_now().await;
+                }
+            });
+            let core = current_core().unwrap();
+            let before = core.parks.get();
+            spinner.await.unwrap();
+            let parks = core.parks.get() - before;
+            // Each batch: up to BUDGET entries of the spinner and the main future.
+            let batches = yields / BUDGET as usize;
+            assert!(
+                (batches..=batches + 2).contains(&parks),
+                "{parks} parks for {yields} yields"
+            );
+        });
+    }
+
+    #[test]
+    fn the_loop_keeps_the_same_buffers_however_many_tasks_were_ready_at_once() {
+        // Under load more events arrive per turn, so more tasks are ready at once; the
+        // buffers' size once the loop is idle again must not depend on it. (It did: a
+        // queue grown to 1024 entries was kept, a larger one given back.)
+        // (Under Miri, a burst just past the wake buffer's capacity only.)
+        let bursts: &[usize] = if cfg!(miri) {
+            &[3, WAKE_BUF_CAPACITY + 4]
+        } else {
+            &[3, 300, 700, 1000, 1500, 5000]
+        };
+        // A paused clock: the timers of a burst are due together, however slow the machine.
+        let rt = crate::Runtime::builder()
+            .start_paused(true)
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let idle = buffers();
+            assert_eq!(idle, (READY_QUEUE_CAPACITY, WAKE_BUF_CAPACITY));
+            for &n in bursts {
+                // `n` timers due at the same instant: `n` wakers collected at once, then
+                // `n` tasks ready at once.
+                let at = crate::time::now() + Duration::from_millis(5);
+                let tasks: Vec<_> = (0..n)
+                    .map(|_| crate::spawn(crate::sleep_until(at)))
+                    .collect();
+                for t in tasks {
+                    t.await.unwrap();
+                }
+                // Let the loop go idle (park with nothing ready), then look.
+                crate::sleep(Duration::from_millis(5)).await;
+                assert_eq!(buffers(), idle, "after a burst of {n}");
+            }
+        });
+    }
 }

@@ -159,9 +159,10 @@
 
 mod coroutine;
 mod debug;
-#[cfg(any(target_os = "linux", target_os = "android"))]
+#[cfg(all(any(target_os = "linux", target_os = "android"), not(miri)))]
 mod epoll;
 mod executor;
+mod poller;
 mod reactor;
 mod runtime;
 mod task;

@@ -861,18 +861,27 @@ mod tests {
 
     #[test]
     fn cancelled_timers_are_compacted() {
+        // 1000 timers (300 under Miri); 90% cancelled.
+        let n: u64 = if cfg!(miri) { 300 } else { 1000 };
         let mut t = Timers::new();
         let base = Instant::now();
-        let regs: Vec<_> = (0..1000)
+        let regs: Vec<_> = (0..n)
             .map(|i| t.insert(base + Duration::from_secs(i + 1), Waker::noop().clone()))
             .collect();
-        for (slot, seq) in &regs[..900] {
+        for (slot, seq) in &regs[..(n * 9 / 10) as usize] {
             assert!(t.remove(*slot, *seq).is_some());
         }
-        assert!(t.heap_len() < 400, "heap kept {} entries", t.heap_len());
-        assert_eq!(t.next_deadline(), Some(base + Duration::from_secs(901)));
+        assert!(
+            (t.heap_len() as u64) < n * 4 / 10,
+            "heap kept {} entries",
+            t.heap_len()
+        );
+        assert_eq!(
+            t.next_deadline(),
+            Some(base + Duration::from_secs(n * 9 / 10 + 1))
+        );
         let mut out = Vec::new();
-        t.fire(base + Duration::from_secs(950), &mut out);
-        assert_eq!(out.len(), 50);
+        t.fire(base + Duration::from_secs(n * 95 / 100), &mut out);
+        assert_eq!(out.len() as u64, n * 5 / 100);
     }
 }

@@ -451,6 +451,10 @@ fn child_with_aio_debug_env() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "runs this test binary as a child process, which Miri cannot do"
+)]
 fn aio_debug_env_turns_debug_mode_on() {
     let out = std::process::Command::new(std::env::current_exe().unwrap())
         .args([

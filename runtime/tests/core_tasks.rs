@@ -167,6 +167,31 @@ fn nested_run_panics_naming_the_fix() {
     );
 }
 
+#[test]
+fn nested_run_panics_pointing_at_the_nested_call() {
+    // The panic points at the user's nested `run`, not into the runtime.
+    let at = Arc::new(std::sync::Mutex::new(None));
+    let hook = std::panic::take_hook();
+    let (a, me) = (at.clone(), std::thread::current().id());
+    std::panic::set_hook(Box::new(move |info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<&str>()
+            .copied()
+            .unwrap_or_default();
+        // (The hook is process-wide: only this test's thread counts.)
+        if msg.contains("nesting aio::run") && std::thread::current().id() == me {
+            *a.lock().unwrap() = info.location().map(|l| (l.file().to_owned(), l.line()));
+        }
+    }));
+    let line = line!() + 2;
+    // aio-lint: allow(nested_block_on) the mistake under test
+    let r = std::panic::catch_unwind(|| aio::run(async { aio::run(async {}) }));
+    std::panic::set_hook(hook);
+    assert!(r.is_err());
+    assert_eq!(*at.lock().unwrap(), Some((file!().to_owned(), line)));
+}
+
 struct DropCounter(Arc<AtomicUsize>);
 impl Drop for DropCounter {
     fn drop(&mut self) {
@@ -342,4 +367,32 @@ fn cancelling_a_task_waiting_on_a_queue_it_owns_is_sound() {
         q.put(1).await.unwrap();
         assert_eq!(q.get().await.unwrap(), 1);
     });
+}
+
+#[test]
+fn no_task_is_current_while_the_loop_closes() {
+    // A pending task's future is dropped by the runtime's close, after the main future's
+    // last poll: no task, and not the main future, is current there.
+    struct Probe(Rc<RefCell<Option<Option<String>>>>);
+    impl Drop for Probe {
+        fn drop(&mut self) {
+            let current = aio::current_task().map(|t| t.name().to_owned());
+            *self.0.borrow_mut() = Some(current);
+        }
+    }
+    let seen = Rc::new(RefCell::new(None));
+    let probe = Probe(seen.clone());
+    aio::run(async move {
+        aio::spawn(async move {
+            let _probe = probe;
+            aio::sleep(Duration::from_secs(3600)).await;
+        })
+        .detach();
+        aio::yield_now().await;
+    });
+    assert_eq!(
+        *seen.borrow(),
+        Some(None),
+        "dropped at close, with no current task"
+    );
 }

@@ -84,7 +84,7 @@ fn wakers_cloned_and_dropped_on_many_threads() {
                 .map(|_| {
                     let w = waker.clone();
                     std::thread::spawn(move || {
-                        for _ in 0..20_000 {
+                        for _ in 0..if cfg!(miri) { 30 } else { 20_000 } {
                             let c = w.clone();
                             c.wake_by_ref();
                             drop(c);

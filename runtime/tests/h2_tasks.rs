@@ -7,12 +7,19 @@ use std::time::Duration;
 
 use aio_runtime::{GroupError, TaskGroup, gather, shield, sleep, spawn, wait_for};
 
+/// `n` milliseconds; 50 times longer under Miri, whose clock advances 5 µs per interpreted
+/// basic block (so running a task takes milliseconds there), while its waits cost nothing
+/// (the clock jumps when every thread sleeps).
+fn millis(n: u64) -> Duration {
+    Duration::from_millis(if cfg!(miri) { 50 * n } else { n })
+}
+
 #[test]
 fn notes_gather_of_three_counts_prints_one_one_one_two_two_two() {
     let log = Rc::new(RefCell::new(Vec::new()));
     let count = |log: Rc<RefCell<Vec<&'static str>>>| async move {
         log.borrow_mut().push("One");
-        sleep(Duration::from_millis(20)).await;
+        sleep(millis(20)).await;
         log.borrow_mut().push("Two");
     };
     let start = std::time::Instant::now();
@@ -22,10 +29,7 @@ fn notes_gather_of_three_counts_prints_one_one_one_two_two_two() {
         count(log.clone())
     ));
     assert_eq!(*log.borrow(), ["One", "One", "One", "Two", "Two", "Two"]);
-    assert!(
-        start.elapsed() < Duration::from_millis(55),
-        "concurrent, not 3 x 20 ms"
-    );
+    assert!(start.elapsed() < millis(55), "concurrent, not 3 x 20 ms");
 }
 
 #[test]
@@ -35,7 +39,7 @@ fn gather_of_spawned_tasks_keeps_argument_order() {
             .into_iter()
             .map(|ms| {
                 spawn(async move {
-                    sleep(Duration::from_millis(ms)).await;
+                    sleep(millis(ms)).await;
                     ms
                 })
             })
@@ -53,13 +57,13 @@ fn task_group_children_of_different_types_are_awaited_through_their_handles() {
         let group = TaskGroup::<String>::new();
         let log = order.clone();
         let n = group.spawn(async move {
-            sleep(Duration::from_millis(15)).await;
+            sleep(millis(15)).await;
             log.borrow_mut().push("n");
             Ok(15u64)
         });
         let log = order.clone();
         let s = group.spawn(async move {
-            sleep(Duration::from_millis(5)).await;
+            sleep(millis(5)).await;
             log.borrow_mut().push("s");
             Ok("five")
         });
@@ -95,23 +99,23 @@ fn the_first_failure_cancels_the_others_and_is_returned() {
                 let (finished, stopped) = (finished.clone(), stopped.clone());
                 slow.push(group.spawn(async move {
                     let _count = CountDrop(stopped);
-                    sleep(Duration::from_millis(ms)).await;
+                    sleep(millis(ms)).await;
                     finished.set(finished.get() + 1);
                     Ok(ms)
                 }));
             }
             let failing = group.spawn(async {
-                sleep(Duration::from_millis(20)).await;
+                sleep(millis(20)).await;
                 Err::<(), _>("boom")
             });
             let second = group.spawn(async {
-                sleep(Duration::from_millis(30)).await;
+                sleep(millis(30)).await;
                 Err::<(), _>("second")
             });
             let start = std::time::Instant::now();
             let r = group.join().await;
             assert!(
-                start.elapsed() < Duration::from_millis(150),
+                start.elapsed() < millis(150),
                 "did not wait for the slow ones"
             );
             // Every child's future was dropped before join returned.
@@ -142,7 +146,7 @@ fn a_panicking_child_fails_the_group() {
             Ok(())
         });
         let other = group.spawn(async {
-            sleep(Duration::from_millis(100)).await;
+            sleep(millis(100)).await;
             Ok(1)
         });
         let r = group.join().await;
@@ -205,7 +209,7 @@ fn dropping_the_group_cancels_its_children() {
                 let group = TaskGroup::<()>::new();
                 let f = finished.clone();
                 let child = group.spawn(async move {
-                    sleep(Duration::from_millis(20)).await;
+                    sleep(millis(20)).await;
                     f.set(f.get() + 1);
                     Ok(())
                 });
@@ -221,7 +225,7 @@ fn dropping_the_group_cancels_its_children() {
                 }
                 assert!(child.await.unwrap_err().is_cancelled());
             }
-            sleep(Duration::from_millis(40)).await;
+            sleep(millis(40)).await;
         }
     });
     assert_eq!(finished.get(), 0);
@@ -250,15 +254,11 @@ fn group_children_are_named_like_spawned_tasks() {
 fn shield_lets_the_task_outlive_a_timeout() {
     aio_runtime::run(async {
         let task = spawn(async {
-            sleep(Duration::from_millis(30)).await;
+            sleep(millis(30)).await;
             7
         });
         let mut shielded = shield(task);
-        assert!(
-            wait_for(Duration::from_millis(5), &mut shielded)
-                .await
-                .is_err()
-        );
+        assert!(wait_for(millis(5), &mut shielded).await.is_err());
         assert!(!shielded.done());
         assert_eq!(
             shielded.await.unwrap(),

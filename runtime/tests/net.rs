@@ -10,6 +10,10 @@ use aio_runtime::{gather, sleep, spawn};
 use futures::io::{AsyncReadExt, AsyncWriteExt};
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "I/O through the OS poller and sockets, which Miri cannot run"
+)]
 fn echo_server_with_128_concurrent_clients() {
     const CLIENTS: usize = 128;
     let echoed = aio_runtime::run(async {
@@ -55,6 +59,10 @@ fn echo_server_with_128_concurrent_clients() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "I/O through the OS poller and sockets, which Miri cannot run"
+)]
 fn connecting_to_a_closed_port_is_connection_refused() {
     let err = aio_runtime::run(async {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -98,6 +106,10 @@ fn connect_waits_for_the_handshake() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "I/O through the OS poller and sockets, which Miri cannot run"
+)]
 fn a_peer_that_closes_with_data_unread_resets_the_connection() {
     let err = aio_runtime::run(async {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -115,6 +127,10 @@ fn a_peer_that_closes_with_data_unread_resets_the_connection() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "I/O through the OS poller and sockets, which Miri cannot run"
+)]
 fn linger_zero_resets_and_writes_after_reset_fail() {
     let (read_err, write_err) = aio_runtime::run(async {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -149,6 +165,10 @@ fn linger_zero_resets_and_writes_after_reset_fail() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "I/O through the OS poller and sockets, which Miri cannot run"
+)]
 fn shutdown_write_gives_the_peer_eof() {
     let got = aio_runtime::run(async {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -167,6 +187,10 @@ fn shutdown_write_gives_the_peer_eof() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "I/O through the OS poller and sockets, which Miri cannot run"
+)]
 fn binding_a_used_port_is_an_error_not_a_panic() {
     let err = aio_runtime::run(async {
         let first = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -177,12 +201,20 @@ fn binding_a_used_port_is_an_error_not_a_panic() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "I/O through the OS poller and sockets, which Miri cannot run"
+)]
 fn sockets_outside_a_runtime_are_an_error() {
     let err = futures::executor::block_on(UdpSocket::bind("127.0.0.1:0")).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Other);
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "I/O through the OS poller and sockets, which Miri cannot run"
+)]
 fn udp_round_trip_with_send_to_and_connected_sockets() {
     aio_runtime::run(async {
         let a = UdpSocket::bind("127.0.0.1:0").await.unwrap();
@@ -218,6 +250,10 @@ fn udp_round_trip_with_send_to_and_connected_sockets() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "I/O through the OS poller and sockets, which Miri cannot run"
+)]
 fn vectored_reads_and_writes_through_the_stream_and_a_shared_reference() {
     use std::io::{IoSlice, IoSliceMut};
     aio_runtime::run(async {

@@ -62,16 +62,28 @@ fn acceptors_all_served(n: usize) {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "I/O through the OS poller and sockets, which Miri cannot run"
+)]
 fn two_tasks_accepting_on_one_listener_are_both_served() {
     acceptors_all_served(2);
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "I/O through the OS poller and sockets, which Miri cannot run"
+)]
 fn ten_tasks_accepting_on_one_listener_are_all_served() {
     acceptors_all_served(10);
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "I/O through the OS poller and sockets, which Miri cannot run"
+)]
 fn two_tasks_receiving_on_one_udp_socket_are_both_served() {
     let got = aio_runtime::run(async {
         let rx = Rc::new(UdpSocket::bind("127.0.0.1:0").await.unwrap());
@@ -114,6 +126,10 @@ async fn pair() -> (TcpStream, TcpStream) {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "I/O through the OS poller and sockets, which Miri cannot run"
+)]
 fn a_task_cancelled_in_a_tcp_read_loses_no_byte_and_no_wake_up() {
     let got = aio_runtime::run(async {
         let (server, client) = pair().await;
@@ -150,6 +166,10 @@ fn pattern(pos: usize) -> u8 {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "I/O through the OS poller and sockets, which Miri cannot run"
+)]
 fn a_task_cancelled_in_a_blocked_tcp_write_loses_no_byte() {
     let (written, received) = aio_runtime::run(async {
         let (server, client) = pair().await;
@@ -214,6 +234,10 @@ fn a_task_cancelled_in_a_blocked_tcp_write_loses_no_byte() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "I/O through the OS poller and sockets, which Miri cannot run"
+)]
 fn two_tasks_writing_to_one_full_socket_are_both_served() {
     let (sent, received) = aio_runtime::run(async {
         let (server, client) = pair().await;
@@ -307,6 +331,10 @@ fn accept_loop_under_emfile() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "I/O through the OS poller and sockets, which Miri cannot run"
+)]
 fn the_accept_loop_survives_emfile_and_recovers_when_descriptors_free_up() {
     if std::env::var_os(EMFILE_CHILD).is_some() {
         accept_loop_under_emfile();

@@ -1,6 +1,7 @@
 //! Load: 1M timers created and cancelled at random, and 10k concurrent TCP connections
 //! on loopback echoing for a bounded time with no lost byte; after each, the loop's
-//! memory is back at its baseline.
+//! memory is back at its baseline. First, an idle loop parking again and again allocates
+//! nothing.
 //!
 //! Memory is measured with a counting global allocator (live heap bytes of this
 //! process), so it covers every table the loop owns: timer heap and slots, the reactor
@@ -11,9 +12,9 @@
 //! limit is raised to the hard limit with `ulimit -n`; the clients run in a grandchild,
 //! so each side needs only one descriptor per connection. With a hard limit below
 //! 10k + 64 the test uses as many connections as fit and says so. Knobs:
-//! `AIO_LOAD_TIMERS` (default 1 000 000), `AIO_LOAD_CONNS` (default 10 000),
-//! `AIO_LOAD_ECHO_MS` (default 1000, the echo phase's length). Under valgrind, all three
-//! processes, smaller:
+//! `AIO_LOAD_TIMERS` (default 1 000 000; 2 000 under Miri, which skips the TCP half),
+//! `AIO_LOAD_CONNS` (default 10 000), `AIO_LOAD_ECHO_MS` (default 1000, the echo phase's
+//! length). Under valgrind, all three processes, smaller:
 //!
 //! ```text
 //! cargo test -p aio-runtime --test reliability_load --no-run   # prints the binary path
@@ -38,6 +39,9 @@ use aio_runtime::{Runtime, gather, sleep, spawn, yield_now};
 /// Live heap bytes of the whole process.
 static LIVE: AtomicIsize = AtomicIsize::new(0);
 
+/// Allocations (and reallocations) made by the whole process.
+static ALLOCS: AtomicIsize = AtomicIsize::new(0);
+
 struct Counting;
 
 // SAFETY: every call forwards to the system allocator with the caller's arguments; the
@@ -48,6 +52,7 @@ unsafe impl GlobalAlloc for Counting {
         let p = unsafe { System.alloc(layout) };
         if !p.is_null() {
             LIVE.fetch_add(layout.size() as isize, Ordering::Relaxed);
+            ALLOCS.fetch_add(1, Ordering::Relaxed);
         }
         p
     }
@@ -61,6 +66,7 @@ unsafe impl GlobalAlloc for Counting {
         let p = unsafe { System.alloc_zeroed(layout) };
         if !p.is_null() {
             LIVE.fetch_add(layout.size() as isize, Ordering::Relaxed);
+            ALLOCS.fetch_add(1, Ordering::Relaxed);
         }
         p
     }
@@ -72,6 +78,7 @@ unsafe impl GlobalAlloc for Counting {
                 new_size as isize - layout.size() as isize,
                 Ordering::Relaxed,
             );
+            ALLOCS.fetch_add(1, Ordering::Relaxed);
         }
         p
     }
@@ -84,9 +91,29 @@ fn live() -> isize {
     LIVE.load(Ordering::Relaxed)
 }
 
-/// What the loop may keep beyond its baseline after a load: a few small buffers whose
-/// capacity depends on the order of events. Far below one byte per timer or connection.
-const SLACK: isize = 4096;
+/// The bound on what a load may leave behind, in live heap bytes beyond the baseline: none.
+///
+/// The loop keeps nothing beyond the state it returns to after any burst, whatever the
+/// burst's size and the order of its events (which, under load, depends on timing): its
+/// ready queue and the buffer of due timers' wakers go back to their initial capacity
+/// whenever the loop is idle (`executor.rs`), timer tables that grew past 1024 timers are
+/// freed when the last timer goes (`time.rs`), and an I/O registry that grew past 64
+/// sources goes back to 16 slots whichever sources close last (`reactor.rs`). (Below
+/// those two thresholds a table is kept as it grew: at most 1024 timers, 64 sources; each
+/// phase's load goes far beyond them, 2 000 timers even under Miri.) Each phase takes its
+/// baseline with the loop in that state, and frees its own counters before the
+/// measurement, so nothing may remain: the bound is the same on a quiet machine and on a
+/// busy one.
+///
+/// (It was 4096 bytes and failed on a busy machine: the ready queue kept 1024 entries,
+/// 6 KB over its initial 256, whenever 513 to 1024 tasks happened to be ready at once; see
+/// `executor.rs`'s `the_loop_keeps_the_same_buffers_however_many_tasks_were_ready_at_once`.)
+const SLACK: isize = 0;
+
+/// Connections of the TCP phase's warm-up: enough sources (two per connection, and the
+/// listener) to take the registry past its 64-source shrink threshold, so the baseline
+/// sees the table at its post-burst size.
+const WARM_UP_CONNS: usize = 40;
 
 fn env_or(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -116,8 +143,28 @@ async fn settle() {
     }
 }
 
+/// An idle loop, woken by a timer again and again, allocates nothing: parking reuses the
+/// ready queue, the timer tables and the due-timer buffer as they are (and gives them back
+/// only after a burst made them grow).
+fn idle() {
+    let rt = Runtime::new().unwrap();
+    let allocs = rt.block_on(async {
+        settle().await;
+        let before = ALLOCS.load(Ordering::Relaxed);
+        for _ in 0..100 {
+            sleep(Duration::from_millis(1)).await;
+        }
+        ALLOCS.load(Ordering::Relaxed) - before
+    });
+    println!("idle: 100 parks woken by a timer, {allocs} allocations");
+    assert_eq!(allocs, 0, "parking allocated");
+}
+
 fn timers() {
-    let total = env_or("AIO_LOAD_TIMERS", 1_000_000);
+    let total = env_or(
+        "AIO_LOAD_TIMERS",
+        if cfg!(miri) { 2_000 } else { 1_000_000 },
+    );
     let rt = Runtime::new().unwrap();
     let started = Instant::now();
     let (baseline, peak, after, fired, in_order) = rt.block_on(async move {
@@ -178,8 +225,9 @@ fn timers() {
         aio_runtime::time::resume();
         let in_order = *order.borrow() == [1, 2, 3];
         drop(order);
+        let fired = Rc::into_inner(fired).expect("no clone left").get();
         settle().await;
-        (baseline, peak, live(), fired.get(), in_order)
+        (baseline, peak, live(), fired, in_order)
     });
     println!(
         "timers: {total} created and cancelled at random in {:?} ({fired} fired first); \
@@ -241,13 +289,18 @@ fn server() {
     let rt = Runtime::new().unwrap();
     let started = Instant::now();
     let (baseline, peak, after, echoed, max_open, mut child) = rt.block_on(async move {
-        // Warm up (lazy statics of std and the OS wrappers), then take the baseline.
+        // Warm up (lazy statics of std and the OS wrappers, and a burst of sources that
+        // leaves the registry at its post-burst size), then take the baseline.
         {
             let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
-            let c = TcpStream::connect(l.local_addr().unwrap()).await.unwrap();
-            let (s, _) = l.accept().await.unwrap();
-            c.write(b"x").await.unwrap();
-            s.read(&mut [0u8; 1]).await.unwrap();
+            let mut pairs = Vec::with_capacity(WARM_UP_CONNS);
+            for _ in 0..WARM_UP_CONNS {
+                let c = TcpStream::connect(l.local_addr().unwrap()).await.unwrap();
+                let (s, _) = l.accept().await.unwrap();
+                c.write(b"x").await.unwrap();
+                s.read(&mut [0u8; 1]).await.unwrap();
+                pairs.push((c, s));
+            }
         }
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -291,8 +344,13 @@ fn server() {
         for h in handlers {
             h.await.unwrap();
         }
+        // The counters are freed before the measurement (the handlers' clones went with
+        // the handlers).
+        let echoed = Rc::into_inner(echoed).expect("no clone left").get();
+        let max_open = Rc::into_inner(max_open).expect("no clone left").get();
+        drop(open);
         settle().await;
-        (baseline, peak, live(), echoed.get(), max_open.get(), child)
+        (baseline, peak, live(), echoed, max_open, child)
     });
     let mut report = String::new();
     BufReader::new(child.stdout.take().unwrap())
@@ -396,8 +454,13 @@ fn main() {
         Ok("server") => server(),
         Ok("client") => client(),
         _ => {
+            idle();
             timers();
-            tcp();
+            if cfg!(miri) {
+                println!("tcp: skipped under Miri (no sockets, no child processes)");
+            } else {
+                tcp();
+            }
         }
     }
 }
