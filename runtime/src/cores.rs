@@ -160,20 +160,24 @@ where
 }
 
 /// What `#[aio::main(cores = N)]` expands to: `body`'s future on `n` loops, each loop's
-/// output reported on its own thread as `main` would report it (`Error: ...` on stderr
-/// for an `Err`), so the error type need not be `Send`. The exit code is the first
-/// failing loop's (by index), else success; a panic on any loop is resumed here once
-/// every loop has ended.
+/// output turned into an exit code by `report` on its own thread, as `main` would
+/// report it (`Error: ...` on stderr for an `Err`), so the error type need not be
+/// `Send`. The exit code is the first failing loop's (by index), else success; a panic
+/// on any loop is resumed here once every loop has ended.
 #[doc(hidden)]
-pub fn run_on_cores_main<F, Fut>(options: RunOptions, n: usize, body: F) -> ExitCode
+pub fn run_on_cores_main<F, Fut>(
+    options: RunOptions,
+    n: usize,
+    body: F,
+    report: fn(Fut::Output) -> ExitCode,
+) -> ExitCode
 where
     F: Fn() -> Fut + Sync,
     Fut: IntoFuture,
-    Fut::Output: Termination,
 {
     let body = &body;
     let results = crate::runtime::builder_for(&options)
-        .run_on_cores(n, move |_| async move { body().await.report() });
+        .run_on_cores(n, move |_| async move { report(body().await) });
     let mut code = ExitCode::SUCCESS;
     let mut panic = None;
     for result in results {
@@ -192,6 +196,23 @@ where
         }
     }
     code
+}
+
+/// The return types `#[aio::main(cores = N)]` accepts: those of `main`. The macro names
+/// the body's return type in [`main_output`], so a wrong one is one error, on that type.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`#[aio::main(cores = N)]` needs a return type `main` may have, not `{Self}`",
+    label = "`main` returns `()`, `Result<(), E>`, `ExitCode`, ...: a type that implements `std::process::Termination`"
+)]
+pub trait MainOutput: Termination {}
+
+impl<T: Termination> MainOutput for T {}
+
+/// How a loop of `#[aio::main(cores = N)]` reports its body's output.
+#[doc(hidden)]
+pub fn main_output<T: MainOutput>() -> fn(T) -> ExitCode {
+    T::report
 }
 
 #[cfg(target_os = "linux")]
