@@ -17,8 +17,9 @@
 //! An item leaves the ring only in a receive that returns it, so dropping a `recv`
 //! future loses nothing; a `send` future keeps its value until the push succeeds, so
 //! dropping it either queued the item or hands nothing over. Wakers are woken after
-//! every lock is released. The blocking operations (`send_blocking`, `recv_blocking`) are
-//! the async ones driven on a parked thread. This module has no unsafe code and makes
+//! every lock is released. The blocking operations (`send_blocking`, `recv_blocking`)
+//! first retry for a few microseconds (spinning, then yielding), as crossbeam-channel
+//! does, and then drive the async ones on a parked thread. This module has no unsafe code and makes
 //! no system calls: blocking is the standard library's thread parking, waking the
 //! wakers' own business.
 
@@ -33,7 +34,7 @@ use std::task::{Context, Poll, Waker};
 use concurrent_queue::{ConcurrentQueue, PushError};
 
 use crate::executor::in_runtime;
-use crate::remote::park_until;
+use crate::remote::{BACKOFF_ROUNDS, backoff, park_until};
 use crate::sync::waitlist::{Key, WaitList};
 
 /// Creates a bounded channel of `capacity` items between loops and threads: `send` waits
@@ -245,12 +246,17 @@ impl<T> Sender<T> {
     #[track_caller]
     pub fn send_blocking(&self, value: T) -> Result<(), SendError<T>> {
         not_on_a_loop("Sender::send_blocking", "send(value).await");
-        // Without a waker while there is room.
-        match self.try_send(value) {
-            Ok(()) => Ok(()),
-            Err(TrySendError::Closed(value)) => Err(SendError(value)),
-            Err(TrySendError::Full(value)) => park_until(self.send(value)),
+        // Without a waker while there is room, or room comes within a few microseconds.
+        let mut value = value;
+        for round in 0..BACKOFF_ROUNDS {
+            value = match self.try_send(value) {
+                Ok(()) => return Ok(()),
+                Err(TrySendError::Closed(value)) => return Err(SendError(value)),
+                Err(TrySendError::Full(value)) => value,
+            };
+            backoff(round);
         }
+        park_until(self.send(value))
     }
 
     /// True once the receiver is gone: every send fails.
@@ -471,11 +477,15 @@ impl<T> Receiver<T> {
     #[track_caller]
     pub fn recv_blocking(&mut self) -> Option<T> {
         not_on_a_loop("Receiver::recv_blocking", "recv().await");
-        // Without a waker while items are queued.
-        match self.chan.pop() {
-            Some(value) => Some(value),
-            None => park_until(self.recv()),
+        // Without a waker while items are queued, or one comes within a few microseconds.
+        for round in 0..BACKOFF_ROUNDS {
+            match self.try_recv() {
+                Ok(value) => return Some(value),
+                Err(TryRecvError::Closed) => return None,
+                Err(TryRecvError::Empty) => backoff(round),
+            }
         }
+        park_until(self.recv())
     }
 
     /// Items queued now.

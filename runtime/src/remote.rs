@@ -404,17 +404,26 @@ pub(crate) fn park_until<F: IntoFuture>(fut: F) -> F::Output {
 
 /// Spins, then yields, until `woken` is set or the rounds are over; true if it was set.
 fn wait_briefly(woken: &AtomicBool) -> bool {
-    for round in 0..SPIN_ROUNDS + YIELD_ROUNDS {
+    for round in 0..BACKOFF_ROUNDS {
         if woken.load(Ordering::Acquire) {
             return true;
         }
-        if round < SPIN_ROUNDS {
-            for _ in 0..1u32 << round {
-                std::hint::spin_loop();
-            }
-        } else {
-            thread::yield_now();
-        }
+        backoff(round);
     }
     woken.load(Ordering::Acquire)
+}
+
+/// Rounds of [`backoff`] before a plain thread parks.
+pub(crate) const BACKOFF_ROUNDS: u32 = SPIN_ROUNDS + YIELD_ROUNDS;
+
+/// Waits a little before the next look, longer each round: `2^round` pauses of the
+/// CPU, then (from round `SPIN_ROUNDS` on) a yield of the thread.
+pub(crate) fn backoff(round: u32) {
+    if round < SPIN_ROUNDS {
+        for _ in 0..1u32 << round {
+            std::hint::spin_loop();
+        }
+    } else {
+        thread::yield_now();
+    }
 }
