@@ -298,6 +298,8 @@ fn tokio_ping_pong(rt: &tokio::runtime::Runtime) -> Duration {
                 assert_eq!(pong_rx.recv().await, Some(k));
             }
         });
+        // Spawned (not run inline by block_on) so that both ends run on the workers.
+        // aio-lint: allow(immediately_awaited_task) see above
         driver.await.unwrap();
         echo.await.unwrap();
         start.elapsed()

@@ -196,6 +196,7 @@ fn pinned_loops_each_run_on_one_allowed_cpu() {
     let before = allowed_cpus();
     let results = Runtime::builder()
         .pin_to_cores(true)
+        // aio-lint: allow(blocking_fs) /proc of the loop's own thread is what is checked
         .run_on_cores(2, |_| async { allowed_cpus() });
     let cpus: Vec<String> = results.into_iter().map(Result::unwrap).collect();
     for cpu in &cpus {
@@ -209,6 +210,7 @@ fn pinned_loops_each_run_on_one_allowed_cpu() {
     }
     assert_eq!(allowed_cpus(), before, "the calling thread is not pinned");
     // Unpinned loops keep the process's CPUs.
+    // aio-lint: allow(blocking_fs) /proc of the loop's own thread is what is checked
     let results = aio::run_on_cores(1, |_| async { allowed_cpus() });
     assert_eq!(results[0].as_ref().unwrap(), &before);
 }

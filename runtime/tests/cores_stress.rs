@@ -126,6 +126,7 @@ fn channel_in_order_under_random_cancellation(items: u64) {
                         aio::spawn(async move {
                             let rng = Rng::new(u64::from(id) + 1);
                             for seq in 0..per_sender {
+                                // aio-lint: allow(sequential_await_in_loop) the order is the test
                                 send_with_cancels(&tx, (id, seq), &rng).await;
                             }
                         })
@@ -142,6 +143,7 @@ fn channel_in_order_under_random_cancellation(items: u64) {
                 let local = aio::spawn(async move {
                     let rng = Rng::new(99);
                     for seq in 0..per_sender {
+                        // aio-lint: allow(sequential_await_in_loop) the order is the test
                         send_with_cancels(&local_tx, (3, seq), &rng).await;
                     }
                 });
