@@ -347,3 +347,61 @@ fn the_halves_are_send_and_the_sender_is_clone() {
     let _ = tx.clone();
     assert!(format!("{tx:?}").contains("capacity: 1"));
 }
+
+#[test]
+fn one_receiver_polled_by_two_tasks_in_turn_wakes_the_last_one() {
+    // The receiver's waker slot must follow the task that polls it now.
+    aio::run(async {
+        let (tx, rx) = aio::channel::<u32>(1);
+        let first = aio::spawn(async move {
+            // Polls once (registering this task), then hands the receiver on.
+            let mut rx = rx;
+            assert_eq!(poll_once(&mut rx.recv()).await, None);
+            rx
+        });
+        let rx = first.await.unwrap();
+        let second = aio::spawn(async move {
+            let mut rx = rx;
+            soon("second", rx.recv()).await
+        });
+        aio::yield_now().await;
+        tx.send(8).await.unwrap();
+        assert_eq!(second.await.unwrap(), Some(8));
+    });
+}
+
+#[test]
+fn errors_and_halves_describe_themselves() {
+    let (tx, mut rx) = aio::channel::<u8>(3);
+    assert_eq!(format!("{tx:?}"), "Sender { capacity: 3, .. }");
+    assert_eq!(format!("{rx:?}"), "Receiver { capacity: 3, .. }");
+    assert_eq!(format!("{:?}", rx.recv()), "RecvFuture { .. }");
+    assert_eq!(
+        format!("{:?}", tx.send(1)),
+        "SendFuture { waiting: false, .. }"
+    );
+    assert_eq!(format!("{:?}", aio::SendError(1)), "SendError(..)");
+    assert_eq!(format!("{:?}", aio::TrySendError::Full(1)), "Full(..)");
+    assert_eq!(format!("{:?}", aio::TrySendError::Closed(1)), "Closed(..)");
+    assert_eq!(
+        aio::TrySendError::Full(1).to_string(),
+        "the channel is full"
+    );
+    assert_eq!(
+        aio::TrySendError::Closed(1).to_string(),
+        "the channel's receiver is gone"
+    );
+    assert_eq!(aio::TrySendError::Closed(4).into_inner(), 4);
+    assert_eq!(TryRecvError::Empty.to_string(), "the channel is empty");
+    tx.try_send(1).unwrap();
+    assert!(!tx.is_empty() && !rx.is_empty());
+    assert_eq!((tx.len(), rx.len()), (1, 1));
+    tx.try_send(2).unwrap();
+    assert_eq!((tx.len(), rx.len()), (2, 2));
+    aio::run(async {
+        let mut waiting = pin!(tx.send(9));
+        tx.try_send(3).unwrap();
+        assert_eq!(poll_once(&mut waiting).await, None);
+        assert_eq!(format!("{waiting:?}"), "SendFuture { waiting: true, .. }");
+    });
+}
