@@ -362,10 +362,14 @@ fn one_receiver_polled_by_two_tasks_in_turn_wakes_the_last_one() {
         let rx = first.await.unwrap();
         let second = aio::spawn(async move {
             let mut rx = rx;
-            soon("second", rx.recv()).await
+            rx.recv().await
         });
         aio::yield_now().await;
+        assert!(!second.done(), "empty: the second task waits");
         tx.send(8).await.unwrap();
+        // A wake on the same loop schedules the task at once: it runs during the yield.
+        aio::yield_now().await;
+        assert!(second.done(), "the send woke the task that waits now");
         assert_eq!(second.await.unwrap(), Some(8));
     });
 }
