@@ -110,19 +110,14 @@ impl Builder {
         } else {
             n
         };
-        let cpus = if self.pin_to_cores {
-            affinity::allowed_cpus()
-        } else {
-            Ok(Vec::new())
-        };
-        let (builder, make, cpus) = (&self, &make, &cpus);
+        let (builder, make) = (&self, &make);
         thread::scope(|scope| {
             let threads: Vec<_> = (0..n)
                 .map(|i| {
                     thread::Builder::new()
                         .name(format!("aio-loop-{i}"))
                         .spawn_scoped(scope, move || {
-                            catch_unwind(AssertUnwindSafe(|| run_loop(builder, i, cpus, make)))
+                            catch_unwind(AssertUnwindSafe(|| run_loop(builder, i, make)))
                                 .map_err(TaskError::Panicked)
                         })
                         .expect("aio::run_on_cores: the OS refused to start a thread")
@@ -137,18 +132,13 @@ impl Builder {
 }
 
 /// Loop `i`'s thread: pin it if asked, build the loop, run `make(i)` inside it.
-fn run_loop<F, Fut>(
-    builder: &Builder,
-    i: usize,
-    cpus: &std::io::Result<Vec<usize>>,
-    make: &F,
-) -> Fut::Output
+fn run_loop<F, Fut>(builder: &Builder, i: usize, make: &F) -> Fut::Output
 where
     F: Fn(usize) -> Fut,
     Fut: IntoFuture,
 {
     if builder.pin_to_cores
-        && let Err(why) = affinity::pin_loop(i, cpus)
+        && let Err(why) = affinity::pin_loop(i)
     {
         panic!("aio::run_on_cores: cannot pin loop {i} {why}");
     }
@@ -220,8 +210,17 @@ mod affinity {
     use std::io;
     use std::mem;
 
+    /// Pins this thread, loop `i`'s, to the `i`-th CPU (modulo their number) of those it
+    /// may run on: the caller's set, which a new thread inherits.
+    pub(super) fn pin_loop(i: usize) -> Result<(), String> {
+        let cpus = allowed_cpus().map_err(|e| format!("(reading the allowed CPUs failed: {e})"))?;
+        // Never empty: the kernel runs this thread on one of them.
+        let cpu = cpus[i % cpus.len()];
+        pin_current_thread(cpu).map_err(|e| format!("to CPU {cpu}: {e}"))
+    }
+
     /// The CPUs this thread may run on, in increasing order.
-    pub(super) fn allowed_cpus() -> io::Result<Vec<usize>> {
+    fn allowed_cpus() -> io::Result<Vec<usize>> {
         // SAFETY: cpu_set_t is a plain bit array, valid when zeroed.
         let mut set: libc::cpu_set_t = unsafe { mem::zeroed() };
         // SAFETY: `set` is a valid, writable cpu_set_t of the size passed; pid 0 is
@@ -230,23 +229,10 @@ mod affinity {
         if r != 0 {
             return Err(io::Error::last_os_error());
         }
-        let max = 8 * mem::size_of::<libc::cpu_set_t>();
-        // SAFETY: every index is below the set's size in bits.
-        Ok((0..max)
+        // SAFETY: every index is below CPU_SETSIZE, the set's size in bits.
+        Ok((0..libc::CPU_SETSIZE as usize)
             .filter(|&c| unsafe { libc::CPU_ISSET(c, &set) })
             .collect())
-    }
-
-    /// Restricts this thread, loop `i`'s, to the `i`-th of the allowed `cpus`.
-    pub(super) fn pin_loop(i: usize, cpus: &io::Result<Vec<usize>>) -> Result<(), String> {
-        match cpus {
-            Ok(cpus) if !cpus.is_empty() => {
-                let cpu = cpus[i % cpus.len()];
-                pin_current_thread(cpu).map_err(|e| format!("to CPU {cpu}: {e}"))
-            }
-            Ok(_) => Err("(no CPU is allowed)".to_owned()),
-            Err(e) => Err(format!("(reading the allowed CPUs failed: {e})")),
-        }
     }
 
     /// Restricts this thread to `cpu`.
@@ -267,11 +253,7 @@ mod affinity {
 /// Elsewhere, pinning is not available: the threads are left to the OS scheduler.
 #[cfg(not(target_os = "linux"))]
 mod affinity {
-    pub(super) fn allowed_cpus() -> std::io::Result<Vec<usize>> {
-        Ok(Vec::new())
-    }
-
-    pub(super) fn pin_loop(_: usize, _: &std::io::Result<Vec<usize>>) -> Result<(), String> {
+    pub(super) fn pin_loop(_: usize) -> Result<(), String> {
         Ok(())
     }
 }

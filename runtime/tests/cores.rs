@@ -624,3 +624,117 @@ fn datagrams_spread_over_two_loops_on_one_shared_port_each_received_once() {
         "both loops received: {per_loop:?}"
     );
 }
+
+/// Polls `fut` once: `Some` if it completed.
+async fn poll_once<F: Future + Unpin>(fut: &mut F) -> Option<F::Output> {
+    std::future::poll_fn(|cx| {
+        std::task::Poll::Ready(match std::pin::Pin::new(&mut *fut).poll(cx) {
+            std::task::Poll::Ready(v) => Some(v),
+            std::task::Poll::Pending => None,
+        })
+    })
+    .await
+}
+
+#[test]
+fn a_remote_task_awaited_by_a_second_task_wakes_that_task() {
+    let other = OtherLoop::start();
+    let (go, go_rx) = aio::channel::<()>(1);
+    let done = aio::run(async {
+        let task = other.handle.spawn(move || async move {
+            let mut go_rx = go_rx;
+            go_rx.recv().await;
+            7
+        });
+        // One task polls the result (leaving its waker), then hands it to another.
+        // (Handed back in a tuple: a task whose output is itself a future reads badly.)
+        let first = aio::spawn(async move {
+            let mut task = task;
+            assert!(poll_once(&mut task).await.is_none());
+            (task,)
+        });
+        let (task,) = first.await.unwrap();
+        let second = aio::spawn(task);
+        aio::yield_now().await;
+        go.send(()).await.unwrap();
+        soon("the second task", second).await.unwrap()
+    });
+    assert_eq!(done.unwrap(), 7);
+    other.end();
+}
+
+/// What `#[aio::main(cores = N)]` runs, called directly: each loop's outcome is reported
+/// on its thread, the first failing loop's code wins, a panic is raised after all ended.
+#[test]
+fn run_on_cores_main_combines_the_loops_outcomes() {
+    use aio_runtime::__private::{RunOptions, main_output, run_on_cores_main};
+    use std::process::ExitCode;
+    let index = || {
+        thread::current()
+            .name()
+            .and_then(|n| n.strip_prefix("aio-loop-"))
+            .and_then(|i| i.parse::<u8>().ok())
+            .unwrap()
+    };
+    let all_ok = run_on_cores_main(
+        RunOptions::default(),
+        3,
+        || async { Ok::<(), String>(()) },
+        main_output::<Result<(), String>>(),
+    );
+    assert_eq!(all_ok, ExitCode::SUCCESS);
+    // Loops 1 and 2 fail with their own codes: loop 1's is the process's.
+    let codes = run_on_cores_main(
+        RunOptions::default(),
+        3,
+        || async move { ExitCode::from([0, 3, 4][usize::from(index())]) },
+        main_output::<ExitCode>(),
+    );
+    assert_eq!(codes, ExitCode::from(3));
+    let finished = AtomicUsize::new(0);
+    let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        run_on_cores_main(
+            RunOptions::default(),
+            2,
+            || async {
+                if index() == 0 {
+                    panic!("loop 0 panics");
+                }
+                aio::sleep(Duration::from_millis(20)).await;
+                finished.fetch_add(1, Ordering::SeqCst);
+            },
+            main_output::<()>(),
+        )
+    }));
+    assert_eq!(
+        panicked.unwrap_err().downcast_ref::<&str>(),
+        Some(&"loop 0 panics")
+    );
+    assert_eq!(finished.load(Ordering::SeqCst), 1, "loop 1 ended first");
+}
+
+/// A plain thread blocked in `recv_blocking` parks: it uses (almost) no CPU while it
+/// waits. Linux only: the thread's CPU time comes from `/proc/thread-self/schedstat`.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_thread_blocked_on_a_channel_parks_instead_of_spinning() {
+    fn cpu_time() -> Duration {
+        let stat = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap();
+        let ns: u64 = stat.split_whitespace().next().unwrap().parse().unwrap();
+        Duration::from_nanos(ns)
+    }
+    let (tx, mut rx) = aio::channel::<u8>(1);
+    let waiter = thread::spawn(move || {
+        let before = cpu_time();
+        let got = rx.recv_blocking();
+        (got, cpu_time() - before)
+    });
+    thread::sleep(Duration::from_millis(300));
+    tx.send_blocking(1).unwrap();
+    let (got, used) = waiter.join().unwrap();
+    assert_eq!(got, Some(1));
+    assert!(
+        used < Duration::from_millis(100),
+        "{used:?} of CPU in 300 ms of waiting"
+    );
+}
