@@ -432,6 +432,46 @@ fn current_loop_and_wait_name_their_misuse() {
 }
 
 #[test]
+fn the_builder_shows_its_settings() {
+    let b = Runtime::builder().pin_to_cores(true).start_paused(true);
+    let shown = format!("{b:?}");
+    assert!(shown.contains("pin_to_cores: true"), "{shown}");
+    assert!(shown.contains("start_paused: true"), "{shown}");
+}
+
+/// `RunOptions` (what `#[aio::main(debug, slow_poll_ms = N)]` passes) reach every loop of
+/// `run_on_cores_main` and the loop of `run_with`: checked on the reports debug mode
+/// writes to stderr, in a child process (this test binary, run again).
+#[test]
+fn run_options_set_debug_mode_on_every_loop() {
+    use aio_runtime::__private::{RunOptions, main_output, run_on_cores_main, run_with};
+    const TEST: &str = "run_options_set_debug_mode_on_every_loop";
+    let options = RunOptions {
+        debug: Some(true),
+        slow_poll_ms: Some(5),
+    };
+    if std::env::var_os("AIO_CORES_CHILD").is_some() {
+        let blocked = || async {
+            // aio-lint: allow(blocking_sleep) the slow poll that debug mode reports
+            thread::sleep(Duration::from_millis(30));
+        };
+        run_on_cores_main(options.clone(), 2, blocked, main_output::<()>());
+        run_with(options, blocked());
+        return;
+    }
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", TEST, "--nocapture", "--test-threads=1"])
+        .env("AIO_CORES_CHILD", "1")
+        .env_remove("AIO_DEBUG")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let reports = stderr.matches("blocked the loop for").count();
+    assert_eq!(reports, 3, "one per loop and one for run_with: {stderr}");
+}
+
+#[test]
 fn handles_and_remote_tasks_cross_threads() {
     fn send_sync<T: Send + Sync>() {}
     fn send<T: Send>() {}
@@ -484,6 +524,9 @@ fn connections_spread_over_two_loops_on_one_shared_port_each_served_once() {
     let (stop1, stop1_rx) = aio::channel::<()>(1);
     let (addr_tx, addr_rx) = (Mutex::new(Some(addr_tx)), Mutex::new(Some(addr_rx)));
     let stops = Mutex::new([Some(stop0_rx), Some(stop1_rx)]);
+    // One sender per loop, dropped once it has said "listening": a loop that fails
+    // before that ends the client's wait instead of hanging it.
+    let readies = Mutex::new([Some(ready_tx.clone()), Some(ready_tx)]);
     let client = thread::spawn(move || {
         let addr = ready_rx.recv_blocking().unwrap();
         assert_eq!(ready_rx.recv_blocking(), Some(addr), "both loops listen");
@@ -499,8 +542,9 @@ fn connections_spread_over_two_loops_on_one_shared_port_each_served_once() {
         served_by
     });
     let served = aio::run_on_cores(2, |i| {
-        let (addr_tx, addr_rx, stops, ready_tx) = (&addr_tx, &addr_rx, &stops, ready_tx.clone());
+        let (addr_tx, addr_rx, stops, readies) = (&addr_tx, &addr_rx, &stops, &readies);
         async move {
+            let ready_tx = readies.lock().unwrap()[i].take().unwrap();
             let listener = if i == 0 {
                 let l = aio::net::TcpListener::bind_shared("127.0.0.1:0")
                     .await
@@ -514,6 +558,7 @@ fn connections_spread_over_two_loops_on_one_shared_port_each_served_once() {
                 aio::net::TcpListener::bind_shared(addr).await.unwrap()
             };
             ready_tx.send(listener.local_addr().unwrap()).await.unwrap();
+            drop(ready_tx);
             let count = Rc::new(Cell::new(0usize));
             let acceptor = aio::spawn({
                 let count = count.clone();
@@ -556,6 +601,7 @@ fn datagrams_spread_over_two_loops_on_one_shared_port_each_received_once() {
     let (ready_tx, mut ready_rx) = aio::channel::<()>(2);
     let (got_tx, mut got_rx) = aio::channel::<(usize, u8)>(CLIENTS);
     let (addr_tx, addr_rx) = (Mutex::new(Some(addr_tx)), Mutex::new(Some(addr_rx)));
+    let readies = Mutex::new([Some(ready_tx.clone()), Some(ready_tx)]);
     let addr_for_client = Arc::new(Mutex::new(None));
     let client_addr = addr_for_client.clone();
     let client = thread::spawn(move || {
@@ -579,10 +625,10 @@ fn datagrams_spread_over_two_loops_on_one_shared_port_each_received_once() {
         per_loop
     });
     let results = aio::run_on_cores(2, |i| {
-        let (addr_tx, addr_rx, ready_tx, got_tx) =
-            (&addr_tx, &addr_rx, ready_tx.clone(), got_tx.clone());
+        let (addr_tx, addr_rx, readies, got_tx) = (&addr_tx, &addr_rx, &readies, got_tx.clone());
         let addr_for_client = addr_for_client.clone();
         async move {
+            let ready_tx = readies.lock().unwrap()[i].take().unwrap();
             let socket = if i == 0 {
                 let s = aio::net::UdpSocket::bind_shared("127.0.0.1:0")
                     .await
@@ -597,6 +643,7 @@ fn datagrams_spread_over_two_loops_on_one_shared_port_each_received_once() {
                 aio::net::UdpSocket::bind_shared(addr).await.unwrap()
             };
             ready_tx.send(()).await.unwrap();
+            drop(ready_tx);
             // Receive until the client has seen every datagram (then the channel closes).
             loop {
                 let mut buf = [0u8; 4];
