@@ -597,6 +597,19 @@ fn main() {
             }
         }
         println!("{name}, {rounds} rounds, {unit}:");
+        // Paired, as in `echo_interleaved.rs`: each aio row over each peer within the
+        // same round, the median over rounds (a drift between rounds cancels out).
+        let aio_rows: Vec<usize> = (0..contenders.len())
+            .filter(|&i| contenders[i].0.starts_with("aio"))
+            .collect();
+        let mut paired = Vec::new();
+        for &a in &aio_rows {
+            for p in (0..contenders.len()).filter(|p| !aio_rows.contains(p)) {
+                let mut r: Vec<f64> = (0..rounds).map(|k| times[a][k] / times[p][k]).collect();
+                r.sort_by(f64::total_cmp);
+                paired.push((a, p, r[r.len() / 2]));
+            }
+        }
         let medians: Vec<f64> = times
             .iter_mut()
             .map(|v| {
@@ -611,6 +624,12 @@ fn main() {
                 v[0],
                 medians[i],
                 v[v.len() - 1]
+            );
+        }
+        for (a, p, ratio) in paired {
+            println!(
+                "  {} / {}, median of the per-round ratios: {ratio:.2}",
+                contenders[a].0, contenders[p].0
             );
         }
     }
