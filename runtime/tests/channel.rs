@@ -409,3 +409,34 @@ fn errors_and_halves_describe_themselves() {
         assert_eq!(format!("{waiting:?}"), "SendFuture { waiting: true, .. }");
     });
 }
+
+/// Plain threads only (no loop, so it also runs under Miri): several producers, one
+/// consumer, a small capacity so that both sides park and wake each other often.
+#[test]
+fn plain_threads_exchange_items_in_order_through_a_small_channel() {
+    let per_sender: u32 = if cfg!(miri) { 50 } else { 10_000 };
+    let (tx, mut rx) = aio::channel::<(u32, u32)>(2);
+    let producers: Vec<_> = (0..3)
+        .map(|id| {
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                for seq in 0..per_sender {
+                    tx.send_blocking((id, seq)).unwrap();
+                }
+            })
+        })
+        .collect();
+    drop(tx);
+    let mut next = [0u32; 3];
+    while let Some((id, seq)) = rx.recv_blocking() {
+        assert_eq!(
+            seq, next[id as usize],
+            "sender {id}: out of order, lost or twice"
+        );
+        next[id as usize] += 1;
+    }
+    assert_eq!(next, [per_sender; 3]);
+    for p in producers {
+        p.join().unwrap();
+    }
+}
