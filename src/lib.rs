@@ -2,7 +2,8 @@
 //!
 //! This facade re-exports the runtime ([`aio_runtime`]) and the attribute macros
 //! ([`aio_macros`]), so user code writes `aio::spawn`, `#[aio::main]` and so on. It holds
-//! no logic of its own.
+//! no logic of its own. With the `hyper` feature, `aio::hyper::{Io, Executor, Timer}` run
+//! hyper 1's HTTP clients and servers on aio.
 
 pub use aio_runtime::*;
 

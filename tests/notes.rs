@@ -43,6 +43,26 @@ fn make_requests_awaited_one_by_one_takes_five_units() {
     assert_between("make_requests (sequential)", secs, 4.95, 7.0);
 }
 
+/// The same lesson over real HTTP (hyper on aio): a local server answers each URL after
+/// one unit; fetched one by one they take five units, gathered one.
+#[test]
+fn fetch_urls_one_by_one_takes_five_units_and_gathered_one() {
+    let run = run_ok("fetch_urls", &[], 100);
+    assert_eq!(run.lines.len(), 10, "{:?}", run.lines);
+    assert_eq!(
+        run.lines[..6],
+        lines(&["one by one:", "1", "2", "3", "4", "5"])
+    );
+    let one_by_one = number_in(&run.lines[6], "took ", " units");
+    assert_between("fetch_urls (one by one)", one_by_one, 4.95, 7.0);
+    assert_eq!(
+        run.lines[7..9],
+        lines(&["with aio::gather:", "[1, 2, 3, 4, 5]"])
+    );
+    let gathered = number_in(&run.lines[9], "took ", " units");
+    assert_between("fetch_urls (gathered)", gathered, 0.95, 1.9);
+}
+
 #[test]
 fn unstarted_coroutines_are_not_tasks_and_gathering_them_later_takes_three_units() {
     let run = run_ok("make_requests_gather", &[], 50);

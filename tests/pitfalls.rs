@@ -58,6 +58,8 @@ const EXPECTED: &[(&str, &[&str])] = &[
     // A note example that demonstrates a pitfall on purpose ("No point using
     // synchronous libraries with asyncio").
     ("examples/blocking_counter.rs", &["blocking_net"]),
+    // `fetch_urls.rs` fetches five URLs one by one on purpose before gathering them.
+    ("examples/fetch_urls.rs", &["sequential_await_in_loop"]),
     // `make_requests.rs` ("How NOT to use await") demonstrates sequential awaiting too,
     // but the linter does not see it: the coroutines are created in one loop and
     // awaited one per iteration of a second loop, over a `Vec`. Known miss, reported to

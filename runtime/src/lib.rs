@@ -7,6 +7,8 @@
 
 mod coroutine;
 mod debug;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+mod epoll;
 mod executor;
 mod reactor;
 mod runtime;
@@ -17,6 +19,8 @@ pub mod time;
 mod blocking;
 mod combinators;
 mod generator;
+#[cfg(feature = "hyper")]
+pub mod hyper;
 pub mod net;
 mod queue;
 pub mod sync;

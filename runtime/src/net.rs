@@ -328,7 +328,8 @@ impl TcpStream {
 
     /// Reads into `buf` once data is available; `Ok(0)` at end of stream.
     pub async fn read(&self, buf: &mut [u8]) -> io::Result<usize> {
-        self.io.read_with(|s| (&*s).read(buf)).await
+        let len = buf.len();
+        poll_fn(|cx| self.io.poll_read_some(cx, len, |s| (&*s).read(buf))).await
     }
 
     /// Writes some of `buf` once the socket accepts data.
@@ -339,6 +340,19 @@ impl TcpStream {
     /// Receives data without removing it from the socket's queue.
     pub async fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
         self.io.read_with(|s| s.peek(buf)).await
+    }
+
+    /// `poll_read` into memory that need not be initialised (`recv(2)` only writes to it),
+    /// for `hyper::Io`, which reads into hyper's uninitialised buffer.
+    #[cfg(feature = "hyper")]
+    pub(crate) fn poll_read_uninit(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut [std::mem::MaybeUninit<u8>],
+    ) -> Poll<io::Result<usize>> {
+        let len = buf.len();
+        self.io
+            .poll_read_some(cx, len, |s| socket2::SockRef::from(s).recv(buf))
     }
 }
 
@@ -395,7 +409,7 @@ impl AsyncRead for &TcpStream {
         cx: &mut Context<'_>,
         buf: &mut [u8],
     ) -> Poll<io::Result<usize>> {
-        self.io.poll_read_with(cx, |s| (&*s).read(buf))
+        self.io.poll_read_some(cx, buf.len(), |s| (&*s).read(buf))
     }
 
     fn poll_read_vectored(
@@ -403,7 +417,9 @@ impl AsyncRead for &TcpStream {
         cx: &mut Context<'_>,
         bufs: &mut [IoSliceMut<'_>],
     ) -> Poll<io::Result<usize>> {
-        self.io.poll_read_with(cx, |s| (&*s).read_vectored(bufs))
+        let len = bufs.iter().map(|b| b.len()).sum();
+        self.io
+            .poll_read_some(cx, len, |s| (&*s).read_vectored(bufs))
     }
 }
 

@@ -56,13 +56,18 @@ struct Direction {
     /// An event arrived and was not consumed by a poll_* call yet.
     ready: bool,
     /// No readiness is known and no event came since: the next operation waits for one
-    /// instead of trying and getting `WouldBlock`. Set when a write took fewer bytes than
-    /// offered (the send buffer is full), and, in edge mode, on the read side of a new
-    /// source: an edge-triggered registration reports the fd's current readiness as its
-    /// first event, so a fresh socket is not read before there is something to read.
+    /// instead of trying and getting `WouldBlock`. Set when an operation returned
+    /// `WouldBlock`, when a write took fewer bytes than offered (the send buffer is full),
+    /// and, in edge mode, on the read side of a new source: an edge-triggered
+    /// registration reports the fd's current readiness as its first event, so a fresh
+    /// socket is not read before there is something to read.
     drained: bool,
     /// The interest is armed in the poller (oneshot mode only).
     armed: bool,
+    /// Read side only, where the reactor tracks it (Linux): the peer shut down its side
+    /// or the connection failed. From then on a short read no longer marks the side
+    /// drained: the end of stream waits behind the data with no event to come.
+    closed: bool,
     /// `extra` length at which all waiters are flushed (0: [`FLUSH_AT`]).
     flush_at: usize,
 }
@@ -135,6 +140,10 @@ pub(crate) struct Reactor {
     count: Cell<usize>,
     /// Sources are registered edge-triggered for both directions and never re-armed.
     edge: bool,
+    /// Linux, edge mode: sources live in aio's own epoll instance, registered with
+    /// `EPOLLRDHUP` (see `epoll.rs`); `None` elsewhere, or when it could not be created.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    epoll: Option<RefCell<crate::epoll::Epoll>>,
     /// Interest changes made after registration (oneshot re-arms), for the tests.
     #[cfg(test)]
     modifies: Cell<usize>,
@@ -145,6 +154,11 @@ impl Reactor {
         let edge = shared.poller.supports_edge();
         #[cfg(test)]
         let edge = edge && !tests::FORCE_ONESHOT.with(Cell::get);
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        let epoll = edge
+            .then(|| crate::epoll::Epoll::new(shared.poller.as_raw_fd()).ok())
+            .flatten()
+            .map(RefCell::new);
         Reactor {
             shared,
             slots: RefCell::new(Vec::new()),
@@ -152,6 +166,8 @@ impl Reactor {
             events: RefCell::new(Events::new()),
             count: Cell::new(0),
             edge,
+            #[cfg(any(target_os = "linux", target_os = "android"))]
+            epoll,
             #[cfg(test)]
             modifies: Cell::new(0),
         }
@@ -161,10 +177,56 @@ impl Reactor {
         self.count.get() != 0
     }
 
+    /// Whether events say when a stream's peer shut down its side (`EPOLLRDHUP`), which
+    /// is what lets a short read mark the read side drained.
+    fn tracks_read_close(&self) -> bool {
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        return self.epoll.is_some();
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
+        false
+    }
+
     /// Waits for I/O events (or a notification from another thread) up to `timeout`
     /// (`None`: indefinitely) and wakes the tasks waiting for them.
     pub(crate) fn poll(&self, timeout: Option<Duration>) {
         let mut wakers = Vec::new();
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        if let Some(epoll) = &self.epoll {
+            let mut notified = false;
+            {
+                let mut slots = self.slots.borrow_mut();
+                let waited = epoll.borrow_mut().wait(timeout, |ev| {
+                    if ev.key == crate::epoll::NOTIFY_KEY {
+                        notified = true;
+                        return;
+                    }
+                    let Some(Some(st)) = slots.get_mut(ev.key) else {
+                        return;
+                    };
+                    st.read.closed |= ev.read_closed;
+                    if ev.readable {
+                        st.read.on_event(&mut wakers);
+                    }
+                    if ev.writable {
+                        st.write.on_event(&mut wakers);
+                    }
+                });
+                if let Err(e) = waited {
+                    panic!("aio reactor: polling the OS failed: {e}");
+                }
+            }
+            if notified {
+                // Another thread woke the loop through `polling`: let it consume and
+                // re-arm its notification (its instance holds nothing else).
+                let mut events = self.events.borrow_mut();
+                events.clear();
+                let _ = self.shared.poller.wait(&mut events, Some(Duration::ZERO));
+            }
+            for w in wakers {
+                crate::executor::wake_quietly(w);
+            }
+            return;
+        }
         {
             let mut events = self.events.borrow_mut();
             events.clear();
@@ -219,8 +281,12 @@ impl Reactor {
             }
         };
         let fd_raw = fd.as_raw_fd();
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        let own = self.epoll.as_ref().map(|e| e.borrow().add(fd_raw, key));
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
+        let own: Option<io::Result<()>> = None;
         // SAFETY: `Async` deletes the registration before its I/O object closes the fd.
-        let added = unsafe {
+        let added = own.unwrap_or_else(|| unsafe {
             if self.edge {
                 self.shared
                     .poller
@@ -228,7 +294,7 @@ impl Reactor {
             } else {
                 self.shared.poller.add(fd_raw, Event::none(key))
             }
-        };
+        });
         if let Err(e) = added {
             self.free.borrow_mut().push(key);
             return Err(e);
@@ -249,9 +315,15 @@ impl Reactor {
     fn deregister(&self, key: usize) {
         let st = self.slots.borrow_mut()[key].take();
         if let Some(st) = st {
-            // SAFETY: still open: called before the owner drops the I/O object.
-            let fd = unsafe { BorrowedFd::borrow_raw(st.fd) };
-            let _ = self.shared.poller.delete(fd);
+            #[cfg(any(target_os = "linux", target_os = "android"))]
+            let own = self.epoll.as_ref().map(|e| e.borrow().delete(st.fd));
+            #[cfg(not(any(target_os = "linux", target_os = "android")))]
+            let own: Option<io::Result<()>> = None;
+            if own.is_none() {
+                // SAFETY: still open: called before the owner drops the I/O object.
+                let fd = unsafe { BorrowedFd::borrow_raw(st.fd) };
+                let _ = self.shared.poller.delete(fd);
+            }
             self.free.borrow_mut().push(key);
             self.count.set(self.count.get() - 1);
             self.trim();
@@ -286,12 +358,20 @@ impl Reactor {
         free.shrink_to_fit();
     }
 
-    fn poll_ready(&self, key: usize, write: bool, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+    /// `drain`: the operation just returned `WouldBlock`, so the direction is marked
+    /// drained as well (see `Direction::drained`).
+    fn poll_ready(
+        &self,
+        key: usize,
+        write: bool,
+        drain: bool,
+        cx: &mut Context<'_>,
+    ) -> Poll<io::Result<()>> {
         // Wakers taken out are woken after the borrow (a foreign waker may run any code):
         // on a flush (they re-register if still waiting) or when arming failed (the other
         // waiters retry and see the error themselves).
         let mut to_wake = Vec::new();
-        let r = self.poll_ready_inner(key, write, cx, &mut to_wake);
+        let r = self.poll_ready_inner(key, write, drain, cx, &mut to_wake);
         for w in to_wake {
             if !w.will_wake(cx.waker()) {
                 crate::executor::wake_quietly(w);
@@ -304,6 +384,7 @@ impl Reactor {
         &self,
         key: usize,
         write: bool,
+        drain: bool,
         cx: &mut Context<'_>,
         to_wake: &mut Vec<Waker>,
     ) -> Poll<io::Result<()>> {
@@ -312,6 +393,7 @@ impl Reactor {
             .as_mut()
             .expect("I/O source used after deregistration");
         let dir = if write { &mut st.write } else { &mut st.read };
+        dir.drained |= drain;
         if dir.ready {
             dir.ready = false;
             return Poll::Ready(Ok(()));
@@ -345,12 +427,13 @@ impl Reactor {
         true
     }
 
-    /// Records that a write took fewer bytes than offered.
+    /// Records that a stream operation took fewer bytes than offered: a write filled
+    /// the send buffer, a read emptied the receive queue (unless the peer shut down).
     fn set_drained(&self, key: usize, write: bool) {
         let mut slots = self.slots.borrow_mut();
         if let Some(st) = slots[key].as_mut() {
             let dir = if write { &mut st.write } else { &mut st.read };
-            dir.drained = true;
+            dir.drained = !dir.closed;
         }
     }
 }
@@ -416,12 +499,16 @@ impl<T: AsFd> Async<T> {
     /// interest, adds the task to the direction's waiters and returns `Pending`. Any
     /// number of tasks may wait; an event wakes them all.
     pub(crate) fn poll_readable(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.source.reactor.poll_ready(self.source.key, false, cx)
+        self.source
+            .reactor
+            .poll_ready(self.source.key, false, false, cx)
     }
 
     /// Like [`poll_readable`](Self::poll_readable) for writability.
     pub(crate) fn poll_writable(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.source.reactor.poll_ready(self.source.key, true, cx)
+        self.source
+            .reactor
+            .poll_ready(self.source.key, true, false, cx)
     }
 
     /// Waits until the fd is (probably) readable.
@@ -467,6 +554,21 @@ impl<T: AsFd> Async<T> {
         self.poll_op(cx, true, op, |&n| n > 0 && n < len)
     }
 
+    /// [`poll_read_with`](Self::poll_read_with) for a stream read into `len` bytes.
+    /// Where events report a peer's shutdown (see `epoll.rs`), a read that returns fewer
+    /// (but some) bytes emptied the receive queue, so the next read waits for an event
+    /// instead of trying a read that would return `WouldBlock`; an end of stream that
+    /// came with the data is known from the event, and then the next read is tried.
+    pub(crate) fn poll_read_some(
+        &self,
+        cx: &mut Context<'_>,
+        len: usize,
+        op: impl FnMut(&T) -> io::Result<usize>,
+    ) -> Poll<io::Result<usize>> {
+        let short_drains = self.source.reactor.tracks_read_close();
+        self.poll_op(cx, false, op, |&n| short_drains && n > 0 && n < len)
+    }
+
     fn poll_op<R>(
         &self,
         cx: &mut Context<'_>,
@@ -481,12 +583,15 @@ impl<T: AsFd> Async<T> {
         // readiness after the `WouldBlock` (or after the short write that filled the send
         // buffer) brings a new edge; oneshot, arming is level-triggered.
         if !reactor.begin(key, write) {
-            std::task::ready!(reactor.poll_ready(key, write, cx))?;
+            std::task::ready!(reactor.poll_ready(key, write, false, cx))?;
         }
         loop {
             match op(&self.io) {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    std::task::ready!(reactor.poll_ready(key, write, cx))?;
+                    // Drained until an event: a task polled again before one (woken for
+                    // something else, as an HTTP connection is after writing its answer)
+                    // waits without another attempt that must fail.
+                    std::task::ready!(reactor.poll_ready(key, write, true, cx))?;
                 }
                 Ok(r) => {
                     if drained(&r) {
@@ -742,6 +847,168 @@ mod tests {
                 let n = std::future::poll_fn(write_once).await.unwrap();
                 assert!(n > 0);
                 assert_eq!(attempts.get(), before + 1);
+            });
+        });
+    }
+
+    #[test]
+    fn a_read_polled_again_before_an_event_makes_no_attempt() {
+        in_both_modes(|| {
+            crate::run(async {
+                let (a, b) = nonblocking_pair();
+                let a = Async::new(a).unwrap();
+                (&b).write_all(b"x").unwrap();
+                let attempts = Cell::new(0);
+                let mut buf = [0u8; 16];
+                let mut read_once = |cx: &mut Context<'_>| {
+                    a.poll_read_with(cx, |mut s| {
+                        attempts.set(attempts.get() + 1);
+                        s.read(&mut buf)
+                    })
+                };
+                let n = std::future::poll_fn(&mut read_once).await.unwrap();
+                assert_eq!(n, 1);
+                let tried = attempts.get();
+                // Nothing left: one attempt (WouldBlock), then the task waits.
+                let mut poll_once =
+                    |cx: &mut Context<'_>| std::task::Poll::Ready(read_once(cx).is_pending());
+                assert!(std::future::poll_fn(&mut poll_once).await);
+                assert_eq!(attempts.get(), tried + 1);
+                // Polled again with no event since (the task was woken by something
+                // else): it waits without trying.
+                assert!(std::future::poll_fn(&mut poll_once).await);
+                assert_eq!(attempts.get(), tried + 1);
+                // The next data is read at its event, in one attempt.
+                (&b).write_all(b"y").unwrap();
+                let n = std::future::poll_fn(&mut read_once).await.unwrap();
+                assert_eq!(n, 1);
+                assert_eq!(attempts.get(), tried + 2);
+            });
+        });
+    }
+
+    /// Where the reactor sees peer shutdowns (Linux, edge mode), a short stream read
+    /// empties the queue: the next read waits for an event instead of trying. Elsewhere
+    /// it is tried (and returns `WouldBlock`).
+    #[test]
+    fn a_short_stream_read_waits_for_the_next_event_where_shutdowns_are_seen() {
+        in_both_modes(|| {
+            crate::run(async {
+                let (a, b) = nonblocking_pair();
+                let a = Async::new(a).unwrap();
+                let tracked = a.source.reactor.tracks_read_close();
+                if cfg!(any(target_os = "linux", target_os = "android")) {
+                    assert_eq!(tracked, !FORCE_ONESHOT.with(Cell::get));
+                }
+                (&b).write_all(b"first").unwrap();
+                let attempts = Cell::new(0);
+                let mut buf = [0u8; 16];
+                let mut read_once = |cx: &mut Context<'_>| {
+                    a.poll_read_some(cx, 16, |mut s| {
+                        attempts.set(attempts.get() + 1);
+                        s.read(&mut buf)
+                    })
+                };
+                let n = std::future::poll_fn(&mut read_once).await.unwrap();
+                assert_eq!(n, 5, "a short read");
+                let tried = attempts.get();
+                let mut poll_once =
+                    |cx: &mut Context<'_>| std::task::Poll::Ready(read_once(cx).is_pending());
+                assert!(std::future::poll_fn(&mut poll_once).await);
+                assert_eq!(attempts.get(), tried + usize::from(!tracked));
+                (&b).write_all(b"second").unwrap();
+                let n = std::future::poll_fn(&mut read_once).await.unwrap();
+                assert_eq!(n, 6);
+                assert_eq!(attempts.get(), tried + 1 + usize::from(!tracked));
+            });
+        });
+    }
+
+    /// The end of stream right behind the data, in the same event: the short read does
+    /// not make the next read wait (it returns 0 at once); and a peer shutting down
+    /// while a reader waits wakes it.
+    #[test]
+    fn a_short_stream_read_does_not_hide_an_end_of_stream() {
+        in_both_modes(|| {
+            crate::run(async {
+                let (a, b) = nonblocking_pair();
+                let a = Async::new(a).unwrap();
+                (&b).write_all(b"last words").unwrap();
+                b.shutdown(std::net::Shutdown::Write).unwrap();
+                let mut buf = [0u8; 64];
+                let n =
+                    std::future::poll_fn(|cx| a.poll_read_some(cx, 64, |mut s| s.read(&mut buf)))
+                        .await
+                        .unwrap();
+                assert_eq!(&buf[..n], b"last words");
+                let eof = crate::wait_for(
+                    Duration::from_secs(5),
+                    std::future::poll_fn(|cx| a.poll_read_some(cx, 64, |mut s| s.read(&mut buf))),
+                )
+                .await
+                .expect("the end of stream must not wait for an event that never comes");
+                assert_eq!(eof.unwrap(), 0);
+
+                let (a, b) = nonblocking_pair();
+                let a = std::rc::Rc::new(Async::new(a).unwrap());
+                (&b).write_all(b"data").unwrap();
+                let a2 = a.clone();
+                let reader = crate::spawn(async move {
+                    let mut buf = [0u8; 64];
+                    let mut reads = Vec::new();
+                    loop {
+                        let n = std::future::poll_fn(|cx| {
+                            a2.poll_read_some(cx, 64, |mut s| s.read(&mut buf))
+                        })
+                        .await
+                        .unwrap();
+                        reads.push(n);
+                        if n == 0 {
+                            break reads;
+                        }
+                    }
+                });
+                crate::sleep(Duration::from_millis(10)).await;
+                b.shutdown(std::net::Shutdown::Write).unwrap();
+                let reads = crate::wait_for(Duration::from_secs(5), reader)
+                    .await
+                    .expect("the shutdown woke the reader")
+                    .unwrap();
+                assert_eq!(reads, [4, 0]);
+            });
+        });
+    }
+
+    /// A task waiting for room to write is not woken when the socket becomes readable.
+    #[test]
+    fn a_readable_event_does_not_wake_a_task_waiting_to_write() {
+        in_both_modes(|| {
+            crate::run(async {
+                let (a, b) = nonblocking_pair();
+                let a = std::rc::Rc::new(Async::new(a).unwrap());
+                let attempts = std::rc::Rc::new(Cell::new(0));
+                let (a2, n2) = (a.clone(), attempts.clone());
+                let writer = crate::spawn(async move {
+                    let chunk = vec![1u8; 1 << 16];
+                    loop {
+                        std::future::poll_fn(|cx| {
+                            a2.poll_write_some(cx, chunk.len(), |mut s| {
+                                n2.set(n2.get() + 1);
+                                s.write(&chunk)
+                            })
+                        })
+                        .await
+                        .unwrap();
+                    }
+                });
+                // The writer fills the send buffer and waits for room.
+                crate::sleep(Duration::from_millis(20)).await;
+                let before = attempts.get();
+                assert!(before > 0);
+                (&b).write_all(b"news for the reader").unwrap();
+                crate::sleep(Duration::from_millis(20)).await;
+                assert_eq!(attempts.get(), before, "the writer was not woken");
+                writer.cancel();
             });
         });
     }

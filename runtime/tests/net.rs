@@ -65,6 +65,38 @@ fn connecting_to_a_closed_port_is_connection_refused() {
     assert_eq!(err.kind(), ErrorKind::ConnectionRefused);
 }
 
+/// `connect` returns once the handshake is done, not when its SYN is sent: against a
+/// listener whose accept queue is full (the kernel drops further SYNs), it waits.
+#[test]
+fn connect_waits_for_the_handshake() {
+    aio_runtime::run(async {
+        let listener =
+            socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+        let any: std::net::SocketAddr = "127.0.0.1:0".parse().unwrap();
+        listener.bind(&any.into()).unwrap();
+        listener.listen(0).unwrap();
+        let addr = listener.local_addr().unwrap().as_socket().unwrap();
+        // Connections the listener never accepts, until one cannot complete.
+        let mut queued = Vec::new();
+        let mut waited = false;
+        for _ in 0..8 {
+            match aio_runtime::wait_for(Duration::from_millis(300), TcpStream::connect(addr)).await
+            {
+                Ok(stream) => queued.push(stream.unwrap()),
+                Err(_) => {
+                    waited = true;
+                    break;
+                }
+            }
+        }
+        assert!(
+            waited,
+            "{} connections completed although the listener could not take them",
+            queued.len()
+        );
+    });
+}
+
 #[test]
 fn a_peer_that_closes_with_data_unread_resets_the_connection() {
     let err = aio_runtime::run(async {
