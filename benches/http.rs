@@ -16,8 +16,15 @@
 //! report gives each runtime's median over rounds and aio's requests per second over each
 //! peer's within the same round (the median of those ratios).
 //!
+//! `LOOPS=n` (n > 1) serves on n threads instead: aio with n loops, each with its own
+//! listener on one shared port (`run_on_cores`, `bind_shared`); tokio's multi-thread
+//! runtime with n workers; smol's `Executor` run by n threads (tokio and smol with one
+//! listener, their connections spread by work stealing). Nothing is pinned then (`wrk`
+//! shares the CPUs with the servers), and the CPU per request is the whole process's
+//! (`/proc/self/stat`, in clock ticks), divided by the requests.
+//!
 //! Run: `cargo bench --bench http` (needs `wrk`: `apt install wrk`). `ROUNDS=n` (default
-//! 7), `SECS=s` per run (default 3), `CONNECTIONS=n` (default 64).
+//! 7), `SECS=s` per run (default 3), `CONNECTIONS=n` (default 64), `LOOPS=n` (default 1).
 //!
 //! For profiling, `SERVE=aio|tokio|smol cargo bench --bench http` only serves (on
 //! `PORT`, default 8080) until `REQUESTS` requests were answered (default: until killed),
@@ -31,11 +38,10 @@ use std::pin::Pin;
 use std::process::Command;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, mpsc};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use futures::channel::oneshot;
 use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
 use hyper::server::conn::http1;
@@ -54,41 +60,99 @@ async fn hello(_: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible
     ))))
 }
 
-/// Serves on aio until `stop` fires; sends the bound address first.
-fn aio_server(port: u16, addr_tx: mpsc::Sender<SocketAddr>, stop: oneshot::Receiver<()>) {
+/// The stop signal of a server: every clone's `recv` ends when the sender is dropped.
+type Stop = async_channel::Receiver<()>;
+
+/// aio's accept loop on `listener`: a task per connection.
+async fn aio_accept(listener: aio::net::TcpListener) {
     use aio::hyper::{Io, Timer};
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
+        stream.set_nodelay(true).unwrap();
+        aio::spawn(async move {
+            let _ = http1::Builder::new()
+                .timer(Timer)
+                .serve_connection(Io::new(stream), service_fn(hello))
+                .await;
+        })
+        .detach();
+    }
+}
+
+/// Serves on aio until `stop` fires; sends the bound address first.
+fn aio_server(port: u16, addr_tx: mpsc::Sender<SocketAddr>, stop: Stop) {
     aio::run(async move {
         let listener = aio::net::TcpListener::bind(("127.0.0.1", port))
             .await
             .unwrap();
         addr_tx.send(listener.local_addr().unwrap()).unwrap();
-        aio::spawn(async move {
-            loop {
-                let Ok((stream, _)) = listener.accept().await else {
-                    continue;
-                };
-                stream.set_nodelay(true).unwrap();
-                aio::spawn(async move {
-                    let _ = http1::Builder::new()
-                        .timer(Timer)
-                        .serve_connection(Io::new(stream), service_fn(hello))
-                        .await;
-                })
-                .detach();
-            }
-        })
-        .detach();
-        let _ = stop.await;
+        aio::spawn(aio_accept(listener)).detach();
+        let _ = stop.recv().await;
     });
 }
 
-/// The same on tokio's current-thread runtime.
-fn tokio_server(port: u16, addr_tx: mpsc::Sender<SocketAddr>, stop: oneshot::Receiver<()>) {
+/// Serves on `loops` aio loops, each with its own listener on one shared port (loop 0
+/// binds first and hands the others the address), until `stop` fires.
+fn aio_cores_server(loops: usize, port: u16, addr_tx: mpsc::Sender<SocketAddr>, stop: Stop) {
+    let (to_others, from_zero): (Vec<_>, Vec<_>) = (1..loops).map(|_| aio::channel(1)).unzip();
+    let to_others = Mutex::new(to_others);
+    let from_zero: Vec<_> = from_zero
+        .into_iter()
+        .map(|rx| Mutex::new(Some(rx)))
+        .collect();
+    let (ready_tx, ready) = aio::channel::<()>(loops);
+    let ready = Mutex::new(Some(ready));
+    let results = aio::run_on_cores(loops, |i| {
+        let (to_others, from_zero, stop) = (&to_others, &from_zero, stop.clone());
+        let (ready_tx, ready, addr_tx) = (ready_tx.clone(), &ready, addr_tx.clone());
+        async move {
+            let listener = if i == 0 {
+                let l = aio::net::TcpListener::bind_shared(("127.0.0.1", port))
+                    .await
+                    .unwrap();
+                let others = std::mem::take(&mut *to_others.lock().unwrap());
+                for tx in others {
+                    tx.send(l.local_addr().unwrap()).await.unwrap();
+                }
+                l
+            } else {
+                let mut rx = from_zero[i - 1].lock().unwrap().take().unwrap();
+                let addr = rx.recv().await.unwrap();
+                aio::net::TcpListener::bind_shared(addr).await.unwrap()
+            };
+            if i == 0 {
+                // Every loop listens before the load starts.
+                let mut ready = ready.lock().unwrap().take().unwrap();
+                for _ in 1..loops {
+                    ready.recv().await.unwrap();
+                }
+                addr_tx.send(listener.local_addr().unwrap()).unwrap();
+            } else {
+                ready_tx.send(()).await.unwrap();
+            }
+            aio::spawn(aio_accept(listener)).detach();
+            let _ = stop.recv().await;
+        }
+    });
+    assert!(results.iter().all(Result::is_ok), "an aio loop failed");
+}
+
+/// The same on tokio: the current-thread runtime for 1 loop, else the multi-thread
+/// runtime with `loops` workers (the accept loop a task on them, as every connection).
+fn tokio_server(loops: usize, port: u16, addr_tx: mpsc::Sender<SocketAddr>, stop: Stop) {
     use hyper_util::rt::{TokioIo, TokioTimer};
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = if loops == 1 {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        let mut b = tokio::runtime::Builder::new_multi_thread();
+        b.worker_threads(loops);
+        b
+    }
+    .enable_all()
+    .build()
+    .unwrap();
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
             .await
@@ -108,7 +172,7 @@ fn tokio_server(port: u16, addr_tx: mpsc::Sender<SocketAddr>, stop: oneshot::Rec
                 });
             }
         });
-        let _ = stop.await;
+        let _ = stop.recv().await;
     });
 }
 
@@ -142,8 +206,16 @@ impl hyper::rt::Timer for SmolTimer {
     }
 }
 
+/// hyper on smol for one connection.
+async fn smol_connection(stream: smol::net::TcpStream) {
+    let _ = http1::Builder::new()
+        .timer(SmolTimer)
+        .serve_connection(aio::hyper::Io::new(stream), service_fn(hello))
+        .await;
+}
+
 /// The same on smol's `LocalExecutor`.
-fn smol_server(port: u16, addr_tx: mpsc::Sender<SocketAddr>, stop: oneshot::Receiver<()>) {
+fn smol_server(port: u16, addr_tx: mpsc::Sender<SocketAddr>, stop: Stop) {
     let ex = Rc::new(smol::LocalExecutor::new());
     smol::block_on(ex.run(async {
         let listener = smol::net::TcpListener::bind(("127.0.0.1", port))
@@ -157,19 +229,52 @@ fn smol_server(port: u16, addr_tx: mpsc::Sender<SocketAddr>, stop: oneshot::Rece
                     continue;
                 };
                 stream.set_nodelay(true).unwrap();
-                spawner
-                    .spawn(async move {
-                        let _ = http1::Builder::new()
-                            .timer(SmolTimer)
-                            .serve_connection(aio::hyper::Io::new(stream), service_fn(hello))
-                            .await;
-                    })
-                    .detach();
+                spawner.spawn(smol_connection(stream)).detach();
             }
         })
         .detach();
-        let _ = stop.await;
+        let _ = stop.recv().await;
     }));
+}
+
+/// smol's `Executor` (work stealing, `Send` tasks) run by `loops` threads: this one and
+/// `loops - 1` more. The accept loop holds the executor weakly, so that dropping the
+/// last `Arc` drops every task, the listener with it.
+fn smol_executor_server(loops: usize, port: u16, addr_tx: mpsc::Sender<SocketAddr>, stop: Stop) {
+    let ex = Arc::new(smol::Executor::new());
+    let threads: Vec<_> = (1..loops)
+        .map(|_| {
+            let (ex, stop) = (ex.clone(), stop.clone());
+            std::thread::spawn(move || smol::block_on(ex.run(stop.recv())))
+        })
+        .collect();
+    let weak = Arc::downgrade(&ex);
+    smol::block_on(ex.run(async move {
+        let listener = smol::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .unwrap();
+        addr_tx.send(listener.local_addr().unwrap()).unwrap();
+        let spawner = weak.clone();
+        weak.upgrade()
+            .unwrap()
+            .spawn(async move {
+                loop {
+                    let Ok((stream, _)) = listener.accept().await else {
+                        continue;
+                    };
+                    stream.set_nodelay(true).unwrap();
+                    if let Some(ex) = spawner.upgrade() {
+                        ex.spawn(smol_connection(stream)).detach();
+                    }
+                }
+            })
+            .detach();
+        let _ = stop.recv().await;
+    }));
+    for t in threads {
+        // A thread's `run` ends with the stop channel's `RecvError`: the signal.
+        let _ = t.join().unwrap();
+    }
 }
 
 /// What one `wrk` run measured, and the server thread's CPU time per request.
@@ -224,6 +329,20 @@ struct Config {
     secs: u64,
     connections: u64,
     pin: bool,
+    loops: usize,
+}
+
+/// The CPU time of the whole process (every thread, live or ended), in nanoseconds, from
+/// Linux's `/proc/self/stat` (user and system time in clock ticks, 100 per second on
+/// Linux's usual configuration); `None` elsewhere.
+fn process_cpu_ns() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The fields after the command name (which is in parentheses and may hold spaces):
+    // utime and stime are the 12th and 13th of them.
+    let rest = stat.rsplit_once(')')?.1;
+    let mut fields = rest.split_whitespace().skip(11);
+    let ticks: u64 = fields.next()?.parse::<u64>().ok()? + fields.next()?.parse::<u64>().ok()?;
+    Some(ticks * 10_000_000)
 }
 
 /// The CPU time this thread has run, in nanoseconds (user and system), from Linux's
@@ -233,25 +352,28 @@ fn thread_cpu_ns() -> Option<u64> {
     stat.split_whitespace().next()?.parse().ok()
 }
 
-/// Starts server `which` on its own thread and `port` (0: any free one); returns its
-/// address, the thread (whose output is the CPU time it used, when known) and the sender
-/// that stops it.
+/// Starts server `which` with `loops` threads on `port` (0: any free one); returns its
+/// address, the thread that runs it (whose output is the CPU time that thread used, when
+/// known; with 1 loop, all of the server's) and the sender that stops it (by its drop).
 fn start(
     which: usize,
+    loops: usize,
     port: u16,
 ) -> (
     SocketAddr,
     std::thread::JoinHandle<Option<u64>>,
-    oneshot::Sender<()>,
+    async_channel::Sender<()>,
 ) {
     let (addr_tx, addr_rx) = mpsc::channel();
-    let (stop_tx, stop_rx) = oneshot::channel();
+    let (stop_tx, stop_rx) = async_channel::bounded(1);
     let server = std::thread::spawn(move || {
         let before = thread_cpu_ns();
-        match which {
-            0 => aio_server(port, addr_tx, stop_rx),
-            1 => tokio_server(port, addr_tx, stop_rx),
-            _ => smol_server(port, addr_tx, stop_rx),
+        match (which, loops) {
+            (0, 1) => aio_server(port, addr_tx, stop_rx),
+            (0, n) => aio_cores_server(n, port, addr_tx, stop_rx),
+            (1, n) => tokio_server(n, port, addr_tx, stop_rx),
+            (_, 1) => smol_server(port, addr_tx, stop_rx),
+            (_, n) => smol_executor_server(n, port, addr_tx, stop_rx),
         }
         Some(thread_cpu_ns()? - before?)
     });
@@ -269,14 +391,15 @@ fn serve_only(name: &str) {
     let limit = std::env::var("REQUESTS")
         .is_ok()
         .then(|| env_number("REQUESTS", 1));
-    let (addr, server, stop) = start(which, port);
+    let loops = env_number("LOOPS", 1) as usize;
+    let (addr, server, stop) = start(which, loops, port);
     println!("{name} serving on http://{addr}/");
     match limit {
         Some(limit) => {
             while ANSWERED.load(Ordering::Relaxed) < limit {
                 std::thread::sleep(Duration::from_millis(5));
             }
-            let _ = stop.send(());
+            drop(stop);
             server.join().expect("the server thread ended cleanly");
             println!("answered {} requests", ANSWERED.load(Ordering::Relaxed));
         }
@@ -287,7 +410,8 @@ fn serve_only(name: &str) {
 /// Starts server `which`, loads it with `wrk`, stops it.
 fn run_one(which: usize, secs: u64, cfg: &Config) -> Measure {
     let answered = ANSWERED.load(Ordering::Relaxed);
-    let (addr, server, stop_tx) = start(which, 0);
+    let process_before = process_cpu_ns();
+    let (addr, server, stop_tx) = start(which, cfg.loops, 0);
     let wrk_args = [
         "-t1".to_owned(),
         format!("-c{}", cfg.connections),
@@ -303,8 +427,15 @@ fn run_one(which: usize, secs: u64, cfg: &Config) -> Measure {
         Command::new("wrk")
     };
     let out = cmd.args(&wrk_args).output().expect("run wrk");
-    let _ = stop_tx.send(());
-    let cpu_ns = server.join().expect("the server thread ended cleanly");
+    drop(stop_tx);
+    let thread_ns = server.join().expect("the server thread ended cleanly");
+    let cpu_ns = if cfg.loops == 1 {
+        thread_ns
+    } else {
+        process_cpu_ns()
+            .zip(process_before)
+            .map(|(after, before)| after - before)
+    };
     let requests = ANSWERED.load(Ordering::Relaxed) - answered;
     let report = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -341,11 +472,14 @@ fn main() {
         return serve_only(&name);
     }
     let rounds = env_number("ROUNDS", 7) as usize;
+    let loops = env_number("LOOPS", 1) as usize;
     let cfg = Config {
         secs: env_number("SECS", 3),
         connections: env_number("CONNECTIONS", 64),
-        pin: std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2)
+        pin: loops == 1
+            && std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2)
             && Command::new("taskset").arg("-V").output().is_ok(),
+        loops,
     };
     if Command::new("wrk").arg("-v").output().is_err() {
         eprintln!(
@@ -367,9 +501,16 @@ fn main() {
         cfg.secs,
         rounds,
         if cfg.pin {
-            "; server on CPU 0, wrk on CPU 1"
+            "; server on CPU 0, wrk on CPU 1".to_owned()
+        } else if cfg.loops > 1 {
+            format!(
+                "; {0} server threads each: aio {0} loops on a shared port, tokio multi-thread \
+                 with {0} workers, smol Executor on {0} threads; not pinned; CPU per request is \
+                 the whole process's",
+                cfg.loops
+            )
         } else {
-            "; not pinned (fewer than 2 CPUs or no taskset)"
+            "; not pinned (fewer than 2 CPUs or no taskset)".to_owned()
         }
     );
     // Warm-up: each server once, briefly (page faults, the kernel's socket caches).

@@ -1,5 +1,7 @@
 //! `examples/http_server.rs`, run: it answers `/` at once while a `/sleep/<ms>` request
 //! waits, refuses bad input with the right status, and prints each request.
+//! `examples/http_server_cores.rs`, run: two loops on one port share the connections, each
+//! served once, and `/stats` gathers each loop's count from that loop.
 
 mod examples_support;
 
@@ -88,4 +90,81 @@ fn http_server_says_hello_while_a_sleeping_request_waits() {
     let requests: Vec<&str> = log.lines().collect();
     assert_eq!(requests.len(), 5, "{log}");
     assert!(requests.contains(&"GET /sleep/1500") && requests.contains(&"GET /"));
+}
+
+/// Starts `examples/http_server_cores.rs` on a free port with `loops` loops; returns the
+/// running server and its address.
+fn start_cores(loops: &str) -> (Running, String) {
+    let mut child = Command::new(example_path("http_server_cores"))
+        .args(["127.0.0.1:0", loops])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start the http_server_cores example");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let server = Running(child);
+    let mut first = String::new();
+    stdout.read_line(&mut first).expect("the first line");
+    let addr = first
+        .trim()
+        .strip_prefix("Listening on http://")
+        .and_then(|rest| rest.strip_suffix(&format!(" with {loops} loops")))
+        .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
+        .to_owned();
+    (server, addr)
+}
+
+/// The hellos each loop reports through `/stats` (asked of each loop by a remote task).
+fn per_loop(addr: &str, loops: usize) -> Vec<u64> {
+    let (status, body) = http_get(addr, "/stats");
+    assert_eq!(status, 200, "{body}");
+    let counts: Vec<u64> = body
+        .lines()
+        .enumerate()
+        .map(|(i, line)| {
+            line.strip_prefix(&format!("loop {i}: "))
+                .and_then(|rest| rest.strip_suffix(" requests"))
+                .and_then(|n| n.parse().ok())
+                .unwrap_or_else(|| panic!("unexpected /stats line {line:?} in {body:?}"))
+        })
+        .collect();
+    assert_eq!(counts.len(), loops, "{body}");
+    counts
+}
+
+#[test]
+fn http_server_cores_spreads_connections_over_two_loops_on_one_port() {
+    let (server, addr) = start_cores("2");
+    assert_eq!(per_loop(&addr, 2), [0, 0]);
+    // One connection per request: the kernel picks a loop for each by a hash of its
+    // addresses, so 40 of them all landing on one loop has odds of 2^-39.
+    let requests = 40;
+    for _ in 0..requests {
+        assert_eq!(http_get(&addr, "/"), (200, "Hello, World!\n".to_owned()));
+    }
+    let counts = per_loop(&addr, 2);
+    assert_eq!(counts.iter().sum::<u64>(), requests, "each served once");
+    assert!(
+        counts.iter().all(|&n| n > 0),
+        "one loop served all: {counts:?}"
+    );
+    assert_eq!(http_get(&addr, "/nowhere").0, 404);
+    drop(server);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn http_server_cores_reports_a_port_it_cannot_share() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let out = Command::new(example_path("http_server_cores"))
+        .args([addr.as_str(), "2"])
+        .output()
+        .expect("run the http_server_cores example");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("Error: loop 0: Address already in use"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty(), "it never listened");
 }

@@ -110,3 +110,85 @@ fn options_reach_run_with_through_the_crate_path() {
         ]
     );
 }
+
+/// `#[aio::main(cores = N)]`: the body runs once on each of N loops, each on its own
+/// thread, all at the same time.
+mod cores {
+    use std::collections::BTreeSet;
+    use std::process::ExitCode;
+    use std::sync::{Barrier, Mutex};
+
+    static THREADS: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
+    static MEET: Barrier = Barrier::new(3);
+
+    #[aio::main(cores = 3)]
+    async fn three_loops() -> Result<(), String> {
+        let name = std::thread::current().name().unwrap().to_owned();
+        THREADS.lock().unwrap().insert(name);
+        assert_eq!(
+            aio::current_task().unwrap().id(),
+            0,
+            "the body is each loop's main"
+        );
+        // Every loop reaches this point before any leaves it: they run concurrently.
+        aio::to_thread(|| MEET.wait()).await.unwrap();
+        Ok(())
+    }
+
+    #[test]
+    fn the_body_runs_on_every_loop_at_once() {
+        assert_eq!(three_loops(), ExitCode::SUCCESS);
+        let threads = THREADS.lock().unwrap().clone();
+        assert_eq!(
+            threads.into_iter().collect::<Vec<_>>(),
+            ["aio-loop-0", "aio-loop-1", "aio-loop-2"]
+        );
+    }
+
+    /// The error type need not be `Send`: each loop reports its own.
+    #[aio::main(cores = 2)]
+    async fn one_loop_fails() -> Result<(), Box<dyn std::error::Error>> {
+        if std::thread::current().name() == Some("aio-loop-1") {
+            return Err("loop 1 could not start".into());
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn a_failing_loop_makes_the_exit_code_a_failure() {
+        assert_eq!(one_loop_fails(), ExitCode::FAILURE);
+    }
+
+    static FINISHED: Mutex<usize> = Mutex::new(0);
+
+    #[aio::main(cores = 2, debug = false)]
+    async fn one_loop_panics() {
+        if std::thread::current().name() == Some("aio-loop-0") {
+            panic!("loop 0 panics");
+        }
+        aio::sleep(std::time::Duration::from_millis(20)).await;
+        *FINISHED.lock().unwrap() += 1;
+    }
+
+    #[test]
+    fn a_panic_on_one_loop_is_raised_once_every_loop_has_ended() {
+        let panic = std::panic::catch_unwind(one_loop_panics).unwrap_err();
+        assert_eq!(panic.downcast_ref::<&str>(), Some(&"loop 0 panics"));
+        assert_eq!(*FINISHED.lock().unwrap(), 1, "loop 1 ran to its end first");
+    }
+
+    static LOOPS: Mutex<usize> = Mutex::new(0);
+
+    #[aio::main(cores = 0)]
+    async fn per_core() -> ExitCode {
+        *LOOPS.lock().unwrap() += 1;
+        ExitCode::from(3)
+    }
+
+    #[test]
+    fn zero_cores_means_one_loop_per_core_and_the_exit_code_is_the_bodys() {
+        assert_eq!(per_core(), ExitCode::from(3));
+        let cores = std::thread::available_parallelism().unwrap().get();
+        assert_eq!(*LOOPS.lock().unwrap(), cores);
+    }
+}

@@ -1,13 +1,17 @@
 //! `#[aio::main]` and `#[aio::test]`: an `async fn` with no parameters becomes a sync
 //! fn that runs the original body on a fresh event loop through
-//! `<aio>::__private::run_with`. Each test gets its own loop. Blocking calls in the
-//! body are errors, as in `#[aio::coroutine]`, unless `allow_blocking`. This module
-//! does not know how the loop works; it only forwards the options.
+//! `<aio>::__private::run_with`. Each test gets its own loop. With `cores = N`,
+//! `#[aio::main]` runs the body on N loops, one per thread, through
+//! `<aio>::__private::run_on_cores_main`, and returns the `ExitCode` that combines their
+//! outcomes. Blocking calls in the body are errors, as in `#[aio::coroutine]`, unless
+//! `allow_blocking`. This module does not know how the loop works; it only forwards the
+//! options.
 
 use crate::diag::{Errors, hinted, hinted_spanned, with_errors};
 use crate::options::{self, Spec};
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote};
+use syn::spanned::Spanned as _;
 use syn::{Ident, ItemFn};
 
 /// Which of the two entry-point attributes is being expanded.
@@ -26,25 +30,37 @@ impl Kind {
     }
 }
 
-const SPECS: &[Spec] = &[
-    Spec {
-        name: "debug",
-        kind: options::Kind::Flag,
-    },
-    Spec {
-        name: "slow_poll_ms",
-        kind: options::Kind::Int,
-    },
-    Spec {
-        name: "allow_blocking",
-        kind: options::Kind::Flag,
-    },
-    options::CRATE,
-];
+const DEBUG: Spec = Spec {
+    name: "debug",
+    kind: options::Kind::Flag,
+};
+
+const SLOW_POLL_MS: Spec = Spec {
+    name: "slow_poll_ms",
+    kind: options::Kind::Int,
+};
+
+const ALLOW_BLOCKING: Spec = Spec {
+    name: "allow_blocking",
+    kind: options::Kind::Flag,
+};
+
+/// `#[aio::main]` only: the number of loops (0: one per available core).
+const CORES: Spec = Spec {
+    name: "cores",
+    kind: options::Kind::Int,
+};
+
+const MAIN_SPECS: &[Spec] = &[DEBUG, SLOW_POLL_MS, ALLOW_BLOCKING, CORES, options::CRATE];
+const TEST_SPECS: &[Spec] = &[DEBUG, SLOW_POLL_MS, ALLOW_BLOCKING, options::CRATE];
 
 pub(crate) fn expand(kind: Kind, args: TokenStream, item: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
-    let options = options::parse(kind.attribute(), SPECS, args, &mut errors);
+    let specs = match kind {
+        Kind::Main => MAIN_SPECS,
+        Kind::Test => TEST_SPECS,
+    };
+    let options = options::parse(kind.attribute(), specs, args, &mut errors);
     let function = match crate::function::parse(kind.attribute(), item.clone()) {
         Ok(function) => function,
         Err(error) => {
@@ -138,20 +154,42 @@ fn expand_valid(kind: Kind, options: &options::Options, mut function: ItemFn) ->
     let debug = option_tokens(options.flag("debug"));
     let slow_poll_ms = option_tokens(options.int("slow_poll_ms"));
     let body_fn = Ident::new("__aio_body", Span::mixed_site());
-    let output = &function.sig.output;
+    let output = function.sig.output.clone();
     let block = &function.block;
-    let body = quote! {
-        {
-            async fn #body_fn() #output #block
-            #krate::__private::run_with(
-                #krate::__private::RunOptions {
-                    debug: #debug,
-                    slow_poll_ms: #slow_poll_ms,
-                },
-                #body_fn(),
-            )
+    let run_options = quote! {
+        #krate::__private::RunOptions {
+            debug: #debug,
+            slow_poll_ms: #slow_poll_ms,
         }
     };
+    let body = match options.int("cores") {
+        None => quote! {
+            {
+                async fn #body_fn() #output #block
+                #krate::__private::run_with(#run_options, #body_fn())
+            }
+        },
+        Some(cores) => {
+            let cores = proc_macro2::Literal::u64_unsuffixed(cores);
+            // The body's return type must be one `main` may return: named here, so
+            // that a wrong one is an error on that type.
+            let report = match &output {
+                syn::ReturnType::Type(_, ty) => quote::quote_spanned! {ty.span()=>
+                    #krate::__private::main_output::<#ty>()
+                },
+                syn::ReturnType::Default => quote!(#krate::__private::main_output::<()>()),
+            };
+            quote! {
+                {
+                    async fn #body_fn() #output #block
+                    #krate::__private::run_on_cores_main(#run_options, #cores, #body_fn, #report)
+                }
+            }
+        }
+    };
+    if options.int("cores").is_some() {
+        function.sig.output = syn::parse_quote!(-> ::std::process::ExitCode);
+    }
     *function.block = syn::parse2(body).expect("generated block parses");
     function.sig.asyncness = None;
     let test_attr = match kind {

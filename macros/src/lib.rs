@@ -53,7 +53,34 @@ mod params;
 ///   off; without it, `AIO_DEBUG=1` decides.
 /// - `slow_poll_ms = N`: the debug-mode threshold for a poll that blocks the loop.
 /// - `allow_blocking`: turn the blocking-call check off.
+/// - `cores = N` (`#[aio::main]` only): run the body on `N` event loops, one per thread
+///   (`0`: one per available core), as `aio::run_on_cores` does; see below.
 /// - `crate = "path"`: where the `aio` crate is, if it was renamed in `Cargo.toml`.
+///
+/// With `cores = N`, each loop runs its own copy of the body (so each binds its own
+/// listener, typically with `aio::net::TcpListener::bind_shared`, and the kernel spreads
+/// the connections):
+///
+/// ```no_run
+/// #[aio::main(cores = 2)]
+/// async fn main() -> std::io::Result<()> {
+///     let listener = aio::net::TcpListener::bind_shared("127.0.0.1:7878").await?;
+///     loop {
+///         let (stream, _) = listener.accept().await?;
+///         aio::spawn(async move {
+///             let (mut rd, mut wr) = (&stream, &stream);
+///             let _ = aio::io::copy(&mut rd, &mut wr).await;
+///         })
+///         .detach();
+///     }
+/// }
+/// ```
+///
+/// The body may return anything `main` may (`()`, `Result<(), E>`, ...), and the error
+/// type need not be `Send`: each loop reports its own outcome on its own thread, as
+/// `main` would (`Error: ...` on stderr), and the process exits with the first failing
+/// loop's code. A panic on one loop is raised again once every loop has ended. The
+/// function then returns `std::process::ExitCode`.
 ///
 /// Errors: a non-`async` fn, parameters, generic parameters, unknown or repeated options,
 /// blocking calls.
@@ -306,6 +333,72 @@ mod tests {
             "{test}"
         );
         assert!(test.contains("debug : :: core :: option :: Option :: None"));
+    }
+
+    #[test]
+    fn main_on_cores_shape() {
+        let main = crate::entry::expand(
+            crate::entry::Kind::Main,
+            quote!(cores = 4, debug),
+            quote!(
+                async fn main() -> Result<(), E> {
+                    Ok(())
+                }
+            ),
+        )
+        .to_string();
+        assert!(
+            main.starts_with("fn main () -> :: std :: process :: ExitCode {"),
+            "{main}"
+        );
+        assert!(
+            main.contains("async fn __aio_body () -> Result < () , E >"),
+            "{main}"
+        );
+        assert!(
+            main.contains(":: aio :: __private :: run_on_cores_main (:: aio :: __private :: RunOptions { debug : :: core :: option :: Option :: Some (true)"),
+            "{main}"
+        );
+        assert!(
+            main.contains(
+                ", 4 , __aio_body , :: aio :: __private :: main_output :: < Result < () , E > > ())"
+            ),
+            "{main}"
+        );
+        let unit = crate::entry::expand(
+            crate::entry::Kind::Main,
+            quote!(cores = 0),
+            quote!(
+                async fn main() {}
+            ),
+        )
+        .to_string();
+        assert!(unit.contains("main_output :: < () > ()"), "{unit}");
+        let plain = crate::entry::expand(
+            crate::entry::Kind::Main,
+            TokenStream::new(),
+            quote!(
+                async fn main() {}
+            ),
+        )
+        .to_string();
+        assert!(
+            !plain.contains("ExitCode") && !plain.contains("run_on_cores_main"),
+            "{plain}"
+        );
+        let test = crate::entry::expand(
+            crate::entry::Kind::Test,
+            quote!(cores = 2),
+            quote!(
+                async fn t() {}
+            ),
+        )
+        .to_string();
+        assert!(
+            test.contains("unknown option `cores` for `#[aio::test]`"),
+            "{test}"
+        );
+        assert!(!test.contains("run_on_cores_main"), "{test}");
     }
 
     #[test]

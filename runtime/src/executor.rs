@@ -5,7 +5,8 @@
 //! null entry in the same queue), so asyncio's round-robin order is a guarantee. The loop
 //! blocks in the OS only when the queue is empty, with the timeout of the next timer.
 //! Wakes from the loop thread push straight onto the queue; wakes from other threads go
-//! through [`Shared`]'s mutex-protected remote queue and unpark the poller.
+//! through [`Shared`]'s mutex-protected remote queue and unpark the poller. The same queue
+//! carries closures sent from other threads (`LoopHandle`), run between two batches.
 //!
 //! This module does not know what a future's cell looks like (that is `task.rs`), how
 //! timers are stored (`time.rs`) or how readiness is tracked (`reactor.rs`).
@@ -60,8 +61,13 @@ struct SendPtr(NonNull<Header>);
 // loop thread; only the refcount is touched on the way.
 unsafe impl Send for SendPtr {}
 
+/// A closure handed to the loop from another thread (`LoopHandle::spawn`, `call_soon`):
+/// it runs on the loop thread, between two batches of tasks.
+pub(crate) type Job = Box<dyn FnOnce() + Send + 'static>;
+
 struct Remote {
     tasks: Vec<SendPtr>,
+    jobs: Vec<Job>,
     closed: bool,
 }
 
@@ -83,6 +89,7 @@ impl Shared {
         Ok(Shared {
             remote: Mutex::new(Remote {
                 tasks: Vec::new(),
+                jobs: Vec::new(),
                 closed: false,
             }),
             remote_pending: AtomicBool::new(false),
@@ -113,6 +120,24 @@ impl Shared {
         q.tasks.push(SendPtr(ptr));
         drop(q);
         self.unpark();
+    }
+
+    /// Queues `job` to run on the loop thread; hands it back once the loop has closed
+    /// (the caller drops it, which is how a remote task learns that its loop ended).
+    pub(crate) fn push_job(&self, job: Job) -> Result<(), Job> {
+        let mut q = self.lock();
+        if q.closed {
+            return Err(job);
+        }
+        q.jobs.push(job);
+        drop(q);
+        self.unpark();
+        Ok(())
+    }
+
+    /// True once the loop has closed: it runs nothing more.
+    pub(crate) fn is_closed(&self) -> bool {
+        self.lock().closed
     }
 
     pub(crate) fn unpark(&self) {
@@ -424,13 +449,21 @@ impl Core {
         if self.shared.main_woken.swap(false, Ordering::AcqRel) {
             self.schedule_main();
         }
-        let tasks = std::mem::take(&mut self.shared.lock().tasks);
+        let (tasks, jobs) = {
+            let mut q = self.shared.lock();
+            (std::mem::take(&mut q.tasks), std::mem::take(&mut q.jobs))
+        };
         for SendPtr(p) in tasks {
             // SAFETY: each entry owns a reference to a task of this loop.
             unsafe {
                 self.schedule(p);
                 task::release(p);
             }
+        }
+        for job in jobs {
+            // A panic in a `call_soon` closure is reported by the panic hook and goes no
+            // further: it cannot take the loop down.
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
         }
     }
 
@@ -620,15 +653,18 @@ impl Core {
             }
         }
         self.main_scheduled.set(false);
-        let leftovers = {
+        let (leftovers, jobs) = {
             let mut q = self.shared.lock();
             q.closed = true;
-            std::mem::take(&mut q.tasks)
+            (std::mem::take(&mut q.tasks), std::mem::take(&mut q.jobs))
         };
         for SendPtr(p) in leftovers {
             // SAFETY: each entry owns a reference; all tasks are complete.
             unsafe { task::release(p) };
         }
+        // Jobs that never ran are dropped here, outside the lock (dropping one resolves
+        // its remote task as cancelled, which may run any waker).
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(jobs)));
         let timers = std::mem::replace(&mut *self.timers.borrow_mut(), Timers::new());
         drop(timers);
         if let Some(wd) = &self.watchdog {

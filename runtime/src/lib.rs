@@ -180,6 +180,11 @@ mod queue;
 pub mod sync;
 mod task_group;
 
+// Thread-per-core: loops on several threads, work and values handed between them.
+mod channel;
+mod cores;
+mod remote;
+
 pub use blocking::{ToThread, max_blocking_threads, spawn_blocking, to_thread};
 pub use combinators::{
     AsCompleted, Gather, GatherSettled, ReturnWhen, TryGather, Wait, Waited, as_completed, gather,
@@ -196,7 +201,12 @@ pub use futures_core::Stream;
 /// (futures-util's `StreamExt`). `use aio::StreamExt;` brings them into scope.
 pub use futures_util::stream::StreamExt;
 
+pub use channel::{
+    Receiver, RecvFuture, SendError, SendFuture, Sender, TryRecvError, TrySendError, channel,
+};
+pub use cores::run_on_cores;
 pub use coroutine::Coroutine;
+pub use remote::{LoopClosed, LoopHandle, RemoteTask, current_loop};
 pub use runtime::{
     Builder, IntoTask, RunOptions, Runtime, all_tasks, current_task, run, run_with, spawn,
     spawn_named,
@@ -208,6 +218,7 @@ pub use time::{Elapsed, sleep, sleep_until, timeout_at, wait_for, yield_now};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::combinators::DebugSite;
+    pub use crate::cores::{MainOutput, main_output, run_on_cores_main};
     pub use crate::coroutine::Coroutine;
     pub use crate::generator::{AsyncGenerator, Yielder, generator};
     pub use crate::runtime::{Builder, RunOptions, Runtime, run_with};

@@ -108,6 +108,41 @@ fn accept_nonblocking(listener: &net::TcpListener) -> io::Result<(net::TcpStream
     }
 }
 
+/// Sets `SO_REUSEPORT` where the OS has it (`bind_shared`).
+#[cfg(all(
+    unix,
+    not(any(
+        target_os = "solaris",
+        target_os = "illumos",
+        target_os = "cygwin",
+        target_os = "nuttx"
+    ))
+))]
+fn set_reuse_port(socket: &Socket) -> io::Result<()> {
+    socket.set_reuse_port(true)?;
+    // FreeBSD balances connections only between sockets with its `_LB` variant.
+    #[cfg(target_os = "freebsd")]
+    socket.set_reuse_port_lb(true)?;
+    Ok(())
+}
+
+/// Elsewhere there is no way to share a port.
+#[cfg(not(all(
+    unix,
+    not(any(
+        target_os = "solaris",
+        target_os = "illumos",
+        target_os = "cygwin",
+        target_os = "nuttx"
+    ))
+)))]
+fn set_reuse_port(_: &Socket) -> io::Result<()> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "bind_shared needs SO_REUSEPORT, which this system does not have",
+    ))
+}
+
 /// Anything that names socket addresses: what [`TcpListener::bind`],
 /// [`TcpStream::connect`], [`UdpSocket::bind`], [`UdpSocket::connect`] and
 /// [`UdpSocket::send_to`] take. The same types as [`std::net::ToSocketAddrs`], by value
@@ -323,19 +358,55 @@ impl TcpListener {
     /// });
     /// ```
     pub async fn bind<A: ToSocketAddrs>(addr: A) -> io::Result<TcpListener> {
-        each_addr(addr, |a| async move {
-            let socket = nonblocking_socket(a, Type::STREAM, Protocol::TCP)?;
-            // As std does on Unix: a restarted server can bind while old connections
-            // linger in TIME_WAIT.
-            #[cfg(unix)]
-            socket.set_reuse_address(true)?;
-            socket.bind(&SockAddr::from(a))?;
-            socket.listen(LISTEN_BACKLOG)?;
-            Ok(TcpListener {
-                io: Async::new(net::TcpListener::from(socket))?,
-            })
+        each_addr(addr, |a| async move { Self::bind_one(a, false) }).await
+    }
+
+    /// Binds to `addr` with `SO_REUSEPORT` (and `SO_REUSEADDR`), so that several
+    /// listeners (one per loop of [`run_on_cores`](crate::run_on_cores), or per process)
+    /// share one port and the kernel spreads incoming connections across them. Every
+    /// listener on the port must be bound this way.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// # #[cfg(target_os = "linux")]
+    /// # fn main() {
+    /// aio::run(async {
+    ///     let a = aio::net::TcpListener::bind_shared("127.0.0.1:0").await.unwrap();
+    ///     let port = a.local_addr().unwrap();
+    ///     let b = aio::net::TcpListener::bind_shared(port).await.unwrap(); // same port
+    ///     assert_eq!(b.local_addr().unwrap(), port);
+    /// });
+    /// # }
+    /// # #[cfg(not(target_os = "linux"))]
+    /// # fn main() {}
+    /// ```
+    ///
+    /// On Linux, Android and FreeBSD (where `SO_REUSEPORT_LB` is set too) the kernel
+    /// balances connections between the listeners; on macOS and the other BSDs the
+    /// option lets them bind, but one listener may get most connections.
+    ///
+    /// # Errors
+    /// `ErrorKind::Unsupported` on systems without `SO_REUSEPORT`; else as
+    /// [`bind`](Self::bind) (`AddrInUse` when a listener on the port was bound without
+    /// it).
+    pub async fn bind_shared<A: ToSocketAddrs>(addr: A) -> io::Result<TcpListener> {
+        each_addr(addr, |a| async move { Self::bind_one(a, true) }).await
+    }
+
+    fn bind_one(a: SocketAddr, shared: bool) -> io::Result<TcpListener> {
+        let socket = nonblocking_socket(a, Type::STREAM, Protocol::TCP)?;
+        // As std does on Unix: a restarted server can bind while old connections
+        // linger in TIME_WAIT.
+        #[cfg(unix)]
+        socket.set_reuse_address(true)?;
+        if shared {
+            set_reuse_port(&socket)?;
+        }
+        socket.bind(&SockAddr::from(a))?;
+        socket.listen(LISTEN_BACKLOG)?;
+        Ok(TcpListener {
+            io: Async::new(net::TcpListener::from(socket))?,
         })
-        .await
     }
 
     /// Waits for the next connection and returns it with the peer's address.
@@ -768,14 +839,31 @@ impl UdpSocket {
     /// });
     /// ```
     pub async fn bind<A: ToSocketAddrs>(addr: A) -> io::Result<UdpSocket> {
-        each_addr(addr, |a| async move {
-            let socket = nonblocking_socket(a, Type::DGRAM, Protocol::UDP)?;
-            socket.bind(&SockAddr::from(a))?;
-            Ok(UdpSocket {
-                io: Async::new(net::UdpSocket::from(socket))?,
-            })
+        each_addr(addr, |a| async move { Self::bind_one(a, false) }).await
+    }
+
+    /// Binds to `addr` with `SO_REUSEADDR` and `SO_REUSEPORT`, so that several sockets
+    /// (one per loop) share one port; on Linux the kernel spreads datagrams from
+    /// different peers across them. Every socket on the port must be bound this way.
+    ///
+    /// # Errors
+    /// `ErrorKind::Unsupported` on systems without `SO_REUSEPORT`; else as
+    /// [`bind`](Self::bind).
+    pub async fn bind_shared<A: ToSocketAddrs>(addr: A) -> io::Result<UdpSocket> {
+        each_addr(addr, |a| async move { Self::bind_one(a, true) }).await
+    }
+
+    fn bind_one(a: SocketAddr, shared: bool) -> io::Result<UdpSocket> {
+        let socket = nonblocking_socket(a, Type::DGRAM, Protocol::UDP)?;
+        if shared {
+            #[cfg(unix)]
+            socket.set_reuse_address(true)?;
+            set_reuse_port(&socket)?;
+        }
+        socket.bind(&SockAddr::from(a))?;
+        Ok(UdpSocket {
+            io: Async::new(net::UdpSocket::from(socket))?,
         })
-        .await
     }
 
     /// Sets the default peer: [`send`](Self::send) goes there and

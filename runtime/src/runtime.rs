@@ -16,6 +16,7 @@ use std::time::Duration;
 use crate::coroutine::Coroutine;
 use crate::debug::{self, DebugConfig};
 use crate::executor::{Core, Shared, current_core};
+use crate::remote::LoopHandle;
 use crate::task::{Task, TaskInfo, TaskName};
 
 /// A single-threaded event loop (asyncio's loop / `Runner`).
@@ -36,7 +37,8 @@ pub struct Runtime {
     _not_send: PhantomData<*const ()>,
 }
 
-/// Configures a [`Runtime`]: debug mode, slow-poll threshold, paused clock.
+/// Configures a [`Runtime`]: debug mode, slow-poll threshold, paused clock; and, for
+/// [`run_on_cores`](Builder::run_on_cores), one loop per core with these settings.
 ///
 /// ```
 /// # use aio_runtime as aio;
@@ -50,12 +52,14 @@ pub struct Runtime {
 ///     .unwrap();
 /// rt.block_on(aio::sleep(Duration::from_secs(3600)));
 /// ```
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct Builder {
     debug: Option<bool>,
     threshold: Option<Duration>,
     start_paused: bool,
     sink: Option<debug::Sink>,
+    /// See `cores.rs`.
+    pub(crate) pin_to_cores: bool,
 }
 
 impl fmt::Debug for Builder {
@@ -64,6 +68,7 @@ impl fmt::Debug for Builder {
             .field("debug", &self.debug)
             .field("slow_poll_threshold", &self.threshold)
             .field("start_paused", &self.start_paused)
+            .field("pin_to_cores", &self.pin_to_cores)
             .finish_non_exhaustive()
     }
 }
@@ -248,6 +253,12 @@ impl Runtime {
     pub fn pending_tasks(&self) -> Vec<TaskInfo> {
         self.core.all_tasks(false)
     }
+
+    /// A handle to this runtime's loop that other threads can use (the same as
+    /// [`aio::current_loop`](crate::current_loop) inside it).
+    pub fn handle(&self) -> LoopHandle {
+        LoopHandle::new(self.core.shared.clone())
+    }
 }
 
 impl Drop for Runtime {
@@ -377,6 +388,14 @@ pub fn run_with<F: IntoTask>(options: RunOptions, fut: F) -> F::Output {
              use .await or aio::spawn instead of nesting aio::run"
         );
     }
+    let rt = builder_for(&options)
+        .build()
+        .expect("aio: cannot create the event loop");
+    rt.block_on(fut)
+}
+
+/// The builder that `options` describe.
+pub(crate) fn builder_for(options: &RunOptions) -> Builder {
     let mut b = Builder::default();
     if let Some(on) = options.debug {
         b = b.debug(on);
@@ -384,8 +403,7 @@ pub fn run_with<F: IntoTask>(options: RunOptions, fut: F) -> F::Output {
     if let Some(ms) = options.slow_poll_ms {
         b = b.slow_poll_threshold(Duration::from_millis(ms));
     }
-    let rt = b.build().expect("aio: cannot create the event loop");
-    rt.block_on(fut)
+    b
 }
 
 /// Schedules `fut` as a task on the running loop (asyncio's `create_task`) and returns its

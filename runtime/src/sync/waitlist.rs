@@ -178,18 +178,29 @@ impl WaitList {
 
     /// Notifies the oldest waiter; `false` if nobody was waiting.
     pub(crate) fn notify_one(&mut self) -> bool {
+        match self.notify_first() {
+            Some(waker) => {
+                if let Some(waker) = waker {
+                    waker.wake();
+                }
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Notifies the oldest waiter and hands back its waker (if it left one) instead of
+    /// waking it, for owners that wake outside a lock; `None` if nobody was waiting.
+    pub(crate) fn notify_first(&mut self) -> Option<Option<Waker>> {
         let key = self.head;
         if key == NIL {
-            return false;
+            return None;
         }
         self.unlink(key);
         self.notified += 1;
         let slot = &mut self.slots[key];
         slot.state = State::Notified;
-        if let Some(waker) = slot.waker.take() {
-            waker.wake();
-        }
-        true
+        Some(slot.waker.take())
     }
 
     /// Notifies every waiter registered now; returns how many.

@@ -1,0 +1,2 @@
+#[aio::main(cores = "two")]
+async fn main() {}

@@ -1,0 +1,4 @@
+#[aio::test(cores = 2)]
+async fn on_two_loops() {}
+
+fn main() {}
