@@ -173,11 +173,43 @@ fn not_on_a_loop(what: &str, instead: &str) {
 }
 
 /// The sending half of a [`channel`]: cloneable, and `Send` when `T` is.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// let (tx, mut rx) = aio::channel(8);
+/// let threads: Vec<_> = ["a", "b"]
+///     .into_iter()
+///     .map(|name| {
+///         let tx = tx.clone(); // one sender per thread
+///         std::thread::spawn(move || tx.send_blocking(name).unwrap())
+///     })
+///     .collect();
+/// drop(tx); // the channel ends when the clones are gone too
+/// let mut got: Vec<&str> = std::iter::from_fn(|| rx.recv_blocking()).collect();
+/// got.sort();
+/// assert_eq!(got, ["a", "b"]);
+/// threads.into_iter().for_each(|t| t.join().unwrap());
+/// ```
 pub struct Sender<T> {
     chan: Arc<Chan<T>>,
 }
 
-/// The receiving half of a [`channel`]: `Send` when `T` is. There is one receiver.
+/// The receiving half of a [`channel`]: `Send` when `T` is. There is one receiver. It is
+/// also a [`Stream`](crate::Stream) of the items, ending when every sender is gone.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// use aio::StreamExt;
+///
+/// let (tx, rx) = aio::channel(4);
+/// // The receiver moves to another thread's loop, and is read there as a stream.
+/// let consumer = std::thread::spawn(move || aio::run(rx.collect::<Vec<u32>>()));
+/// for i in 1..=3 {
+///     tx.send_blocking(i).unwrap();
+/// }
+/// drop(tx);
+/// assert_eq!(consumer.join().unwrap(), [1, 2, 3]);
+/// ```
 pub struct Receiver<T> {
     chan: Arc<Chan<T>>,
 }
@@ -237,6 +269,26 @@ impl<T> Sender<T> {
 
     /// Sends `value` from a plain thread, blocking it while the channel is full.
     ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// let (tx, mut rx) = aio::channel(1);
+    /// let consumer = std::thread::spawn(move || {
+    ///     aio::run(async move {
+    ///         let mut got = Vec::new();
+    ///         while let Some(i) = rx.recv().await {
+    ///             got.push(i);
+    ///         }
+    ///         got
+    ///     })
+    /// });
+    /// // Capacity 1: each send waits until the loop has taken the item before.
+    /// for i in 0..3 {
+    ///     tx.send_blocking(i).unwrap();
+    /// }
+    /// drop(tx);
+    /// assert_eq!(consumer.join().unwrap(), [0, 1, 2]);
+    /// ```
+    ///
     /// # Errors
     /// [`SendError`], holding the value, once the receiver is gone.
     ///
@@ -260,21 +312,61 @@ impl<T> Sender<T> {
     }
 
     /// True once the receiver is gone: every send fails.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// let (tx, rx) = aio::channel(1);
+    /// assert!(!tx.is_closed());
+    /// drop(rx);
+    /// assert!(tx.is_closed());
+    /// assert!(matches!(tx.try_send(1), Err(aio::TrySendError::Closed(1))));
+    /// ```
     pub fn is_closed(&self) -> bool {
         self.chan.queue.is_closed()
     }
 
     /// Items queued now.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// let (tx, mut rx) = aio::channel(4);
+    /// tx.try_send('a').unwrap();
+    /// tx.try_send('b').unwrap();
+    /// assert_eq!(tx.len(), 2);
+    /// assert_eq!(rx.try_recv(), Ok('a'));
+    /// assert_eq!(tx.len(), 1);
+    /// ```
     pub fn len(&self) -> usize {
         self.chan.queue.len()
     }
 
     /// True when no item is queued.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// let (tx, mut rx) = aio::channel(4);
+    /// assert!(tx.is_empty());
+    /// tx.try_send(1).unwrap();
+    /// assert!(!tx.is_empty());
+    /// rx.try_recv().unwrap();
+    /// assert!(tx.is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.chan.queue.is_empty()
     }
 
     /// The most items the channel holds.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// let (tx, _rx) = aio::channel(3);
+    /// assert_eq!(tx.capacity(), 3);
+    /// for i in 0..3 {
+    ///     tx.try_send(i).unwrap();
+    /// }
+    /// assert_eq!(tx.len(), tx.capacity()); // full: the next send must wait
+    /// assert!(matches!(tx.try_send(3), Err(aio::TrySendError::Full(3))));
+    /// ```
     pub fn capacity(&self) -> usize {
         self.chan.queue.capacity().expect("the queue is bounded")
     }
@@ -306,7 +398,23 @@ impl<T> fmt::Debug for Sender<T> {
     }
 }
 
-/// The future of [`Sender::send`].
+/// The future of [`Sender::send`]: it waits while the channel is full, and dropping it
+/// before it completes leaves the value unsent.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// use std::time::Duration;
+///
+/// aio::run(async {
+///     let (tx, mut rx) = aio::channel(1);
+///     tx.send(1).await.unwrap();
+///     // Full: this send waits, until the timeout drops it; 2 was never queued.
+///     let waiting: aio::SendFuture<'_, i32> = tx.send(2);
+///     assert!(aio::wait_for(Duration::from_millis(1), waiting).await.is_err());
+///     assert_eq!(rx.try_recv(), Ok(1));
+///     assert_eq!(rx.try_recv(), Err(aio::TryRecvError::Empty));
+/// });
+/// ```
 #[must_use = "a send does nothing unless awaited"]
 pub struct SendFuture<'a, T> {
     chan: &'a Chan<T>,
@@ -412,6 +520,30 @@ impl<T> Receiver<T> {
     }
 
     /// The poll behind [`recv`](Self::recv), for hand-written futures.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// use std::future::poll_fn;
+    /// use std::task::Poll;
+    ///
+    /// aio::run(async {
+    ///     let (tx, mut rx) = aio::channel(4);
+    ///     tx.send(1).await.unwrap();
+    ///     tx.send(2).await.unwrap();
+    ///     drop(tx);
+    ///     // Sums the items until the channel ends.
+    ///     let mut sum = 0;
+    ///     let total = poll_fn(|cx| loop {
+    ///         match rx.poll_recv(cx) {
+    ///             Poll::Ready(Some(i)) => sum += i,
+    ///             Poll::Ready(None) => return Poll::Ready(sum),
+    ///             Poll::Pending => return Poll::Pending,
+    ///         }
+    ///     })
+    ///     .await;
+    ///     assert_eq!(total, 3);
+    /// });
+    /// ```
     pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<T>> {
         let chan = &*self.chan;
         if let Some(value) = chan.pop() {
@@ -445,6 +577,16 @@ impl<T> Receiver<T> {
     }
 
     /// Takes the next item if one is queued.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// let (tx, mut rx) = aio::channel(2);
+    /// assert_eq!(rx.try_recv(), Err(aio::TryRecvError::Empty));
+    /// tx.try_send(5).unwrap();
+    /// drop(tx);
+    /// assert_eq!(rx.try_recv(), Ok(5)); // queued items outlive the senders
+    /// assert_eq!(rx.try_recv(), Err(aio::TryRecvError::Closed));
+    /// ```
     ///
     /// # Errors
     /// [`TryRecvError::Empty`] when nothing is queued, [`TryRecvError::Closed`] when
@@ -489,16 +631,44 @@ impl<T> Receiver<T> {
     }
 
     /// Items queued now.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// let (tx, mut rx) = aio::channel(4);
+    /// tx.try_send(1).unwrap();
+    /// tx.try_send(2).unwrap();
+    /// assert_eq!(rx.len(), 2);
+    /// rx.try_recv().unwrap();
+    /// assert_eq!(rx.len(), 1);
+    /// ```
     pub fn len(&self) -> usize {
         self.chan.queue.len()
     }
 
     /// True when no item is queued.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// let (tx, mut rx) = aio::channel(4);
+    /// assert!(rx.is_empty());
+    /// tx.try_send("x").unwrap();
+    /// assert!(!rx.is_empty());
+    /// drop(tx);
+    /// assert_eq!(rx.try_recv(), Ok("x"));
+    /// assert!(rx.is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.chan.queue.is_empty()
     }
 
     /// The most items the channel holds.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// let (tx, rx) = aio::channel::<u8>(2);
+    /// assert_eq!(rx.capacity(), 2);
+    /// assert_eq!(rx.capacity(), tx.capacity());
+    /// ```
     pub fn capacity(&self) -> usize {
         self.chan.queue.capacity().expect("the queue is bounded")
     }
@@ -544,7 +714,22 @@ impl<T> fmt::Debug for Receiver<T> {
     }
 }
 
-/// The future of [`Receiver::recv`].
+/// The future of [`Receiver::recv`]: it waits while the channel is empty, and takes an
+/// item only when it returns it.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// use std::time::Duration;
+///
+/// aio::run(async {
+///     let (tx, mut rx) = aio::channel(1);
+///     // Nothing sent yet: the recv waits, until the timeout drops it.
+///     let waiting: aio::RecvFuture<'_, u8> = rx.recv();
+///     assert!(aio::wait_for(Duration::from_millis(1), waiting).await.is_err());
+///     tx.try_send(9).unwrap();
+///     assert_eq!(rx.recv().await, Some(9));
+/// });
+/// ```
 #[must_use = "a recv does nothing unless awaited"]
 pub struct RecvFuture<'a, T> {
     rx: &'a mut Receiver<T>,
@@ -565,11 +750,30 @@ impl<T> fmt::Debug for RecvFuture<'_, T> {
 }
 
 /// The receiver is gone: returned by [`Sender::send`] with the value that was not sent.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// let (tx, rx) = aio::channel(1);
+/// drop(rx);
+/// let err: aio::SendError<String> = tx.send_blocking("lost".to_string()).unwrap_err();
+/// assert_eq!(err.to_string(), "the channel's receiver is gone");
+/// assert_eq!(err.0, "lost");
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct SendError<T>(pub T);
 
 impl<T> SendError<T> {
     /// The value that was not sent.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// aio::run(async {
+    ///     let (tx, rx) = aio::channel(1);
+    ///     drop(rx);
+    ///     let back: Vec<u8> = tx.send(vec![1, 2]).await.unwrap_err().into_inner();
+    ///     assert_eq!(back, [1, 2]);
+    /// });
+    /// ```
     pub fn into_inner(self) -> T {
         self.0
     }
@@ -590,6 +794,19 @@ impl<T> fmt::Display for SendError<T> {
 impl<T> std::error::Error for SendError<T> {}
 
 /// Why [`Sender::try_send`] did not queue its value (which it hands back).
+///
+/// ```
+/// # use aio_runtime as aio;
+/// use aio::TrySendError;
+///
+/// let (tx, rx) = aio::channel(1);
+/// tx.try_send(1).unwrap();
+/// assert!(matches!(tx.try_send(2), Err(TrySendError::Full(2))));
+/// drop(rx);
+/// let err = tx.try_send(3).unwrap_err();
+/// assert_eq!(err, TrySendError::Closed(3));
+/// assert_eq!(err.to_string(), "the channel's receiver is gone");
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum TrySendError<T> {
     /// The channel is full.
@@ -600,6 +817,13 @@ pub enum TrySendError<T> {
 
 impl<T> TrySendError<T> {
     /// The value that was not sent.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// let (tx, _rx) = aio::channel(1);
+    /// tx.try_send("first").unwrap();
+    /// assert_eq!(tx.try_send("second").unwrap_err().into_inner(), "second");
+    /// ```
     pub fn into_inner(self) -> T {
         match self {
             TrySendError::Full(v) | TrySendError::Closed(v) => v,
@@ -628,6 +852,20 @@ impl<T> fmt::Display for TrySendError<T> {
 impl<T> std::error::Error for TrySendError<T> {}
 
 /// Why [`Receiver::try_recv`] returned no item.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// use aio::TryRecvError;
+///
+/// let (tx, mut rx) = aio::channel::<u8>(1);
+/// assert_eq!(rx.try_recv(), Err(TryRecvError::Empty)); // a sender may still send
+/// drop(tx);
+/// assert_eq!(rx.try_recv(), Err(TryRecvError::Closed)); // none ever will
+/// assert_eq!(
+///     TryRecvError::Closed.to_string(),
+///     "the channel is empty and every sender is gone"
+/// );
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TryRecvError {
     /// Nothing is queued now.

@@ -67,6 +67,27 @@ impl Builder {
     /// threads are left to the scheduler. A loop that cannot be pinned fails with
     /// [`TaskError::Panicked`] and a message saying why. [`build`](Self::build) ignores
     /// this setting.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// # #[cfg(target_os = "linux")]
+    /// # fn main() {
+    /// let allowed = aio::Runtime::builder()
+    ///     .pin_to_cores(true)
+    ///     .run_on_cores(2, |_| async {
+    ///         // Linux lists the CPUs this thread may run on: one, once pinned.
+    ///         let status = std::fs::read_to_string("/proc/thread-self/status").unwrap();
+    ///         let line = status.lines().find(|l| l.starts_with("Cpus_allowed_list:"));
+    ///         line.unwrap()["Cpus_allowed_list:".len()..].trim().to_string()
+    ///     });
+    /// for cpus in allowed {
+    ///     let cpus = cpus.unwrap();
+    ///     assert!(cpus.parse::<usize>().is_ok(), "not a single CPU: {cpus}");
+    /// }
+    /// # }
+    /// # #[cfg(not(target_os = "linux"))]
+    /// # fn main() {}
+    /// ```
     pub fn pin_to_cores(mut self, on: bool) -> Self {
         self.pin_to_cores = on;
         self
@@ -190,11 +211,11 @@ where
 
 /// The return types `#[aio::main(cores = N)]` accepts: those of `main`. The macro names
 /// the body's return type in [`main_output`], so a wrong one is one error, on that type.
-#[doc(hidden)]
 #[diagnostic::on_unimplemented(
     message = "`#[aio::main(cores = N)]` needs a return type `main` may have, not `{Self}`",
     label = "`main` returns `()`, `Result<(), E>`, `ExitCode`, ...: a type that implements `std::process::Termination`"
 )]
+#[doc(hidden)]
 pub trait MainOutput: Termination {}
 
 impl<T: Termination> MainOutput for T {}

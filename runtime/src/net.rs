@@ -846,6 +846,26 @@ impl UdpSocket {
     /// (one per loop) share one port; on Linux the kernel spreads datagrams from
     /// different peers across them. Every socket on the port must be bound this way.
     ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// # #[cfg(target_os = "linux")]
+    /// # fn main() {
+    /// use aio::net::UdpSocket;
+    ///
+    /// aio::run(async {
+    ///     let a = UdpSocket::bind_shared("127.0.0.1:0").await.unwrap();
+    ///     let port = a.local_addr().unwrap();
+    ///     let b = UdpSocket::bind_shared(port).await.unwrap(); // same port
+    ///     assert_eq!(b.local_addr().unwrap(), port);
+    ///     // A socket bound without the option cannot join them.
+    ///     let plain = UdpSocket::bind(port).await;
+    ///     assert_eq!(plain.unwrap_err().kind(), std::io::ErrorKind::AddrInUse);
+    /// });
+    /// # }
+    /// # #[cfg(not(target_os = "linux"))]
+    /// # fn main() {}
+    /// ```
+    ///
     /// # Errors
     /// `ErrorKind::Unsupported` on systems without `SO_REUSEPORT`; else as
     /// [`bind`](Self::bind).

@@ -184,6 +184,15 @@ impl LoopHandle {
     }
 
     /// True once the loop has ended (its runtime was dropped): nothing sent to it runs.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// let rt = aio::Runtime::new().unwrap();
+    /// let handle = rt.handle();
+    /// assert!(!handle.is_closed()); // not running yet, but not ended
+    /// drop(rt); // the loop ends with its runtime
+    /// assert!(handle.is_closed());
+    /// ```
     pub fn is_closed(&self) -> bool {
         self.shared.is_closed()
     }
@@ -198,6 +207,19 @@ impl fmt::Debug for LoopHandle {
 }
 
 /// The error of [`LoopHandle::call_soon`] on a loop that has ended.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// let rt = aio::Runtime::new().unwrap();
+/// let handle = rt.handle();
+/// drop(rt);
+/// let err = handle.call_soon(|| unreachable!("never runs")).unwrap_err();
+/// assert_eq!(err, aio::LoopClosed);
+/// assert_eq!(err.to_string(), "the event loop has ended");
+/// // A task sent there is cancelled at once rather than waiting forever.
+/// let task = handle.spawn(|| async { 1 });
+/// assert!(matches!(task.wait(), Err(aio::TaskError::Cancelled)));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LoopClosed;
 
@@ -271,6 +293,26 @@ fn finish<T>(slot: &Slot<T>, out: Result<T, TaskError>) {
 /// The result of a task started with [`LoopHandle::spawn`]: a `Send` future of
 /// `Result<T, TaskError>` that any loop can await, or [`wait`](Self::wait) for on a plain
 /// thread. Dropping it lets the task run on; its result is dropped on the loop.
+///
+/// ```
+/// # use aio_runtime as aio;
+/// let main_loop = aio::Runtime::new().unwrap();
+/// let handle = main_loop.handle();
+/// let here = std::thread::current().id();
+/// let (done, mut finished) = aio::channel(1);
+/// let other = std::thread::spawn(move || {
+///     aio::run(async move {
+///         // This loop awaits a task that runs on `main_loop`, on the main thread.
+///         let task: aio::RemoteTask<_> = handle.spawn(|| async { std::thread::current().id() });
+///         let ran_on = task.await.unwrap();
+///         done.send(()).await.unwrap();
+///         ran_on
+///     })
+/// });
+/// // Run the main loop until the other one has its result.
+/// main_loop.block_on(async move { finished.recv().await });
+/// assert_eq!(other.join().unwrap(), here);
+/// ```
 #[must_use = "a RemoteTask does nothing by itself: await it or wait() for it to get the result"]
 pub struct RemoteTask<T> {
     slot: Arc<Slot<T>>,
@@ -279,6 +321,19 @@ pub struct RemoteTask<T> {
 impl<T> RemoteTask<T> {
     /// True once the task has finished (returned, panicked, or was cancelled because its
     /// loop ended), so that awaiting it will not wait.
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// let rt = aio::Runtime::new().unwrap();
+    /// let task = rt.handle().spawn(|| async { 6 * 7 });
+    /// assert!(!task.is_finished()); // queued: the loop has not run since
+    /// rt.block_on(async {
+    ///     while !task.is_finished() {
+    ///         aio::yield_now().await; // let the loop take the job and run the task
+    ///     }
+    /// });
+    /// assert_eq!(task.wait().unwrap(), 42);
+    /// ```
     pub fn is_finished(&self) -> bool {
         !matches!(*self.slot.lock(), State::Pending(_))
     }

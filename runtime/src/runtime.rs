@@ -256,6 +256,23 @@ impl Runtime {
 
     /// A handle to this runtime's loop that other threads can use (the same as
     /// [`aio::current_loop`](crate::current_loop) inside it).
+    ///
+    /// ```
+    /// # use aio_runtime as aio;
+    /// let rt = aio::Runtime::new().unwrap();
+    /// let handle = rt.handle();
+    /// let (tx, mut rx) = aio::channel(1);
+    /// // Another thread queues a closure on the loop; it runs once the loop runs.
+    /// std::thread::spawn(move || {
+    ///     handle
+    ///         .call_soon(move || tx.try_send(std::thread::current().id()).unwrap())
+    ///         .unwrap()
+    /// })
+    /// .join()
+    /// .unwrap();
+    /// let ran_on = rt.block_on(async move { rx.recv().await });
+    /// assert_eq!(ran_on, Some(std::thread::current().id()));
+    /// ```
     pub fn handle(&self) -> LoopHandle {
         LoopHandle::new(self.core.shared.clone())
     }
