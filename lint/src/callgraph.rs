@@ -19,7 +19,7 @@
 
 use std::collections::VecDeque;
 
-use crate::hash::FxHashMap as HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::rules::{self, unawaited_future};
 use crate::{Diagnostic, FileAnalysis, Label, Runtime, Span};

@@ -7,11 +7,9 @@
 //! merges them with the other facts into one hash map built once per process. It does
 //! not resolve names: callers pass paths already resolved through the file's `use`s.
 
-use std::collections::HashSet;
-use std::hash::BuildHasherDefault;
-
-use crate::hash::{FxHashMap, FxHasher};
 use std::sync::OnceLock;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::rules;
 use crate::types::Ty;
@@ -260,7 +258,7 @@ const PASSTHROUGH: &[&str] = &[
 struct Catalog {
     apis: FxHashMap<&'static str, Api>,
     /// Every proper prefix of a key (`std`, `std::thread`): modules a glob import may name.
-    modules: HashSet<&'static str, BuildHasherDefault<FxHasher>>,
+    modules: FxHashSet<&'static str>,
 }
 
 fn catalog() -> &'static Catalog {
@@ -352,7 +350,7 @@ fn catalog() -> &'static Catalog {
                 );
             }
         }
-        let mut modules = HashSet::default();
+        let mut modules = FxHashSet::default();
         for key in apis.keys() {
             let mut end = 0;
             while let Some(i) = key[end..].find("::") {

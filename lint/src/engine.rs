@@ -27,7 +27,6 @@ use syn::{Expr, ExprCall, ExprMethodCall, Item, Pat, Stmt, UseTree};
 use crate::callgraph::{Callee, FileFacts, FnFact, Hit, Name, Site};
 use crate::catalog::{self, Effect, Fix};
 use crate::flow::FlowCx;
-use crate::hash::FxHashMap;
 use crate::macros::{self, Body};
 use crate::rules::{self, nested_block_on, unawaited_future};
 use crate::source::{self, SourceText};
@@ -36,6 +35,7 @@ use crate::{
     Applicability, Diagnostic, FileAnalysis, FileOptions, ItemAllow, Label, Level, Runtime, Span,
     Suggestion,
 };
+use rustc_hash::FxHashMap;
 
 /// Expression nesting the walker follows before giving up on the file.
 const MAX_DEPTH: usize = 2000;
@@ -357,7 +357,7 @@ pub(crate) struct Engine<'s> {
 
 fn name_hash(name: &str) -> u64 {
     use std::hash::Hasher;
-    let mut h = crate::hash::FxHasher::default();
+    let mut h = rustc_hash::FxHasher::default();
     h.write(name.as_bytes());
     h.write_u8(0xff);
     h.finish()

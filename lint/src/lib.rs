@@ -31,7 +31,6 @@ mod callgraph;
 mod catalog;
 mod engine;
 mod flow;
-mod hash;
 mod macros;
 pub(crate) mod rules;
 mod source;
