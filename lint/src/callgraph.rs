@@ -22,7 +22,12 @@ use std::collections::VecDeque;
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::rules::{self, unawaited_future};
-use crate::{Diagnostic, FileAnalysis, Label, Runtime, Span};
+use std::path::Path;
+
+use crate::{Diagnostic, Label, Runtime, Span};
+
+/// One file as the workspace pass sees it: its path (for notes) and its facts.
+pub(crate) type LinkFile<'a> = (&'a Path, &'a FileFacts);
 
 /// An interned string of one file's facts.
 pub(crate) type Name = u32;
@@ -101,7 +106,7 @@ fn is_foreign(path: &str) -> bool {
 type Pkg = u32;
 
 struct Index<'a> {
-    analyses: &'a [FileAnalysis],
+    files: &'a [LinkFile<'a>],
     /// The package of each file.
     pkg: Vec<Pkg>,
     by_path: HashMap<&'a str, Vec<DefId>>,
@@ -114,25 +119,24 @@ struct Index<'a> {
 }
 
 impl<'a> Index<'a> {
-    fn new(analyses: &'a [FileAnalysis]) -> Self {
+    fn new(files: &'a [LinkFile<'a>]) -> Self {
         let mut ids: HashMap<Option<&str>, Pkg> = HashMap::default();
-        let pkg = analyses
+        let pkg = files
             .iter()
-            .map(|a| {
+            .map(|(_, facts)| {
                 let n = ids.len() as Pkg;
-                *ids.entry(a.facts.package.as_deref()).or_insert(n)
+                *ids.entry(facts.package.as_deref()).or_insert(n)
             })
             .collect();
         let mut ix = Index {
-            analyses,
+            files,
             pkg,
             by_path: HashMap::default(),
             free_by_name: HashMap::default(),
             methods_by_name: HashMap::default(),
             trait_method_names: HashMap::default(),
         };
-        for (f, a) in analyses.iter().enumerate() {
-            let facts = &a.facts;
+        for (f, (_, facts)) in files.iter().enumerate() {
             for (d, def) in facts.fns.iter().enumerate() {
                 let id = DefId {
                     file: f as u32,
@@ -156,11 +160,11 @@ impl<'a> Index<'a> {
     }
 
     fn def(&self, id: DefId) -> &'a FnFact {
-        &self.analyses[id.file as usize].facts.fns[id.def as usize]
+        &self.files[id.file as usize].1.fns[id.def as usize]
     }
 
     fn name(&self, file: u32, n: Name) -> &'a str {
-        &self.analyses[file as usize].facts.names[n as usize]
+        &self.files[file as usize].1.names[n as usize]
     }
 
     /// The one definition a callee in `file` names, if it is unambiguous.
@@ -241,18 +245,13 @@ struct Reach {
     root: DefId,
 }
 
-/// See the module docs.
-pub(crate) fn link(analyses: &mut [FileAnalysis]) {
-    let new_diags = {
-        let ix = Index::new(analyses);
-        let reach = propagate(&ix);
-        // Paths in notes are shown relative to the current folder when under it, as rustc does.
-        let cwd = std::env::current_dir().unwrap_or_default();
-        report(&ix, &reach, &cwd)
-    };
-    for (file, d) in new_diags {
-        analyses[file].diagnostics.push(d);
-    }
+/// See the module docs. Returns each new finding with the index of its file in `files`.
+pub(crate) fn link(files: &[LinkFile<'_>]) -> Vec<(usize, Diagnostic)> {
+    let ix = Index::new(files);
+    let reach = propagate(&ix);
+    // Paths in notes are shown relative to the current folder when under it, as rustc does.
+    let cwd = std::env::current_dir().unwrap_or_default();
+    report(&ix, &reach, &cwd)
 }
 
 fn propagate(ix: &Index<'_>) -> HashMap<DefId, Reach> {
@@ -260,8 +259,8 @@ fn propagate(ix: &Index<'_>) -> HashMap<DefId, Reach> {
     let mut callers: HashMap<DefId, Vec<DefId>> = HashMap::default();
     let mut queue = VecDeque::new();
     let mut reach: HashMap<DefId, Reach> = HashMap::default();
-    for (f, a) in ix.analyses.iter().enumerate() {
-        for (d, def) in a.facts.fns.iter().enumerate() {
+    for (f, (_, facts)) in ix.files.iter().enumerate() {
+        for (d, def) in facts.fns.iter().enumerate() {
             let id = DefId {
                 file: f as u32,
                 def: d as u32,
@@ -312,8 +311,7 @@ fn report(
     cwd: &std::path::Path,
 ) -> Vec<(usize, Diagnostic)> {
     let mut out = Vec::new();
-    for (f, a) in ix.analyses.iter().enumerate() {
-        let facts = &a.facts;
+    for (f, (_, facts)) in ix.files.iter().enumerate() {
         for site in &facts.sites {
             let Some(target) = ix.resolve(f as u32, site.callee) else {
                 continue;
@@ -359,7 +357,7 @@ fn report(
                     break;
                 }
             }
-            let root_path = &ix.analyses[r.root.file as usize].path;
+            let root_path = ix.files[r.root.file as usize].0;
             let root_path = match root_path.strip_prefix(cwd) {
                 Ok(rel) if !cwd.as_os_str().is_empty() => rel.display(),
                 _ => root_path.display(),

@@ -23,7 +23,7 @@ pub(crate) mod walk;
 use proc_macro2::Span as PmSpan;
 use syn::Path;
 
-use crate::{Diagnostic, Label, Runtime, Span};
+use crate::{Runtime, Span};
 
 /// What the flow rules need from the engine for one file.
 pub(crate) struct FlowCx<'a> {
@@ -61,29 +61,6 @@ impl FlowCx<'_> {
             } else {
                 a.end
             },
-        }
-    }
-
-    /// A diagnostic of `rule` at `primary` with its label.
-    pub(crate) fn diagnostic(
-        &self,
-        rule: &crate::rules::RuleInfo,
-        message: String,
-        primary: Span,
-        label: &str,
-    ) -> Diagnostic {
-        Diagnostic {
-            rule: rule.name,
-            level: rule.default_level,
-            message,
-            primary: Label {
-                span: primary,
-                message: label.to_string(),
-            },
-            secondary: Vec::new(),
-            notes: Vec::new(),
-            help: None,
-            suggestion: None,
         }
     }
 }

@@ -95,8 +95,7 @@ pub(crate) fn check(cx: &FlowCx<'_>, body: &Block, out: &mut Vec<Diagnostic>) {
             if awaits_in(e) {
                 return;
             }
-            let mut d = self.cx.diagnostic(
-                &RULE,
+            let mut d = RULE.diagnostic(
                 "this loop spins without awaiting: no other task can run until it ends".into(),
                 header,
                 "re-checks without ever yielding to the runtime",

@@ -200,8 +200,7 @@ impl Drops<'_, '_> {
     }
 
     fn report(&mut self, call: &Expr, how: &str) {
-        let mut d = self.cx.diagnostic(
-            &RULE,
+        let mut d = RULE.diagnostic(
             "this task is cancelled as soon as it is spawned: its handle is dropped".into(),
             (self.cx.span)(syn::spanned::Spanned::span(call)),
             how,

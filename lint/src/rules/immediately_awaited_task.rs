@@ -205,8 +205,7 @@ fn diagnostic(
     a: &syn::ExprAwait,
     spawned_at: Option<proc_macro2::Span>,
 ) -> Diagnostic {
-    let mut d = cx.diagnostic(
-        &RULE,
+    let mut d = RULE.diagnostic(
         "this task is awaited as soon as it is spawned: nothing runs concurrently with it".into(),
         (cx.span)(syn::spanned::Spanned::span(a)),
         "awaited right away",

@@ -138,8 +138,7 @@ fn report(
         GuardKind::Mutex => "mutex guard",
         GuardKind::RwLock => "read-write lock guard",
     };
-    let mut d = cx.diagnostic(
-        &RULE,
+    let mut d = RULE.diagnostic(
         format!("`{name}`, a synchronous {what}, is held across this `.await`"),
         (cx.span)(syn::spanned::Spanned::span(a)),
         "the task is suspended here with the lock held",

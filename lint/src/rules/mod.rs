@@ -9,9 +9,10 @@
 
 use std::sync::OnceLock;
 
+use crate::Runtime;
 use crate::catalog::Fix;
+pub(crate) use crate::diagnostic::RuleInfo;
 use crate::types::Ty;
-use crate::{Level, Runtime};
 
 pub(crate) mod blocking_fs;
 pub(crate) mod blocking_net;
@@ -28,20 +29,6 @@ pub(crate) mod sequential_await_in_loop;
 pub(crate) mod sequential_awaits;
 pub(crate) mod unawaited_future;
 pub(crate) mod unused_suppression;
-
-/// One rule's descriptor, as `rules`/`explain`, the configuration checker and SARIF see it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RuleInfo {
-    /// The stable name (`blocking_sleep`), rendered as `aio::blocking_sleep`.
-    pub name: &'static str,
-    /// The level when the configuration says nothing.
-    pub default_level: Level,
-    /// One line: what it flags.
-    pub summary: &'static str,
-    /// Markdown with the sections "## What it does", "## Why is this bad", "## Example",
-    /// "## Use instead".
-    pub docs: &'static str,
-}
 
 /// Every rule, in any order (`crate::rules()` sorts them by name).
 const ALL: &[RuleInfo] = &[

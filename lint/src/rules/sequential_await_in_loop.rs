@@ -211,8 +211,7 @@ fn check_loop(
     } else {
         "this loop waits for each iteration's operation before starting the next"
     };
-    let mut d = cx.diagnostic(
-        &RULE,
+    let mut d = RULE.diagnostic(
         what.to_string(),
         (cx.span)(syn::spanned::Spanned::span(*await_expr)),
         "awaited once per iteration, one after another",

@@ -224,8 +224,7 @@ fn report(cx: &FlowCx<'_>, run: &[Member<'_>], out: &mut Vec<Diagnostic>) {
         return;
     }
     let span_of = |m: &Member<'_>| (cx.span)(syn::spanned::Spanned::span(m.awaited));
-    let mut d = cx.diagnostic(
-        &RULE,
+    let mut d = RULE.diagnostic(
         format!(
             "{} independent operations are awaited one after another",
             run.len()
