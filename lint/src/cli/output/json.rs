@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::{FileReport, Report, human};
 use crate::cli::manifest::PackageInfo;
-use crate::cli::source::LineIndex;
+use crate::source::LineIndex;
 use crate::{Diagnostic, Span};
 
 #[derive(Serialize)]

@@ -13,8 +13,8 @@ use std::sync::Arc;
 
 use crate::Diagnostic;
 use crate::cli::args::MessageFormat;
-use crate::cli::engine::RuleDoc;
 use crate::cli::manifest::PackageInfo;
+use crate::cli::seam::RuleInfo;
 
 /// One linted file and what was found in it.
 #[derive(Debug)]
@@ -39,8 +39,8 @@ pub(crate) struct Report {
     pub(crate) files: Vec<FileReport>,
     /// How many files were linted.
     pub(crate) checked: usize,
-    /// The rule catalogue (SARIF lists it).
-    pub(crate) rules: Vec<RuleDoc>,
+    /// The rules (SARIF lists them).
+    pub(crate) rules: &'static [RuleInfo],
 }
 
 /// Writes `report` in `format`; `color` only affects the human format.
