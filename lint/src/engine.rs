@@ -25,12 +25,11 @@ use syn::visit::{self, Visit};
 use syn::{Expr, ExprCall, ExprMethodCall, Item, Pat, Stmt, UseTree};
 
 use crate::callgraph::{Callee, FileFacts, FnFact, Hit, Name, Site};
-use crate::catalog::{self, Effect, Fix};
+use crate::catalog::{self, Effect, Fix, Ty, methods, tasks};
 use crate::flow::FlowCx;
 use crate::macros::{self, Body};
 use crate::rules::{self, nested_block_on, unawaited_future};
 use crate::source::{self, SourceText};
-use crate::types::{self, Ty};
 use crate::{
     Applicability, Diagnostic, FileAnalysis, FileOptions, ItemAllow, Label, Level, Runtime, Span,
     Suggestion,
@@ -687,7 +686,7 @@ impl<'s> Engine<'s> {
                 self.bind_pat(&t.pat, declared.or(ty), depth + 1);
             }
             Pat::Tuple(t) => {
-                let pair = ty.and_then(types::pair);
+                let pair = ty.and_then(catalog::pair);
                 for (i, p) in t.elems.iter().enumerate() {
                     let ty = match (pair, i, t.elems.len()) {
                         (Some((a, _)), 0, 2) => a,
@@ -739,7 +738,7 @@ impl<'s> Engine<'s> {
                     return None;
                 }
                 match self.resolve(&p.path) {
-                    Res::Path { .. } => types::from_type_path(&self.buf),
+                    Res::Path { .. } => catalog::from_type_path(&self.buf),
                     _ => None,
                 }
             }
@@ -777,7 +776,7 @@ impl<'s> Engine<'s> {
             }
             Expr::MethodCall(m) => {
                 let name = IdentStr::new(&m.method);
-                if types::starts_par_iter(&name) {
+                if methods::starts_par_iter(&name) {
                     return Some(Ty::ParIter);
                 }
                 let recv = self.ty_of(&m.receiver, depth + 1)?;
@@ -795,7 +794,7 @@ impl<'s> Engine<'s> {
                 ) {
                     return Some(recv);
                 }
-                types::method(recv, &name)?.1
+                methods::method(recv, &name)?.1
             }
             Expr::Try(t) => self.ty_of(&t.expr, depth + 1),
             Expr::Paren(p) => self.ty_of(&p.expr, depth + 1),
@@ -1159,15 +1158,6 @@ fn returns_future(attrs: &[syn::Attribute], sig: &syn::Signature) -> bool {
         }
     }
     coroutine || sig.asyncness.is_some()
-}
-
-/// Last path segments that name an offload function wherever they are defined (a
-/// crate's own `spawn_blocking` wrapper, tokio's internal `asyncify`).
-fn is_offload_name(name: &str) -> bool {
-    matches!(
-        name,
-        "spawn_blocking" | "block_in_place" | "unblock" | "to_thread" | "asyncify"
-    )
 }
 
 /// The conventional std meaning of a short path the coroutine macro sees without the
@@ -1694,7 +1684,7 @@ impl<'ast> Visit<'ast> for Engine<'_> {
                     }
                     Some(Effect::Spawn | Effect::None) => {}
                     None => {
-                        if is_offload_name(last)
+                        if tasks::is_offload_name(last)
                             || Self::extra_match(self.extra_offload, &path, last)
                         {
                             offload = true;
@@ -1747,7 +1737,9 @@ impl<'ast> Visit<'ast> for Engine<'_> {
             }
             Res::Unknown => {
                 let name = self.buf.clone();
-                if is_offload_name(&name) || Self::extra_match(self.extra_offload, &name, &name) {
+                if tasks::is_offload_name(&name)
+                    || Self::extra_match(self.extra_offload, &name, &name)
+                {
                     offload = true;
                 } else if Self::extra_match(self.extra_blocking, &name, &name) {
                     let args = self.args_text(&c.args);
@@ -1789,19 +1781,12 @@ impl<'ast> Visit<'ast> for Engine<'_> {
         let name_buf = IdentStr::new(&m.method);
         let name: &str = &name_buf;
         let recv_ty = self.ty_of(&m.receiver, 0);
-        let mut effect = recv_ty.and_then(|t| types::method(t, name)).map(|e| e.0);
+        let mut effect = recv_ty.and_then(|t| methods::method(t, name)).map(|e| e.0);
         if effect.is_none() {
-            effect = match name {
-                "block_on" => Some(Effect::BlockOn),
-                "spawn_blocking" | "block_in_place" => Some(Effect::Offload),
-                "to_socket_addrs" if self.trait_in_scope("std::net::ToSocketAddrs") => {
-                    Some(Effect::Block("blocking_net", Fix::Dns))
-                }
-                _ => None,
-            };
+            effect = methods::by_name(name, |t| self.trait_in_scope(t));
         }
         let call = |t: Option<Ty>| match t {
-            Some(t) => format!("{}::{name}", types::display(t)),
+            Some(t) => format!("{}::{name}", catalog::display(t)),
             None => name.to_string(),
         };
         let mut offload = false;

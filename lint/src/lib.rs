@@ -36,7 +36,6 @@ mod macros;
 mod options;
 pub(crate) mod rules;
 mod source;
-mod types;
 
 use std::path::Path;
 

@@ -1,10 +1,11 @@
 //! `blocking_process`: running a child process to completion in async context
 //! (`Command::output`/`status`, `Child::wait`/`wait_with_output`).
 //!
-//! The calls themselves are methods of types tracked in `crate::types`; this file owns
-//! the docs and the help.
+//! The calls themselves are methods of types the catalog knows; this file owns the docs
+//! and the help.
 
 use super::{Help, RuleInfo, offload_help};
+use crate::catalog::runtimes::api;
 use crate::{Level, Runtime};
 
 /// The descriptor.
@@ -42,22 +43,15 @@ async fn git_head() -> std::io::Result<Vec<u8>> {
 "#,
 };
 
-/// The calls this rule flags by path (the rest are typed methods).
-pub(crate) const CALLS: &[super::BlockingCall] = &[];
-
 /// The runtime's async process API, or the offload fallback.
 pub(crate) fn help(runtime: Runtime) -> Help {
-    let text = match runtime {
-        Runtime::Tokio => {
-            "use `tokio::process::Command` and `.await` its `output()`/`status()`/`wait()`".into()
+    let text = match (api(runtime).command, runtime) {
+        // tokio's `Child::wait` is async too.
+        (Some(command), Runtime::Tokio) => {
+            format!("use `{command}` and `.await` its `output()`/`status()`/`wait()`")
         }
-        Runtime::Smol => {
-            "use `smol::process::Command` and `.await` its `output()`/`status()`".into()
-        }
-        Runtime::AsyncStd => {
-            "use `async_process::Command` and `.await` its `output()`/`status()`".into()
-        }
-        Runtime::Aio | Runtime::Unknown => offload_help(runtime),
+        (Some(command), _) => format!("use `{command}` and `.await` its `output()`/`status()`"),
+        (None, _) => offload_help(runtime),
     };
     Help {
         text,

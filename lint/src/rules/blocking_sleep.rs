@@ -1,10 +1,10 @@
 //! `blocking_sleep`: `std::thread::sleep` in async context.
 //!
-//! Owns the list of sleeping calls and the help text naming the runtime's async sleep.
-//! Detection (resolution, async context) is the engine's.
+//! Owns the docs and the help naming the runtime's async sleep; the sleeping calls are in
+//! `crate::catalog`, detection (resolution, async context) is the engine's.
 
 use super::{Help, RuleInfo, call_await};
-use crate::catalog::Fix;
+use crate::catalog::runtimes::api;
 use crate::{Level, Runtime};
 
 /// The descriptor.
@@ -48,25 +48,13 @@ async fn poll_job() {
 "#,
 };
 
-/// The calls this rule flags.
-pub(crate) const CALLS: &[super::BlockingCall] = &[
-    ("std::thread::sleep", Fix::Sleep, None),
-    ("std::thread::sleep_ms", Fix::Sleep, None),
-];
-
 /// The runtime's async sleep.
 pub(crate) fn help(runtime: Runtime, args: Option<&str>) -> Help {
-    let path = match runtime {
-        Runtime::Aio => "aio::sleep",
-        Runtime::Tokio => "tokio::time::sleep",
-        Runtime::AsyncStd => "async_std::task::sleep",
-        Runtime::Smol => "smol::Timer::after",
-        Runtime::Unknown => {
-            return Help {
-                text: "use the runtime's async sleep, e.g. `tokio::time::sleep(d).await`".into(),
-                replacement: None,
-            };
-        }
+    let Some(path) = api(runtime).sleep else {
+        return Help {
+            text: "use the runtime's async sleep, e.g. `tokio::time::sleep(d).await`".into(),
+            replacement: None,
+        };
     };
     Help {
         text: format!("use `{path}(d).await`"),

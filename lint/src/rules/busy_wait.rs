@@ -10,6 +10,7 @@
 use syn::{Block, Expr, Stmt};
 
 use super::RuleInfo;
+use crate::catalog::runtimes::api;
 use crate::flow::FlowCx;
 use crate::flow::walk::{BodyVisitor, awaits_in, strip, walk_body};
 use crate::{Diagnostic, Level, Runtime};
@@ -57,23 +58,14 @@ async fn wait_ready(ready: &tokio::sync::Notify) {
 
 /// The help line for the file's runtime.
 pub(crate) fn help(runtime: Runtime) -> String {
-    let (signal, yield_now) = match runtime {
-        Runtime::Aio => ("an `aio::sync::Event`", "aio::yield_now().await"),
-        Runtime::Tokio | Runtime::Unknown => (
-            "a `tokio::sync::Notify` or `watch` channel",
-            "tokio::task::yield_now().await",
-        ),
-        Runtime::AsyncStd => (
-            "an `event_listener::Event` or a channel",
-            "async_std::task::yield_now().await",
-        ),
-        Runtime::Smol => (
-            "an `event_listener::Event` or a channel",
-            "smol::future::yield_now().await",
-        ),
+    let signal = match runtime {
+        Runtime::Aio => "an `aio::sync::Event`",
+        Runtime::Tokio | Runtime::Unknown => "a `tokio::sync::Notify` or `watch` channel",
+        Runtime::AsyncStd | Runtime::Smol => "an `event_listener::Event` or a channel",
     };
+    let yield_now = api(runtime).yield_now;
     format!(
-        "await {signal} that is signalled when the state changes, or at least `{yield_now}` (or a sleep) in the loop"
+        "await {signal} that is signalled when the state changes, or at least `{yield_now}().await` (or a sleep) in the loop"
     )
 }
 

@@ -1,8 +1,8 @@
 //! `dropped_task`: a task handle thrown away where dropping it cancels the task (smol,
 //! async-executor, async-task, async-global-executor).
 //!
-//! Owns the docs, the list of cancel-on-drop spawns and the detection over a whole file
-//! (a task dropped in sync code is lost just the same). Tokio, async-std and aio handles
+//! Owns the docs and the detection over a whole file (a task dropped in sync code is lost
+//! just the same); which spawns and executors cancel on drop is the catalog's. Tokio, async-std and aio handles
 //! detach on drop and are never flagged.
 
 use std::collections::BTreeSet;
@@ -11,6 +11,7 @@ use syn::visit::{self, Visit};
 use syn::{Expr, Pat, Stmt, Type};
 
 use super::RuleInfo;
+use crate::catalog::tasks;
 use crate::flow::FlowCx;
 use crate::flow::vars::{pat_bindings, root_var};
 use crate::flow::walk::strip;
@@ -54,26 +55,6 @@ fn start(ex: &smol::Executor<'_>) {
 "#,
 };
 
-/// Spawn functions (resolved paths) whose handle cancels the task on drop.
-pub(crate) const CANCELLING_SPAWNS: &[&str] = &[
-    "smol::spawn",
-    "async_global_executor::spawn",
-    "async_global_executor::spawn_local",
-    "async_task::spawn",
-    "async_task::spawn_local",
-    "async_task::spawn_unchecked",
-];
-
-/// Executor types whose `spawn` returns a cancel-on-drop `Task`.
-const EXECUTORS: &[&str] = &[
-    "async_executor::Executor",
-    "async_executor::LocalExecutor",
-    "smol::Executor",
-    "smol::LocalExecutor",
-    "async_executor::StaticExecutor",
-    "async_executor::StaticLocalExecutor",
-];
-
 /// The help line.
 pub(crate) fn help(_runtime: Runtime) -> String {
     "call `.detach()` on the task to let it run in the background, or keep the handle and await it"
@@ -110,8 +91,8 @@ fn is_executor_type(cx: &FlowCx<'_>, ty: &Type) -> bool {
                 return is_executor_type(cx, inner);
             }
             cx.resolve_fn(&p.path)
-                .is_some_and(|r| EXECUTORS.contains(&r.as_str()))
-                || (cx.resolve)(&p.path).is_some_and(|r| EXECUTORS.contains(&r.as_str()))
+                .is_some_and(|r| tasks::is_cancelling_executor(&r))
+                || (cx.resolve)(&p.path).is_some_and(|r| tasks::is_cancelling_executor(&r))
         }
         _ => false,
     }
@@ -123,7 +104,7 @@ fn is_executor_new(cx: &FlowCx<'_>, e: &Expr) -> bool {
             Expr::Path(p) => {
                 let resolved = cx.resolve_fn(&p.path).unwrap_or_default();
                 if let Some(ty) = resolved.strip_suffix("::new") {
-                    EXECUTORS.contains(&ty)
+                    tasks::is_cancelling_executor(ty)
                 } else if resolved.ends_with("Arc::new")
                     || resolved.ends_with("Rc::new")
                     || p.path.segments.len() == 2
@@ -189,7 +170,9 @@ impl Drops<'_, '_> {
                     return None;
                 };
                 let r = self.cx.resolve_fn(&p.path)?;
-                CANCELLING_SPAWNS.contains(&r.as_str()).then_some(e)
+                tasks::spawner(&r)
+                    .is_some_and(|s| s.drop_cancels)
+                    .then_some(e)
             }
             Expr::MethodCall(m) if m.method == "spawn" && m.args.len() == 1 => {
                 let root = root_var(&m.receiver)?;

@@ -1,12 +1,13 @@
 //! `immediately_awaited_task`: a task spawned and awaited with nothing in between, which
 //! gains no concurrency over awaiting the future directly.
 //!
-//! Owns the docs, the list of spawn functions whose handle is a future, and the
-//! detection over one async body.
+//! Owns the docs and the detection over one async body; the spawn functions are the
+//! catalog's.
 
 use syn::{Block, Expr, Stmt};
 
 use super::RuleInfo;
+use crate::catalog::tasks;
 use crate::flow::FlowCx;
 use crate::flow::vars::single_binding;
 use crate::flow::walk::{
@@ -53,23 +54,7 @@ async fn main_task() {
 "#,
 };
 
-/// Spawn functions (resolved paths) whose handle is awaited for the task's output.
-pub(crate) const SPAWNS: &[&str] = &[
-    "aio::spawn",
-    "aio::spawn_local",
-    "aio_runtime::spawn",
-    "tokio::spawn",
-    "tokio::task::spawn",
-    "tokio::task::spawn_local",
-    "async_std::task::spawn",
-    "async_std::task::spawn_local",
-    "smol::spawn",
-    "async_global_executor::spawn",
-    "async_global_executor::spawn_local",
-    "actix_rt::spawn",
-];
-
-/// Whether `e` is a call to one of [`SPAWNS`] (through `use` declarations).
+/// Whether `e` is a call of a spawn function the catalog knows (through `use` declarations).
 pub(crate) fn is_spawn_call(cx: &FlowCx<'_>, e: &Expr) -> bool {
     let Expr::Call(c) = strip(e) else {
         return false;
@@ -80,7 +65,7 @@ pub(crate) fn is_spawn_call(cx: &FlowCx<'_>, e: &Expr) -> bool {
     c.args.len() == 1
         && cx
             .resolve_fn(&p.path)
-            .is_some_and(|r| SPAWNS.contains(&r.as_str()))
+            .is_some_and(|r| tasks::spawner(&r).is_some())
 }
 
 /// The help line for the file's runtime.

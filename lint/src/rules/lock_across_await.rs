@@ -7,6 +7,7 @@
 use syn::{Block, Stmt};
 
 use super::RuleInfo;
+use crate::catalog::runtimes::api;
 use crate::flow::FlowCx;
 use crate::flow::guards::{
     GuardKind, first_await_from, first_await_while_alive, guard_acquisition, if_let_guard,
@@ -64,14 +65,9 @@ async fn bump(state: &std::sync::Mutex<State>) {
 
 /// The help line for the file's runtime.
 pub(crate) fn help(runtime: Runtime) -> String {
-    let async_lock = match runtime {
-        Runtime::Aio => "`aio::sync::Lock`",
-        Runtime::Tokio | Runtime::Unknown => "`tokio::sync::Mutex`",
-        Runtime::AsyncStd => "`async_std::sync::Mutex`",
-        Runtime::Smol => "`async_lock::Mutex`",
-    };
+    let async_lock = api(runtime).mutex;
     format!(
-        "release the guard before the await (`drop(guard)` or an inner block), or use an async lock such as {async_lock} if it must be held"
+        "release the guard before the await (`drop(guard)` or an inner block), or use an async lock such as `{async_lock}` if it must be held"
     )
 }
 
@@ -137,6 +133,7 @@ fn report(
     let what = match kind {
         GuardKind::Mutex => "mutex guard",
         GuardKind::RwLock => "read-write lock guard",
+        GuardKind::RefCell => "`RefCell` borrow",
     };
     let mut d = RULE.diagnostic(
         format!("`{name}`, a synchronous {what}, is held across this `.await`"),

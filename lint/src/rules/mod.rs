@@ -11,8 +11,8 @@ use std::sync::OnceLock;
 
 use crate::Runtime;
 use crate::catalog::Fix;
+use crate::catalog::runtimes::api as runtime_api;
 pub(crate) use crate::diagnostic::RuleInfo;
-use crate::types::Ty;
 
 pub(crate) mod blocking_fs;
 pub(crate) mod blocking_net;
@@ -85,19 +85,6 @@ impl std::ops::Deref for SortedRules {
     }
 }
 
-/// A blocking call a rule file lists: the resolved path, how to fix it, and the type of
-/// what it returns (for the methods called on it later).
-pub(crate) type BlockingCall = (&'static str, Fix, Option<Ty>);
-
-/// Each blocking rule with the calls it flags.
-pub(crate) const BLOCKING_CALLS: &[(&str, &[BlockingCall])] = &[
-    (blocking_sleep::RULE.name, blocking_sleep::CALLS),
-    (blocking_fs::RULE.name, blocking_fs::CALLS),
-    (blocking_net::RULE.name, blocking_net::CALLS),
-    (blocking_process::RULE.name, blocking_process::CALLS),
-    (blocking_wait::RULE.name, blocking_wait::CALLS),
-];
-
 /// The help of a blocking finding, and the replacement of the whole call when it is
 /// mechanical.
 pub(crate) struct Help {
@@ -136,13 +123,8 @@ pub(crate) fn offload_help(runtime: Runtime) -> String {
 }
 
 /// The runtime's way to run a blocking closure on a thread pool, as written in help.
-pub(crate) fn offload_fn(runtime: Runtime) -> &'static str {
-    match runtime {
-        Runtime::Aio => "aio::to_thread(move || ...).await",
-        Runtime::Tokio | Runtime::Unknown => "tokio::task::spawn_blocking(move || ...).await",
-        Runtime::AsyncStd => "async_std::task::spawn_blocking(move || ...).await",
-        Runtime::Smol => "smol::unblock(move || ...).await",
-    }
+pub(crate) fn offload_fn(runtime: Runtime) -> String {
+    format!("{}(move || ...).await", runtime_api(runtime).offload)
 }
 
 /// `prefix(args).await` when the arguments are known, for a mechanical replacement.
