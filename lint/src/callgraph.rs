@@ -21,7 +21,7 @@ use std::collections::VecDeque;
 
 use rustc_hash::FxHashMap as HashMap;
 
-use crate::rules::{self, unawaited_future};
+use crate::rules::{self, blocking, nested_block_on, unawaited_future};
 use std::path::Path;
 
 use crate::{Diagnostic, Label, Runtime, Span};
@@ -323,10 +323,10 @@ fn report(
                     out.push((
                         f,
                         diag(
-                            unawaited_future::RULE.name,
+                            unawaited_future::RULE.info.name,
                             site.span,
                             unawaited_future::message(name),
-                            "this future is never polled",
+                            unawaited_future::LABEL,
                             Vec::new(),
                             Some(unawaited_future::HELP.into()),
                         ),
@@ -367,18 +367,15 @@ fn report(
                 hit.call, root_path, hit.line
             ));
             let name = ix.name(target.file, def.name);
-            let (message, help) = if hit.rule == rules::nested_block_on::RULE.name {
+            let (message, help) = if hit.rule == nested_block_on::RULE.info.name {
                 (
-                    format!(
-                        "`{name}` runs a future to completion with `{}`, inside async context",
-                        hit.call
-                    ),
-                    "make it async and `.await` the future instead".to_string(),
+                    nested_block_on::chain_message(name, &hit.call),
+                    nested_block_on::CHAIN_HELP.to_string(),
                 )
             } else {
                 (
-                    format!("`{name}` blocks the event loop: it calls `{}`", hit.call),
-                    rules::offload_help(facts.runtime),
+                    blocking::chain_message(name, &hit.call),
+                    blocking::offload_help(facts.runtime),
                 )
             };
             out.push((
@@ -387,7 +384,7 @@ fn report(
                     hit.rule,
                     site.span,
                     message,
-                    "blocking call in async context",
+                    blocking::LABEL,
                     vec![chain],
                     Some(help),
                 ),
@@ -405,15 +402,9 @@ fn diag(
     notes: Vec<String>,
     help: Option<String>,
 ) -> Diagnostic {
-    let level = rules::RULES
-        .iter()
-        .find(|r| r.name == rule)
-        .map_or(crate::Level::Warn, |r| r.default_level);
+    let level = rules::info(rule).map_or(crate::Level::Warn, |r| r.default_level);
     Diagnostic {
-        rule: rules::RULES
-            .iter()
-            .find(|r| r.name == rule)
-            .map_or(rule, |r| r.name),
+        rule,
         level,
         message,
         primary: Label {

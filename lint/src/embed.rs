@@ -42,7 +42,7 @@ pub fn blocking_calls(body: &syn::Block) -> Vec<BlockingCall> {
     engine.async_body(body);
     std::mem::take(&mut engine.findings)
         .into_iter()
-        .filter(|f| f.rule != crate::rules::unawaited_future::RULE.name)
+        .filter(|f| f.rule != crate::rules::unawaited_future::RULE.info.name)
         .map(|f| BlockingCall {
             span: f.span,
             rule: f.rule,

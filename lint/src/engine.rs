@@ -28,10 +28,10 @@ use crate::callgraph::{Callee, FileFacts, FnFact, Hit, Name, Site};
 use crate::catalog::{self, Effect, Fix, Ty, methods, tasks};
 use crate::flow::FlowCx;
 use crate::macros::{self, Body};
-use crate::rules::{self, nested_block_on, unawaited_future};
+use crate::rules::{self, blocking, nested_block_on, parse_error, unawaited_future};
 use crate::source::{self, SourceText};
 use crate::{
-    Applicability, Diagnostic, FileAnalysis, FileOptions, ItemAllow, Label, Level, Runtime, Span,
+    Applicability, Diagnostic, FileAnalysis, FileOptions, ItemAllow, Label, Level, Runtime,
     Suggestion,
 };
 use rustc_hash::FxHashMap;
@@ -68,13 +68,9 @@ pub(crate) fn analyze(path: &Path, text: &str, options: &FileOptions) -> FileAna
         },
     };
     if shape.too_deep() {
-        let d = parse_error(
+        let d = parse_error::diagnostic(
             src.span_of_bytes(0, 0),
-            format!(
-                "this file is nested too deeply to analyse safely ({} levels of brackets, \
-                 an expression {} tokens deep)",
-                shape.max_depth, shape.max_run
-            ),
+            parse_error::too_deep_to_parse(shape.max_depth, shape.max_run),
         );
         out.diagnostics.push(d);
         return out;
@@ -91,18 +87,18 @@ pub(crate) fn analyze(path: &Path, text: &str, options: &FileOptions) -> FileAna
         });
         if !matches!(ok, Ok(true)) {
             out.diagnostics.clear();
-            out.diagnostics.push(parse_error(
+            out.diagnostics.push(parse_error::diagnostic(
                 src.span_of_bytes(0, 0),
-                "this file could not be analysed".into(),
+                parse_error::NOT_ANALYSED.into(),
             ));
         }
     } else if std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).is_err() {
         // A bug of ours must not take the whole run down: report the file as not linted.
         proc_macro2::extra::invalidate_current_thread_spans();
         out.diagnostics.clear();
-        out.diagnostics.push(parse_error(
+        out.diagnostics.push(parse_error::diagnostic(
             src.span_of_bytes(0, 0),
-            "this file could not be analysed (internal error)".into(),
+            parse_error::INTERNAL_ERROR.into(),
         ));
     }
     out
@@ -117,8 +113,10 @@ fn run_file(
     match syn::parse_str::<syn::File>(src.parsed()) {
         Err(e) => {
             let span = src.span(e.span());
-            out.diagnostics
-                .push(parse_error(span, format!("this file does not parse: {e}")));
+            out.diagnostics.push(parse_error::diagnostic(
+                span,
+                parse_error::does_not_parse(&e),
+            ));
         }
         Ok(file) => {
             let mut engine = Engine::new(Some(src), options, module, false);
@@ -126,9 +124,9 @@ fn run_file(
             engine.facts.package = options.package.clone();
             engine.file(&file);
             if engine.too_deep {
-                out.diagnostics.push(parse_error(
+                out.diagnostics.push(parse_error::diagnostic(
                     src.span_of_bytes(0, 0),
-                    "this file is nested too deeply to analyse".into(),
+                    parse_error::TOO_DEEP_TO_WALK.into(),
                 ));
             } else {
                 out.diagnostics
@@ -144,28 +142,9 @@ fn run_file(
     proc_macro2::extra::invalidate_current_thread_spans();
 }
 
-fn parse_error(span: Span, message: String) -> Diagnostic {
-    Diagnostic {
-        rule: rules::parse_error::RULE.name,
-        level: Level::Warn,
-        message,
-        primary: Label {
-            span,
-            message: String::new(),
-        },
-        secondary: Vec::new(),
-        notes: Vec::new(),
-        help: None,
-        suggestion: None,
-    }
-}
-
 fn to_diagnostic(src: &SourceText<'_>, f: &Finding) -> Diagnostic {
     let span = src.span(f.span);
-    let level = rules::RULES
-        .iter()
-        .find(|r| r.name == f.rule)
-        .map_or(Level::Warn, |r| r.default_level);
+    let level = rules::info(f.rule).map_or(Level::Warn, |r| r.default_level);
     Diagnostic {
         rule: f.rule,
         level,
@@ -406,7 +385,7 @@ impl<'s> Engine<'s> {
         self.push_scope(true, false);
         self.collect_items(file.items.iter());
         self.run_flow(|cx, out| {
-            for check in rules::FILE_CHECKS {
+            for check in rules::file_checks() {
                 check(cx, file, out);
             }
         });
@@ -450,7 +429,7 @@ impl<'s> Engine<'s> {
     /// Hands one async body to the flow rules.
     fn flow_body(&mut self, body: &syn::Block) {
         self.run_flow(|cx, out| {
-            for check in rules::BODY_CHECKS {
+            for check in rules::body_checks() {
                 check(cx, body, out);
             }
         });
@@ -953,12 +932,12 @@ impl<'s> Engine<'s> {
             return;
         }
         if self.in_async {
-            let help = rules::blocking_help(fix, self.runtime, args.as_deref());
+            let help = rules::blocking_help(rule, fix, self.runtime, args.as_deref());
             self.findings.push(Finding {
                 rule,
                 span,
-                message: format!("`{call}` blocks the thread that runs the event loop"),
-                label: "blocking call in async context",
+                message: blocking::message(&call),
+                label: blocking::LABEL,
                 call,
                 help: Some(help.text),
                 replacement: help.replacement,
@@ -975,19 +954,11 @@ impl<'s> Engine<'s> {
     fn block_on(&mut self, span: PmSpan, call: String, arg: Option<String>) {
         if self.in_async {
             let help = nested_block_on::help(self.runtime, arg.as_deref());
-            let message = if call == "aio::run" {
-                "`aio::run` inside a running event loop panics: it cannot start a second loop"
-                    .to_string()
-            } else {
-                format!(
-                    "`{call}` runs a future to completion inside async context, blocking the event loop"
-                )
-            };
             self.findings.push(Finding {
-                rule: nested_block_on::RULE.name,
+                rule: nested_block_on::RULE.info.name,
                 span,
-                message,
-                label: "nested block_on",
+                message: nested_block_on::message(&call),
+                label: nested_block_on::LABEL,
                 call,
                 help: Some(help.text),
                 replacement: help.replacement,
@@ -998,7 +969,7 @@ impl<'s> Engine<'s> {
         {
             let line = src.line_of(span);
             self.facts.fns[f].hit = Some(Hit {
-                rule: nested_block_on::RULE.name,
+                rule: nested_block_on::RULE.info.name,
                 call,
                 line,
             });
@@ -1007,10 +978,10 @@ impl<'s> Engine<'s> {
 
     fn unawaited(&mut self, span: PmSpan, call: &str) {
         self.findings.push(Finding {
-            rule: unawaited_future::RULE.name,
+            rule: unawaited_future::RULE.info.name,
             span,
             message: unawaited_future::message(call),
-            label: "this future is never polled",
+            label: unawaited_future::LABEL,
             call: call.to_string(),
             help: Some(unawaited_future::HELP.into()),
             replacement: None,
@@ -1220,24 +1191,6 @@ fn call_span(c: &ExprCall) -> PmSpan {
 
 fn method_span(m: &ExprMethodCall) -> PmSpan {
     join(start_span(&m.receiver), m.paren_token.span.close())
-}
-
-fn extra_rule(entry: &str) -> &'static str {
-    let e = entry.to_ascii_lowercase();
-    if e.contains("sleep") {
-        "blocking_sleep"
-    } else if e.contains("fs") || e.contains("file") {
-        "blocking_fs"
-    } else if ["net", "http", "tcp", "udp", "socket"]
-        .iter()
-        .any(|k| e.contains(k))
-    {
-        "blocking_net"
-    } else if e.contains("process") || e.contains("command") {
-        "blocking_process"
-    } else {
-        "blocking_wait"
-    }
 }
 
 fn item_attrs(item: &Item) -> &[syn::Attribute] {
@@ -1692,7 +1645,7 @@ impl<'ast> Visit<'ast> for Engine<'_> {
                             let args = self.args_text(&c.args);
                             self.blocking(
                                 call_span(c),
-                                extra_rule(&path),
+                                blocking::configured_rule(&path),
                                 Fix::Configured,
                                 path.clone(),
                                 args,
@@ -1745,7 +1698,7 @@ impl<'ast> Visit<'ast> for Engine<'_> {
                     let args = self.args_text(&c.args);
                     self.blocking(
                         call_span(c),
-                        extra_rule(&name),
+                        blocking::configured_rule(&name),
                         Fix::Configured,
                         name,
                         args,
@@ -1821,7 +1774,7 @@ impl<'ast> Visit<'ast> for Engine<'_> {
                     let args = self.args_text(&m.args);
                     self.blocking(
                         method_span(m),
-                        extra_rule(name),
+                        blocking::configured_rule(name),
                         Fix::Configured,
                         name.to_string(),
                         args,

@@ -73,5 +73,5 @@ pub fn link(analyses: &mut [FileAnalysis]) {
 
 /// Every rule, `parse_error` and `unused_suppression` included, sorted by name.
 pub fn rules() -> &'static [RuleInfo] {
-    &rules::RULES
+    rules::infos()
 }

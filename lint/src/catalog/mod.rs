@@ -35,7 +35,9 @@ use std::sync::OnceLock;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 pub(crate) use blocking::BLOCKING;
-pub(crate) use effect::{Effect, Fix};
+pub(crate) use effect::{
+    BLOCKING_FS, BLOCKING_NET, BLOCKING_PROCESS, BLOCKING_SLEEP, BLOCKING_WAIT, Effect, Fix,
+};
 pub(crate) use names::{is_common_method, is_known_crate};
 pub(crate) use ty::{Ty, display, from_type_path, pair};
 

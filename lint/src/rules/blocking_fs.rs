@@ -4,17 +4,20 @@
 //! Owns the docs and the help naming the runtime's async file API; the file-system calls
 //! are in `crate::catalog`.
 
-use super::{Help, RuleInfo, call_await, offload_help};
+use super::blocking::{Help, call_await, offload_help};
+use super::shape::{Rule, Shape};
 use crate::catalog::Fix;
 use crate::catalog::runtimes::{FS_TWINS, api};
+use crate::diagnostic::RuleInfo;
 use crate::{Level, Runtime};
 
 /// The descriptor.
-pub(crate) const RULE: RuleInfo = RuleInfo {
-    name: "blocking_fs",
-    default_level: Level::Warn,
-    summary: "blocking file-system calls (`std::fs`, `File` reads and writes) in async context",
-    docs: r#"## What it does
+pub(crate) const RULE: Rule = Rule {
+    info: RuleInfo {
+        name: "blocking_fs",
+        default_level: Level::Warn,
+        summary: "blocking file-system calls (`std::fs`, `File` reads and writes) in async context",
+        docs: r#"## What it does
 
 Flags `std::fs::*` functions (`read_to_string`, `write`, `read_dir`, `remove_file`, ...),
 `std::fs::File::open`/`create`, `OpenOptions::open`, and the blocking `Read`/`Write`
@@ -43,6 +46,8 @@ async fn load(path: &str) -> std::io::Result<String> {
 }
 ```
 "#,
+    },
+    shape: Shape::BlockingCall(help),
 };
 
 /// The runtime's async file API, or the offload fallback.

@@ -5,17 +5,20 @@
 //! Owns the docs and the help; the network calls (functions and typed methods) are in
 //! `crate::catalog`.
 
-use super::{Help, RuleInfo, call_await, offload_help};
+use super::blocking::{Help, call_await, offload_help};
+use super::shape::{Rule, Shape};
 use crate::catalog::Fix;
 use crate::catalog::runtimes::api;
+use crate::diagnostic::RuleInfo;
 use crate::{Level, Runtime};
 
 /// The descriptor.
-pub(crate) const RULE: RuleInfo = RuleInfo {
-    name: "blocking_net",
-    default_level: Level::Warn,
-    summary: "blocking network I/O (`std::net`, `reqwest::blocking`, `ureq`, `attohttpc`) in async context",
-    docs: r#"## What it does
+pub(crate) const RULE: Rule = Rule {
+    info: RuleInfo {
+        name: "blocking_net",
+        default_level: Level::Warn,
+        summary: "blocking network I/O (`std::net`, `reqwest::blocking`, `ureq`, `attohttpc`) in async context",
+        docs: r#"## What it does
 
 Flags, in async context: `std::net::TcpStream::connect`, `accept`/`incoming` on a
 `std::net::TcpListener`, reads and writes on a `std::net::TcpStream` or `UdpSocket`,
@@ -43,6 +46,8 @@ async fn fetch(url: &str) -> reqwest::Result<String> {
 }
 ```
 "#,
+    },
+    shape: Shape::BlockingCall(help),
 };
 
 /// The runtime's async networking, or the offload fallback.

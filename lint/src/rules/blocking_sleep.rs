@@ -3,16 +3,20 @@
 //! Owns the docs and the help naming the runtime's async sleep; the sleeping calls are in
 //! `crate::catalog`, detection (resolution, async context) is the engine's.
 
-use super::{Help, RuleInfo, call_await};
+use super::blocking::{Help, call_await};
+use super::shape::{Rule, Shape};
+use crate::catalog::Fix;
 use crate::catalog::runtimes::api;
+use crate::diagnostic::RuleInfo;
 use crate::{Level, Runtime};
 
 /// The descriptor.
-pub(crate) const RULE: RuleInfo = RuleInfo {
-    name: "blocking_sleep",
-    default_level: Level::Warn,
-    summary: "`std::thread::sleep` in async context blocks the event loop",
-    docs: r#"## What it does
+pub(crate) const RULE: Rule = Rule {
+    info: RuleInfo {
+        name: "blocking_sleep",
+        default_level: Level::Warn,
+        summary: "`std::thread::sleep` in async context blocks the event loop",
+        docs: r#"## What it does
 
 Flags `std::thread::sleep` (however it is imported or renamed) inside an async fn, an
 async block or an async closure, and calls from there to sync functions of the
@@ -46,10 +50,12 @@ async fn poll_job() {
 }
 ```
 "#,
+    },
+    shape: Shape::BlockingCall(help),
 };
 
 /// The runtime's async sleep.
-pub(crate) fn help(runtime: Runtime, args: Option<&str>) -> Help {
+pub(crate) fn help(_fix: Fix, runtime: Runtime, args: Option<&str>) -> Help {
     let Some(path) = api(runtime).sleep else {
         return Help {
             text: "use the runtime's async sleep, e.g. `tokio::time::sleep(d).await`".into(),

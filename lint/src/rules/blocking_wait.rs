@@ -5,17 +5,20 @@
 //! The calls are methods of types the catalog knows; this file owns the docs and the
 //! help naming the async counterpart (from `crate::catalog::runtimes`).
 
-use super::{Help, RuleInfo, offload_help};
+use super::blocking::{Help, offload_help};
+use super::shape::{Rule, Shape};
 use crate::catalog::Fix;
 use crate::catalog::runtimes::api;
+use crate::diagnostic::RuleInfo;
 use crate::{Level, Runtime};
 
 /// The descriptor.
-pub(crate) const RULE: RuleInfo = RuleInfo {
-    name: "blocking_wait",
-    default_level: Level::Warn,
-    summary: "waiting on std channels, threads, condvars, barriers or stdin in async context",
-    docs: r#"## What it does
+pub(crate) const RULE: Rule = Rule {
+    info: RuleInfo {
+        name: "blocking_wait",
+        default_level: Level::Warn,
+        summary: "waiting on std channels, threads, condvars, barriers or stdin in async context",
+        docs: r#"## What it does
 
 Flags, in async context: `recv`/`recv_timeout`/`iter` on a `std::sync::mpsc` (or
 `crossbeam_channel`) receiver, `join` on a `std::thread::JoinHandle`, `wait*` on a
@@ -44,10 +47,12 @@ async fn next_job(rx: &mut tokio::sync::mpsc::Receiver<Job>) -> Job {
 }
 ```
 "#,
+    },
+    shape: Shape::BlockingCall(help),
 };
 
 /// The async counterpart of the primitive, per runtime.
-pub(crate) fn help(fix: Fix, runtime: Runtime) -> Help {
+pub(crate) fn help(fix: Fix, runtime: Runtime, _args: Option<&str>) -> Help {
     let api = api(runtime);
     let text = match (fix, runtime) {
         (Fix::ChannelRecv, Runtime::Aio) => format!("use an `{}` and `.get().await`", api.channel),

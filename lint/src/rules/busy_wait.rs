@@ -9,18 +9,20 @@
 
 use syn::{Block, Expr, Stmt};
 
-use super::RuleInfo;
+use super::shape::{Rule, Shape};
 use crate::catalog::runtimes::api;
+use crate::diagnostic::RuleInfo;
 use crate::flow::FlowCx;
 use crate::flow::walk::{BodyVisitor, awaits_in, strip, walk_body};
 use crate::{Diagnostic, Level, Runtime};
 
 /// The descriptor.
-pub(crate) const RULE: RuleInfo = RuleInfo {
-    name: "busy_wait",
-    default_level: Level::Warn,
-    summary: "a loop in async context that spins on a flag, an atomic or a clock without awaiting",
-    docs: r#"## What it does
+pub(crate) const RULE: Rule = Rule {
+    info: RuleInfo {
+        name: "busy_wait",
+        default_level: Level::Warn,
+        summary: "a loop in async context that spins on a flag, an atomic or a clock without awaiting",
+        docs: r#"## What it does
 
 Flags a `loop` or `while` in async context that contains no `.await` and whose every
 iteration only re-reads something: an atomic (`flag.load(..)`), a `Cell`/`RefCell`, a clock
@@ -54,6 +56,8 @@ async fn wait_ready(ready: &tokio::sync::Notify) {
 }
 ```
 "#,
+    },
+    shape: Shape::Body(check),
 };
 
 /// The help line for the file's runtime.
@@ -87,7 +91,7 @@ pub(crate) fn check(cx: &FlowCx<'_>, body: &Block, out: &mut Vec<Diagnostic>) {
             if awaits_in(e) {
                 return;
             }
-            let mut d = RULE.diagnostic(
+            let mut d = RULE.info.diagnostic(
                 "this loop spins without awaiting: no other task can run until it ends".into(),
                 header,
                 "re-checks without ever yielding to the runtime",

@@ -10,19 +10,21 @@ use std::collections::BTreeSet;
 use syn::visit::{self, Visit};
 use syn::{Expr, Pat, Stmt, Type};
 
-use super::RuleInfo;
+use super::shape::{Rule, Shape};
 use crate::catalog::tasks;
+use crate::diagnostic::RuleInfo;
 use crate::flow::FlowCx;
 use crate::flow::vars::{pat_bindings, root_var};
 use crate::flow::walk::strip;
 use crate::{Diagnostic, Level, Runtime};
 
 /// The descriptor.
-pub(crate) const RULE: RuleInfo = RuleInfo {
-    name: "dropped_task",
-    default_level: Level::Warn,
-    summary: "a task handle dropped where dropping cancels the task (smol, async-executor)",
-    docs: r#"## What it does
+pub(crate) const RULE: Rule = Rule {
+    info: RuleInfo {
+        name: "dropped_task",
+        default_level: Level::Warn,
+        summary: "a task handle dropped where dropping cancels the task (smol, async-executor)",
+        docs: r#"## What it does
 
 Flags a task handle that is discarded (`smol::spawn(f);`, `let _ = ex.spawn(f);`,
 `let (runnable, _) = async_task::spawn(..)`) when it comes from a spawn whose handle
@@ -53,6 +55,8 @@ fn start(ex: &smol::Executor<'_>) {
 }
 ```
 "#,
+    },
+    shape: Shape::File(check_file),
 };
 
 /// The help line.
@@ -183,7 +187,7 @@ impl Drops<'_, '_> {
     }
 
     fn report(&mut self, call: &Expr, how: &str) {
-        let mut d = RULE.diagnostic(
+        let mut d = RULE.info.diagnostic(
             "this task is cancelled as soon as it is spawned: its handle is dropped".into(),
             (self.cx.span)(syn::spanned::Spanned::span(call)),
             how,

@@ -6,8 +6,9 @@
 
 use syn::{Block, Expr, Stmt};
 
-use super::RuleInfo;
+use super::shape::{Rule, Shape};
 use crate::catalog::tasks;
+use crate::diagnostic::RuleInfo;
 use crate::flow::FlowCx;
 use crate::flow::vars::single_binding;
 use crate::flow::walk::{
@@ -16,11 +17,12 @@ use crate::flow::walk::{
 use crate::{Diagnostic, Label, Level, Runtime};
 
 /// The descriptor.
-pub(crate) const RULE: RuleInfo = RuleInfo {
-    name: "immediately_awaited_task",
-    default_level: Level::Warn,
-    summary: "a task spawned and awaited at once, with nothing in between",
-    docs: r#"## What it does
+pub(crate) const RULE: Rule = Rule {
+    info: RuleInfo {
+        name: "immediately_awaited_task",
+        default_level: Level::Warn,
+        summary: "a task spawned and awaited at once, with nothing in between",
+        docs: r#"## What it does
 
 Flags `spawn(fut).await` and `let t = spawn(fut); t.await` with no statement in between,
 for the spawn functions of aio, tokio, async-std, smol, async-global-executor and
@@ -52,6 +54,8 @@ async fn main_task() {
 }
 ```
 "#,
+    },
+    shape: Shape::File(check_file),
 };
 
 /// Whether `e` is a call of a spawn function the catalog knows (through `use` declarations).
@@ -190,7 +194,7 @@ fn diagnostic(
     a: &syn::ExprAwait,
     spawned_at: Option<proc_macro2::Span>,
 ) -> Diagnostic {
-    let mut d = RULE.diagnostic(
+    let mut d = RULE.info.diagnostic(
         "this task is awaited as soon as it is spawned: nothing runs concurrently with it".into(),
         (cx.span)(syn::spanned::Spanned::span(a)),
         "awaited right away",

@@ -6,8 +6,9 @@
 
 use syn::{Block, Stmt};
 
-use super::RuleInfo;
+use super::shape::{Rule, Shape};
 use crate::catalog::runtimes::api;
+use crate::diagnostic::RuleInfo;
 use crate::flow::FlowCx;
 use crate::flow::guards::{
     GuardKind, first_await_from, first_await_while_alive, guard_acquisition, if_let_guard,
@@ -17,11 +18,12 @@ use crate::flow::walk::{BodyVisitor, walk_body};
 use crate::{Diagnostic, Label, Level, Runtime};
 
 /// The descriptor.
-pub(crate) const RULE: RuleInfo = RuleInfo {
-    name: "lock_across_await",
-    default_level: Level::Warn,
-    summary: "a `std::sync::Mutex`/`RwLock` (or parking_lot) guard alive across an `.await`",
-    docs: r#"## What it does
+pub(crate) const RULE: Rule = Rule {
+    info: RuleInfo {
+        name: "lock_across_await",
+        default_level: Level::Warn,
+        summary: "a `std::sync::Mutex`/`RwLock` (or parking_lot) guard alive across an `.await`",
+        docs: r#"## What it does
 
 Flags an `.await` reached while a guard of a synchronous lock, bound with `let` in the
 same async body, is still alive: `let g = m.lock().unwrap();` (std's `Mutex`, `RwLock`
@@ -61,6 +63,8 @@ async fn bump(state: &std::sync::Mutex<State>) {
 }
 ```
 "#,
+    },
+    shape: Shape::Body(check),
 };
 
 /// The help line for the file's runtime.
@@ -135,7 +139,7 @@ fn report(
         GuardKind::RwLock => "read-write lock guard",
         GuardKind::RefCell => "`RefCell` borrow",
     };
-    let mut d = RULE.diagnostic(
+    let mut d = RULE.info.diagnostic(
         format!("`{name}`, a synchronous {what}, is held across this `.await`"),
         (cx.span)(syn::spanned::Spanned::span(a)),
         "the task is suspended here with the lock held",

@@ -1,18 +1,26 @@
-//! The one list of every rule ([`RULES`]), the descriptor type [`RuleInfo`], and the glue
-//! that lets each rule file own what it flags: the blocking rules' call lists
-//! ([`BLOCKING_CALLS`]) and their help texts ([`blocking_help`]).
+//! The rules: one file each, and the one registry of them ([`REGISTRY`]).
 //!
-//! Shared analysis (name resolution, async context, the call graph) lives beside the rules
-//! in `crate::engine` and `crate::callgraph`, not here. To add a rule: create
-//! `rules/<name>.rs` with its `RULE` descriptor (docs with the four sections), add it to
-//! [`RULES`], a fixture `tests/fixtures/<name>.rs` and a row in the README rule table.
+//! A rule file holds everything about its rule: the descriptor with its docs (What it does
+//! / Why is this bad / Example / Use instead), its shape (see [`Shape`]), its check, and
+//! the text of what it says (message, labels, notes, help). What a rule needs to know
+//! about library APIs is in `crate::catalog`; name resolution, async context and the call
+//! graph are the engine's (`crate::engine`, `crate::resolve`, `crate::callgraph`);
+//! data-flow helpers are in `crate::flow`.
+//!
+//! To add a rule: create `rules/<name>.rs` with `pub(crate) const RULE: Rule` and add one
+//! line, `<name>::RULE,`, to [`REGISTRY`]; a blocking-call rule's calls go in the catalog
+//! under its name. The tests then ask for a fixture `tests/fixtures/<name>.rs`, a
+//! snapshot of its texts, an Example that fires and a Use instead that is clean, and a
+//! row in the README's rule table.
 
 use std::sync::OnceLock;
 
-use crate::Runtime;
 use crate::catalog::Fix;
-use crate::catalog::runtimes::api as runtime_api;
-pub(crate) use crate::diagnostic::RuleInfo;
+use crate::diagnostic::RuleInfo;
+use crate::options::Runtime;
+
+pub(crate) mod blocking;
+mod shape;
 
 pub(crate) mod blocking_fs;
 pub(crate) mod blocking_net;
@@ -30,8 +38,11 @@ pub(crate) mod sequential_awaits;
 pub(crate) mod unawaited_future;
 pub(crate) mod unused_suppression;
 
-/// Every rule, in any order (`crate::rules()` sorts them by name).
-const ALL: &[RuleInfo] = &[
+pub(crate) use blocking::Help;
+pub(crate) use shape::{BodyCheck, FileCheck, Rule, Shape};
+
+/// Every rule, one line each, in any order.
+pub(crate) const REGISTRY: &[Rule] = &[
     blocking_fs::RULE,
     blocking_net::RULE,
     blocking_process::RULE,
@@ -49,85 +60,92 @@ const ALL: &[RuleInfo] = &[
     unused_suppression::RULE,
 ];
 
-/// A flow rule's check of one async body (an async fn's body, an async block, an async
-/// closure's block body), called by the engine with the name resolution of that point.
-pub(crate) type BodyCheck = fn(&crate::flow::FlowCx<'_>, &syn::Block, &mut Vec<crate::Diagnostic>);
+/// Every rule's descriptor, sorted by name.
+pub(crate) fn infos() -> &'static [RuleInfo] {
+    static SORTED: OnceLock<Vec<RuleInfo>> = OnceLock::new();
+    SORTED.get_or_init(|| {
+        let mut v: Vec<RuleInfo> = REGISTRY.iter().map(|r| r.info).collect();
+        v.sort_by_key(|r| r.name);
+        v
+    })
+}
 
-/// A flow rule's check of a whole file, called once per file.
-pub(crate) type FileCheck = fn(&crate::flow::FlowCx<'_>, &syn::File, &mut Vec<crate::Diagnostic>);
+/// The descriptor of the rule named `name`.
+pub(crate) fn info(name: &str) -> Option<&'static RuleInfo> {
+    REGISTRY.iter().map(|r| &r.info).find(|r| r.name == name)
+}
 
-/// Every per-async-body check.
-pub(crate) const BODY_CHECKS: &[BodyCheck] = &[busy_wait::check, lock_across_await::check];
+/// Every per-body check.
+pub(crate) fn body_checks() -> impl Iterator<Item = BodyCheck> {
+    REGISTRY.iter().filter_map(|r| match r.shape {
+        Shape::Body(check) => Some(check),
+        _ => None,
+    })
+}
 
 /// Every per-file check.
-pub(crate) const FILE_CHECKS: &[FileCheck] = &[
-    dropped_task::check_file,
-    // These three skip test code, which they find themselves (`flow::walk`).
-    immediately_awaited_task::check_file,
-    sequential_await_in_loop::check_file,
-    sequential_awaits::check_file,
-];
+pub(crate) fn file_checks() -> impl Iterator<Item = FileCheck> {
+    REGISTRY.iter().filter_map(|r| match r.shape {
+        Shape::File(check) => Some(check),
+        _ => None,
+    })
+}
 
-/// Every rule, sorted by name.
-pub(crate) static RULES: SortedRules = SortedRules(OnceLock::new());
-
-/// [`ALL`] sorted once by name.
-pub(crate) struct SortedRules(OnceLock<Vec<RuleInfo>>);
-
-impl std::ops::Deref for SortedRules {
-    type Target = [RuleInfo];
-    fn deref(&self) -> &[RuleInfo] {
-        self.0.get_or_init(|| {
-            let mut v = ALL.to_vec();
-            v.sort_by_key(|r| r.name);
-            v
-        })
+/// The help of a call of blocking rule `rule` with `fix`, for the crate's runtime. `args`
+/// is the source text of the call's arguments, when known.
+pub(crate) fn blocking_help(rule: &str, fix: Fix, runtime: Runtime, args: Option<&str>) -> Help {
+    let help = REGISTRY.iter().find_map(|r| match r.shape {
+        Shape::BlockingCall(help) if r.info.name == rule => Some(help),
+        _ => None,
+    });
+    match help {
+        Some(help) if fix != Fix::Configured => help(fix, runtime, args),
+        _ => blocking::configured_help(runtime),
     }
 }
 
-/// The help of a blocking finding, and the replacement of the whole call when it is
-/// mechanical.
-pub(crate) struct Help {
-    pub(crate) text: String,
-    pub(crate) replacement: Option<String>,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// The help for a blocking call under `fix`, for the crate's runtime. `args` is the
-/// source text of the call's arguments, when known.
-pub(crate) fn blocking_help(fix: Fix, runtime: Runtime, args: Option<&str>) -> Help {
-    match fix {
-        Fix::Sleep => blocking_sleep::help(runtime, args),
-        Fix::FsFn(_) | Fix::FsOther | Fix::FileOpen(_) | Fix::FileIo => {
-            blocking_fs::help(fix, runtime, args)
-        }
-        Fix::TcpConnect | Fix::SocketIo | Fix::Dns | Fix::ReqwestGet | Fix::Http => {
-            blocking_net::help(fix, runtime, args)
-        }
-        Fix::ProcessRun | Fix::ChildWait => blocking_process::help(runtime),
-        Fix::ChannelRecv | Fix::ThreadJoin | Fix::Condvar | Fix::Barrier | Fix::Stdin => {
-            blocking_wait::help(fix, runtime)
-        }
-        Fix::Configured => Help {
-            text: offload_help(runtime),
-            replacement: None,
-        },
+    #[test]
+    fn names_are_unique_and_infos_sorted() {
+        let names: Vec<_> = infos().iter().map(|r| r.name).collect();
+        assert_eq!(names.len(), REGISTRY.len());
+        assert!(names.windows(2).all(|w| w[0] < w[1]), "{names:?}");
+        assert_eq!(info("busy_wait").map(|r| r.name), Some("busy_wait"));
+        assert!(info("no_such_rule").is_none());
     }
-}
 
-/// "move it off the event loop with `tokio::task::spawn_blocking(..)`", for the runtime.
-pub(crate) fn offload_help(runtime: Runtime) -> String {
-    format!(
-        "move the blocking work off the event loop with `{}`",
-        offload_fn(runtime)
-    )
-}
+    #[test]
+    fn every_blocking_rule_of_the_catalog_is_a_registered_blocking_call_rule() {
+        let is_blocking = |name: &str| {
+            REGISTRY
+                .iter()
+                .any(|r| r.info.name == name && matches!(r.shape, Shape::BlockingCall(_)))
+        };
+        for b in crate::catalog::BLOCKING {
+            assert!(is_blocking(b.rule), "{}: {}", b.path, b.rule);
+        }
+        for entry in ["my::sleep", "fs::x", "net::x", "process::x", "other::x"] {
+            assert!(is_blocking(blocking::configured_rule(entry)), "{entry}");
+        }
+    }
 
-/// The runtime's way to run a blocking closure on a thread pool, as written in help.
-pub(crate) fn offload_fn(runtime: Runtime) -> String {
-    format!("{}(move || ...).await", runtime_api(runtime).offload)
-}
-
-/// `prefix(args).await` when the arguments are known, for a mechanical replacement.
-pub(crate) fn call_await(path: &str, args: Option<&str>) -> Option<String> {
-    args.map(|a| format!("{path}({a}).await"))
+    #[test]
+    fn shapes_are_dispatched() {
+        assert_eq!(body_checks().count(), 2);
+        assert_eq!(file_checks().count(), 4);
+        let help = blocking_help("blocking_sleep", Fix::Sleep, Runtime::Tokio, Some("d"));
+        assert_eq!(
+            help.replacement.as_deref(),
+            Some("tokio::time::sleep(d).await")
+        );
+        let configured = blocking_help("blocking_sleep", Fix::Configured, Runtime::Tokio, None);
+        assert!(
+            configured.text.contains("spawn_blocking"),
+            "{}",
+            configured.text
+        );
+    }
 }
