@@ -90,6 +90,117 @@ pub(crate) struct Site {
     pub(crate) dropped: bool,
 }
 
+/// A fn of the file being walked, as [`FactsBuilder::define_fn`] numbered it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct FnId(u32);
+
+/// A call site of the file being walked, as [`FactsBuilder::site`] numbered it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct SiteId(u32);
+
+/// Records one file's facts while the engine walks it: the fns it defines, what their
+/// sync bodies call and whether they block, and the call sites that matter across files.
+#[derive(Default)]
+pub(crate) struct FactsBuilder {
+    facts: FileFacts,
+    interner: HashMap<Box<str>, Name>,
+}
+
+impl FactsBuilder {
+    /// An empty record for a file of a crate on `runtime`, in `package`.
+    pub(crate) fn new(runtime: Runtime, package: Option<String>) -> Self {
+        FactsBuilder {
+            facts: FileFacts {
+                runtime,
+                package,
+                ..FileFacts::default()
+            },
+            interner: HashMap::default(),
+        }
+    }
+
+    /// The number of `s` in this file's names.
+    pub(crate) fn intern(&mut self, s: &str) -> Name {
+        if let Some(&n) = self.interner.get(s) {
+            return n;
+        }
+        let n = self.facts.names.len() as Name;
+        self.facts.names.push(s.into());
+        self.interner.insert(s.into(), n);
+        n
+    }
+
+    /// Records a fn or method definition: its last segment, its path, whether it is a
+    /// method, a trait's or trait impl's method (found by path only), and async.
+    pub(crate) fn define_fn(
+        &mut self,
+        name: &str,
+        path: &str,
+        method: bool,
+        trait_impl: bool,
+        is_async: bool,
+    ) -> FnId {
+        let name = self.intern(name);
+        let path = self.intern(path);
+        self.facts.fns.push(FnFact {
+            name,
+            path,
+            method,
+            trait_impl,
+            is_async,
+            hit: None,
+            calls: Vec::new(),
+        });
+        FnId(self.facts.fns.len() as u32 - 1)
+    }
+
+    /// Records that the sync body of `from` calls `callee` (once per callee).
+    pub(crate) fn calls(&mut self, from: FnId, callee: Callee) {
+        let calls = &mut self.facts.fns[from.0 as usize].calls;
+        if !calls.contains(&callee) {
+            calls.push(callee);
+        }
+    }
+
+    /// Records the first blocking call made directly in the body of `f` (later ones are
+    /// not needed: one is enough to block).
+    pub(crate) fn blocks(&mut self, f: FnId, hit: impl FnOnce() -> Hit) {
+        let def = &mut self.facts.fns[f.0 as usize];
+        if def.hit.is_none() {
+            def.hit = Some(hit());
+        }
+    }
+
+    /// Records a call site that matters across files.
+    pub(crate) fn site(
+        &mut self,
+        callee: Callee,
+        span: Span,
+        in_async: bool,
+        dropped: bool,
+    ) -> SiteId {
+        self.facts.sites.push(Site {
+            callee,
+            span,
+            in_async,
+            dropped,
+        });
+        SiteId(self.facts.sites.len() as u32 - 1)
+    }
+
+    /// Marks the value of a call site as dropped (a `let x = f();` whose `x` is never used).
+    pub(crate) fn drop_site(&mut self, site: SiteId) {
+        if let Some(s) = self.facts.sites.get_mut(site.0 as usize) {
+            s.dropped = true;
+        }
+    }
+
+    /// The facts recorded.
+    pub(crate) fn finish(self) -> FileFacts {
+        self.facts
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 struct DefId {
     file: u32,

@@ -121,6 +121,15 @@ pub struct Diagnostic {
     pub suggestion: Option<Suggestion>,
 }
 
+/// `#[aio::allow(rule)]` on an item: the rule is suppressed inside the item's span.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ItemAllow {
+    /// The rule name as written (may be unknown: the CLI reports that).
+    pub rule: String,
+    /// The whole item, attributes included.
+    pub span: Span,
+}
+
 /// One rule's descriptor, as `rules`/`explain`, the configuration checker and SARIF see it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RuleInfo {

@@ -29,19 +29,22 @@ pub mod embed;
 
 mod analysis;
 mod callgraph;
+mod calls;
 mod catalog;
 mod engine;
 mod flow;
 mod macros;
 mod options;
+mod resolve;
 pub(crate) mod rules;
 mod source;
+mod types;
 
 use std::path::Path;
 
-pub use analysis::{FileAnalysis, ItemAllow};
+pub use analysis::FileAnalysis;
 pub use diagnostic::{
-    Applicability, Diagnostic, Label, Level, LineCol, RuleInfo, Span, Suggestion,
+    Applicability, Diagnostic, ItemAllow, Label, Level, LineCol, RuleInfo, Span, Suggestion,
 };
 pub use options::{FileOptions, Runtime};
 
@@ -54,7 +57,7 @@ pub mod cli;
 /// diagnostic (level warn) and no other finding. Byte offsets in the diagnostics are
 /// into `source` as given (a leading BOM included); columns count characters.
 pub fn analyze_file(path: &Path, source: &str, options: &FileOptions) -> FileAnalysis {
-    engine::analyze(path, source, options)
+    analysis::analyze(path, source, options)
 }
 
 /// The workspace pass: builds the call graph from the facts of every analysed file and

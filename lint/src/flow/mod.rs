@@ -23,6 +23,7 @@ pub(crate) mod walk;
 use proc_macro2::Span as PmSpan;
 use syn::Path;
 
+use crate::source::SourceText;
 use crate::{Runtime, Span};
 
 /// What the flow rules need from the engine for one file.
@@ -30,10 +31,8 @@ pub(crate) struct FlowCx<'a> {
     /// Maps a written path to its fully qualified form through the file's `use`
     /// declarations; `None` for a local item or an unknown name.
     pub(crate) resolve: &'a dyn Fn(&Path) -> Option<String>,
-    /// Converts a proc-macro2 span of the parsed file to a diagnostic span.
-    pub(crate) span: &'a dyn Fn(PmSpan) -> Span,
-    /// The source text under a span, when it maps to one.
-    pub(crate) snippet: &'a dyn Fn(PmSpan) -> Option<String>,
+    /// The file's text, for spans and snippets.
+    pub(crate) src: &'a SourceText<'a>,
     /// The runtime of the file's crate (help texts name its API).
     pub(crate) runtime: Runtime,
     /// Whether the file uses `parking_lot` (whose `lock()` returns the guard directly).
@@ -41,6 +40,16 @@ pub(crate) struct FlowCx<'a> {
 }
 
 impl FlowCx<'_> {
+    /// Converts a proc-macro2 span of the parsed file to a diagnostic span.
+    pub(crate) fn span(&self, span: PmSpan) -> Span {
+        self.src.span(span)
+    }
+
+    /// The source text under a span, when it maps to one.
+    pub(crate) fn snippet(&self, span: PmSpan) -> Option<String> {
+        self.src.snippet(span).map(str::to_string)
+    }
+
     /// The resolved path of a call's function, falling back to the path as written when
     /// it has two segments or more (`tokio::spawn` without a `use`). A single unresolved
     /// identifier is a local item: `None`.
@@ -50,8 +59,8 @@ impl FlowCx<'_> {
 
     /// The span from the start of `from` to the end of `to`.
     pub(crate) fn span_between(&self, from: PmSpan, to: PmSpan) -> Span {
-        let a = (self.span)(from);
-        let b = (self.span)(to);
+        let a = self.span(from);
+        let b = self.span(to);
         Span {
             byte_start: a.byte_start,
             byte_end: b.byte_end.max(a.byte_end),

@@ -85,7 +85,7 @@ pub(crate) fn check(cx: &FlowCx<'_>, body: &Block, out: &mut Vec<Diagnostic>) {
                 Expr::While(w) if spins(self.cx, Some(&w.cond), &w.body) => self
                     .cx
                     .span_between(w.while_token.span, syn::spanned::Spanned::span(&w.cond)),
-                Expr::Loop(l) if spins(self.cx, None, &l.body) => (self.cx.span)(l.loop_token.span),
+                Expr::Loop(l) if spins(self.cx, None, &l.body) => self.cx.span(l.loop_token.span),
                 _ => return,
             };
             if awaits_in(e) {

@@ -189,7 +189,7 @@ impl Drops<'_, '_> {
     fn report(&mut self, call: &Expr, how: &str) {
         let mut d = RULE.info.diagnostic(
             "this task is cancelled as soon as it is spawned: its handle is dropped".into(),
-            (self.cx.span)(syn::spanned::Spanned::span(call)),
+            self.cx.span(syn::spanned::Spanned::span(call)),
             how,
         );
         d.help = Some(help(self.cx.runtime));

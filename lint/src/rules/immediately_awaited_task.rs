@@ -196,12 +196,12 @@ fn diagnostic(
 ) -> Diagnostic {
     let mut d = RULE.info.diagnostic(
         "this task is awaited as soon as it is spawned: nothing runs concurrently with it".into(),
-        (cx.span)(syn::spanned::Spanned::span(a)),
+        cx.span(syn::spanned::Spanned::span(a)),
         "awaited right away",
     );
     if let Some(s) = spawned_at {
         d.secondary.push(Label {
-            span: (cx.span)(s),
+            span: cx.span(s),
             message: "spawned here".into(),
         });
     }

@@ -118,7 +118,7 @@ pub(crate) fn check(cx: &FlowCx<'_>, body: &Block, out: &mut Vec<Diagnostic>) {
                 let Some(a) = first_await_while_alive(block, i, &name.to_string()) else {
                     continue;
                 };
-                let guard = (self.cx.span)(syn::spanned::Spanned::span(stmt));
+                let guard = self.cx.span(syn::spanned::Spanned::span(stmt));
                 self.out.push(report(self.cx, name, kind, a, guard));
             }
         }
@@ -141,7 +141,7 @@ fn report(
     };
     let mut d = RULE.info.diagnostic(
         format!("`{name}`, a synchronous {what}, is held across this `.await`"),
-        (cx.span)(syn::spanned::Spanned::span(a)),
+        cx.span(syn::spanned::Spanned::span(a)),
         "the task is suspended here with the lock held",
     );
     d.secondary.push(Label {

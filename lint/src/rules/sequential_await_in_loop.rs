@@ -217,7 +217,7 @@ fn check_loop(
     };
     let mut d = RULE.info.diagnostic(
         what.to_string(),
-        (cx.span)(syn::spanned::Spanned::span(*await_expr)),
+        cx.span(syn::spanned::Spanned::span(*await_expr)),
         "awaited once per iteration, one after another",
     );
     d.secondary.push(crate::Label {

@@ -227,7 +227,7 @@ fn report(cx: &FlowCx<'_>, run: &[Member<'_>], out: &mut Vec<Diagnostic>) {
     if run.len() < 2 {
         return;
     }
-    let span_of = |m: &Member<'_>| (cx.span)(syn::spanned::Spanned::span(m.awaited));
+    let span_of = |m: &Member<'_>| cx.span(syn::spanned::Spanned::span(m.awaited));
     let mut d = RULE.info.diagnostic(
         format!(
             "{} independent operations are awaited one after another",
@@ -249,7 +249,7 @@ fn report(cx: &FlowCx<'_>, run: &[Member<'_>], out: &mut Vec<Diagnostic>) {
     let ops: Vec<String> = run
         .iter()
         .map(|m| {
-            (cx.snippet)(syn::spanned::Spanned::span(&m.awaited.base))
+            cx.snippet(syn::spanned::Spanned::span(&m.awaited.base))
                 .unwrap_or_else(|| quote::ToTokens::to_token_stream(&m.awaited.base).to_string())
         })
         .collect();

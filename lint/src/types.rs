@@ -1,0 +1,168 @@
+//! Light local type tracking: which bindings hold one of the library types the catalog
+//! knows methods of (`crate::catalog::Ty`), so that `file.read_to_end(..)` is known to be
+//! a `std::fs::File`'s blocking read.
+//!
+//! This is deliberately not type inference. A binding gets a type only when it is
+//! initialised from a known constructor (`std::fs::File::open(p)?`, `Command::new("ls")`),
+//! a builder chain of one (`OpenOptions::new().read(true)`), a destructured channel pair,
+//! or a parameter/`let` annotated with a known type. Anything else is unknown, and an
+//! unknown receiver never produces a finding. Names resolve through the walk's
+//! [`Resolver`].
+
+use syn::{Expr, Pat};
+
+use crate::catalog::{self, Ty, methods};
+use crate::resolve::{IdentStr, Res, Resolver, Scope, Scopes, SelfTy};
+
+/// Method chains followed when inferring a receiver's type.
+const MAX_DEPTH: usize = 24;
+
+/// Binds the names of `pat` in the innermost scope, with `ty` where the pattern says which
+/// part of the value each name gets (a channel pair's halves) or a type annotation names a
+/// known type.
+pub(crate) fn bind_pat(
+    scopes: &mut Scopes,
+    self_ty: Option<SelfTy>,
+    buf: &mut String,
+    pat: &Pat,
+    ty: Option<Ty>,
+    depth: usize,
+) {
+    if depth > 64 {
+        return;
+    }
+    match pat {
+        Pat::Ident(p) => {
+            if let Some((_, sub)) = &p.subpat {
+                bind_pat(scopes, self_ty, buf, sub, ty, depth + 1);
+            }
+            scopes.bind(&IdentStr::new(&p.ident), ty);
+        }
+        Pat::Type(t) => {
+            let declared = ty_of_type(&scopes.resolver(self_ty), buf, &t.ty);
+            bind_pat(scopes, self_ty, buf, &t.pat, declared.or(ty), depth + 1);
+        }
+        Pat::Tuple(t) => {
+            let pair = ty.and_then(catalog::pair);
+            for (i, p) in t.elems.iter().enumerate() {
+                let ty = match (pair, i, t.elems.len()) {
+                    (Some((a, _)), 0, 2) => a,
+                    (Some((_, b)), 1, 2) => b,
+                    _ => None,
+                };
+                bind_pat(scopes, self_ty, buf, p, ty, depth + 1);
+            }
+        }
+        Pat::Reference(r) => bind_pat(scopes, self_ty, buf, &r.pat, ty, depth + 1),
+        Pat::Paren(p) => bind_pat(scopes, self_ty, buf, &p.pat, ty, depth + 1),
+        Pat::Or(o) => {
+            for p in &o.cases {
+                bind_pat(scopes, self_ty, buf, p, None, depth + 1);
+            }
+        }
+        Pat::Slice(s) => {
+            for p in &s.elems {
+                bind_pat(scopes, self_ty, buf, p, None, depth + 1);
+            }
+        }
+        Pat::Struct(s) => {
+            for f in &s.fields {
+                bind_pat(scopes, self_ty, buf, &f.pat, None, depth + 1);
+            }
+        }
+        Pat::TupleStruct(s) => {
+            for p in &s.elems {
+                bind_pat(scopes, self_ty, buf, p, None, depth + 1);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A known type written in a type position (`&std::fs::File`, `Arc<Condvar>`).
+pub(crate) fn ty_of_type(r: &Resolver<'_, Scope>, buf: &mut String, ty: &syn::Type) -> Option<Ty> {
+    match ty {
+        syn::Type::Reference(t) => ty_of_type(r, buf, &t.elem),
+        syn::Type::Paren(p) => ty_of_type(r, buf, &p.elem),
+        syn::Type::Path(p) if p.qself.is_none() => {
+            let last = p.path.segments.last()?;
+            if last.ident == "Arc" || last.ident == "Rc" || last.ident == "Box" {
+                if let syn::PathArguments::AngleBracketed(a) = &last.arguments
+                    && let Some(syn::GenericArgument::Type(inner)) = a.args.first()
+                {
+                    return ty_of_type(r, buf, inner);
+                }
+                return None;
+            }
+            match r.resolve(&p.path, buf) {
+                Res::Path { .. } => catalog::from_type_path(buf),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The known type of an expression's value (through `?`, `unwrap()`, builders).
+pub(crate) fn ty_of(
+    r: &Resolver<'_, Scope>,
+    buf: &mut String,
+    e: &Expr,
+    depth: usize,
+) -> Option<Ty> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    match e {
+        Expr::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
+            match r.resolve(&p.path, buf) {
+                Res::Local(t) => t,
+                _ => None,
+            }
+        }
+        Expr::Call(c) => {
+            let Expr::Path(f) = &*c.func else { return None };
+            if f.qself.is_some() {
+                return None;
+            }
+            match r.resolve(&f.path, buf) {
+                Res::Path { .. } => {
+                    let api = catalog::lookup(buf)?;
+                    if api.passthrough {
+                        return c.args.first().and_then(|a| ty_of(r, buf, a, depth + 1));
+                    }
+                    api.ret
+                }
+                _ => None,
+            }
+        }
+        Expr::MethodCall(m) => {
+            let name = IdentStr::new(&m.method);
+            if methods::starts_par_iter(&name) {
+                return Some(Ty::ParIter);
+            }
+            let recv = ty_of(r, buf, &m.receiver, depth + 1)?;
+            if matches!(
+                &*name,
+                "unwrap"
+                    | "expect"
+                    | "unwrap_or_else"
+                    | "clone"
+                    | "by_ref"
+                    | "as_mut"
+                    | "as_ref"
+                    | "borrow"
+                    | "borrow_mut"
+            ) {
+                return Some(recv);
+            }
+            methods::method(recv, &name)?.1
+        }
+        Expr::Try(t) => ty_of(r, buf, &t.expr, depth + 1),
+        Expr::Paren(p) => ty_of(r, buf, &p.expr, depth + 1),
+        Expr::Group(g) => ty_of(r, buf, &g.expr, depth + 1),
+        Expr::Reference(x) => ty_of(r, buf, &x.expr, depth + 1),
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => ty_of(r, buf, &u.expr, depth + 1),
+        _ => None,
+    }
+}
