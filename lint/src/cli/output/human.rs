@@ -7,7 +7,7 @@ use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label as CsLabe
 use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, Config, termcolor::Buffer};
 
-use super::{FileReport, Report};
+use super::report::{FileReport, Report};
 use crate::source::floor_char_boundary;
 use crate::{Diagnostic, Level};
 

@@ -11,7 +11,8 @@ use std::io::{self, Write};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{FileReport, Report, human};
+use super::human;
+use super::report::{FileReport, Report};
 use crate::cli::manifest::PackageInfo;
 use crate::source::LineIndex;
 use crate::{Diagnostic, Span};
