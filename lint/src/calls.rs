@@ -104,7 +104,7 @@ impl Classifier<'_> {
                     }
                     None => Call::Plain,
                 };
-                let param = (path == "std::thread::scope").then_some(Ty::ThreadScope);
+                let param = methods::closure_param(&path);
                 *self.buf = path;
                 (call, param)
             }

@@ -547,7 +547,7 @@ impl<S: Borrow<Scope>> Resolver<'_, S> {
                             return Res::Unknown;
                         }
                         if self.embed {
-                            if let Some(std) = embed_short_form(n) {
+                            if let Some(std) = catalog::std_short_form(n) {
                                 buf.push_str(std);
                             } else {
                                 buf.push_str(n);
@@ -628,25 +628,4 @@ pub(crate) fn returns_future(attrs: &[syn::Attribute], sig: &syn::Signature) -> 
         }
     }
     coroutine || sig.asyncness.is_some()
-}
-
-/// The conventional std meaning of a short path the coroutine macro sees without the
-/// file's `use`s. Only applied to calls that are not `.await`ed.
-fn embed_short_form(first: &str) -> Option<&'static str> {
-    Some(match first {
-        "thread" => "std::thread",
-        "fs" => "std::fs",
-        "net" => "std::net",
-        "process" => "std::process",
-        "mpsc" => "std::sync::mpsc",
-        "File" => "std::fs::File",
-        "OpenOptions" => "std::fs::OpenOptions",
-        "TcpStream" => "std::net::TcpStream",
-        "TcpListener" => "std::net::TcpListener",
-        "UdpSocket" => "std::net::UdpSocket",
-        "Command" => "std::process::Command",
-        "Condvar" => "std::sync::Condvar",
-        "Barrier" => "std::sync::Barrier",
-        _ => return None,
-    })
 }

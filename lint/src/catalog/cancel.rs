@@ -117,6 +117,12 @@ const EXTENSION_TRAITS: &[&str] = &[
     "futures::io::AsyncWriteExt",
 ];
 
+/// Every path of the cancel-safety table.
+#[cfg(test)]
+pub(crate) fn paths() -> impl Iterator<Item = &'static str> {
+    CANCEL_SAFETY.iter().map(|(p, _)| *p)
+}
+
 /// The cancel safety of the async operation at a resolved path.
 pub(crate) fn cancel_safety(path: &str) -> Option<CancelSafety> {
     if let Some(&(_, c)) = CANCEL_SAFETY.iter().find(|(p, _)| *p == path) {

@@ -97,6 +97,12 @@ pub(crate) fn timer(path: &str) -> Option<TimerKind> {
     TIMERS.iter().find(|(p, _)| *p == path).map(|&(_, k)| k)
 }
 
+/// Every timer constructor's path.
+#[cfg(test)]
+pub(crate) fn timer_paths() -> impl Iterator<Item = &'static str> {
+    TIMERS.iter().map(|(p, _)| *p)
+}
+
 /// Last path segments of functions that order things in time wherever they are defined:
 /// timers, yields, deadlines, and the ready/pending futures (a crate's own `sleep`
 /// wrapper, older tokio's `delay_for`).

@@ -224,3 +224,12 @@ pub(crate) fn by_name(name: &str, trait_in_scope: impl Fn(&str) -> bool) -> Opti
     let call = BLOCKING.iter().find(|b| at(b.path))?;
     Some(Effect::Block(call.rule, call.fix))
 }
+
+/// The type of the first parameter of a closure passed to the function at `path`
+/// (`std::thread::scope(|s| ..)` hands the closure a `Scope`, whose `spawn` offloads).
+pub(crate) fn closure_param(path: &str) -> Option<Ty> {
+    (path == THREAD_SCOPE).then_some(Ty::ThreadScope)
+}
+
+/// `std::thread::scope`.
+pub(crate) const THREAD_SCOPE: &str = "std::thread::scope";

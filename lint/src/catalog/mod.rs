@@ -38,7 +38,7 @@ pub(crate) use blocking::BLOCKING;
 pub(crate) use effect::{
     BLOCKING_FS, BLOCKING_NET, BLOCKING_PROCESS, BLOCKING_SLEEP, BLOCKING_WAIT, Effect, Fix,
 };
-pub(crate) use names::{is_common_method, is_known_crate};
+pub(crate) use names::{is_common_method, is_known_crate, std_short_form};
 pub(crate) use ty::{Ty, display, from_type_path, pair};
 
 /// One known function.
@@ -165,6 +165,104 @@ mod tests {
         );
         assert_eq!(lookup("actix_rt::spawn").unwrap().effect, Effect::Spawn);
         assert!(is_known_module("std::thread") && !is_known_module("std::thread::sleep"));
+    }
+
+    /// Every path the catalog knows: its index, and the tables kept beside it.
+    fn every_path() -> FxHashSet<&'static str> {
+        let mut all: FxHashSet<&'static str> = index().apis.keys().copied().collect();
+        all.extend(sync::SYNC_LOCKS.iter().map(|(p, _)| *p));
+        all.extend(sync::ASYNC_LOCKS.iter().copied());
+        all.extend(sync::GUARD_TYPES.iter().map(|(p, _)| *p));
+        all.extend(futures::timer_paths());
+        all.extend(cancel::paths());
+        all.extend(tasks::executor_paths());
+        all.extend([methods::THREAD_SCOPE, runtimes::ASYNC_HTTP_GET]);
+        for r in [
+            crate::options::Runtime::Aio,
+            crate::options::Runtime::Tokio,
+            crate::options::Runtime::AsyncStd,
+            crate::options::Runtime::Smol,
+        ] {
+            let api = runtimes::api(r);
+            all.extend([api.offload, api.yield_now, api.mutex, api.channel]);
+            all.extend(
+                [
+                    api.sleep,
+                    api.fs,
+                    api.net,
+                    api.lookup_host,
+                    api.command,
+                    api.barrier,
+                ]
+                .into_iter()
+                .flatten(),
+            );
+            all.extend(api.condition.map(|(ty, _)| ty));
+        }
+        all
+    }
+
+    /// The string literals of a file outside `#[cfg(test)]` items.
+    fn literals(file: &syn::File) -> Vec<String> {
+        use syn::visit::Visit;
+        struct Lits(Vec<String>);
+        impl<'ast> Visit<'ast> for Lits {
+            fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
+                let test = m.attrs.iter().any(|a| {
+                    a.path().is_ident("cfg")
+                        && a.parse_args::<syn::Ident>().is_ok_and(|i| i == "test")
+                });
+                if !test {
+                    syn::visit::visit_item_mod(self, m);
+                }
+            }
+            fn visit_lit_str(&mut self, l: &'ast syn::LitStr) {
+                self.0.push(l.value());
+            }
+        }
+        let mut v = Lits(Vec::new());
+        v.visit_file(file);
+        v.0
+    }
+
+    /// No list of API paths lives outside the catalog: no other file of `src/` writes a
+    /// path the catalog knows as a string (in code; tests may).
+    #[test]
+    fn no_api_path_is_written_outside_the_catalog() {
+        fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(dir).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    files(&p, out);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    out.push(p);
+                }
+            }
+        }
+        let known = every_path();
+        assert!(known.contains("tokio::spawn") && known.contains("std::thread::sleep"));
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut all = Vec::new();
+        files(&src, &mut all);
+        let mut found = Vec::new();
+        let mut seen_catalog = 0;
+        for path in all {
+            let file = syn::parse_file(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            let lits = literals(&file);
+            if path.starts_with(src.join("catalog")) {
+                seen_catalog += lits.iter().filter(|l| known.contains(l.as_str())).count();
+                continue;
+            }
+            for lit in lits.into_iter().filter(|l| known.contains(l.as_str())) {
+                found.push(format!("{}: {lit:?}", path.display()));
+            }
+        }
+        assert!(seen_catalog > 100, "the check sees the catalog's own paths");
+        assert!(
+            found.is_empty(),
+            "API paths outside the catalog:\n{}",
+            found.join("\n")
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Names rather than paths: the crates whose paths are written fully qualified without a
-//! `use` (so a path starting with one is taken as resolved), and the method names too
-//! common for a by-name match against a workspace method to be trusted.
+//! `use` (so a path starting with one is taken as resolved), the method names too common
+//! for a by-name match against a workspace method to be trusted, and the std paths that
+//! conventional short forms (`thread::sleep`, `File::open`) stand for.
 
 /// Crates whose paths are written without a `use` (`std::thread::sleep(d)`), so a
 /// multi-segment path starting with them is taken as fully qualified.
@@ -229,4 +230,25 @@ pub(crate) fn is_common_method(name: &str) -> bool {
             | "main"
             | "test"
     )
+}
+
+/// The conventional std meaning of a short path the coroutine macro sees without the
+/// file's `use`s. Only applied to calls that are not `.await`ed.
+pub(crate) fn std_short_form(first: &str) -> Option<&'static str> {
+    Some(match first {
+        "thread" => "std::thread",
+        "fs" => "std::fs",
+        "net" => "std::net",
+        "process" => "std::process",
+        "mpsc" => "std::sync::mpsc",
+        "File" => "std::fs::File",
+        "OpenOptions" => "std::fs::OpenOptions",
+        "TcpStream" => "std::net::TcpStream",
+        "TcpListener" => "std::net::TcpListener",
+        "UdpSocket" => "std::net::UdpSocket",
+        "Command" => "std::process::Command",
+        "Condvar" => "std::sync::Condvar",
+        "Barrier" => "std::sync::Barrier",
+        _ => return None,
+    })
 }

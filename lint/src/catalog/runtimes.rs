@@ -140,3 +140,6 @@ pub(crate) const FS_TWINS: &[&str] = &[
     "read_link",
     "set_permissions",
 ];
+
+/// The async twin of `reqwest::blocking::get`, whatever the runtime.
+pub(crate) const ASYNC_HTTP_GET: &str = "reqwest::get";

@@ -64,6 +64,12 @@ const CANCELLING_EXECUTORS: &[&str] = &[
     "async_executor::StaticLocalExecutor",
 ];
 
+/// Every cancel-on-drop executor type's path.
+#[cfg(test)]
+pub(crate) fn executor_paths() -> impl Iterator<Item = &'static str> {
+    CANCELLING_EXECUTORS.iter().copied()
+}
+
 /// Whether the type at `path` is an executor whose spawned tasks are cancelled on drop.
 pub(crate) fn is_cancelling_executor(path: &str) -> bool {
     CANCELLING_EXECUTORS.contains(&path)
@@ -108,9 +114,19 @@ pub(crate) fn is_offload_name(last: &str) -> bool {
 /// (`handle.spawn_blocking(..)`, `scope.block_in_place(..)`).
 pub(crate) const OFFLOAD_METHODS: &[&str] = &["spawn_blocking", "block_in_place"];
 
+/// `aio::run`, which panics when called inside a running event loop instead of blocking
+/// it (as asyncio's `run` raises).
+const AIO_RUN: &str = "aio::run";
+
+/// Whether the block_on entry point at `path` panics inside a running event loop (it
+/// starts a loop of its own) rather than blocking it.
+pub(crate) fn panics_inside_a_loop(path: &str) -> bool {
+    path == AIO_RUN
+}
+
 /// Functions that run a future to completion on the calling thread.
 pub(crate) const BLOCK_ONS: &[&str] = &[
-    "aio::run",
+    AIO_RUN,
     "futures::executor::block_on",
     "futures_executor::block_on",
     "futures_lite::future::block_on",

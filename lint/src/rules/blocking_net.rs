@@ -8,7 +8,7 @@
 use super::blocking::{Help, call_await, offload_help};
 use super::shape::{Rule, Shape};
 use crate::catalog::Fix;
-use crate::catalog::runtimes::api;
+use crate::catalog::runtimes::{ASYNC_HTTP_GET, api};
 use crate::diagnostic::RuleInfo;
 use crate::{Level, Runtime};
 
@@ -71,8 +71,8 @@ pub(crate) fn help(fix: Fix, runtime: Runtime, args: Option<&str>) -> Help {
             replacement: None,
         },
         Fix::ReqwestGet => Help {
-            text: "use the async client: `reqwest::get(url).await`".into(),
-            replacement: call_await("reqwest::get", args),
+            text: format!("use the async client: `{ASYNC_HTTP_GET}(url).await`"),
+            replacement: call_await(ASYNC_HTTP_GET, args),
         },
         Fix::Http => Help {
             text: format!(

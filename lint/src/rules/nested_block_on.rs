@@ -6,6 +6,7 @@
 
 use super::blocking::Help;
 use super::shape::{Rule, Shape};
+use crate::catalog::tasks;
 use crate::diagnostic::RuleInfo;
 use crate::{Level, Runtime};
 
@@ -52,8 +53,8 @@ async fn handler() -> u32 {
 /// The message of a call that runs a future to completion (`call`, as shown) in async
 /// context.
 pub(crate) fn message(call: &str) -> String {
-    if call == "aio::run" {
-        "`aio::run` inside a running event loop panics: it cannot start a second loop".into()
+    if tasks::panics_inside_a_loop(call) {
+        format!("`{call}` inside a running event loop panics: it cannot start a second loop")
     } else {
         format!(
             "`{call}` runs a future to completion inside async context, blocking the event loop"
