@@ -8,8 +8,8 @@
 //! data-flow helpers are in `crate::flow`.
 //!
 //! To add a rule: create `rules/<name>.rs` with `pub(crate) const RULE: Rule` and add one
-//! line, `<name>::RULE,`, to [`REGISTRY`]; a blocking-call rule's calls go in the catalog
-//! under its name. The tests then ask for a fixture `tests/fixtures/<name>.rs`, a
+//! line, `<name>,`, to the `registry!` below (it declares the module and lists its rule in
+//! [`REGISTRY`]); a blocking-call rule's calls go in the catalog under its name. The tests then ask for a fixture `tests/fixtures/<name>.rs`, a
 //! snapshot of its texts, an Example that fires and a Use instead that is clean, and a
 //! row in the README's rule table.
 
@@ -22,43 +22,37 @@ use crate::options::Runtime;
 pub(crate) mod blocking;
 mod shape;
 
-pub(crate) mod blocking_fs;
-pub(crate) mod blocking_net;
-pub(crate) mod blocking_process;
-pub(crate) mod blocking_sleep;
-pub(crate) mod blocking_wait;
-pub(crate) mod busy_wait;
-pub(crate) mod dropped_task;
-pub(crate) mod immediately_awaited_task;
-pub(crate) mod lock_across_await;
-pub(crate) mod nested_block_on;
-pub(crate) mod parse_error;
-pub(crate) mod sequential_await_in_loop;
-pub(crate) mod sequential_awaits;
-pub(crate) mod unawaited_future;
-pub(crate) mod unused_suppression;
-
 pub(crate) use blocking::Help;
 pub(crate) use shape::{BodyCheck, FileCheck, Rule, Shape};
 
-/// Every rule, one line each, in any order.
-pub(crate) const REGISTRY: &[Rule] = &[
-    blocking_fs::RULE,
-    blocking_net::RULE,
-    blocking_process::RULE,
-    blocking_sleep::RULE,
-    blocking_wait::RULE,
-    busy_wait::RULE,
-    dropped_task::RULE,
-    immediately_awaited_task::RULE,
-    lock_across_await::RULE,
-    nested_block_on::RULE,
-    parse_error::RULE,
-    sequential_await_in_loop::RULE,
-    sequential_awaits::RULE,
-    unawaited_future::RULE,
-    unused_suppression::RULE,
-];
+/// Declares each rule's module and lists its `RULE` in [`REGISTRY`].
+macro_rules! registry {
+    ($($rule:ident),* $(,)?) => {
+        $(pub(crate) mod $rule;)*
+
+        /// Every rule, in any order.
+        pub(crate) const REGISTRY: &[Rule] = &[$($rule::RULE),*];
+    };
+}
+
+// The one registry: one line per rule.
+registry! {
+    blocking_fs,
+    blocking_net,
+    blocking_process,
+    blocking_sleep,
+    blocking_wait,
+    busy_wait,
+    dropped_task,
+    immediately_awaited_task,
+    lock_across_await,
+    nested_block_on,
+    parse_error,
+    sequential_await_in_loop,
+    sequential_awaits,
+    unawaited_future,
+    unused_suppression,
+}
 
 /// Every rule's descriptor, sorted by name.
 pub(crate) fn infos() -> &'static [RuleInfo] {
