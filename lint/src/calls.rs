@@ -188,11 +188,8 @@ impl Classifier<'_> {
 /// The source text of a call's arguments, for a mechanical replacement.
 pub(crate) fn args_text(src: &SourceText<'_>, args: &Args) -> Option<String> {
     let (first, last) = (args.first()?, args.last()?);
-    let a = src.snippet(start_span(first))?;
-    let start = a.as_ptr() as usize - src.text().as_ptr() as usize;
-    let b = src.snippet(last.span())?;
-    let end = b.as_ptr() as usize - src.text().as_ptr() as usize + b.len();
-    src.text().get(start..end).map(str::to_string)
+    src.text_between(start_span(first), last.span())
+        .map(str::to_string)
 }
 
 /// Whether a configured entry names this call: a path entry matches the resolved path

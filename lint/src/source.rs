@@ -158,6 +158,19 @@ impl<'a> SourceText<'a> {
         self.text.get(r.start + self.base..r.end + self.base)
     }
 
+    /// The original text from the start of `from` to the end of `to`, if both map to it.
+    pub(crate) fn text_between(
+        &self,
+        from: proc_macro2::Span,
+        to: proc_macro2::Span,
+    ) -> Option<&'a str> {
+        self.snippet(from)?;
+        self.snippet(to)?;
+        let start = from.byte_range().start + self.base;
+        let end = to.byte_range().end + self.base;
+        self.text.get(start..end)
+    }
+
     /// The line (1-based) of a proc-macro2 span's start.
     pub(crate) fn line_of(&self, span: proc_macro2::Span) -> usize {
         self.line_col(span.byte_range().start + self.base).line
