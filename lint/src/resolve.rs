@@ -13,11 +13,13 @@
 //! walk, resolve each path in the scope where it is written ([`Scopes::resolve_at`]).
 
 use std::borrow::Borrow;
+use std::cell::OnceCell;
 use std::fmt::Write as _;
+use std::ops::Range;
 use std::path::Path;
 
 use proc_macro2::extra::DelimSpan;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use syn::{Item, UseTree};
 
 use crate::catalog::{self, Ty};
@@ -152,12 +154,19 @@ pub(crate) struct SelfTy(u32);
 
 /// A closed scope kept for [`Scopes::resolve_at`].
 struct Kept {
-    /// Byte range of the scope's braces in the parsed text.
-    start: usize,
-    end: usize,
+    /// The scope's braces in the parsed text.
+    braces: DelimSpan,
+    /// Their byte range, worked out when first needed (mapping a span to bytes costs).
+    range: OnceCell<Range<usize>>,
     /// The module path inside it.
     module: Vec<String>,
     scope: Scope,
+}
+
+impl Kept {
+    fn range(&self) -> &Range<usize> {
+        self.range.get_or_init(|| self.braces.join().byte_range())
+    }
 }
 
 /// The scope chain of a walk.
@@ -172,6 +181,10 @@ pub(crate) struct Scopes {
     embed: bool,
     /// Closed inline modules and blocks with items (see [`Scopes::resolve_at`]).
     kept: Vec<Kept>,
+    /// The names the kept scopes define (items and imports), and whether any has a glob:
+    /// a path whose first segment is none of them resolves as in the root scope.
+    kept_names: FxHashSet<String>,
+    kept_globs: bool,
 }
 
 impl Scopes {
@@ -183,6 +196,8 @@ impl Scopes {
             self_types: Vec::new(),
             embed,
             kept: Vec::new(),
+            kept_names: FxHashSet::default(),
+            kept_globs: false,
         }
     }
 
@@ -209,10 +224,12 @@ impl Scopes {
             return;
         }
         scope.locals = Vec::new();
-        let range = braces.join().byte_range();
+        self.kept_names.extend(scope.items.keys().cloned());
+        self.kept_names.extend(scope.imports.keys().cloned());
+        self.kept_globs |= !scope.globs.is_empty();
         self.kept.push(Kept {
-            start: range.start,
-            end: range.end,
+            braces,
+            range: OnceCell::new(),
             module: self.module.clone(),
             scope,
         });
@@ -273,12 +290,19 @@ impl Scopes {
         let Some(first) = path.segments.first() else {
             return Res::None;
         };
-        let at = first.ident.span().byte_range().start;
-        let mut around: Vec<&Kept> = self
-            .kept
-            .iter()
-            .filter(|k| k.start <= at && at < k.end)
-            .collect();
+        let name = IdentStr::new(&first.ident);
+        let only_root = !self.kept_globs
+            && !matches!(&*name, "self" | "super")
+            && !self.kept_names.contains(&*name);
+        let mut around: Vec<&Kept> = if only_root {
+            Vec::new()
+        } else {
+            let at = first.ident.span().byte_range().start;
+            self.kept
+                .iter()
+                .filter(|k| k.range().contains(&at))
+                .collect()
+        };
         if around.is_empty() {
             let r = Resolver {
                 scopes: std::slice::from_ref(root),
@@ -289,7 +313,7 @@ impl Scopes {
             };
             return r.resolve(path, buf);
         }
-        around.sort_by_key(|k| k.start);
+        around.sort_by_key(|k| k.range().start);
         let module = around
             .iter()
             .rev()
