@@ -181,8 +181,9 @@ pub(crate) struct Scopes {
     embed: bool,
     /// Closed inline modules and blocks with items (see [`Scopes::resolve_at`]).
     kept: Vec<Kept>,
-    /// The names the kept scopes define (items and imports), and whether any has a glob:
-    /// a path whose first segment is none of them resolves as in the root scope.
+    /// The names the kept scopes define (items and imports), and whether any has a glob of
+    /// a module the catalog knows: a path whose first segment is none of them resolves as
+    /// in the root scope.
     kept_names: FxHashSet<String>,
     kept_globs: bool,
 }
@@ -226,7 +227,8 @@ impl Scopes {
         scope.locals = Vec::new();
         self.kept_names.extend(scope.items.keys().cloned());
         self.kept_names.extend(scope.imports.keys().cloned());
-        self.kept_globs |= !scope.globs.is_empty();
+        // Only globs of modules the catalog knows resolve anything (see `Resolver::lookup`).
+        self.kept_globs |= scope.globs.iter().any(|g| catalog::is_known_module(g));
         self.kept.push(Kept {
             braces,
             range: OnceCell::new(),
@@ -291,9 +293,11 @@ impl Scopes {
             return Res::None;
         };
         let name = IdentStr::new(&first.ident);
+        let name: &str = &name;
         let only_root = !self.kept_globs
-            && !matches!(&*name, "self" | "super")
-            && !self.kept_names.contains(&*name);
+            && name != "self"
+            && name != "super"
+            && !self.kept_names.contains(name);
         let mut around: Vec<&Kept> = if only_root {
             Vec::new()
         } else {
