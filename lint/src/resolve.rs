@@ -156,17 +156,26 @@ pub(crate) struct SelfTy(u32);
 struct Kept {
     /// The scope's braces in the parsed text.
     braces: DelimSpan,
-    /// Their byte range, worked out when first needed (mapping a span to bytes costs).
-    range: OnceCell<Range<usize>>,
+    /// Their (line, column) range, worked out when first needed.
+    range: OnceCell<Range<(usize, usize)>>,
     /// The module path inside it.
     module: Vec<String>,
     scope: Scope,
 }
 
 impl Kept {
-    fn range(&self) -> &Range<usize> {
-        self.range.get_or_init(|| self.braces.join().byte_range())
+    fn range(&self) -> &Range<(usize, usize)> {
+        self.range.get_or_init(|| {
+            let braces = self.braces.join();
+            position(braces.start())..position(braces.end())
+        })
     }
+}
+
+/// A position as (line, column): cheaper to get from a span than a byte offset, and
+/// ordered the same way within one file.
+fn position(at: proc_macro2::LineColumn) -> (usize, usize) {
+    (at.line, at.column)
 }
 
 /// The scope chain of a walk.
@@ -301,7 +310,7 @@ impl Scopes {
         let mut around: Vec<&Kept> = if only_root {
             Vec::new()
         } else {
-            let at = first.ident.span().byte_range().start;
+            let at = position(first.ident.span().start());
             self.kept
                 .iter()
                 .filter(|k| k.range().contains(&at))

@@ -96,22 +96,21 @@ pub(crate) fn check_file(cx: &FlowCx<'_>, file: &syn::File, out: &mut Vec<Diagno
 
 /// Checks one async body.
 fn check(cx: &FlowCx<'_>, body: &Block, out: &mut Vec<Diagnostic>) {
-    struct V<'a, 'c> {
+    struct V<'ast, 'a, 'c> {
         cx: &'c FlowCx<'c>,
         out: &'a mut Vec<Diagnostic>,
-        /// Awaits whose result is inspected as an error (`.unwrap_err()`): deliberate. By
-        /// the position of their `await` keyword.
-        skip: Vec<usize>,
+        /// Awaits whose result is inspected as an error (`.unwrap_err()`): deliberate.
+        skip: Vec<&'ast syn::ExprAwait>,
     }
-    impl<'ast> BodyVisitor<'ast> for V<'_, '_> {
+    impl<'ast> BodyVisitor<'ast> for V<'ast, '_, '_> {
         fn expr(&mut self, e: &'ast Expr) {
             if inspects_error(e)
                 && let Expr::Await(a) = strip_result_suffixes(strip_error_inspection(e))
             {
-                self.skip.push(await_at(a));
+                self.skip.push(a);
             }
             if let Expr::Await(a) = e
-                && !self.skip.contains(&await_at(a))
+                && !self.skip.iter().any(|s| std::ptr::eq(*s, a))
                 && is_spawn_call(self.cx, &a.base)
             {
                 self.out.push(diagnostic(self.cx, a, None));
@@ -145,11 +144,6 @@ fn check(cx: &FlowCx<'_>, body: &Block, out: &mut Vec<Diagnostic>) {
             skip: Vec::new(),
         },
     );
-}
-
-/// Where an await's `await` keyword is: one per await of the file.
-fn await_at(a: &syn::ExprAwait) -> usize {
-    a.await_token.span.byte_range().start
 }
 
 /// Methods that look at a task's failure: the task was spawned to observe a panic or a
