@@ -28,8 +28,9 @@ use crate::{Runtime, Span};
 
 /// What the flow rules need from the engine for one file.
 pub(crate) struct FlowCx<'a> {
-    /// Maps a written path to its fully qualified form through the file's `use`
-    /// declarations; `None` for a local item or an unknown name.
+    /// Maps a written path to its fully qualified form through the `use` declarations in
+    /// scope (at the async body for a per-body check, where the path is written for a
+    /// per-file check); `None` for a local binding or an unknown single name.
     pub(crate) resolve: &'a dyn Fn(&Path) -> Option<String>,
     /// The file's text, for spans and snippets.
     pub(crate) src: &'a SourceText<'a>,

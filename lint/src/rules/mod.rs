@@ -9,9 +9,10 @@
 //!
 //! To add a rule: create `rules/<name>.rs` with `pub(crate) const RULE: Rule` and add one
 //! line, `<name>,`, to the `registry!` below (it declares the module and lists its rule in
-//! [`REGISTRY`]); a blocking-call rule's calls go in the catalog under its name. The tests then ask for a fixture `tests/fixtures/<name>.rs`, a
-//! snapshot of its texts, an Example that fires and a Use instead that is clean, and a
-//! row in the README's rule table.
+//! [`REGISTRY`]); a blocking-call rule's calls go in the catalog under its name.
+//! ARCHITECTURE.md has the details; the tests then ask for a fixture
+//! `tests/fixtures/<name>.rs`, a snapshot of its texts, an Example that fires and a Use
+//! instead that is clean, and a row in the README's rule table.
 
 use std::sync::OnceLock;
 
