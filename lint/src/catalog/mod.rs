@@ -12,7 +12,7 @@
 //!   executors, offloaders, `block_on` entry points.
 //! - `futures.rs`: async APIs and timer constructors.
 //! - `cancel.rs`: what an async operation loses when it is dropped unfinished.
-//! - `sync.rs`: lock and guard types, `RefCell` borrows.
+//! - `sync.rs`: lock and guard types, `RefCell` borrows, spin hints.
 //! - `runtimes.rs`: each runtime's replacements, as help texts name them.
 //! - `names.rs`: crates written without a `use`, method names too common to match.
 //!
@@ -176,6 +176,7 @@ mod tests {
         all.extend(futures::timer_paths());
         all.extend(cancel::paths());
         all.extend(tasks::executor_paths());
+        all.extend(sync::spin_hint_paths());
         all.extend([methods::THREAD_SCOPE, runtimes::ASYNC_HTTP_GET]);
         for r in [
             crate::options::Runtime::Aio,

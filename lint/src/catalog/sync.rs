@@ -2,7 +2,7 @@
 //! types are synchronous (a guard held across an `.await` blocks or deadlocks) and which
 //! are async, the guard types by path (for bindings typed with them), and `RefCell`'s
 //! borrow guards (a `Ref`/`RefMut` alive across an `.await` panics the next borrower on
-//! the same thread).
+//! the same thread). And the spin hints a busy-waiting loop calls.
 
 /// What kind of guard an acquisition returns.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,6 +84,26 @@ pub(crate) fn guard_type(path: &str) -> Option<GuardKind> {
         .map(|&(_, k)| k)
 }
 
+/// Spin hints, by path: calls that only tell the processor or the scheduler the thread
+/// is waiting (a loop of them and reads still spins).
+const SPIN_HINTS: &[&str] = &[
+    "std::hint::spin_loop",
+    "core::hint::spin_loop",
+    "std::thread::yield_now",
+    "std::sync::atomic::spin_loop_hint",
+    "core::sync::atomic::spin_loop_hint",
+];
+
+/// Whether the function at `path` is a spin hint.
+pub(crate) fn is_spin_hint(path: &str) -> bool {
+    SPIN_HINTS.contains(&path)
+}
+
+#[cfg(test)]
+pub(crate) fn spin_hint_paths() -> impl Iterator<Item = &'static str> {
+    SPIN_HINTS.iter().copied()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,5 +118,7 @@ mod tests {
         assert_eq!(guard_type("tokio::sync::MutexGuard"), None);
         let sync: Vec<_> = SYNC_LOCKS.iter().map(|(p, _)| *p).collect();
         assert!(ASYNC_LOCKS.iter().all(|a| !sync.contains(a)));
+        assert!(is_spin_hint("std::hint::spin_loop") && is_spin_hint("std::thread::yield_now"));
+        assert!(!is_spin_hint("tokio::task::yield_now"));
     }
 }

@@ -11,6 +11,7 @@ use syn::{Block, Expr, Stmt};
 
 use super::shape::{Rule, Shape};
 use crate::catalog::runtimes::api;
+use crate::catalog::sync;
 use crate::diagnostic::RuleInfo;
 use crate::flow::FlowCx;
 use crate::flow::walk::{BodyVisitor, awaits_in, strip, walk_body};
@@ -207,16 +208,7 @@ fn is_spin_hint(cx: &FlowCx<'_>, e: &Expr) -> bool {
     let Expr::Path(p) = strip(&c.func) else {
         return false;
     };
-    cx.resolve_fn(&p.path).is_some_and(|r| {
-        matches!(
-            r.as_str(),
-            "std::hint::spin_loop"
-                | "core::hint::spin_loop"
-                | "std::thread::yield_now"
-                | "std::sync::atomic::spin_loop_hint"
-                | "core::sync::atomic::spin_loop_hint"
-        )
-    })
+    cx.resolve_fn(&p.path).is_some_and(|r| sync::is_spin_hint(&r))
 }
 
 /// Methods that observe something another task or thread may change.
