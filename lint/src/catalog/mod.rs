@@ -272,7 +272,13 @@ mod tests {
         assert!(!tasks::spawner("tokio::spawn").unwrap().drop_cancels);
         assert!(tasks::spawner("tokio::task::spawn_blocking").is_none());
         assert!(tasks::is_cancelling_executor("smol::LocalExecutor"));
+        assert!(!tasks::is_cancelling_executor("tokio::runtime::Runtime"));
         assert!(tasks::starts_task("crate::rt::spawn") && tasks::starts_task("blocking::unblock"));
+        // An offloader whose last segment does not say so, and a spawner that is no
+        // offloader: each list is asked on its own.
+        assert!(
+            tasks::starts_task("rayon::join") && tasks::starts_task("tokio::task::block_in_place")
+        );
         assert!(!tasks::starts_task("fetch"));
     }
 }

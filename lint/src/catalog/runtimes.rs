@@ -143,3 +143,30 @@ pub(crate) const FS_TWINS: &[&str] = &[
 
 /// The async twin of `reqwest::blocking::get`, whatever the runtime.
 pub(crate) const ASYNC_HTTP_GET: &str = "reqwest::get";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_unknown_runtime_names_tokio_only_where_a_default_is_sensible() {
+        let unknown = api(Runtime::Unknown);
+        let tokio = api(Runtime::Tokio);
+        assert_eq!(
+            (
+                unknown.sleep,
+                unknown.fs,
+                unknown.net,
+                unknown.lookup_host,
+                unknown.command
+            ),
+            (None, None, None, None, None)
+        );
+        assert_eq!(unknown.offload, tokio.offload);
+        assert_eq!(unknown.channel, tokio.channel);
+        assert_eq!(
+            fs_modules().collect::<Vec<_>>(),
+            ["tokio::fs", "async_std::fs", "smol::fs"]
+        );
+    }
+}

@@ -69,3 +69,24 @@ pub(crate) fn configured_rule(entry: &str) -> &'static str {
         catalog::BLOCKING_WAIT
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_configured_call_gets_its_rule_from_the_words_of_its_path() {
+        for (entry, rule) in [
+            ("my::nap_sleep", catalog::BLOCKING_SLEEP),
+            ("store::fs::load", catalog::BLOCKING_FS),
+            ("store::read_file", catalog::BLOCKING_FS),
+            ("api::http_get", catalog::BLOCKING_NET),
+            ("Raw::Socket::poll", catalog::BLOCKING_NET),
+            ("jobs::process::run", catalog::BLOCKING_PROCESS),
+            ("jobs::run_command", catalog::BLOCKING_PROCESS),
+            ("query_sync", catalog::BLOCKING_WAIT),
+        ] {
+            assert_eq!(configured_rule(entry), rule, "{entry}");
+        }
+    }
+}

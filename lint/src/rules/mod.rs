@@ -128,6 +128,36 @@ mod tests {
     }
 
     #[test]
+    fn an_unknown_runtime_gets_generic_help_naming_no_replacement() {
+        // Runtime::Unknown names tokio only as an example, never as the replacement.
+        for (rule, fix) in [
+            ("blocking_fs", Fix::FsFn("read")),
+            ("blocking_fs", Fix::FileOpen("open")),
+            ("blocking_fs", Fix::FileIo),
+            ("blocking_net", Fix::TcpConnect),
+            ("blocking_net", Fix::SocketIo),
+            ("blocking_net", Fix::Dns),
+            ("blocking_process", Fix::ProcessRun),
+        ] {
+            let help = blocking_help(rule, fix, Runtime::Unknown, Some("p"));
+            assert_eq!(help.replacement, None, "{rule} {fix:?}");
+            assert!(
+                !help.text.contains("tokio::fs::")
+                    && !help.text.contains("tokio::net::")
+                    && !help.text.contains("tokio::process::"),
+                "{rule} {fix:?}: {}",
+                help.text
+            );
+        }
+        let tokio = blocking_help("blocking_net", Fix::Dns, Runtime::Tokio, Some("a"));
+        assert!(
+            tokio.text.contains("tokio::net::lookup_host"),
+            "{}",
+            tokio.text
+        );
+    }
+
+    #[test]
     fn shapes_are_dispatched() {
         // Counted against the registry's shapes (not fixed numbers), so adding a rule of
         // either shape takes no edit here.
