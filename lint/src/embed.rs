@@ -87,6 +87,33 @@ mod tests {
     }
 
     #[test]
+    fn every_std_short_form_is_known() {
+        let found = calls(
+            "{ net::TcpStream::connect(a)?; process::Command::new(\"ls\").status()?; \
+             let (tx, rx) = mpsc::channel(); rx.recv(); OpenOptions::new().open(p)?; \
+             TcpStream::connect(a)?; TcpListener::bind(a)?.accept()?; \
+             UdpSocket::bind(a)?.recv(&mut b)?; Condvar::new().wait(g); \
+             Barrier::new(2).wait(); fs::read(p)?; }",
+        );
+        let shown: Vec<&str> = found.iter().map(|(call, _)| call.as_str()).collect();
+        assert_eq!(
+            shown,
+            [
+                "std::net::TcpStream::connect",
+                "std::process::Command::status",
+                "std::sync::mpsc::Receiver::recv",
+                "std::fs::OpenOptions::open",
+                "std::net::TcpStream::connect",
+                "std::net::TcpListener::accept",
+                "std::net::UdpSocket::recv",
+                "std::sync::Condvar::wait",
+                "std::sync::Barrier::wait",
+                "std::fs::read",
+            ]
+        );
+    }
+
+    #[test]
     fn awaited_short_forms_offloads_and_lookalikes_are_not() {
         let found = calls(
             "{ fs::read_to_string(p).await?; File::open(p).await?; self.clock.sleep(d); \
