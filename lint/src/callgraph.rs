@@ -19,10 +19,15 @@
 
 use std::collections::VecDeque;
 
-use crate::hash::FxHashMap as HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
-use crate::rules::{self, unawaited_future};
-use crate::{Diagnostic, FileAnalysis, Label, Runtime, Span};
+use crate::rules::{self, blocking, nested_block_on, unawaited_future};
+use std::path::Path;
+
+use crate::{Diagnostic, Label, Runtime, Span};
+
+/// One file as the workspace pass sees it: its path (for notes) and its facts.
+pub(crate) type LinkFile<'a> = (&'a Path, &'a FileFacts);
 
 /// An interned string of one file's facts.
 pub(crate) type Name = u32;
@@ -85,6 +90,117 @@ pub(crate) struct Site {
     pub(crate) dropped: bool,
 }
 
+/// A fn of the file being walked, as [`FactsBuilder::define_fn`] numbered it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct FnId(u32);
+
+/// A call site of the file being walked, as [`FactsBuilder::site`] numbered it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct SiteId(u32);
+
+/// Records one file's facts while the engine walks it: the fns it defines, what their
+/// sync bodies call and whether they block, and the call sites that matter across files.
+#[derive(Default)]
+pub(crate) struct FactsBuilder {
+    facts: FileFacts,
+    interner: HashMap<Box<str>, Name>,
+}
+
+impl FactsBuilder {
+    /// An empty record for a file of a crate on `runtime`, in `package`.
+    pub(crate) fn new(runtime: Runtime, package: Option<String>) -> Self {
+        FactsBuilder {
+            facts: FileFacts {
+                runtime,
+                package,
+                ..FileFacts::default()
+            },
+            interner: HashMap::default(),
+        }
+    }
+
+    /// The number of `s` in this file's names.
+    pub(crate) fn intern(&mut self, s: &str) -> Name {
+        if let Some(&n) = self.interner.get(s) {
+            return n;
+        }
+        let n = self.facts.names.len() as Name;
+        self.facts.names.push(s.into());
+        self.interner.insert(s.into(), n);
+        n
+    }
+
+    /// Records a fn or method definition: its last segment, its path, whether it is a
+    /// method, a trait's or trait impl's method (found by path only), and async.
+    pub(crate) fn define_fn(
+        &mut self,
+        name: &str,
+        path: &str,
+        method: bool,
+        trait_impl: bool,
+        is_async: bool,
+    ) -> FnId {
+        let name = self.intern(name);
+        let path = self.intern(path);
+        self.facts.fns.push(FnFact {
+            name,
+            path,
+            method,
+            trait_impl,
+            is_async,
+            hit: None,
+            calls: Vec::new(),
+        });
+        FnId(self.facts.fns.len() as u32 - 1)
+    }
+
+    /// Records that the sync body of `from` calls `callee` (once per callee).
+    pub(crate) fn calls(&mut self, from: FnId, callee: Callee) {
+        let calls = &mut self.facts.fns[from.0 as usize].calls;
+        if !calls.contains(&callee) {
+            calls.push(callee);
+        }
+    }
+
+    /// Records the first blocking call made directly in the body of `f` (later ones are
+    /// not needed: one is enough to block).
+    pub(crate) fn blocks(&mut self, f: FnId, hit: impl FnOnce() -> Hit) {
+        let def = &mut self.facts.fns[f.0 as usize];
+        if def.hit.is_none() {
+            def.hit = Some(hit());
+        }
+    }
+
+    /// Records a call site that matters across files.
+    pub(crate) fn site(
+        &mut self,
+        callee: Callee,
+        span: Span,
+        in_async: bool,
+        dropped: bool,
+    ) -> SiteId {
+        self.facts.sites.push(Site {
+            callee,
+            span,
+            in_async,
+            dropped,
+        });
+        SiteId(self.facts.sites.len() as u32 - 1)
+    }
+
+    /// Marks the value of a call site as dropped (a `let x = f();` whose `x` is never used).
+    pub(crate) fn drop_site(&mut self, site: SiteId) {
+        if let Some(s) = self.facts.sites.get_mut(site.0 as usize) {
+            s.dropped = true;
+        }
+    }
+
+    /// The facts recorded.
+    pub(crate) fn finish(self) -> FileFacts {
+        self.facts
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 struct DefId {
     file: u32,
@@ -101,7 +217,7 @@ fn is_foreign(path: &str) -> bool {
 type Pkg = u32;
 
 struct Index<'a> {
-    analyses: &'a [FileAnalysis],
+    files: &'a [LinkFile<'a>],
     /// The package of each file.
     pkg: Vec<Pkg>,
     by_path: HashMap<&'a str, Vec<DefId>>,
@@ -114,25 +230,24 @@ struct Index<'a> {
 }
 
 impl<'a> Index<'a> {
-    fn new(analyses: &'a [FileAnalysis]) -> Self {
+    fn new(files: &'a [LinkFile<'a>]) -> Self {
         let mut ids: HashMap<Option<&str>, Pkg> = HashMap::default();
-        let pkg = analyses
+        let pkg = files
             .iter()
-            .map(|a| {
+            .map(|(_, facts)| {
                 let n = ids.len() as Pkg;
-                *ids.entry(a.facts.package.as_deref()).or_insert(n)
+                *ids.entry(facts.package.as_deref()).or_insert(n)
             })
             .collect();
         let mut ix = Index {
-            analyses,
+            files,
             pkg,
             by_path: HashMap::default(),
             free_by_name: HashMap::default(),
             methods_by_name: HashMap::default(),
             trait_method_names: HashMap::default(),
         };
-        for (f, a) in analyses.iter().enumerate() {
-            let facts = &a.facts;
+        for (f, (_, facts)) in files.iter().enumerate() {
             for (d, def) in facts.fns.iter().enumerate() {
                 let id = DefId {
                     file: f as u32,
@@ -156,11 +271,11 @@ impl<'a> Index<'a> {
     }
 
     fn def(&self, id: DefId) -> &'a FnFact {
-        &self.analyses[id.file as usize].facts.fns[id.def as usize]
+        &self.files[id.file as usize].1.fns[id.def as usize]
     }
 
     fn name(&self, file: u32, n: Name) -> &'a str {
-        &self.analyses[file as usize].facts.names[n as usize]
+        &self.files[file as usize].1.names[n as usize]
     }
 
     /// The one definition a callee in `file` names, if it is unambiguous.
@@ -241,18 +356,13 @@ struct Reach {
     root: DefId,
 }
 
-/// See the module docs.
-pub(crate) fn link(analyses: &mut [FileAnalysis]) {
-    let new_diags = {
-        let ix = Index::new(analyses);
-        let reach = propagate(&ix);
-        // Paths in notes are shown relative to the current folder when under it, as rustc does.
-        let cwd = std::env::current_dir().unwrap_or_default();
-        report(&ix, &reach, &cwd)
-    };
-    for (file, d) in new_diags {
-        analyses[file].diagnostics.push(d);
-    }
+/// See the module docs. Returns each new finding with the index of its file in `files`.
+pub(crate) fn link(files: &[LinkFile<'_>]) -> Vec<(usize, Diagnostic)> {
+    let ix = Index::new(files);
+    let reach = propagate(&ix);
+    // Paths in notes are shown relative to the current folder when under it, as rustc does.
+    let cwd = std::env::current_dir().unwrap_or_default();
+    report(&ix, &reach, &cwd)
 }
 
 fn propagate(ix: &Index<'_>) -> HashMap<DefId, Reach> {
@@ -260,8 +370,8 @@ fn propagate(ix: &Index<'_>) -> HashMap<DefId, Reach> {
     let mut callers: HashMap<DefId, Vec<DefId>> = HashMap::default();
     let mut queue = VecDeque::new();
     let mut reach: HashMap<DefId, Reach> = HashMap::default();
-    for (f, a) in ix.analyses.iter().enumerate() {
-        for (d, def) in a.facts.fns.iter().enumerate() {
+    for (f, (_, facts)) in ix.files.iter().enumerate() {
+        for (d, def) in facts.fns.iter().enumerate() {
             let id = DefId {
                 file: f as u32,
                 def: d as u32,
@@ -312,8 +422,7 @@ fn report(
     cwd: &std::path::Path,
 ) -> Vec<(usize, Diagnostic)> {
     let mut out = Vec::new();
-    for (f, a) in ix.analyses.iter().enumerate() {
-        let facts = &a.facts;
+    for (f, (_, facts)) in ix.files.iter().enumerate() {
         for site in &facts.sites {
             let Some(target) = ix.resolve(f as u32, site.callee) else {
                 continue;
@@ -325,10 +434,10 @@ fn report(
                     out.push((
                         f,
                         diag(
-                            unawaited_future::RULE.name,
+                            unawaited_future::RULE.info.name,
                             site.span,
                             unawaited_future::message(name),
-                            "this future is never polled",
+                            unawaited_future::LABEL,
                             Vec::new(),
                             Some(unawaited_future::HELP.into()),
                         ),
@@ -359,7 +468,7 @@ fn report(
                     break;
                 }
             }
-            let root_path = &ix.analyses[r.root.file as usize].path;
+            let root_path = ix.files[r.root.file as usize].0;
             let root_path = match root_path.strip_prefix(cwd) {
                 Ok(rel) if !cwd.as_os_str().is_empty() => rel.display(),
                 _ => root_path.display(),
@@ -369,18 +478,15 @@ fn report(
                 hit.call, root_path, hit.line
             ));
             let name = ix.name(target.file, def.name);
-            let (message, help) = if hit.rule == rules::nested_block_on::RULE.name {
+            let (message, help) = if hit.rule == nested_block_on::RULE.info.name {
                 (
-                    format!(
-                        "`{name}` runs a future to completion with `{}`, inside async context",
-                        hit.call
-                    ),
-                    "make it async and `.await` the future instead".to_string(),
+                    nested_block_on::chain_message(name, &hit.call),
+                    nested_block_on::CHAIN_HELP.to_string(),
                 )
             } else {
                 (
-                    format!("`{name}` blocks the event loop: it calls `{}`", hit.call),
-                    rules::offload_help(facts.runtime),
+                    blocking::chain_message(name, &hit.call),
+                    blocking::offload_help(facts.runtime),
                 )
             };
             out.push((
@@ -389,7 +495,7 @@ fn report(
                     hit.rule,
                     site.span,
                     message,
-                    "blocking call in async context",
+                    blocking::LABEL,
                     vec![chain],
                     Some(help),
                 ),
@@ -407,15 +513,9 @@ fn diag(
     notes: Vec<String>,
     help: Option<String>,
 ) -> Diagnostic {
-    let level = rules::RULES
-        .iter()
-        .find(|r| r.name == rule)
-        .map_or(crate::Level::Warn, |r| r.default_level);
+    let level = rules::info(rule).map_or(crate::Level::Warn, |r| r.default_level);
     Diagnostic {
-        rule: rules::RULES
-            .iter()
-            .find(|r| r.name == rule)
-            .map_or(rule, |r| r.name),
+        rule,
         level,
         message,
         primary: Label {

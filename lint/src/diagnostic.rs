@@ -1,6 +1,7 @@
-//! The one data type every rule produces and every output format consumes.
+//! The one data type every rule produces and every output format consumes, and the
+//! descriptor of a rule ([`RuleInfo`]) that names and documents it.
 //!
-//! Rules build [`Diagnostic`]s from syn spans; output formats (`crate::output`) render
+//! Rules build [`Diagnostic`]s from syn spans; output formats (`crate::cli::output`) render
 //! them. Neither side knows about the other: no rule names a format, no format names a rule.
 
 use std::fmt;
@@ -118,4 +119,47 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// A mechanical replacement, carried into JSON as `suggested_replacement`.
     pub suggestion: Option<Suggestion>,
+}
+
+/// `#[aio::allow(rule)]` on an item: the rule is suppressed inside the item's span.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ItemAllow {
+    /// The rule name as written (may be unknown: the CLI reports that).
+    pub rule: String,
+    /// The whole item, attributes included.
+    pub span: Span,
+}
+
+/// One rule's descriptor, as `rules`/`explain`, the configuration checker and SARIF see it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RuleInfo {
+    /// The stable name (`blocking_sleep`), rendered as `aio::blocking_sleep`.
+    pub name: &'static str,
+    /// The level when the configuration says nothing.
+    pub default_level: Level,
+    /// One line: what it flags.
+    pub summary: &'static str,
+    /// Markdown with the sections "## What it does", "## Why is this bad", "## Example",
+    /// "## Use instead".
+    pub docs: &'static str,
+}
+
+impl RuleInfo {
+    /// A finding of this rule at its default level: the message, and the primary span with
+    /// its label; secondary labels, notes, help and suggestion are added by the caller.
+    pub(crate) fn diagnostic(&self, message: String, primary: Span, label: &str) -> Diagnostic {
+        Diagnostic {
+            rule: self.name,
+            level: self.default_level,
+            message,
+            primary: Label {
+                span: primary,
+                message: label.to_string(),
+            },
+            secondary: Vec::new(),
+            notes: Vec::new(),
+            help: None,
+            suggestion: None,
+        }
+    }
 }

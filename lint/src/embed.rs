@@ -42,7 +42,7 @@ pub fn blocking_calls(body: &syn::Block) -> Vec<BlockingCall> {
     engine.async_body(body);
     std::mem::take(&mut engine.findings)
         .into_iter()
-        .filter(|f| f.rule != crate::rules::unawaited_future::RULE.name)
+        .filter(|f| f.rule != crate::rules::unawaited_future::RULE.info.name)
         .map(|f| BlockingCall {
             span: f.span,
             rule: f.rule,
@@ -82,6 +82,33 @@ mod tests {
                     "std::process::Command::output".to_string(),
                     "blocking_process"
                 ),
+            ]
+        );
+    }
+
+    #[test]
+    fn every_std_short_form_is_known() {
+        let found = calls(
+            "{ net::TcpStream::connect(a)?; process::Command::new(\"ls\").status()?; \
+             let (tx, rx) = mpsc::channel(); rx.recv(); OpenOptions::new().open(p)?; \
+             TcpStream::connect(a)?; TcpListener::bind(a)?.accept()?; \
+             UdpSocket::bind(a)?.recv(&mut b)?; Condvar::new().wait(g); \
+             Barrier::new(2).wait(); fs::read(p)?; }",
+        );
+        let shown: Vec<&str> = found.iter().map(|(call, _)| call.as_str()).collect();
+        assert_eq!(
+            shown,
+            [
+                "std::net::TcpStream::connect",
+                "std::process::Command::status",
+                "std::sync::mpsc::Receiver::recv",
+                "std::fs::OpenOptions::open",
+                "std::net::TcpStream::connect",
+                "std::net::TcpListener::accept",
+                "std::net::UdpSocket::recv",
+                "std::sync::Condvar::wait",
+                "std::sync::Barrier::wait",
+                "std::fs::read",
             ]
         );
     }

@@ -27,82 +27,29 @@
 pub mod diagnostic;
 pub mod embed;
 
+mod analysis;
 mod callgraph;
+mod calls;
 mod catalog;
 mod engine;
 mod flow;
-mod hash;
 mod macros;
+mod options;
+mod resolve;
 pub(crate) mod rules;
 mod source;
 mod types;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-pub use diagnostic::{Applicability, Diagnostic, Label, Level, LineCol, Span, Suggestion};
-pub use rules::RuleInfo;
+pub use analysis::FileAnalysis;
+pub use diagnostic::{
+    Applicability, Diagnostic, ItemAllow, Label, Level, LineCol, RuleInfo, Span, Suggestion,
+};
+pub use options::{FileOptions, Runtime};
 
 #[cfg(feature = "cli")]
 pub mod cli;
-
-/// Which async runtime the linted crate uses; the help texts name its replacements.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum Runtime {
-    /// aio (this project's runtime).
-    Aio,
-    /// tokio.
-    Tokio,
-    /// async-std.
-    AsyncStd,
-    /// smol.
-    Smol,
-    /// None of the above found: help texts name tokio's API as an example.
-    #[default]
-    Unknown,
-}
-
-/// Per-file inputs to [`analyze_file`].
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub struct FileOptions {
-    /// The runtime the file's crate depends on.
-    pub runtime: Runtime,
-    /// Extra blocking calls from the configuration. An entry with `::` (`my_crate::io::slow_read`,
-    /// `Client::fetch_sync`) matches a call whose resolved path ends with it; an entry
-    /// without `::` matches a free function or a method of that name. The rule is chosen
-    /// from the path: `sleep` → `blocking_sleep`, `fs`/`file` → `blocking_fs`,
-    /// `net`/`http`/`tcp`/`udp`/`socket` → `blocking_net`, `process`/`command` →
-    /// `blocking_process`, anything else → `blocking_wait`.
-    pub extra_blocking: Vec<String>,
-    /// Extra functions whose closure arguments run elsewhere (off the event loop), matched
-    /// like `extra_blocking`.
-    pub extra_offload: Vec<String>,
-    /// The cargo package the file belongs to (any stable id: the CLI passes cargo's package
-    /// id). [`link`] resolves a call by name alone (a method, or a path that did not
-    /// resolve) only to definitions of the same package; paths resolve across packages.
-    /// Files that all leave this `None` count as one package.
-    pub package: Option<String>,
-}
-
-/// `#[aio::allow(rule)]` on an item: the rule is suppressed inside the item's span.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ItemAllow {
-    /// The rule name as written (may be unknown: the CLI reports that).
-    pub rule: String,
-    /// The whole item, attributes included.
-    pub span: Span,
-}
-
-/// What [`analyze_file`] found in one file, plus the small facts [`link`] needs.
-#[derive(Debug)]
-pub struct FileAnalysis {
-    /// The path given to [`analyze_file`] (used in notes that point into this file).
-    pub path: PathBuf,
-    /// Findings, in no particular order (the CLI sorts).
-    pub diagnostics: Vec<Diagnostic>,
-    /// `#[aio::allow(...)]` attributes found on items.
-    pub item_allows: Vec<ItemAllow>,
-    pub(crate) facts: callgraph::FileFacts,
-}
 
 /// Parses `source` (the text of the file at `path`) and runs every per-file rule.
 ///
@@ -110,7 +57,7 @@ pub struct FileAnalysis {
 /// diagnostic (level warn) and no other finding. Byte offsets in the diagnostics are
 /// into `source` as given (a leading BOM included); columns count characters.
 pub fn analyze_file(path: &Path, source: &str, options: &FileOptions) -> FileAnalysis {
-    engine::analyze(path, source, options)
+    analysis::analyze(path, source, options)
 }
 
 /// The workspace pass: builds the call graph from the facts of every analysed file and
@@ -118,10 +65,16 @@ pub fn analyze_file(path: &Path, source: &str, options: &FileOptions) -> FileAna
 /// that block, unawaited futures of workspace async fns). Call it once, after every
 /// file of the workspace went through [`analyze_file`].
 pub fn link(analyses: &mut [FileAnalysis]) {
-    callgraph::link(analyses);
+    let found = {
+        let files: Vec<_> = analyses.iter().map(|a| (&*a.path, &a.facts)).collect();
+        callgraph::link(&files)
+    };
+    for (file, d) in found {
+        analyses[file].diagnostics.push(d);
+    }
 }
 
 /// Every rule, `parse_error` and `unused_suppression` included, sorted by name.
 pub fn rules() -> &'static [RuleInfo] {
-    &rules::RULES
+    rules::infos()
 }

@@ -1,7 +1,9 @@
-//! The text of one file as the engine sees it: what is stripped before parsing (a BOM, a
-//! shebang line), how proc-macro2 spans map back to byte offsets and 1-based
-//! line/character columns of the original text, and a cheap pre-scan that rejects input
-//! nested so deeply that a recursive parser would exhaust the stack.
+//! The text of one file: what is stripped before parsing (a BOM, a shebang line), the one
+//! line index that maps byte offsets to 1-based lines and character columns ([`LineIndex`],
+//! used by the engine for its findings and by the command line for its own diagnostics
+//! and the JSON `text` lines), how proc-macro2 spans map back to the original text, and a
+//! cheap pre-scan that rejects input nested so deeply that a recursive parser would exhaust
+//! the stack.
 //!
 //! It does not parse Rust; the pre-scan only understands comments and literals well
 //! enough to count brackets.
@@ -11,12 +13,90 @@ use crate::{LineCol, Span};
 /// Deepest bracket nesting accepted; deeper input is reported as a `parse_error`.
 pub(crate) const MAX_BRACKET_DEPTH: usize = 256;
 
-/// The original text, the part handed to the parser, and a lazily built line table.
+/// Byte offsets of the line starts of one text.
+pub(crate) struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes `text` (lines end at `\n`; a `\r` before it belongs to the line ending).
+    pub(crate) fn new(text: &str) -> Self {
+        let mut starts = Vec::with_capacity(text.len() / 32 + 1);
+        starts.push(0);
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    /// 0-based line holding `byte`.
+    fn line_of(&self, byte: usize) -> usize {
+        self.starts.partition_point(|&s| s <= byte) - 1
+    }
+
+    /// The position of `byte` (clamped to the text and to a character boundary): 1-based
+    /// line, 1-based column counted in characters. A byte-order mark at the start of the
+    /// file is not counted, as rustc does not count it.
+    pub(crate) fn line_col(&self, text: &str, byte: usize) -> LineCol {
+        let byte = floor_char_boundary(text, byte);
+        let line = self.line_of(byte);
+        let mut start = self.starts[line];
+        if line == 0 && text.starts_with('\u{feff}') && byte >= 3 {
+            start = 3;
+        }
+        LineCol {
+            line: line + 1,
+            column: text[start..byte].chars().count() + 1,
+        }
+    }
+}
+
+#[cfg(feature = "cli")]
+impl LineIndex {
+    /// A [`Span`] for `start..end` in `text` (clamped like [`LineIndex::line_col`]).
+    pub(crate) fn span(&self, text: &str, start: usize, end: usize) -> Span {
+        let start = floor_char_boundary(text, start);
+        let end = floor_char_boundary(text, end.max(start));
+        Span {
+            byte_start: start,
+            byte_end: end,
+            start: self.line_col(text, start),
+            end: self.line_col(text, end),
+        }
+    }
+
+    /// The text of 1-based line `line`, without its line ending (empty past the end).
+    pub(crate) fn line_text<'t>(&self, text: &'t str, line: usize) -> &'t str {
+        let Some(&start) = self.starts.get(line.wrapping_sub(1)) else {
+            return "";
+        };
+        let end = self.starts.get(line).copied().unwrap_or(text.len());
+        let start = floor_char_boundary(text, start);
+        let end = floor_char_boundary(text, end);
+        let mut s = &text[start..end];
+        s = s.strip_suffix('\n').unwrap_or(s);
+        s = s.strip_suffix('\r').unwrap_or(s);
+        if line == 1 {
+            s = s.strip_prefix('\u{feff}').unwrap_or(s);
+        }
+        s
+    }
+}
+
+/// The largest character boundary of `text` that is `<= byte`.
+pub(crate) fn floor_char_boundary(text: &str, byte: usize) -> usize {
+    let mut b = byte.min(text.len());
+    while !text.is_char_boundary(b) {
+        b -= 1;
+    }
+    b
+}
+
+/// The original text, the part handed to the parser, and a line index built on first use
+/// (most files have no finding and never need it).
 pub(crate) struct SourceText<'a> {
     text: &'a str,
     /// Bytes before the parsed part (BOM and shebang line).
     base: usize,
-    line_starts: std::sync::OnceLock<Vec<usize>>,
+    lines: std::sync::OnceLock<LineIndex>,
 }
 
 impl<'a> SourceText<'a> {
@@ -35,7 +115,7 @@ impl<'a> SourceText<'a> {
         SourceText {
             text,
             base,
-            line_starts: std::sync::OnceLock::new(),
+            lines: std::sync::OnceLock::new(),
         }
     }
 
@@ -49,33 +129,11 @@ impl<'a> SourceText<'a> {
         self.text
     }
 
-    fn line_starts(&self) -> &[usize] {
-        self.line_starts.get_or_init(|| {
-            let mut v = Vec::with_capacity(self.text.len() / 32 + 1);
-            v.push(0);
-            v.extend(self.text.match_indices('\n').map(|(i, _)| i + 1));
-            v
-        })
-    }
-
     /// Line and character column (both 1-based) of a byte offset of the original text.
     pub(crate) fn line_col(&self, byte: usize) -> LineCol {
-        let byte = byte.min(self.text.len());
-        let starts = self.line_starts();
-        let line = starts.partition_point(|&s| s <= byte).max(1);
-        let start = starts[line - 1];
-        // Like rustc, columns of the first line do not count a BOM.
-        let from = if line == 1 && self.text.starts_with('\u{feff}') {
-            3.min(byte)
-        } else {
-            start
-        };
-        let column = self
-            .text
-            .get(from..byte)
-            .map_or(byte - from, |s| s.chars().count())
-            + 1;
-        LineCol { line, column }
+        self.lines
+            .get_or_init(|| LineIndex::new(self.text))
+            .line_col(self.text, byte)
     }
 
     /// A span of the original text from byte offsets of the original text.
@@ -98,6 +156,19 @@ impl<'a> SourceText<'a> {
     pub(crate) fn snippet(&self, span: proc_macro2::Span) -> Option<&'a str> {
         let r = span.byte_range();
         self.text.get(r.start + self.base..r.end + self.base)
+    }
+
+    /// The original text from the start of `from` to the end of `to`, if both map to it.
+    pub(crate) fn text_between(
+        &self,
+        from: proc_macro2::Span,
+        to: proc_macro2::Span,
+    ) -> Option<&'a str> {
+        self.snippet(from)?;
+        self.snippet(to)?;
+        let start = from.byte_range().start + self.base;
+        let end = to.byte_range().end + self.base;
+        self.text.get(start..end)
     }
 
     /// The line (1-based) of a proc-macro2 span's start.
@@ -395,6 +466,41 @@ mod tests {
         let eq = text.find('=').unwrap();
         assert_eq!(src.line_col(eq), LineCol { line: 2, column: 8 });
         assert_eq!(src.line_col(3), LineCol { line: 1, column: 1 });
+    }
+
+    #[test]
+    fn line_index_columns_count_characters_not_bytes_and_skip_the_bom() {
+        let text = "\u{feff}fn a() {}\r\n\tlet é = x;\n";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_col(text, 3), LineCol { line: 1, column: 1 });
+        assert_eq!(idx.line_col(text, 6), LineCol { line: 1, column: 4 });
+        let x = text.find('x').unwrap();
+        // `\t` is one character; `é` is two bytes but one character.
+        assert_eq!(
+            idx.line_col(text, x),
+            LineCol {
+                line: 2,
+                column: 10
+            }
+        );
+        // Inside the BOM or inside a character: clamped to the boundary before it.
+        assert_eq!(idx.line_col(text, 1), LineCol { line: 1, column: 1 });
+        let e = text.find('é').unwrap();
+        assert_eq!(idx.line_col(text, e + 1), idx.line_col(text, e));
+        let empty = LineIndex::new("");
+        assert_eq!(empty.line_col("", 5), LineCol { line: 1, column: 1 });
+    }
+
+    #[cfg(feature = "cli")]
+    #[test]
+    fn line_text_and_clamped_spans() {
+        let text = "\u{feff}fn a() {}\r\n\tlet é = x;\n";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_text(text, 1), "fn a() {}");
+        assert_eq!(idx.line_text(text, 2), "\tlet é = x;");
+        assert_eq!(idx.line_text(text, 9), "");
+        let one = "é";
+        assert_eq!(LineIndex::new(one).span(one, 1, 99).byte_end, 2);
     }
 
     #[test]

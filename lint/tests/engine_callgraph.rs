@@ -290,3 +290,31 @@ fn trait_methods_never_resolve_by_name_alone() {
         vec![("src/main.rs".into(), 2, "nested_block_on")]
     );
 }
+
+#[test]
+fn a_path_into_a_known_library_never_links_to_workspace_code_of_the_same_shape() {
+    // Without the known-crate check, `tokio::util::pause` would be taken for another
+    // workspace crate's `crate::util::pause`, and `std::util::pause` like it.
+    let src_util =
+        "pub fn pause() {\n    std::thread::sleep(std::time::Duration::from_millis(5));\n}\n";
+    let a = workspace(&[
+        (
+            "src/lib.rs",
+            "mod util;\nasync fn serve() {\n    tokio::util::pause();\n    std::util::pause();\n}\n",
+        ),
+        ("src/util.rs", src_util),
+    ]);
+    assert_eq!(findings(&a), vec![]);
+    // The same call through another workspace crate's name is linked.
+    let a = workspace(&[
+        (
+            "src/lib.rs",
+            "mod util;\nasync fn serve() {\n    mine::util::pause();\n}\n",
+        ),
+        ("src/util.rs", src_util),
+    ]);
+    assert_eq!(
+        findings(&a),
+        vec![("src/lib.rs".to_string(), 3, "blocking_sleep")]
+    );
+}

@@ -168,7 +168,7 @@ mod runtime;
 mod task;
 pub mod time;
 
-// H2: queues, sync, combinators, blocking pool, generators.
+// Queues, sync, combinators, the blocking pool, generators.
 mod blocking;
 mod combinators;
 mod generator;

@@ -3,8 +3,9 @@
 //! A spawned future lives in exactly one heap allocation, a [`Cell`]: a type-erased
 //! [`Header`] (reference count, state flags, links of the loop's all-tasks list, name,
 //! spawn location, join waker) followed by the future and, once it finishes, its output in
-//! the same slot. A thin [`Vtable`] of four functions is all the executor needs to drive
-//! it. Wakers point straight at the header, so waking a task allocates nothing.
+//! the same slot. A thin [`Vtable`] of functions (poll, cancel, read or drop the output,
+//! free) is all the executor needs to drive it. Wakers point straight at the header, so
+//! waking a task allocates nothing.
 //!
 //! This module owns the memory protocol of a task and the handle API. It does not decide
 //! *when* a task runs (that is `executor.rs`) nor what happens on timers or I/O.

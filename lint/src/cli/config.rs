@@ -1,9 +1,9 @@
 //! Configuration: the `aio-lint` tables (`[workspace.metadata.aio-lint]`,
 //! `[package.metadata.aio-lint]`, or a whole `aio-lint.toml`), checked against the rule
-//! catalogue, and merged into the [`Settings`] that apply to one file.
+//! rule list, and merged into the [`Settings`] that apply to one file.
 //!
 //! Errors name the file, line and column. This module does not find the files (that is
-//! `manifest`), and it knows rule names only through the catalogue.
+//! `manifest`), and it knows rule names only through the rule list.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -14,8 +14,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::Level;
-use crate::cli::engine::{FileOptions, RuleDoc, Runtime};
-use crate::cli::source::LineIndex;
+use crate::cli::seam::{FileOptions, RuleInfo, Runtime};
+use crate::source::LineIndex;
 
 /// The keys of one `aio-lint` table, as written.
 #[derive(Debug, Default, Deserialize)]
@@ -91,13 +91,13 @@ pub(crate) struct Layer {
     exclude: Vec<(PathBuf, GlobMatcher)>,
 }
 
-/// Checks `raw` (read from `file`, whose text is `text`) against the rule catalogue.
+/// Checks `raw` (read from `file`, whose text is `text`) against the rule list.
 pub(crate) fn check(
     raw: RawConfig,
     base: &Path,
     file: &Path,
     text: &str,
-    rules: &[RuleDoc],
+    rules: &[RuleInfo],
 ) -> Result<Layer, ConfigError> {
     let mut layer = Layer {
         blocking: raw.blocking,
@@ -141,13 +141,13 @@ pub(crate) fn check(
 }
 
 /// Finds a rule by name (`aio::` prefix allowed), returning its static name.
-pub(crate) fn lookup(rules: &[RuleDoc], name: &str) -> Option<&'static str> {
+pub(crate) fn lookup(rules: &[RuleInfo], name: &str) -> Option<&'static str> {
     let name = name.strip_prefix("aio::").unwrap_or(name);
     rules.iter().find(|r| r.name == name).map(|r| r.name)
 }
 
 /// "unknown rule `x` in `deny` (did you mean `y`?)".
-pub(crate) fn unknown_rule_message(rules: &[RuleDoc], name: &str, context: &str) -> String {
+pub(crate) fn unknown_rule_message(rules: &[RuleInfo], name: &str, context: &str) -> String {
     match closest(rules, name) {
         Some(near) => format!("unknown rule `{name}` in `{context}` (did you mean `{near}`?)"),
         None => format!("unknown rule `{name}` in `{context}` (`cargo aio-lint rules` lists them)"),
@@ -155,7 +155,7 @@ pub(crate) fn unknown_rule_message(rules: &[RuleDoc], name: &str, context: &str)
 }
 
 /// The rule name closest to `name` by edit distance, if close enough to be a typo.
-pub(crate) fn closest(rules: &[RuleDoc], name: &str) -> Option<&'static str> {
+pub(crate) fn closest(rules: &[RuleInfo], name: &str) -> Option<&'static str> {
     rules
         .iter()
         .map(|r| (edit_distance(r.name, name), r.name))
@@ -243,7 +243,7 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::engine::catalogue;
+    use crate::cli::seam::rules;
 
     fn layer(text: &str) -> Result<Layer, ConfigError> {
         let raw: RawConfig = toml::from_str(text)
@@ -253,7 +253,7 @@ mod tests {
             Path::new("/p"),
             Path::new("aio-lint.toml"),
             text,
-            &catalogue(),
+            rules(),
         )
     }
 
@@ -322,14 +322,14 @@ mod tests {
 mod closest_tests {
     #[test]
     fn typos_find_the_rule() {
-        let rules = crate::cli::engine::catalogue();
+        let rules = crate::cli::seam::rules();
         assert_eq!(super::edit_distance("blocking_sleep", "blocking_slep"), 1);
         assert_eq!(
-            super::closest(&rules, "blocking_slep"),
+            super::closest(rules, "blocking_slep"),
             Some("blocking_sleep")
         );
         assert_eq!(
-            super::closest(&rules, "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"),
+            super::closest(rules, "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"),
             None
         );
     }

@@ -34,6 +34,17 @@ pub(crate) struct Walk<'a> {
     pub(crate) manifest_path: Option<&'a Path>,
 }
 
+/// How a path is shown: relative to `cwd` when it lies under it, else as given.
+pub(crate) fn display_path(path: &Path, cwd: &Path) -> String {
+    let shown = path.strip_prefix(cwd).unwrap_or(path);
+    let s = shown.to_string_lossy();
+    if s.is_empty() {
+        ".".to_owned()
+    } else {
+        s.into_owned()
+    }
+}
+
 /// `base.join(path)` with `.` and `..` resolved lexically (symlinks are not resolved, so
 /// paths are shown as the user wrote them).
 pub(crate) fn absolute(base: &Path, path: &Path) -> PathBuf {

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::cli::config::{self, ConfigError, Layer, RawConfig, Settings};
-use crate::cli::engine::{RuleDoc, Runtime};
+use crate::cli::seam::{RuleInfo, Runtime};
 
 /// The package a file belongs to, in cargo's terms.
 #[derive(Debug, Clone, PartialEq)]
@@ -173,7 +173,7 @@ pub(crate) struct DirInfo {
 
 /// The per-folder cache.
 pub(crate) struct Context<'r> {
-    rules: &'r [RuleDoc],
+    rules: &'r [RuleInfo],
     dirs: HashMap<PathBuf, Arc<DirInfo>>,
     /// Packages as `cargo metadata` described them, by manifest path (preferred over
     /// what this module would work out from the manifest).
@@ -184,7 +184,7 @@ pub(crate) struct Context<'r> {
 pub(crate) type ContextError = ConfigError;
 
 impl<'r> Context<'r> {
-    pub(crate) fn new(rules: &'r [RuleDoc]) -> Self {
+    pub(crate) fn new(rules: &'r [RuleInfo]) -> Self {
         Context {
             rules,
             dirs: HashMap::new(),
@@ -468,7 +468,7 @@ fn package_info(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::engine::catalogue;
+    use crate::cli::seam::rules;
 
     fn manifest(text: &str) -> Manifest {
         toml::from_str(text).unwrap()
@@ -531,8 +531,8 @@ mod tests {
             "allow = ['parse_error']\n",
         )
         .unwrap();
-        let rules = catalogue();
-        let mut cx = Context::new(&rules);
+        let rules = rules();
+        let mut cx = Context::new(rules);
         let src = cx.dir(&root.join("a/src")).unwrap();
         assert_eq!(src.settings.options.runtime, Runtime::Tokio);
         assert_eq!(
@@ -562,11 +562,11 @@ mod tests {
             "[package]\nname = 'x'\n\n[package.metadata.aio-lint]\nwarn = ['nope']\n",
         )
         .unwrap();
-        let rules = catalogue();
-        let e = Context::new(&rules).dir(tmp.path()).unwrap_err();
+        let rules = rules();
+        let e = Context::new(rules).dir(tmp.path()).unwrap_err();
         assert_eq!((e.line, e.column), (5, 9), "{e}");
         std::fs::write(tmp.path().join("Cargo.toml"), "[package\n").unwrap();
-        let e = Context::new(&rules).dir(tmp.path()).unwrap_err();
+        let e = Context::new(rules).dir(tmp.path()).unwrap_err();
         assert_eq!(e.line, 1, "{e}");
     }
 }

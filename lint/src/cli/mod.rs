@@ -9,10 +9,9 @@
 mod args;
 mod config;
 mod discover;
-mod engine;
 mod manifest;
 mod output;
-pub(crate) mod source;
+mod seam;
 mod suppress;
 
 use std::collections::BTreeSet;
@@ -26,13 +25,13 @@ use rayon::prelude::*;
 
 pub use args::{Args, ColorChoice, Command, MessageFormat, strip_cargo_subcommand};
 
+use crate::source::LineIndex;
 use crate::{Diagnostic, Level};
 use config::Settings;
 use discover::{Discovered, Walk};
-use engine::{FileAnalysis, PARSE_ERROR, RuleDoc, UNUSED_SUPPRESSION};
 use manifest::{Context, PackageInfo};
 use output::{FileReport, Report};
-use source::LineIndex;
+use seam::{FileAnalysis, PARSE_ERROR, RuleInfo, UNUSED_SUPPRESSION};
 
 /// How a run ended; [`Outcome::code`] is the process exit code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -102,10 +101,10 @@ fn emit(
 }
 
 fn explain(name: &str) -> Result<Outcome, Failure> {
-    let rules = engine::catalogue();
-    let Some(rule) = config::lookup(&rules, name).and_then(|n| rules.iter().find(|r| r.name == n))
+    let rules = seam::rules();
+    let Some(rule) = config::lookup(rules, name).and_then(|n| rules.iter().find(|r| r.name == n))
     else {
-        let hint = config::closest(&rules, name).map_or_else(
+        let hint = config::closest(rules, name).map_or_else(
             || "`cargo aio-lint rules` lists them".to_owned(),
             |n| format!("did you mean `{n}`?"),
         );
@@ -126,10 +125,10 @@ fn explain(name: &str) -> Result<Outcome, Failure> {
 }
 
 fn list_rules() -> Result<Outcome, Failure> {
-    let rules = engine::catalogue();
+    let rules = seam::rules();
     let width = rules.iter().map(|r| r.name.len()).max().unwrap_or(0);
     emit(Outcome::Clean, |out| {
-        for r in &rules {
+        for r in rules {
             writeln!(
                 out,
                 "{:<width$}  {:<4}  {}",
@@ -233,7 +232,7 @@ fn lint(args: &Args) -> Result<Outcome, Failure> {
 fn collect(args: &Args) -> Result<(Report, Stats), Failure> {
     let cwd = std::env::current_dir()
         .map_err(|e| Failure::Error(format!("cannot read the current folder: {e}")))?;
-    let rules = engine::catalogue();
+    let rules = seam::rules();
     let walk = Walk {
         cwd: &cwd,
         no_ignore: args.no_ignore,
@@ -243,7 +242,7 @@ fn collect(args: &Args) -> Result<(Report, Stats), Failure> {
     for w in &found.warnings {
         eprintln!("warning: {w}");
     }
-    let mut cx = Context::new(&rules);
+    let mut cx = Context::new(rules);
     for p in std::mem::take(&mut found.packages) {
         cx.add_known_package(p);
     }
@@ -282,7 +281,7 @@ fn collect(args: &Args) -> Result<(Report, Stats), Failure> {
         .filter_map(|l| l.analysis.take())
         .collect();
     if pool
-        .install(|| catch_unwind(AssertUnwindSafe(|| engine::link(&mut analyses))))
+        .install(|| catch_unwind(AssertUnwindSafe(|| seam::link(&mut analyses))))
         .is_err()
     {
         eprintln!(
@@ -298,18 +297,18 @@ fn collect(args: &Args) -> Result<(Report, Stats), Failure> {
     let mut files: Vec<FileReport> = jobs
         .iter()
         .zip(linted.iter_mut())
-        .filter_map(|(job, l)| finish(job, l, &rules))
+        .filter_map(|(job, l)| finish(job, l, rules))
         .collect();
     for (path, message) in &found.errors {
-        let display = source::display_path(path, &cwd);
+        let display = discover::display_path(path, &cwd);
         let settings = path
             .parent()
             .and_then(|d| cx.dir(d).ok())
             .map(|d| d.settings.clone())
             .unwrap_or_default();
         if let Some(level) = settings.level(PARSE_ERROR, Level::Warn) {
-            let mut d = engine::parse_error(
-                engine::start_of_file(),
+            let mut d = seam::parse_error(
+                seam::start_of_file(),
                 format!("cannot read `{display}`: {message}"),
             );
             d.level = level;
@@ -375,7 +374,7 @@ fn plan(found: &Discovered, cx: &mut Context<'_>, cwd: &Path) -> Result<Vec<Job>
         }
         jobs.push(Job {
             abs: abs.clone(),
-            display: source::display_path(abs, cwd),
+            display: discover::display_path(abs, cwd),
             settings: info.settings.clone(),
             package: info.package.clone(),
         });
@@ -407,8 +406,8 @@ fn lint_one(job: &Job) -> Linted {
     match std::fs::read(&job.abs) {
         Ok(bytes) => lint_bytes(job, bytes),
         Err(e) => {
-            let d = engine::parse_error(
-                engine::start_of_file(),
+            let d = seam::parse_error(
+                seam::start_of_file(),
                 format!("cannot read `{}`: {e}", job.display),
             );
             Linted::failed(d, Arc::from(""), 0, false)
@@ -425,7 +424,7 @@ fn lint_bytes(job: &Job, bytes: Vec<u8>) -> Linted {
             let at = e.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
             let span = LineIndex::new(&text).span(&text, at, at);
-            let d = engine::parse_error(
+            let d = seam::parse_error(
                 span,
                 format!(
                     "this file is not valid UTF-8 (invalid byte at offset {at}); it was not linted"
@@ -435,7 +434,7 @@ fn lint_bytes(job: &Job, bytes: Vec<u8>) -> Linted {
         }
     };
     match catch_unwind(AssertUnwindSafe(|| {
-        engine::analyze_file(&job.abs, &text, &job.settings.options)
+        seam::analyze_file(&job.abs, &text, &job.settings.options)
     })) {
         Ok(analysis) => {
             // Keep the text only where it may be shown or scanned for suppressions, so
@@ -458,8 +457,8 @@ fn lint_bytes(job: &Job, bytes: Vec<u8>) -> Linted {
                 .map(|s| s.to_string())
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_default();
-            let d = engine::parse_error(
-                engine::start_of_file(),
+            let d = seam::parse_error(
+                seam::start_of_file(),
                 format!(
                     "internal error: the linter panicked on this file ({what}); please report it"
                 ),
@@ -470,7 +469,7 @@ fn lint_bytes(job: &Job, bytes: Vec<u8>) -> Linted {
 }
 
 /// Applies suppressions and configured levels, sorts; `None` when nothing is left.
-fn finish(job: &Job, l: &mut Linted, rules: &[RuleDoc]) -> Option<FileReport> {
+fn finish(job: &Job, l: &mut Linted, rules: &[RuleInfo]) -> Option<FileReport> {
     let mut diagnostics: Vec<Diagnostic> = std::mem::take(&mut l.own);
     let mut item_allows = Vec::new();
     if let Some(a) = &mut l.analysis {
@@ -538,7 +537,7 @@ fn finish(job: &Job, l: &mut Linted, rules: &[RuleDoc]) -> Option<FileReport> {
 /// For the fuzz target and the property tests; not a stable API.
 #[doc(hidden)]
 pub fn render_in_memory(files: &[(PathBuf, Vec<u8>)]) -> Vec<(MessageFormat, bool, Vec<u8>)> {
-    let rules = engine::catalogue();
+    let rules = seam::rules();
     let settings = Arc::new(Settings::default());
     let jobs: Vec<Job> = files
         .iter()
@@ -564,7 +563,7 @@ pub fn render_in_memory(files: &[(PathBuf, Vec<u8>)]) -> Vec<(MessageFormat, boo
         .iter_mut()
         .filter_map(|l| l.analysis.take())
         .collect();
-    engine::link(&mut analyses);
+    seam::link(&mut analyses);
     let mut analyses = analyses.into_iter();
     for l in linted.iter_mut().filter(|l| !l.own_only()) {
         l.analysis = analyses.next();
@@ -572,7 +571,7 @@ pub fn render_in_memory(files: &[(PathBuf, Vec<u8>)]) -> Vec<(MessageFormat, boo
     let mut reports: Vec<FileReport> = jobs
         .iter()
         .zip(linted.iter_mut())
-        .filter_map(|(job, l)| finish(job, l, &rules))
+        .filter_map(|(job, l)| finish(job, l, rules))
         .collect();
     reports.sort_by(|a, b| a.abs.cmp(&b.abs));
     let report = Report {

@@ -11,8 +11,8 @@
 use std::collections::BTreeSet;
 
 use crate::cli::config::{closest, lookup};
-use crate::cli::engine::{ItemAllow, RuleDoc, UNUSED_SUPPRESSION};
-use crate::cli::source::LineIndex;
+use crate::cli::seam::{ItemAllow, RuleInfo, UNUSED_SUPPRESSION};
+use crate::source::LineIndex;
 use crate::{Diagnostic, Label, Level, Span};
 
 /// What one suppression covers.
@@ -152,7 +152,7 @@ fn collect(
     text: &str,
     idx: &LineIndex,
     item_allows: &[ItemAllow],
-    rules: &[RuleDoc],
+    rules: &[RuleInfo],
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<Suppression> {
     let mut out = Vec::new();
@@ -271,7 +271,7 @@ fn problem(span: Span, message: String, help: Option<String>) -> Diagnostic {
     }
 }
 
-fn unknown(rules: &[RuleDoc], name: &str, span: Span) -> Diagnostic {
+fn unknown(rules: &[RuleInfo], name: &str, span: Span) -> Diagnostic {
     let help = match closest(rules, name) {
         Some(near) => format!("did you mean `{near}`?"),
         None => "`cargo aio-lint rules` lists the rules".into(),
@@ -293,7 +293,7 @@ fn unknown(rules: &[RuleDoc], name: &str, span: Span) -> Diagnostic {
 pub(crate) fn apply(
     text: &str,
     item_allows: &[ItemAllow],
-    rules: &[RuleDoc],
+    rules: &[RuleInfo],
     diagnostics: &mut Vec<Diagnostic>,
     is_enabled: impl Fn(&str) -> bool,
     report_unused: bool,
@@ -343,7 +343,7 @@ pub(crate) fn apply(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::engine::{PARSE_ERROR, catalogue};
+    use crate::cli::seam::{PARSE_ERROR, rules};
 
     fn diag_at(text: &str, rule: &'static str, needle: &str) -> Diagnostic {
         let idx = LineIndex::new(text);
@@ -355,7 +355,7 @@ mod tests {
 
     fn run(text: &str, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
         let mut diags = diags;
-        apply(text, &[], &catalogue(), &mut diags, |_| true, true);
+        apply(text, &[], rules(), &mut diags, |_| true, true);
         diags
     }
 
@@ -415,14 +415,14 @@ mod tests {
         apply(
             t,
             std::slice::from_ref(&allow),
-            &catalogue(),
+            rules(),
             &mut diags,
             |_| true,
             true,
         );
         assert!(diags.is_empty(), "{diags:?}");
         let mut diags = vec![diag_at(t, PARSE_ERROR, "b()")];
-        apply(t, &[allow], &catalogue(), &mut diags, |_| true, true);
+        apply(t, &[allow], rules(), &mut diags, |_| true, true);
         assert_eq!(
             diags.len(),
             2,
@@ -452,16 +452,9 @@ mod tests {
     fn disabled_rules_and_unparsed_files_do_not_report_unused() {
         let text = "// aio-lint: allow(parse_error)\nA\n";
         let mut diags = vec![];
-        apply(
-            text,
-            &[],
-            &catalogue(),
-            &mut diags,
-            |r| r != PARSE_ERROR,
-            true,
-        );
+        apply(text, &[], rules(), &mut diags, |r| r != PARSE_ERROR, true);
         assert!(diags.is_empty());
-        apply(text, &[], &catalogue(), &mut diags, |_| true, false);
+        apply(text, &[], rules(), &mut diags, |_| true, false);
         assert!(diags.is_empty());
     }
 }

@@ -12,14 +12,8 @@
 use syn::visit::{self, Visit};
 use syn::{Block, Expr, ExprAwait, Stmt};
 
-/// How a guard was acquired.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum GuardKind {
-    /// `m.lock()` of a `Mutex`.
-    Mutex,
-    /// `l.read()` / `l.write()` of a `RwLock`.
-    RwLock,
-}
+use crate::catalog::sync;
+pub(crate) use crate::catalog::sync::GuardKind;
 
 /// Whether `init` acquires a synchronous lock guard and returns it: `m.lock().unwrap()`,
 /// `m.write().expect(..)`, `m.lock()?`, `m.lock().unwrap_or_else(..)` (std's poisoning
@@ -50,11 +44,7 @@ pub(crate) fn guard_acquisition(init: &Expr, bare_is_sync: bool) -> Option<Guard
     if !m.args.is_empty() || matches!(strip_parens(&m.receiver), Expr::Await(_)) {
         return None;
     }
-    let kind = match m.method.to_string().as_str() {
-        "lock" => GuardKind::Mutex,
-        "read" | "write" => GuardKind::RwLock,
-        _ => return None,
-    };
+    let kind = sync::lock_method(&m.method.to_string())?;
     (unwrapped || bare_is_sync).then_some(kind)
 }
 
@@ -81,11 +71,7 @@ pub(crate) fn if_let_guard<'p>(
     let Expr::MethodCall(m) = strip_parens(scrutinee) else {
         return None;
     };
-    let kind = match m.method.to_string().as_str() {
-        "lock" => GuardKind::Mutex,
-        "read" | "write" => GuardKind::RwLock,
-        _ => return None,
-    };
+    let kind = sync::lock_method(&m.method.to_string())?;
     if !m.args.is_empty() || matches!(strip_parens(&m.receiver), Expr::Await(_)) {
         return None;
     }

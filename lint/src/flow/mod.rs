@@ -23,17 +23,17 @@ pub(crate) mod walk;
 use proc_macro2::Span as PmSpan;
 use syn::Path;
 
-use crate::{Diagnostic, Label, Runtime, Span};
+use crate::source::SourceText;
+use crate::{Runtime, Span};
 
 /// What the flow rules need from the engine for one file.
 pub(crate) struct FlowCx<'a> {
-    /// Maps a written path to its fully qualified form through the file's `use`
-    /// declarations; `None` for a local item or an unknown name.
+    /// Maps a written path to its fully qualified form through the `use` declarations in
+    /// scope (at the async body for a per-body check, where the path is written for a
+    /// per-file check); `None` for a local binding or an unknown single name.
     pub(crate) resolve: &'a dyn Fn(&Path) -> Option<String>,
-    /// Converts a proc-macro2 span of the parsed file to a diagnostic span.
-    pub(crate) span: &'a dyn Fn(PmSpan) -> Span,
-    /// The source text under a span, when it maps to one.
-    pub(crate) snippet: &'a dyn Fn(PmSpan) -> Option<String>,
+    /// The file's text, for spans and snippets.
+    pub(crate) src: &'a SourceText<'a>,
     /// The runtime of the file's crate (help texts name its API).
     pub(crate) runtime: Runtime,
     /// Whether the file uses `parking_lot` (whose `lock()` returns the guard directly).
@@ -41,6 +41,16 @@ pub(crate) struct FlowCx<'a> {
 }
 
 impl FlowCx<'_> {
+    /// Converts a proc-macro2 span of the parsed file to a diagnostic span.
+    pub(crate) fn span(&self, span: PmSpan) -> Span {
+        self.src.span(span)
+    }
+
+    /// The source text under a span, when it maps to one.
+    pub(crate) fn snippet(&self, span: PmSpan) -> Option<String> {
+        self.src.snippet(span).map(str::to_string)
+    }
+
     /// The resolved path of a call's function, falling back to the path as written when
     /// it has two segments or more (`tokio::spawn` without a `use`). A single unresolved
     /// identifier is a local item: `None`.
@@ -50,8 +60,8 @@ impl FlowCx<'_> {
 
     /// The span from the start of `from` to the end of `to`.
     pub(crate) fn span_between(&self, from: PmSpan, to: PmSpan) -> Span {
-        let a = (self.span)(from);
-        let b = (self.span)(to);
+        let a = self.span(from);
+        let b = self.span(to);
         Span {
             byte_start: a.byte_start,
             byte_end: b.byte_end.max(a.byte_end),
@@ -61,29 +71,6 @@ impl FlowCx<'_> {
             } else {
                 a.end
             },
-        }
-    }
-
-    /// A diagnostic of `rule` at `primary` with its label.
-    pub(crate) fn diagnostic(
-        &self,
-        rule: &crate::rules::RuleInfo,
-        message: String,
-        primary: Span,
-        label: &str,
-    ) -> Diagnostic {
-        Diagnostic {
-            rule: rule.name,
-            level: rule.default_level,
-            message,
-            primary: Label {
-                span: primary,
-                message: label.to_string(),
-            },
-            secondary: Vec::new(),
-            notes: Vec::new(),
-            help: None,
-            suggestion: None,
         }
     }
 }

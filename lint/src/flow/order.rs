@@ -15,6 +15,7 @@
 use syn::{Expr, Path};
 
 use super::vars::place_of;
+use crate::catalog::{futures, tasks};
 
 /// What an awaited expression is, as far as ordering goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,36 +30,6 @@ pub(crate) enum AwaitKind {
     /// An operation that could as well run concurrently with its neighbours.
     Independent,
 }
-
-/// Free functions (by last path segment) whose await orders things in time.
-const TIMER_FNS: &[&str] = &[
-    "sleep",
-    "sleep_ms",
-    "sleep_until",
-    "delay_for",
-    "delay_until",
-    "delay",
-    "yield_now",
-    "timeout",
-    "timeout_at",
-    "wait_for",
-    "interval",
-    "after",
-    "at",
-    "pending",
-    "ready",
-];
-
-/// Free functions (by last path segment) that start a task; awaiting one awaits a task.
-const SPAWN_FNS: &[&str] = &[
-    "spawn",
-    "spawn_local",
-    "spawn_blocking",
-    "spawn_on",
-    "spawn_local_on",
-    "unblock",
-    "to_thread",
-];
 
 /// Free functions that act on state shared outside the program (connections, processes).
 const SETUP_FNS: &[&str] = &[
@@ -162,7 +133,7 @@ pub(crate) fn classify(base: &Expr, resolve: &dyn Fn(&Path) -> Option<String>) -
         },
         Expr::MethodCall(m) => {
             let name = m.method.to_string();
-            if name.contains("spawn") {
+            if tasks::is_spawn_method(&name) {
                 return AwaitKind::Spawn;
             }
             if let Some((_, why)) = ORDERED_METHODS.iter().find(|(n, _)| *n == name) {
@@ -227,10 +198,10 @@ fn classify_fn(
     let full = resolve(path).unwrap_or_else(|| path_string(path));
     let segments: Vec<&str> = full.split("::").collect();
     let last = segments.last().copied().unwrap_or("");
-    if SPAWN_FNS.contains(&last) {
+    if tasks::starts_task(&full) {
         return AwaitKind::Spawn;
     }
-    if TIMER_FNS.contains(&last) {
+    if futures::timer(&full).is_some() || futures::is_timer_name(last) {
         return AwaitKind::Ordered("timer");
     }
     if segments.contains(&"fs") || segments.contains(&"File") || segments.contains(&"OpenOptions") {

@@ -2,19 +2,23 @@
 //! reads and writes, DNS lookups, and blocking HTTP clients (`reqwest::blocking`, `ureq`,
 //! `attohttpc`).
 //!
-//! Owns the list of network calls (the typed methods are in `crate::types`) and the help.
+//! Owns the docs and the help; the network calls (functions and typed methods) are in
+//! `crate::catalog`.
 
-use super::{Help, RuleInfo, call_await, offload_help};
+use super::blocking::{Help, call_await, offload_help};
+use super::shape::{Rule, Shape};
 use crate::catalog::Fix;
-use crate::types::Ty;
+use crate::catalog::runtimes::{ASYNC_HTTP_GET, api};
+use crate::diagnostic::RuleInfo;
 use crate::{Level, Runtime};
 
 /// The descriptor.
-pub(crate) const RULE: RuleInfo = RuleInfo {
-    name: "blocking_net",
-    default_level: Level::Warn,
-    summary: "blocking network I/O (`std::net`, `reqwest::blocking`, `ureq`, `attohttpc`) in async context",
-    docs: r#"## What it does
+pub(crate) const RULE: Rule = Rule {
+    info: RuleInfo {
+        name: "blocking_net",
+        default_level: Level::Warn,
+        summary: "blocking network I/O (`std::net`, `reqwest::blocking`, `ureq`, `attohttpc`) in async context",
+        docs: r#"## What it does
 
 Flags, in async context: `std::net::TcpStream::connect`, `accept`/`incoming` on a
 `std::net::TcpListener`, reads and writes on a `std::net::TcpStream` or `UdpSocket`,
@@ -42,33 +46,14 @@ async fn fetch(url: &str) -> reqwest::Result<String> {
 }
 ```
 "#,
+    },
+    shape: Shape::BlockingCall(help),
 };
-
-/// The calls this rule flags.
-pub(crate) const CALLS: &[super::BlockingCall] = &[
-    (
-        "std::net::TcpStream::connect",
-        Fix::TcpConnect,
-        Some(Ty::TcpStream),
-    ),
-    (
-        "std::net::TcpStream::connect_timeout",
-        Fix::TcpConnect,
-        Some(Ty::TcpStream),
-    ),
-    ("std::net::ToSocketAddrs::to_socket_addrs", Fix::Dns, None),
-    ("reqwest::blocking::get", Fix::ReqwestGet, None),
-];
 
 /// The runtime's async networking, or the offload fallback.
 pub(crate) fn help(fix: Fix, runtime: Runtime, args: Option<&str>) -> Help {
-    let net = match runtime {
-        Runtime::Aio => "aio::net",
-        Runtime::Tokio => "tokio::net",
-        Runtime::AsyncStd => "async_std::net",
-        Runtime::Smol => "smol::net",
-        Runtime::Unknown => "",
-    };
+    let api = api(runtime);
+    let net = api.net.unwrap_or("");
     match fix {
         Fix::TcpConnect if !net.is_empty() => {
             let path = format!("{net}::TcpStream::connect");
@@ -81,13 +66,13 @@ pub(crate) fn help(fix: Fix, runtime: Runtime, args: Option<&str>) -> Help {
             text: format!("use the async sockets of `{net}` and `.await` their reads and writes"),
             replacement: None,
         },
-        Fix::Dns if runtime == Runtime::Tokio => Help {
-            text: "use `tokio::net::lookup_host(addr).await`".into(),
+        Fix::Dns if api.lookup_host.is_some() => Help {
+            text: format!("use `{}(addr).await`", api.lookup_host.unwrap_or_default()),
             replacement: None,
         },
         Fix::ReqwestGet => Help {
-            text: "use the async client: `reqwest::get(url).await`".into(),
-            replacement: call_await("reqwest::get", args),
+            text: format!("use the async client: `{ASYNC_HTTP_GET}(url).await`"),
+            replacement: call_await(ASYNC_HTTP_GET, args),
         },
         Fix::Http => Help {
             text: format!(

@@ -1,18 +1,23 @@
 //! `blocking_process`: running a child process to completion in async context
 //! (`Command::output`/`status`, `Child::wait`/`wait_with_output`).
 //!
-//! The calls themselves are methods of types tracked in `crate::types`; this file owns
-//! the docs and the help.
+//! The calls themselves are methods of types the catalog knows; this file owns the docs
+//! and the help.
 
-use super::{Help, RuleInfo, offload_help};
+use super::blocking::{Help, offload_help};
+use super::shape::{Rule, Shape};
+use crate::catalog::Fix;
+use crate::catalog::runtimes::api;
+use crate::diagnostic::RuleInfo;
 use crate::{Level, Runtime};
 
 /// The descriptor.
-pub(crate) const RULE: RuleInfo = RuleInfo {
-    name: "blocking_process",
-    default_level: Level::Warn,
-    summary: "`std::process::Command::{output, status}` or `Child::wait` in async context",
-    docs: r#"## What it does
+pub(crate) const RULE: Rule = Rule {
+    info: RuleInfo {
+        name: "blocking_process",
+        default_level: Level::Warn,
+        summary: "`std::process::Command::{output, status}` or `Child::wait` in async context",
+        docs: r#"## What it does
 
 Flags `output()` and `status()` on a `std::process::Command`, and `wait()` /
 `wait_with_output()` on a `std::process::Child`, in async context (the command or child
@@ -40,24 +45,19 @@ async fn git_head() -> std::io::Result<Vec<u8>> {
 }
 ```
 "#,
+    },
+    shape: Shape::BlockingCall(help),
 };
 
-/// The calls this rule flags by path (the rest are typed methods).
-pub(crate) const CALLS: &[super::BlockingCall] = &[];
-
 /// The runtime's async process API, or the offload fallback.
-pub(crate) fn help(runtime: Runtime) -> Help {
-    let text = match runtime {
-        Runtime::Tokio => {
-            "use `tokio::process::Command` and `.await` its `output()`/`status()`/`wait()`".into()
+pub(crate) fn help(_fix: Fix, runtime: Runtime, _args: Option<&str>) -> Help {
+    let text = match (api(runtime).command, runtime) {
+        // tokio's `Child::wait` is async too.
+        (Some(command), Runtime::Tokio) => {
+            format!("use `{command}` and `.await` its `output()`/`status()`/`wait()`")
         }
-        Runtime::Smol => {
-            "use `smol::process::Command` and `.await` its `output()`/`status()`".into()
-        }
-        Runtime::AsyncStd => {
-            "use `async_process::Command` and `.await` its `output()`/`status()`".into()
-        }
-        Runtime::Aio | Runtime::Unknown => offload_help(runtime),
+        (Some(command), _) => format!("use `{command}` and `.await` its `output()`/`status()`"),
+        (None, _) => offload_help(runtime),
     };
     Help {
         text,

@@ -1,18 +1,22 @@
 //! `blocking_sleep`: `std::thread::sleep` in async context.
 //!
-//! Owns the list of sleeping calls and the help text naming the runtime's async sleep.
-//! Detection (resolution, async context) is the engine's.
+//! Owns the docs and the help naming the runtime's async sleep; the sleeping calls are in
+//! `crate::catalog`, detection (resolution, async context) is the engine's.
 
-use super::{Help, RuleInfo, call_await};
+use super::blocking::{Help, call_await};
+use super::shape::{Rule, Shape};
 use crate::catalog::Fix;
+use crate::catalog::runtimes::api;
+use crate::diagnostic::RuleInfo;
 use crate::{Level, Runtime};
 
 /// The descriptor.
-pub(crate) const RULE: RuleInfo = RuleInfo {
-    name: "blocking_sleep",
-    default_level: Level::Warn,
-    summary: "`std::thread::sleep` in async context blocks the event loop",
-    docs: r#"## What it does
+pub(crate) const RULE: Rule = Rule {
+    info: RuleInfo {
+        name: "blocking_sleep",
+        default_level: Level::Warn,
+        summary: "`std::thread::sleep` in async context blocks the event loop",
+        docs: r#"## What it does
 
 Flags `std::thread::sleep` (however it is imported or renamed) inside an async fn, an
 async block or an async closure, and calls from there to sync functions of the
@@ -46,27 +50,17 @@ async fn poll_job() {
 }
 ```
 "#,
+    },
+    shape: Shape::BlockingCall(help),
 };
 
-/// The calls this rule flags.
-pub(crate) const CALLS: &[super::BlockingCall] = &[
-    ("std::thread::sleep", Fix::Sleep, None),
-    ("std::thread::sleep_ms", Fix::Sleep, None),
-];
-
 /// The runtime's async sleep.
-pub(crate) fn help(runtime: Runtime, args: Option<&str>) -> Help {
-    let path = match runtime {
-        Runtime::Aio => "aio::sleep",
-        Runtime::Tokio => "tokio::time::sleep",
-        Runtime::AsyncStd => "async_std::task::sleep",
-        Runtime::Smol => "smol::Timer::after",
-        Runtime::Unknown => {
-            return Help {
-                text: "use the runtime's async sleep, e.g. `tokio::time::sleep(d).await`".into(),
-                replacement: None,
-            };
-        }
+pub(crate) fn help(_fix: Fix, runtime: Runtime, args: Option<&str>) -> Help {
+    let Some(path) = api(runtime).sleep else {
+        return Help {
+            text: "use the runtime's async sleep, e.g. `tokio::time::sleep(d).await`".into(),
+            replacement: None,
+        };
     };
     Help {
         text: format!("use `{path}(d).await`"),

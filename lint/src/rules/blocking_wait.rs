@@ -2,19 +2,23 @@
 //! (and crossbeam) channel `recv`, `JoinHandle::join`, `Condvar::wait`, `Barrier::wait`,
 //! reads from stdin.
 //!
-//! The calls are methods of types tracked in `crate::types`; this file owns the docs and
-//! the help naming the async counterpart.
+//! The calls are methods of types the catalog knows; this file owns the docs and the
+//! help naming the async counterpart (from `crate::catalog::runtimes`).
 
-use super::{Help, RuleInfo, offload_help};
+use super::blocking::{Help, offload_help};
+use super::shape::{Rule, Shape};
 use crate::catalog::Fix;
+use crate::catalog::runtimes::api;
+use crate::diagnostic::RuleInfo;
 use crate::{Level, Runtime};
 
 /// The descriptor.
-pub(crate) const RULE: RuleInfo = RuleInfo {
-    name: "blocking_wait",
-    default_level: Level::Warn,
-    summary: "waiting on std channels, threads, condvars, barriers or stdin in async context",
-    docs: r#"## What it does
+pub(crate) const RULE: Rule = Rule {
+    info: RuleInfo {
+        name: "blocking_wait",
+        default_level: Level::Warn,
+        summary: "waiting on std channels, threads, condvars, barriers or stdin in async context",
+        docs: r#"## What it does
 
 Flags, in async context: `recv`/`recv_timeout`/`iter` on a `std::sync::mpsc` (or
 `crossbeam_channel`) receiver, `join` on a `std::thread::JoinHandle`, `wait*` on a
@@ -43,32 +47,36 @@ async fn next_job(rx: &mut tokio::sync::mpsc::Receiver<Job>) -> Job {
 }
 ```
 "#,
+    },
+    shape: Shape::BlockingCall(help),
 };
 
-/// The calls this rule flags by path (the rest are typed methods).
-pub(crate) const CALLS: &[super::BlockingCall] = &[];
-
 /// The async counterpart of the primitive, per runtime.
-pub(crate) fn help(fix: Fix, runtime: Runtime) -> Help {
+pub(crate) fn help(fix: Fix, runtime: Runtime, _args: Option<&str>) -> Help {
+    let api = api(runtime);
     let text = match (fix, runtime) {
-        (Fix::ChannelRecv, Runtime::Aio) => "use an `aio::Queue` and `.get().await`".into(),
-        (Fix::ChannelRecv, Runtime::Tokio | Runtime::Unknown) => {
-            "use an async channel (`tokio::sync::mpsc`) and `.recv().await`".into()
+        (Fix::ChannelRecv, Runtime::Aio) => format!("use an `{}` and `.get().await`", api.channel),
+        (Fix::ChannelRecv, _) => format!(
+            "use an async channel (`{}`) and `.recv().await`",
+            api.channel
+        ),
+        (Fix::Condvar, _) if api.condition.is_some() => {
+            let (ty, wait) = api.condition.unwrap_or_default();
+            format!("use `{ty}` and `{wait}`")
         }
-        (Fix::ChannelRecv, _) => "use an async channel (`async_channel`) and `.recv().await`".into(),
-        (Fix::Condvar, Runtime::Aio) => "use `aio::sync::Condition` and `.wait().await`".into(),
-        (Fix::Condvar, Runtime::Tokio | Runtime::Unknown) => "use `tokio::sync::Notify` and `.notified().await`".into(),
-        (Fix::Condvar, Runtime::AsyncStd) => "use `async_std::sync::Condvar` and `.wait(guard).await`".into(),
-        (Fix::Barrier, Runtime::Aio) => "use `aio::sync::Barrier` and `.wait().await`".into(),
-        (Fix::Barrier, Runtime::Tokio | Runtime::Unknown) => "use `tokio::sync::Barrier` and `.wait().await`".into(),
-        (Fix::Barrier, Runtime::AsyncStd) => "use `async_std::sync::Barrier` and `.wait().await`".into(),
-        (Fix::Barrier, Runtime::Smol) => "use `async_lock::Barrier` and `.wait().await`".into(),
+        (Fix::Barrier, _) if api.barrier.is_some() => format!(
+            "use `{}` and `.wait().await`",
+            api.barrier.unwrap_or_default()
+        ),
         (Fix::Stdin, Runtime::Tokio | Runtime::Unknown) => {
             "read with `tokio::io::stdin()` and `AsyncBufReadExt`, or move the read to `spawn_blocking`".into()
         }
         (Fix::Stdin, Runtime::AsyncStd) => "read with `async_std::io::stdin()` and `.await`".into(),
         (Fix::Stdin, Runtime::Smol) => "wrap it: `smol::Unblock::new(std::io::stdin())`".into(),
-        (Fix::ThreadJoin, _) => format!("run the work as a task instead of a thread: {}", offload_help(runtime)),
+        (Fix::ThreadJoin, _) => format!(
+            "run the work as a task instead of a thread: {}",
+            offload_help(runtime)
+        ),
         _ => offload_help(runtime),
     };
     Help {

@@ -9,17 +9,21 @@
 
 use syn::{Block, Expr, Stmt};
 
-use super::RuleInfo;
+use super::shape::{Rule, Shape};
+use crate::catalog::runtimes::api;
+use crate::catalog::sync;
+use crate::diagnostic::RuleInfo;
 use crate::flow::FlowCx;
 use crate::flow::walk::{BodyVisitor, awaits_in, strip, walk_body};
 use crate::{Diagnostic, Level, Runtime};
 
 /// The descriptor.
-pub(crate) const RULE: RuleInfo = RuleInfo {
-    name: "busy_wait",
-    default_level: Level::Warn,
-    summary: "a loop in async context that spins on a flag, an atomic or a clock without awaiting",
-    docs: r#"## What it does
+pub(crate) const RULE: Rule = Rule {
+    info: RuleInfo {
+        name: "busy_wait",
+        default_level: Level::Warn,
+        summary: "a loop in async context that spins on a flag, an atomic or a clock without awaiting",
+        docs: r#"## What it does
 
 Flags a `loop` or `while` in async context that contains no `.await` and whose every
 iteration only re-reads something: an atomic (`flag.load(..)`), a `Cell`/`RefCell`, a clock
@@ -53,27 +57,20 @@ async fn wait_ready(ready: &tokio::sync::Notify) {
 }
 ```
 "#,
+    },
+    shape: Shape::Body(check),
 };
 
 /// The help line for the file's runtime.
 pub(crate) fn help(runtime: Runtime) -> String {
-    let (signal, yield_now) = match runtime {
-        Runtime::Aio => ("an `aio::sync::Event`", "aio::yield_now().await"),
-        Runtime::Tokio | Runtime::Unknown => (
-            "a `tokio::sync::Notify` or `watch` channel",
-            "tokio::task::yield_now().await",
-        ),
-        Runtime::AsyncStd => (
-            "an `event_listener::Event` or a channel",
-            "async_std::task::yield_now().await",
-        ),
-        Runtime::Smol => (
-            "an `event_listener::Event` or a channel",
-            "smol::future::yield_now().await",
-        ),
+    let signal = match runtime {
+        Runtime::Aio => "an `aio::sync::Event`",
+        Runtime::Tokio | Runtime::Unknown => "a `tokio::sync::Notify` or `watch` channel",
+        Runtime::AsyncStd | Runtime::Smol => "an `event_listener::Event` or a channel",
     };
+    let yield_now = api(runtime).yield_now;
     format!(
-        "await {signal} that is signalled when the state changes, or at least `{yield_now}` (or a sleep) in the loop"
+        "await {signal} that is signalled when the state changes, or at least `{yield_now}().await` (or a sleep) in the loop"
     )
 }
 
@@ -89,14 +86,13 @@ pub(crate) fn check(cx: &FlowCx<'_>, body: &Block, out: &mut Vec<Diagnostic>) {
                 Expr::While(w) if spins(self.cx, Some(&w.cond), &w.body) => self
                     .cx
                     .span_between(w.while_token.span, syn::spanned::Spanned::span(&w.cond)),
-                Expr::Loop(l) if spins(self.cx, None, &l.body) => (self.cx.span)(l.loop_token.span),
+                Expr::Loop(l) if spins(self.cx, None, &l.body) => self.cx.span(l.loop_token.span),
                 _ => return,
             };
             if awaits_in(e) {
                 return;
             }
-            let mut d = self.cx.diagnostic(
-                &RULE,
+            let mut d = RULE.info.diagnostic(
                 "this loop spins without awaiting: no other task can run until it ends".into(),
                 header,
                 "re-checks without ever yielding to the runtime",
@@ -212,16 +208,7 @@ fn is_spin_hint(cx: &FlowCx<'_>, e: &Expr) -> bool {
     let Expr::Path(p) = strip(&c.func) else {
         return false;
     };
-    cx.resolve_fn(&p.path).is_some_and(|r| {
-        matches!(
-            r.as_str(),
-            "std::hint::spin_loop"
-                | "core::hint::spin_loop"
-                | "std::thread::yield_now"
-                | "std::sync::atomic::spin_loop_hint"
-                | "core::sync::atomic::spin_loop_hint"
-        )
-    })
+    cx.resolve_fn(&p.path).is_some_and(|r| sync::is_spin_hint(&r))
 }
 
 /// Methods that observe something another task or thread may change.

@@ -1,8 +1,8 @@
 //! `dropped_task`: a task handle thrown away where dropping it cancels the task (smol,
 //! async-executor, async-task, async-global-executor).
 //!
-//! Owns the docs, the list of cancel-on-drop spawns and the detection over a whole file
-//! (a task dropped in sync code is lost just the same). Tokio, async-std and aio handles
+//! Owns the docs and the detection over a whole file (a task dropped in sync code is lost
+//! just the same); which spawns and executors cancel on drop is the catalog's. Tokio, async-std and aio handles
 //! detach on drop and are never flagged.
 
 use std::collections::BTreeSet;
@@ -10,18 +10,21 @@ use std::collections::BTreeSet;
 use syn::visit::{self, Visit};
 use syn::{Expr, Pat, Stmt, Type};
 
-use super::RuleInfo;
+use super::shape::{Rule, Shape};
+use crate::catalog::tasks;
+use crate::diagnostic::RuleInfo;
 use crate::flow::FlowCx;
 use crate::flow::vars::{pat_bindings, root_var};
 use crate::flow::walk::strip;
 use crate::{Diagnostic, Level, Runtime};
 
 /// The descriptor.
-pub(crate) const RULE: RuleInfo = RuleInfo {
-    name: "dropped_task",
-    default_level: Level::Warn,
-    summary: "a task handle dropped where dropping cancels the task (smol, async-executor)",
-    docs: r#"## What it does
+pub(crate) const RULE: Rule = Rule {
+    info: RuleInfo {
+        name: "dropped_task",
+        default_level: Level::Warn,
+        summary: "a task handle dropped where dropping cancels the task (smol, async-executor)",
+        docs: r#"## What it does
 
 Flags a task handle that is discarded (`smol::spawn(f);`, `let _ = ex.spawn(f);`,
 `let (runnable, _) = async_task::spawn(..)`) when it comes from a spawn whose handle
@@ -52,27 +55,9 @@ fn start(ex: &smol::Executor<'_>) {
 }
 ```
 "#,
+    },
+    shape: Shape::File(check_file),
 };
-
-/// Spawn functions (resolved paths) whose handle cancels the task on drop.
-pub(crate) const CANCELLING_SPAWNS: &[&str] = &[
-    "smol::spawn",
-    "async_global_executor::spawn",
-    "async_global_executor::spawn_local",
-    "async_task::spawn",
-    "async_task::spawn_local",
-    "async_task::spawn_unchecked",
-];
-
-/// Executor types whose `spawn` returns a cancel-on-drop `Task`.
-const EXECUTORS: &[&str] = &[
-    "async_executor::Executor",
-    "async_executor::LocalExecutor",
-    "smol::Executor",
-    "smol::LocalExecutor",
-    "async_executor::StaticExecutor",
-    "async_executor::StaticLocalExecutor",
-];
 
 /// The help line.
 pub(crate) fn help(_runtime: Runtime) -> String {
@@ -110,8 +95,8 @@ fn is_executor_type(cx: &FlowCx<'_>, ty: &Type) -> bool {
                 return is_executor_type(cx, inner);
             }
             cx.resolve_fn(&p.path)
-                .is_some_and(|r| EXECUTORS.contains(&r.as_str()))
-                || (cx.resolve)(&p.path).is_some_and(|r| EXECUTORS.contains(&r.as_str()))
+                .is_some_and(|r| tasks::is_cancelling_executor(&r))
+                || (cx.resolve)(&p.path).is_some_and(|r| tasks::is_cancelling_executor(&r))
         }
         _ => false,
     }
@@ -123,7 +108,7 @@ fn is_executor_new(cx: &FlowCx<'_>, e: &Expr) -> bool {
             Expr::Path(p) => {
                 let resolved = cx.resolve_fn(&p.path).unwrap_or_default();
                 if let Some(ty) = resolved.strip_suffix("::new") {
-                    EXECUTORS.contains(&ty)
+                    tasks::is_cancelling_executor(ty)
                 } else if resolved.ends_with("Arc::new")
                     || resolved.ends_with("Rc::new")
                     || p.path.segments.len() == 2
@@ -189,7 +174,9 @@ impl Drops<'_, '_> {
                     return None;
                 };
                 let r = self.cx.resolve_fn(&p.path)?;
-                CANCELLING_SPAWNS.contains(&r.as_str()).then_some(e)
+                tasks::spawner(&r)
+                    .is_some_and(|s| s.drop_cancels)
+                    .then_some(e)
             }
             Expr::MethodCall(m) if m.method == "spawn" && m.args.len() == 1 => {
                 let root = root_var(&m.receiver)?;
@@ -200,10 +187,9 @@ impl Drops<'_, '_> {
     }
 
     fn report(&mut self, call: &Expr, how: &str) {
-        let mut d = self.cx.diagnostic(
-            &RULE,
+        let mut d = RULE.info.diagnostic(
             "this task is cancelled as soon as it is spawned: its handle is dropped".into(),
-            (self.cx.span)(syn::spanned::Spanned::span(call)),
+            self.cx.span(syn::spanned::Spanned::span(call)),
             how,
         );
         d.help = Some(help(self.cx.runtime));

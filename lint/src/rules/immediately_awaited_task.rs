@@ -1,12 +1,14 @@
 //! `immediately_awaited_task`: a task spawned and awaited with nothing in between, which
 //! gains no concurrency over awaiting the future directly.
 //!
-//! Owns the docs, the list of spawn functions whose handle is a future, and the
-//! detection over one async body.
+//! Owns the docs and the detection over one async body; the spawn functions are the
+//! catalog's.
 
 use syn::{Block, Expr, Stmt};
 
-use super::RuleInfo;
+use super::shape::{Rule, Shape};
+use crate::catalog::tasks;
+use crate::diagnostic::RuleInfo;
 use crate::flow::FlowCx;
 use crate::flow::vars::single_binding;
 use crate::flow::walk::{
@@ -15,11 +17,12 @@ use crate::flow::walk::{
 use crate::{Diagnostic, Label, Level, Runtime};
 
 /// The descriptor.
-pub(crate) const RULE: RuleInfo = RuleInfo {
-    name: "immediately_awaited_task",
-    default_level: Level::Warn,
-    summary: "a task spawned and awaited at once, with nothing in between",
-    docs: r#"## What it does
+pub(crate) const RULE: Rule = Rule {
+    info: RuleInfo {
+        name: "immediately_awaited_task",
+        default_level: Level::Warn,
+        summary: "a task spawned and awaited at once, with nothing in between",
+        docs: r#"## What it does
 
 Flags `spawn(fut).await` and `let t = spawn(fut); t.await` with no statement in between,
 for the spawn functions of aio, tokio, async-std, smol, async-global-executor and
@@ -51,25 +54,11 @@ async fn main_task() {
 }
 ```
 "#,
+    },
+    shape: Shape::File(check_file),
 };
 
-/// Spawn functions (resolved paths) whose handle is awaited for the task's output.
-pub(crate) const SPAWNS: &[&str] = &[
-    "aio::spawn",
-    "aio::spawn_local",
-    "aio_runtime::spawn",
-    "tokio::spawn",
-    "tokio::task::spawn",
-    "tokio::task::spawn_local",
-    "async_std::task::spawn",
-    "async_std::task::spawn_local",
-    "smol::spawn",
-    "async_global_executor::spawn",
-    "async_global_executor::spawn_local",
-    "actix_rt::spawn",
-];
-
-/// Whether `e` is a call to one of [`SPAWNS`] (through `use` declarations).
+/// Whether `e` is a call of a spawn function the catalog knows (through `use` declarations).
 pub(crate) fn is_spawn_call(cx: &FlowCx<'_>, e: &Expr) -> bool {
     let Expr::Call(c) = strip(e) else {
         return false;
@@ -80,7 +69,7 @@ pub(crate) fn is_spawn_call(cx: &FlowCx<'_>, e: &Expr) -> bool {
     c.args.len() == 1
         && cx
             .resolve_fn(&p.path)
-            .is_some_and(|r| SPAWNS.contains(&r.as_str()))
+            .is_some_and(|r| tasks::spawner(&r).is_some())
 }
 
 /// The help line for the file's runtime.
@@ -107,21 +96,21 @@ pub(crate) fn check_file(cx: &FlowCx<'_>, file: &syn::File, out: &mut Vec<Diagno
 
 /// Checks one async body.
 fn check(cx: &FlowCx<'_>, body: &Block, out: &mut Vec<Diagnostic>) {
-    struct V<'a, 'c> {
+    struct V<'ast, 'a, 'c> {
         cx: &'c FlowCx<'c>,
         out: &'a mut Vec<Diagnostic>,
         /// Awaits whose result is inspected as an error (`.unwrap_err()`): deliberate.
-        skip: Vec<*const syn::ExprAwait>,
+        skip: Vec<&'ast syn::ExprAwait>,
     }
-    impl<'ast> BodyVisitor<'ast> for V<'_, '_> {
+    impl<'ast> BodyVisitor<'ast> for V<'ast, '_, '_> {
         fn expr(&mut self, e: &'ast Expr) {
             if inspects_error(e)
                 && let Expr::Await(a) = strip_result_suffixes(strip_error_inspection(e))
             {
-                self.skip.push(a as *const _);
+                self.skip.push(a);
             }
             if let Expr::Await(a) = e
-                && !self.skip.contains(&(a as *const _))
+                && !self.skip.iter().any(|s| std::ptr::eq(*s, a))
                 && is_spawn_call(self.cx, &a.base)
             {
                 self.out.push(diagnostic(self.cx, a, None));
@@ -205,15 +194,14 @@ fn diagnostic(
     a: &syn::ExprAwait,
     spawned_at: Option<proc_macro2::Span>,
 ) -> Diagnostic {
-    let mut d = cx.diagnostic(
-        &RULE,
+    let mut d = RULE.info.diagnostic(
         "this task is awaited as soon as it is spawned: nothing runs concurrently with it".into(),
-        (cx.span)(syn::spanned::Spanned::span(a)),
+        cx.span(syn::spanned::Spanned::span(a)),
         "awaited right away",
     );
     if let Some(s) = spawned_at {
         d.secondary.push(Label {
-            span: (cx.span)(s),
+            span: cx.span(s),
             message: "spawned here".into(),
         });
     }

@@ -6,7 +6,9 @@
 
 use syn::{Block, Stmt};
 
-use super::RuleInfo;
+use super::shape::{Rule, Shape};
+use crate::catalog::runtimes::api;
+use crate::diagnostic::RuleInfo;
 use crate::flow::FlowCx;
 use crate::flow::guards::{
     GuardKind, first_await_from, first_await_while_alive, guard_acquisition, if_let_guard,
@@ -16,11 +18,12 @@ use crate::flow::walk::{BodyVisitor, walk_body};
 use crate::{Diagnostic, Label, Level, Runtime};
 
 /// The descriptor.
-pub(crate) const RULE: RuleInfo = RuleInfo {
-    name: "lock_across_await",
-    default_level: Level::Warn,
-    summary: "a `std::sync::Mutex`/`RwLock` (or parking_lot) guard alive across an `.await`",
-    docs: r#"## What it does
+pub(crate) const RULE: Rule = Rule {
+    info: RuleInfo {
+        name: "lock_across_await",
+        default_level: Level::Warn,
+        summary: "a `std::sync::Mutex`/`RwLock` (or parking_lot) guard alive across an `.await`",
+        docs: r#"## What it does
 
 Flags an `.await` reached while a guard of a synchronous lock, bound with `let` in the
 same async body, is still alive: `let g = m.lock().unwrap();` (std's `Mutex`, `RwLock`
@@ -60,18 +63,15 @@ async fn bump(state: &std::sync::Mutex<State>) {
 }
 ```
 "#,
+    },
+    shape: Shape::Body(check),
 };
 
 /// The help line for the file's runtime.
 pub(crate) fn help(runtime: Runtime) -> String {
-    let async_lock = match runtime {
-        Runtime::Aio => "`aio::sync::Lock`",
-        Runtime::Tokio | Runtime::Unknown => "`tokio::sync::Mutex`",
-        Runtime::AsyncStd => "`async_std::sync::Mutex`",
-        Runtime::Smol => "`async_lock::Mutex`",
-    };
+    let async_lock = api(runtime).mutex;
     format!(
-        "release the guard before the await (`drop(guard)` or an inner block), or use an async lock such as {async_lock} if it must be held"
+        "release the guard before the await (`drop(guard)` or an inner block), or use an async lock such as `{async_lock}` if it must be held"
     )
 }
 
@@ -118,7 +118,7 @@ pub(crate) fn check(cx: &FlowCx<'_>, body: &Block, out: &mut Vec<Diagnostic>) {
                 let Some(a) = first_await_while_alive(block, i, &name.to_string()) else {
                     continue;
                 };
-                let guard = (self.cx.span)(syn::spanned::Spanned::span(stmt));
+                let guard = self.cx.span(syn::spanned::Spanned::span(stmt));
                 self.out.push(report(self.cx, name, kind, a, guard));
             }
         }
@@ -137,11 +137,11 @@ fn report(
     let what = match kind {
         GuardKind::Mutex => "mutex guard",
         GuardKind::RwLock => "read-write lock guard",
+        GuardKind::RefCell => "`RefCell` borrow",
     };
-    let mut d = cx.diagnostic(
-        &RULE,
+    let mut d = RULE.info.diagnostic(
         format!("`{name}`, a synchronous {what}, is held across this `.await`"),
-        (cx.span)(syn::spanned::Spanned::span(a)),
+        cx.span(syn::spanned::Spanned::span(a)),
         "the task is suspended here with the lock held",
     );
     d.secondary.push(Label {

@@ -1,164 +1,189 @@
-//! The one list of every rule ([`RULES`]), the descriptor type [`RuleInfo`], and the glue
-//! that lets each rule file own what it flags: the blocking rules' call lists
-//! ([`BLOCKING_CALLS`]) and their help texts ([`blocking_help`]).
+//! The rules: one file each, and the one registry of them ([`REGISTRY`]).
 //!
-//! Shared analysis (name resolution, async context, the call graph) lives beside the rules
-//! in `crate::engine` and `crate::callgraph`, not here. To add a rule: create
-//! `rules/<name>.rs` with its `RULE` descriptor (docs with the four sections), add it to
-//! [`RULES`], a fixture `tests/fixtures/<name>.rs` and a row in the README rule table.
+//! A rule file holds everything about its rule: the descriptor with its docs (What it does
+//! / Why is this bad / Example / Use instead), its shape (see [`Shape`]), its check, and
+//! the text of what it says (message, labels, notes, help). What a rule needs to know
+//! about library APIs is in `crate::catalog`; name resolution, async context and the call
+//! graph are the engine's (`crate::engine`, `crate::resolve`, `crate::callgraph`);
+//! data-flow helpers are in `crate::flow`.
+//!
+//! To add a rule: create `rules/<name>.rs` with `pub(crate) const RULE: Rule` and add one
+//! line, `<name>,`, to the `registry!` below (it declares the module and lists its rule in
+//! [`REGISTRY`]); a blocking-call rule's calls go in the catalog under its name.
+//! ARCHITECTURE.md has the details; the tests then ask for a fixture
+//! `tests/fixtures/<name>.rs`, a snapshot of its texts, an Example that fires and a Use
+//! instead that is clean, and a row in the README's rule table.
 
 use std::sync::OnceLock;
 
 use crate::catalog::Fix;
-use crate::types::Ty;
-use crate::{Level, Runtime};
+use crate::diagnostic::RuleInfo;
+use crate::options::Runtime;
 
-pub(crate) mod blocking_fs;
-pub(crate) mod blocking_net;
-pub(crate) mod blocking_process;
-pub(crate) mod blocking_sleep;
-pub(crate) mod blocking_wait;
-pub(crate) mod busy_wait;
-pub(crate) mod dropped_task;
-pub(crate) mod immediately_awaited_task;
-pub(crate) mod lock_across_await;
-pub(crate) mod nested_block_on;
-pub(crate) mod parse_error;
-pub(crate) mod sequential_await_in_loop;
-pub(crate) mod sequential_awaits;
-pub(crate) mod unawaited_future;
-pub(crate) mod unused_suppression;
+pub(crate) mod blocking;
+mod shape;
 
-/// One rule's descriptor, as `rules`/`explain`, the configuration checker and SARIF see it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RuleInfo {
-    /// The stable name (`blocking_sleep`), rendered as `aio::blocking_sleep`.
-    pub name: &'static str,
-    /// The level when the configuration says nothing.
-    pub default_level: Level,
-    /// One line: what it flags.
-    pub summary: &'static str,
-    /// Markdown with the sections "## What it does", "## Why is this bad", "## Example",
-    /// "## Use instead".
-    pub docs: &'static str,
+pub(crate) use blocking::Help;
+pub(crate) use shape::{BodyCheck, FileCheck, Rule, Shape};
+
+/// Declares each rule's module and lists its `RULE` in [`REGISTRY`].
+macro_rules! registry {
+    ($($rule:ident),* $(,)?) => {
+        $(pub(crate) mod $rule;)*
+
+        /// Every rule, in any order.
+        pub(crate) const REGISTRY: &[Rule] = &[$($rule::RULE),*];
+    };
 }
 
-/// Every rule, in any order (`crate::rules()` sorts them by name).
-const ALL: &[RuleInfo] = &[
-    blocking_fs::RULE,
-    blocking_net::RULE,
-    blocking_process::RULE,
-    blocking_sleep::RULE,
-    blocking_wait::RULE,
-    busy_wait::RULE,
-    dropped_task::RULE,
-    immediately_awaited_task::RULE,
-    lock_across_await::RULE,
-    nested_block_on::RULE,
-    parse_error::RULE,
-    sequential_await_in_loop::RULE,
-    sequential_awaits::RULE,
-    unawaited_future::RULE,
-    unused_suppression::RULE,
-];
+// The one registry: one line per rule.
+registry! {
+    blocking_fs,
+    blocking_net,
+    blocking_process,
+    blocking_sleep,
+    blocking_wait,
+    busy_wait,
+    dropped_task,
+    immediately_awaited_task,
+    lock_across_await,
+    nested_block_on,
+    parse_error,
+    sequential_await_in_loop,
+    sequential_awaits,
+    unawaited_future,
+    unused_suppression,
+}
 
-/// A flow rule's check of one async body (an async fn's body, an async block, an async
-/// closure's block body), called by the engine with the name resolution of that point.
-pub(crate) type BodyCheck = fn(&crate::flow::FlowCx<'_>, &syn::Block, &mut Vec<crate::Diagnostic>);
+/// Every rule's descriptor, sorted by name.
+pub(crate) fn infos() -> &'static [RuleInfo] {
+    static SORTED: OnceLock<Vec<RuleInfo>> = OnceLock::new();
+    SORTED.get_or_init(|| {
+        let mut v: Vec<RuleInfo> = REGISTRY.iter().map(|r| r.info).collect();
+        v.sort_by_key(|r| r.name);
+        v
+    })
+}
 
-/// A flow rule's check of a whole file, called once per file.
-pub(crate) type FileCheck = fn(&crate::flow::FlowCx<'_>, &syn::File, &mut Vec<crate::Diagnostic>);
+/// The descriptor of the rule named `name`.
+pub(crate) fn info(name: &str) -> Option<&'static RuleInfo> {
+    REGISTRY.iter().map(|r| &r.info).find(|r| r.name == name)
+}
 
-/// Every per-async-body check.
-pub(crate) const BODY_CHECKS: &[BodyCheck] = &[busy_wait::check, lock_across_await::check];
+/// Every per-body check.
+pub(crate) fn body_checks() -> impl Iterator<Item = BodyCheck> {
+    REGISTRY.iter().filter_map(|r| match r.shape {
+        Shape::Body(check) => Some(check),
+        _ => None,
+    })
+}
 
 /// Every per-file check.
-pub(crate) const FILE_CHECKS: &[FileCheck] = &[
-    dropped_task::check_file,
-    // These three skip test code, which they find themselves (`flow::walk`).
-    immediately_awaited_task::check_file,
-    sequential_await_in_loop::check_file,
-    sequential_awaits::check_file,
-];
+pub(crate) fn file_checks() -> impl Iterator<Item = FileCheck> {
+    REGISTRY.iter().filter_map(|r| match r.shape {
+        Shape::File(check) => Some(check),
+        _ => None,
+    })
+}
 
-/// Every rule, sorted by name.
-pub(crate) static RULES: SortedRules = SortedRules(OnceLock::new());
-
-/// [`ALL`] sorted once by name.
-pub(crate) struct SortedRules(OnceLock<Vec<RuleInfo>>);
-
-impl std::ops::Deref for SortedRules {
-    type Target = [RuleInfo];
-    fn deref(&self) -> &[RuleInfo] {
-        self.0.get_or_init(|| {
-            let mut v = ALL.to_vec();
-            v.sort_by_key(|r| r.name);
-            v
-        })
+/// The help of a call of blocking rule `rule` with `fix`, for the crate's runtime. `args`
+/// is the source text of the call's arguments, when known.
+pub(crate) fn blocking_help(rule: &str, fix: Fix, runtime: Runtime, args: Option<&str>) -> Help {
+    let help = REGISTRY.iter().find_map(|r| match r.shape {
+        Shape::BlockingCall(help) if r.info.name == rule => Some(help),
+        _ => None,
+    });
+    match help {
+        Some(help) if fix != Fix::Configured => help(fix, runtime, args),
+        _ => blocking::configured_help(runtime),
     }
 }
 
-/// A blocking call a rule file lists: the resolved path, how to fix it, and the type of
-/// what it returns (for the methods called on it later).
-pub(crate) type BlockingCall = (&'static str, Fix, Option<Ty>);
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// Each blocking rule with the calls it flags.
-pub(crate) const BLOCKING_CALLS: &[(&str, &[BlockingCall])] = &[
-    (blocking_sleep::RULE.name, blocking_sleep::CALLS),
-    (blocking_fs::RULE.name, blocking_fs::CALLS),
-    (blocking_net::RULE.name, blocking_net::CALLS),
-    (blocking_process::RULE.name, blocking_process::CALLS),
-    (blocking_wait::RULE.name, blocking_wait::CALLS),
-];
-
-/// The help of a blocking finding, and the replacement of the whole call when it is
-/// mechanical.
-pub(crate) struct Help {
-    pub(crate) text: String,
-    pub(crate) replacement: Option<String>,
-}
-
-/// The help for a blocking call under `fix`, for the crate's runtime. `args` is the
-/// source text of the call's arguments, when known.
-pub(crate) fn blocking_help(fix: Fix, runtime: Runtime, args: Option<&str>) -> Help {
-    match fix {
-        Fix::Sleep => blocking_sleep::help(runtime, args),
-        Fix::FsFn(_) | Fix::FsOther | Fix::FileOpen(_) | Fix::FileIo => {
-            blocking_fs::help(fix, runtime, args)
-        }
-        Fix::TcpConnect | Fix::SocketIo | Fix::Dns | Fix::ReqwestGet | Fix::Http => {
-            blocking_net::help(fix, runtime, args)
-        }
-        Fix::ProcessRun | Fix::ChildWait => blocking_process::help(runtime),
-        Fix::ChannelRecv | Fix::ThreadJoin | Fix::Condvar | Fix::Barrier | Fix::Stdin => {
-            blocking_wait::help(fix, runtime)
-        }
-        Fix::Configured => Help {
-            text: offload_help(runtime),
-            replacement: None,
-        },
+    #[test]
+    fn names_are_unique_and_infos_sorted() {
+        let names: Vec<_> = infos().iter().map(|r| r.name).collect();
+        assert_eq!(names.len(), REGISTRY.len());
+        assert!(names.windows(2).all(|w| w[0] < w[1]), "{names:?}");
+        assert_eq!(info("busy_wait").map(|r| r.name), Some("busy_wait"));
+        assert!(info("no_such_rule").is_none());
     }
-}
 
-/// "move it off the event loop with `tokio::task::spawn_blocking(..)`", for the runtime.
-pub(crate) fn offload_help(runtime: Runtime) -> String {
-    format!(
-        "move the blocking work off the event loop with `{}`",
-        offload_fn(runtime)
-    )
-}
-
-/// The runtime's way to run a blocking closure on a thread pool, as written in help.
-pub(crate) fn offload_fn(runtime: Runtime) -> &'static str {
-    match runtime {
-        Runtime::Aio => "aio::to_thread(move || ...).await",
-        Runtime::Tokio | Runtime::Unknown => "tokio::task::spawn_blocking(move || ...).await",
-        Runtime::AsyncStd => "async_std::task::spawn_blocking(move || ...).await",
-        Runtime::Smol => "smol::unblock(move || ...).await",
+    #[test]
+    fn every_blocking_rule_of_the_catalog_is_a_registered_blocking_call_rule() {
+        let is_blocking = |name: &str| {
+            REGISTRY
+                .iter()
+                .any(|r| r.info.name == name && matches!(r.shape, Shape::BlockingCall(_)))
+        };
+        for b in crate::catalog::BLOCKING {
+            assert!(is_blocking(b.rule), "{}: {}", b.path, b.rule);
+        }
+        for entry in ["my::sleep", "fs::x", "net::x", "process::x", "other::x"] {
+            assert!(is_blocking(blocking::configured_rule(entry)), "{entry}");
+        }
     }
-}
 
-/// `prefix(args).await` when the arguments are known, for a mechanical replacement.
-pub(crate) fn call_await(path: &str, args: Option<&str>) -> Option<String> {
-    args.map(|a| format!("{path}({a}).await"))
+    #[test]
+    fn an_unknown_runtime_gets_generic_help_naming_no_replacement() {
+        // Runtime::Unknown names tokio only as an example, never as the replacement.
+        for (rule, fix) in [
+            ("blocking_fs", Fix::FsFn("read")),
+            ("blocking_fs", Fix::FileOpen("open")),
+            ("blocking_fs", Fix::FileIo),
+            ("blocking_net", Fix::TcpConnect),
+            ("blocking_net", Fix::SocketIo),
+            ("blocking_net", Fix::Dns),
+            ("blocking_process", Fix::ProcessRun),
+        ] {
+            let help = blocking_help(rule, fix, Runtime::Unknown, Some("p"));
+            assert_eq!(help.replacement, None, "{rule} {fix:?}");
+            assert!(
+                !help.text.contains("tokio::fs::")
+                    && !help.text.contains("tokio::net::")
+                    && !help.text.contains("tokio::process::"),
+                "{rule} {fix:?}: {}",
+                help.text
+            );
+        }
+        let tokio = blocking_help("blocking_net", Fix::Dns, Runtime::Tokio, Some("a"));
+        assert!(
+            tokio.text.contains("tokio::net::lookup_host"),
+            "{}",
+            tokio.text
+        );
+    }
+
+    #[test]
+    fn shapes_are_dispatched() {
+        // Counted against the registry's shapes (not fixed numbers), so adding a rule of
+        // either shape takes no edit here.
+        let named = |pick: fn(&Shape) -> bool| -> Vec<&str> {
+            REGISTRY
+                .iter()
+                .filter(|r| pick(&r.shape))
+                .map(|r| r.info.name)
+                .collect()
+        };
+        let bodies = named(|s| matches!(s, Shape::Body(_)));
+        let files = named(|s| matches!(s, Shape::File(_)));
+        assert!(bodies.contains(&"busy_wait") && bodies.contains(&"lock_across_await"));
+        assert!(files.contains(&"dropped_task") && files.contains(&"sequential_awaits"));
+        assert_eq!(body_checks().count(), bodies.len());
+        assert_eq!(file_checks().count(), files.len());
+        let help = blocking_help("blocking_sleep", Fix::Sleep, Runtime::Tokio, Some("d"));
+        assert_eq!(
+            help.replacement.as_deref(),
+            Some("tokio::time::sleep(d).await")
+        );
+        let configured = blocking_help("blocking_sleep", Fix::Configured, Runtime::Tokio, None);
+        assert!(
+            configured.text.contains("spawn_blocking"),
+            "{}",
+            configured.text
+        );
+    }
 }

@@ -1,18 +1,22 @@
 //! `nested_block_on`: running a future to completion (`block_on`, `aio::run`) from
 //! inside async context.
 //!
-//! Owns the docs and the help; the list of block_on functions is in `crate::catalog`
-//! (it doubles as the call graph's "calls block_on" marker).
+//! Owns the docs and the texts; the block_on functions are in `crate::catalog` (they
+//! double as the call graph's "calls block_on" marker), the engine finds the calls.
 
-use super::{Help, RuleInfo};
+use super::blocking::Help;
+use super::shape::{Rule, Shape};
+use crate::catalog::tasks;
+use crate::diagnostic::RuleInfo;
 use crate::{Level, Runtime};
 
 /// The descriptor.
-pub(crate) const RULE: RuleInfo = RuleInfo {
-    name: "nested_block_on",
-    default_level: Level::Warn,
-    summary: "`block_on`/`aio::run` called from async context",
-    docs: r#"## What it does
+pub(crate) const RULE: Rule = Rule {
+    info: RuleInfo {
+        name: "nested_block_on",
+        default_level: Level::Warn,
+        summary: "`block_on`/`aio::run` called from async context",
+        docs: r#"## What it does
 
 Flags, in async context: `aio::run`, `Runtime::block_on` (aio, tokio), `Handle::block_on`,
 `futures::executor::block_on`, `futures_lite::future::block_on`,
@@ -42,7 +46,33 @@ async fn handler() -> u32 {
 }
 ```
 "#,
+    },
+    shape: Shape::Builtin,
 };
+
+/// The message of a call that runs a future to completion (`call`, as shown) in async
+/// context.
+pub(crate) fn message(call: &str) -> String {
+    if tasks::panics_inside_a_loop(call) {
+        format!("`{call}` inside a running event loop panics: it cannot start a second loop")
+    } else {
+        format!(
+            "`{call}` runs a future to completion inside async context, blocking the event loop"
+        )
+    }
+}
+
+/// The label of the call.
+pub(crate) const LABEL: &str = "nested block_on";
+
+/// The message of a call from async context to workspace fn `name`, which runs a future
+/// to completion with `call` (directly or through other sync fns).
+pub(crate) fn chain_message(name: &str, call: &str) -> String {
+    format!("`{name}` runs a future to completion with `{call}`, inside async context")
+}
+
+/// The help of such a call.
+pub(crate) const CHAIN_HELP: &str = "make it async and `.await` the future instead";
 
 /// The help: just await it. `arg` is the source of the future, when known.
 pub(crate) fn help(_runtime: Runtime, arg: Option<&str>) -> Help {

@@ -6,7 +6,8 @@
 
 use syn::{Block, Expr, ExprAwait, Pat, Stmt};
 
-use super::RuleInfo;
+use super::shape::{Rule, Shape};
+use crate::diagnostic::RuleInfo;
 use crate::flow::FlowCx;
 use crate::flow::loops::{carried_closure, derived, exits_early};
 use crate::flow::order::{AwaitKind, classify};
@@ -15,11 +16,12 @@ use crate::flow::walk::{BodyVisitor, for_each_async_body, strip, walk_body};
 use crate::{Diagnostic, Level, Runtime};
 
 /// The descriptor.
-pub(crate) const RULE: RuleInfo = RuleInfo {
-    name: "sequential_await_in_loop",
-    default_level: Level::Warn,
-    summary: "a loop that awaits one independent operation per iteration",
-    docs: r#"## What it does
+pub(crate) const RULE: Rule = Rule {
+    info: RuleInfo {
+        name: "sequential_await_in_loop",
+        default_level: Level::Warn,
+        summary: "a loop that awaits one independent operation per iteration",
+        docs: r#"## What it does
 
 Flags a `for` loop (or `while let Some(x) = iter.next()` over a plain iterator) in async
 context whose body awaits an operation that uses the loop variable and nothing carried
@@ -63,6 +65,8 @@ async fn fetch_all(client: &Client, urls: &[String]) -> Vec<Page> {
 }
 ```
 "#,
+    },
+    shape: Shape::File(check_file),
 };
 
 /// The help line for the file's runtime.
@@ -211,10 +215,9 @@ fn check_loop(
     } else {
         "this loop waits for each iteration's operation before starting the next"
     };
-    let mut d = cx.diagnostic(
-        &RULE,
+    let mut d = RULE.info.diagnostic(
         what.to_string(),
-        (cx.span)(syn::spanned::Spanned::span(*await_expr)),
+        cx.span(syn::spanned::Spanned::span(*await_expr)),
         "awaited once per iteration, one after another",
     );
     d.secondary.push(crate::Label {

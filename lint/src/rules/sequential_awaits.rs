@@ -11,7 +11,8 @@
 
 use syn::{Block, Expr, ExprAwait, Stmt};
 
-use super::RuleInfo;
+use super::shape::{Rule, Shape};
+use crate::diagnostic::RuleInfo;
 use crate::flow::FlowCx;
 use crate::flow::order::{AwaitKind, classify};
 use crate::flow::vars::{Effects, Names, Place, chain_root, intersects, pat_bindings};
@@ -21,11 +22,12 @@ use crate::flow::walk::{
 use crate::{Diagnostic, Label, Level, Runtime};
 
 /// The descriptor.
-pub(crate) const RULE: RuleInfo = RuleInfo {
-    name: "sequential_awaits",
-    default_level: Level::Warn,
-    summary: "consecutive awaits where the later ones do not use the earlier results",
-    docs: r#"## What it does
+pub(crate) const RULE: Rule = Rule {
+    info: RuleInfo {
+        name: "sequential_awaits",
+        default_level: Level::Warn,
+        summary: "consecutive awaits where the later ones do not use the earlier results",
+        docs: r#"## What it does
 
 Flags a run of two or more consecutive `let x = op().await` statements in one block where
 no awaited operation uses a value produced by an earlier one of the run (through the
@@ -66,6 +68,8 @@ async fn dashboard(id: UserId) -> Result<Page> {
 }
 ```
 "#,
+    },
+    shape: Shape::File(check_file),
 };
 
 /// The help line for the file's runtime, with the awaited operations as written.
@@ -223,9 +227,8 @@ fn report(cx: &FlowCx<'_>, run: &[Member<'_>], out: &mut Vec<Diagnostic>) {
     if run.len() < 2 {
         return;
     }
-    let span_of = |m: &Member<'_>| (cx.span)(syn::spanned::Spanned::span(m.awaited));
-    let mut d = cx.diagnostic(
-        &RULE,
+    let span_of = |m: &Member<'_>| cx.span(syn::spanned::Spanned::span(m.awaited));
+    let mut d = RULE.info.diagnostic(
         format!(
             "{} independent operations are awaited one after another",
             run.len()
@@ -246,7 +249,7 @@ fn report(cx: &FlowCx<'_>, run: &[Member<'_>], out: &mut Vec<Diagnostic>) {
     let ops: Vec<String> = run
         .iter()
         .map(|m| {
-            (cx.snippet)(syn::spanned::Spanned::span(&m.awaited.base))
+            cx.snippet(syn::spanned::Spanned::span(&m.awaited.base))
                 .unwrap_or_else(|| quote::ToTokens::to_token_stream(&m.awaited.base).to_string())
         })
         .collect();

@@ -5,15 +5,17 @@
 //! (local async fns), the catalog (aio/tokio/async-std/smol/futures APIs), typed
 //! receivers (async channel `send`), and, across files, from `crate::callgraph`.
 
-use super::RuleInfo;
+use super::shape::{Rule, Shape};
 use crate::Level;
+use crate::diagnostic::RuleInfo;
 
 /// The descriptor.
-pub(crate) const RULE: RuleInfo = RuleInfo {
-    name: "unawaited_future",
-    default_level: Level::Warn,
-    summary: "a future (async fn call, async API) dropped without being awaited",
-    docs: r#"## What it does
+pub(crate) const RULE: Rule = Rule {
+    info: RuleInfo {
+        name: "unawaited_future",
+        default_level: Level::Warn,
+        summary: "a future (async fn call, async API) dropped without being awaited",
+        docs: r#"## What it does
 
 Flags a call that returns a future — an async fn or method of the linted workspace, an
 `#[aio::coroutine]` fn, or a known async API of aio, tokio, async-std, smol or futures
@@ -45,12 +47,17 @@ async fn save(db: &Db, row: Row) {
 }
 ```
 "#,
+    },
+    shape: Shape::Builtin,
 };
 
 /// The message for a dropped future of `what` (e.g. "`fetch` is an async fn").
 pub(crate) fn message(call: &str) -> String {
     format!("the future returned by `{call}` is dropped without being awaited")
 }
+
+/// The label of the dropped call.
+pub(crate) const LABEL: &str = "this future is never polled";
 
 /// The help line.
 pub(crate) const HELP: &str =

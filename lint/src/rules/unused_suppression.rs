@@ -1,15 +1,17 @@
 //! `unused_suppression`: the registry entry for suppressions that suppress nothing. The
 //! CLI raises it (it owns suppression comments); the engine only lists it.
 
-use super::RuleInfo;
+use super::shape::{Rule, Shape};
 use crate::Level;
+use crate::diagnostic::RuleInfo;
 
 /// The descriptor.
-pub(crate) const RULE: RuleInfo = RuleInfo {
-    name: "unused_suppression",
-    default_level: Level::Warn,
-    summary: "an aio-lint suppression that suppresses nothing or names an unknown rule",
-    docs: r#"## What it does
+pub(crate) const RULE: Rule = Rule {
+    info: RuleInfo {
+        name: "unused_suppression",
+        default_level: Level::Warn,
+        summary: "an aio-lint suppression that suppresses nothing or names an unknown rule",
+        docs: r#"## What it does
 
 Reports `// aio-lint: allow(rule)`, `// aio-lint: allow-file(rule)` and
 `#[aio::allow(rule)]` suppressions that did not suppress any finding, or that name a rule
@@ -33,4 +35,6 @@ async fn f() {
 
 Remove the suppression, or fix the rule's name (`cargo aio-lint rules` lists them).
 "#,
+    },
+    shape: Shape::Builtin,
 };

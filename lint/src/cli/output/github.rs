@@ -4,7 +4,7 @@
 
 use std::io::{self, Write};
 
-use super::Report;
+use super::report::Report;
 use crate::Level;
 
 /// Escapes a command's message: `%`, `\r`, `\n`.

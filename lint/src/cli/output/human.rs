@@ -7,8 +7,8 @@ use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label as CsLabe
 use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, Config, termcolor::Buffer};
 
-use super::{FileReport, Report};
-use crate::cli::source::floor_char_boundary;
+use super::report::{FileReport, Report};
+use crate::source::floor_char_boundary;
 use crate::{Diagnostic, Level};
 
 /// Renders one diagnostic as rustc would print it (a blank line after it).

@@ -11,9 +11,10 @@ use std::io::{self, Write};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{FileReport, Report, human};
+use super::human;
+use super::report::{FileReport, Report};
 use crate::cli::manifest::PackageInfo;
-use crate::cli::source::LineIndex;
+use crate::source::LineIndex;
 use crate::{Diagnostic, Span};
 
 #[derive(Serialize)]

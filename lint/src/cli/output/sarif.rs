@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use super::Report;
+use super::report::Report;
 use crate::{Level, Span};
 
 fn level(l: Level) -> &'static str {

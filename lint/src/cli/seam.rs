@@ -7,8 +7,7 @@ pub(crate) use crate::{FileAnalysis, FileOptions, ItemAllow, Runtime, analyze_fi
 
 use crate::{Diagnostic, Level, LineCol, Span};
 
-/// One rule's descriptor, as `rules`/`explain`, the configuration checker and SARIF see it.
-pub(crate) type RuleDoc = crate::RuleInfo;
+pub(crate) use crate::RuleInfo;
 
 /// Name of the rule for files that cannot be read or parsed.
 pub(crate) const PARSE_ERROR: &str = "parse_error";
@@ -17,13 +16,11 @@ pub(crate) const UNUSED_SUPPRESSION: &str = "unused_suppression";
 
 /// Every rule (the engine's list, which includes `parse_error` and
 /// `unused_suppression`), sorted by name.
-pub(crate) fn catalogue() -> Vec<RuleDoc> {
-    let mut all = crate::rules().to_vec();
-    all.sort_by_key(|r| r.name);
-    all
+pub(crate) fn rules() -> &'static [RuleInfo] {
+    crate::rules()
 }
 
-/// The static name of `rule` in the catalogue (diagnostics carry `&'static str`).
+/// The static name of `rule` in the rule list (diagnostics carry `&'static str`).
 fn static_name(rule: &str) -> &'static str {
     crate::rules()
         .iter()
@@ -62,8 +59,8 @@ pub(crate) fn start_of_file() -> Span {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn the_catalogue_has_the_rules_the_command_line_reports() {
-        let all = super::catalogue();
+    fn the_rule_list_has_the_rules_the_command_line_reports() {
+        let all = super::rules();
         for name in [super::PARSE_ERROR, super::UNUSED_SUPPRESSION] {
             assert!(all.iter().any(|r| r.name == name), "{name} missing");
         }

@@ -1,0 +1,107 @@
+//! The rule docs are tested, as clippy's are: every rule's "## Example" code block must
+//! make the rule fire, and every "## Use instead" code block must lint clean (no finding
+//! of any rule). Both go through the whole in-memory pipeline (analysis, the workspace
+//! pass, suppressions), so the command line's own rules are covered too.
+
+use std::path::PathBuf;
+
+use aio_lint::cli::{MessageFormat, render_in_memory};
+
+/// The fenced `rust` code blocks of the section that starts with `heading`.
+fn code_blocks(docs: &str, heading: &str) -> Vec<String> {
+    let Some(start) = docs.find(heading) else {
+        return Vec::new();
+    };
+    let rest = &docs[start + heading.len()..];
+    let section = match rest.find("\n## ") {
+        Some(end) => &rest[..end],
+        None => rest,
+    };
+    let mut blocks = Vec::new();
+    let mut current: Option<String> = None;
+    for line in section.lines() {
+        match (&mut current, line.trim_start().strip_prefix("```")) {
+            (None, Some(lang)) => {
+                assert!(
+                    lang.is_empty() || lang == "rust",
+                    "a `{lang}` block under {heading}"
+                );
+                current = Some(String::new());
+            }
+            (Some(_), Some(_)) => blocks.extend(current.take()),
+            (Some(code), None) => {
+                code.push_str(line);
+                code.push('\n');
+            }
+            (None, None) => {}
+        }
+    }
+    assert!(
+        current.is_none(),
+        "an unterminated code block under {heading}"
+    );
+    blocks
+}
+
+/// The rule codes (`aio::blocking_sleep`) the pipeline reports on `code`.
+fn findings(code: &str) -> Vec<String> {
+    let files = vec![(PathBuf::from("src/lib.rs"), code.as_bytes().to_vec())];
+    let json = render_in_memory(&files)
+        .into_iter()
+        .find(|(f, _, _)| *f == MessageFormat::Json)
+        .map(|(_, _, out)| String::from_utf8(out).unwrap())
+        .unwrap();
+    json.lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["reason"] == "compiler-message")
+        .filter_map(|v| v["message"]["code"]["code"].as_str().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn every_example_fires_its_rule() {
+    for rule in aio_lint::rules() {
+        let examples = code_blocks(rule.docs, "## Example");
+        assert!(!examples.is_empty(), "{}: no Example code block", rule.name);
+        let code = format!("aio::{}", rule.name);
+        for example in examples {
+            let found = findings(&example);
+            assert!(
+                found.contains(&code),
+                "{}: its Example does not fire it (found {found:?}):\n{example}",
+                rule.name
+            );
+        }
+    }
+}
+
+#[test]
+fn every_use_instead_is_clean() {
+    let mut checked = 0;
+    for rule in aio_lint::rules() {
+        for fixed in code_blocks(rule.docs, "## Use instead") {
+            let found = findings(&fixed);
+            assert!(
+                found.is_empty(),
+                "{}: its Use instead is not clean (found {found:?}):\n{fixed}",
+                rule.name
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 12, "only {checked} Use instead blocks");
+}
+
+#[test]
+fn code_blocks_are_found_per_section() {
+    let docs = "## Example\n\n```rust\nfn a() {}\n```\n\ntext\n```\nfn b() {}\n```\n## Use instead\n\n```rust\nfn c() {}\n```\n";
+    assert_eq!(
+        code_blocks(docs, "## Example"),
+        vec!["fn a() {}\n".to_string(), "fn b() {}\n".to_string()]
+    );
+    assert_eq!(
+        code_blocks(docs, "## Use instead"),
+        vec!["fn c() {}\n".to_string()]
+    );
+    assert!(code_blocks(docs, "## Why is this bad").is_empty());
+}
