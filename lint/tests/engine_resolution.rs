@@ -361,7 +361,8 @@ fn allow_blocking_of_the_aio_attributes_allows_the_blocking_rules_only() {
                #[aio::test(allow_blocking)]\nasync fn t() {}\n\
                #[aio::test]\nasync fn u() {}\n\
                #[aio::coroutine(allow_blocking = false)]\nasync fn g() {}\n\
-               #[tokio::test(allow_blocking)]\nasync fn h() {}\n";
+               #[tokio::test(allow_blocking)]\nasync fn h() {}\n\
+               #[aio::main(debug, slow_poll_ms = 5)]\nasync fn k() {}\n";
     let a = analyze_file(Path::new("src/lib.rs"), src, &FileOptions::default());
     let mut per_line = std::collections::BTreeMap::<usize, Vec<&str>>::new();
     for allow in &a.item_allows {
