@@ -357,12 +357,11 @@ struct Reach {
 }
 
 /// See the module docs. Returns each new finding with the index of its file in `files`.
-pub(crate) fn link(files: &[LinkFile<'_>]) -> Vec<(usize, Diagnostic)> {
+/// Paths in notes are shown relative to `base` when under it.
+pub(crate) fn link(files: &[LinkFile<'_>], base: &Path) -> Vec<(usize, Diagnostic)> {
     let ix = Index::new(files);
     let reach = propagate(&ix);
-    // Paths in notes are shown relative to the current folder when under it, as rustc does.
-    let cwd = std::env::current_dir().unwrap_or_default();
-    report(&ix, &reach, &cwd)
+    report(&ix, &reach, base)
 }
 
 fn propagate(ix: &Index<'_>) -> HashMap<DefId, Reach> {

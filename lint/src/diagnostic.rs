@@ -121,13 +121,21 @@ pub struct Diagnostic {
     pub suggestion: Option<Suggestion>,
 }
 
-/// `#[aio::allow(rule)]` on an item: the rule is suppressed inside the item's span.
+/// `#[aio::allow(rule)]` on an item, or the `allow_blocking` option of
+/// `#[aio::coroutine]`, `#[aio::main]` or `#[aio::test]` (one per blocking rule): the rule
+/// is suppressed inside the item's span.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ItemAllow {
     /// The rule name as written (may be unknown: the CLI reports that).
     pub rule: String,
     /// The whole item, attributes included.
     pub span: Span,
+    /// Where the suppression is written (the rule's name in the attribute, or the
+    /// `allow_blocking` option): where an unused or unknown one is reported.
+    pub at: Span,
+    /// False for `allow_blocking`: a compile-time option first, it is not reported when
+    /// the linter finds nothing for it to silence.
+    pub report_unused: bool,
 }
 
 /// One rule's descriptor, as `rules`/`explain`, the configuration checker and SARIF see it.

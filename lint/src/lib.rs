@@ -63,11 +63,18 @@ pub fn analyze_file(path: &Path, source: &str, options: &FileOptions) -> FileAna
 /// The workspace pass: builds the call graph from the facts of every analysed file and
 /// adds the diagnostics that need it (calls from async context to workspace sync fns
 /// that block, unawaited futures of workspace async fns). Call it once, after every
-/// file of the workspace went through [`analyze_file`].
+/// file of the workspace went through [`analyze_file`]. Paths in notes are shown relative
+/// to the current folder when under it (see [`link_relative_to`]).
 pub fn link(analyses: &mut [FileAnalysis]) {
+    link_relative_to(analyses, &std::env::current_dir().unwrap_or_default());
+}
+
+/// [`link`], with the paths in notes shown relative to `base` (the workspace root, for the
+/// command line) when under it, absolute otherwise.
+pub fn link_relative_to(analyses: &mut [FileAnalysis], base: &Path) {
     let found = {
         let files: Vec<_> = analyses.iter().map(|a| (&*a.path, &a.facts)).collect();
-        callgraph::link(&files)
+        callgraph::link(&files, base)
     };
     for (file, d) in found {
         analyses[file].diagnostics.push(d);

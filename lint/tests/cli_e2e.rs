@@ -296,10 +296,8 @@ fn no_path_lints_the_cargo_workspace_members() {
     );
     assert_eq!(v["target"]["kind"][0], "lib");
     assert_eq!(v["target"]["name"], "a");
-    assert_eq!(
-        v["message"]["spans"][0]["file_name"],
-        root.join("a/src/lib.rs").to_str().unwrap()
-    );
+    // Relative to the workspace root, not to the current folder `b/`.
+    assert_eq!(v["message"]["spans"][0]["file_name"], "a/src/lib.rs");
     // `--manifest-path` picks the workspace from elsewhere.
     let elsewhere = tempfile::tempdir().unwrap();
     let manifest = root.join("Cargo.toml");
@@ -314,6 +312,67 @@ fn no_path_lints_the_cargo_workspace_members() {
     );
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(stdout(&o).lines().count(), 1);
+}
+
+#[test]
+fn paths_are_relative_to_the_workspace_root_from_any_folder_in_every_format() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"app\"]\nresolver = \"2\"\n",
+    );
+    write(
+        root,
+        "app/Cargo.toml",
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    );
+    write(
+        root,
+        "app/src/lib.rs",
+        "pub fn pace() {\n    std::thread::sleep(std::time::Duration::from_millis(1));\n}\n",
+    );
+    write(
+        root,
+        "app/src/bin/m1.rs",
+        "async fn tick() {\n    app::pace();\n}\nfn main() {}\n",
+    );
+    let outside = tempfile::tempdir().unwrap();
+    write(outside.path(), "far.rs", BROKEN);
+    let far = outside.path().join("far.rs");
+    let src = root.join("app/src");
+    let file = "app/src/bin/m1.rs";
+    let expect = |format: &str, needle: &str, args: &[&str]| {
+        let mut all = vec!["--message-format", format];
+        all.extend_from_slice(args);
+        let out = stdout(&lint(&src, &all));
+        assert!(
+            out.contains(needle),
+            "{format} {args:?}: no `{needle}` in\n{out}"
+        );
+        assert!(!out.contains("\"bin/m1.rs"), "{format}: {out}");
+        out
+    };
+    // The workspace (no path) and given paths (`.` is `app/src`), from `app/src`.
+    for args in [&[][..], &["."][..]] {
+        let json = expect("json", &format!("\"file_name\":\"{file}\""), args);
+        assert!(
+            json.contains("(app/src/lib.rs:2)"),
+            "the note's path: {json}"
+        );
+        expect("human", &format!("┌─ {file}:2:5"), args);
+        expect("github", &format!("file={file},line=2"), args);
+        expect("sarif", &format!("\"uri\": \"{file}\""), args);
+    }
+    // A file outside the workspace is shown with its absolute path.
+    let far_shown = far.to_str().unwrap();
+    expect(
+        "json",
+        &format!("\"file_name\":\"{far_shown}\""),
+        &[far_shown],
+    );
+    expect("github", &format!("file={far_shown},"), &[far_shown]);
 }
 
 #[test]

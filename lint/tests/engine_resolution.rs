@@ -336,18 +336,59 @@ fn item_allows_are_collected_with_the_item_span() {
     let allows: Vec<_> = a
         .item_allows
         .iter()
-        .map(|a| (a.rule.as_str(), a.span.start.line, a.span.end.line))
+        .map(|a| {
+            let at = (a.at.start.line, a.at.start.column, a.at.end.column);
+            (a.rule.as_str(), a.span.start.line, a.span.end.line, at)
+        })
         .collect();
     assert_eq!(
         allows,
         vec![
-            ("blocking_sleep", 1, 4),
-            ("blocking_fs", 1, 4),
-            ("nested_block_on", 6, 7)
+            ("blocking_sleep", 1, 4, (1, 14, 28)),
+            ("blocking_fs", 1, 4, (1, 30, 41)),
+            ("nested_block_on", 6, 7, (6, 18, 33))
         ]
     );
+    assert!(a.item_allows.iter().all(|a| a.report_unused));
     // The engine still reports; the CLI applies the allow.
     assert_eq!(a.diagnostics.len(), 1);
+}
+
+#[test]
+fn allow_blocking_of_the_aio_attributes_allows_the_blocking_rules_only() {
+    let src = "#[aio::coroutine(allow_blocking)]\nasync fn f() {}\n\
+               #[aio::main(debug, allow_blocking = true)]\nasync fn main() {}\n\
+               #[aio::test(allow_blocking)]\nasync fn t() {}\n\
+               #[aio::test]\nasync fn u() {}\n\
+               #[aio::coroutine(allow_blocking = false)]\nasync fn g() {}\n\
+               #[tokio::test(allow_blocking)]\nasync fn h() {}\n\
+               #[aio::main(debug, slow_poll_ms = 5)]\nasync fn k() {}\n";
+    let a = analyze_file(Path::new("src/lib.rs"), src, &FileOptions::default());
+    let mut per_line = std::collections::BTreeMap::<usize, Vec<&str>>::new();
+    for allow in &a.item_allows {
+        assert!(!allow.report_unused, "{allow:?}");
+        assert_eq!(allow.at.start.line, allow.span.start.line);
+        per_line
+            .entry(allow.span.start.line)
+            .or_default()
+            .push(allow.rule.as_str());
+    }
+    let blocking = vec![
+        "blocking_fs",
+        "blocking_net",
+        "blocking_process",
+        "blocking_sleep",
+        "blocking_wait",
+        "nested_block_on",
+    ];
+    for rules in per_line.values_mut() {
+        rules.sort_unstable();
+    }
+    assert_eq!(per_line.keys().copied().collect::<Vec<_>>(), [1, 3, 5]);
+    assert!(per_line.values().all(|r| *r == blocking), "{per_line:?}");
+    // `at` is the option itself.
+    let at = &a.item_allows[0].at;
+    assert_eq!((at.start.column, at.end.column), (18, 32));
 }
 
 #[test]

@@ -171,3 +171,28 @@ fn a_big_function_stays_fast() {
         start.elapsed()
     );
 }
+
+#[test]
+fn sequential_awaits_on_aio_keeps_the_question_mark_with_try_gather() {
+    let d = only(&lint(RUN, Runtime::Aio), "sequential_awaits").clone();
+    assert_eq!(
+        d.help.as_deref(),
+        Some(
+            "run them concurrently: `aio::gather!(fetch_profile(7), fetch_news(), fetch_weather()).await`"
+        )
+    );
+    let fallible = "async fn page() -> Result<()> {\n    let a = fetch_a().await?;\n    let b = fetch_b().await?;\n    show(a, b)\n}\n";
+    let d = only(&lint(fallible, Runtime::Aio), "sequential_awaits").clone();
+    assert_eq!(
+        d.help.as_deref(),
+        Some("run them concurrently: `aio::try_gather!(fetch_a(), fetch_b()).await?`")
+    );
+    // Only when every await is followed by `?`.
+    let mixed = fallible.replace("fetch_b().await?", "fetch_b().await");
+    let d = only(&lint(&mixed, Runtime::Aio), "sequential_awaits").clone();
+    assert!(
+        d.help.as_deref().unwrap().contains("aio::gather!("),
+        "{:?}",
+        d.help
+    );
+}

@@ -105,3 +105,51 @@ fn code_blocks_are_found_per_section() {
     );
     assert!(code_blocks(docs, "## Why is this bad").is_empty());
 }
+
+/// What `explain RULE` shows is written to compile: every `rust` code block of every
+/// rule's docs parses as a file (except `parse_error`'s Example), and each aio variant given in a `// aio: CODE` comment
+/// parses as a statement and keeps the error handling of the code it replaces (a `?`
+/// stays a `?`, so `try_gather!` where the awaits propagate errors).
+#[test]
+fn explain_code_parses_and_aio_variants_keep_the_question_mark() {
+    let mut variants = 0;
+    for rule in aio_lint::rules() {
+        for heading in ["## What it does", "## Example", "## Use instead"] {
+            for block in code_blocks(rule.docs, heading) {
+                // `parse_error`'s Example is broken on purpose.
+                let broken_on_purpose = rule.name == "parse_error" && heading == "## Example";
+                if let Err(e) = syn::parse_file(&block)
+                    && !broken_on_purpose
+                {
+                    panic!(
+                        "{}: a block under {heading} does not parse: {e}\n{block}",
+                        rule.name
+                    );
+                }
+                let lines: Vec<&str> = block.lines().collect();
+                for (i, line) in lines.iter().enumerate() {
+                    let Some(code) = line.trim_start().strip_prefix("// aio: ") else {
+                        continue;
+                    };
+                    variants += 1;
+                    if let Err(e) = syn::parse_str::<syn::Stmt>(code) {
+                        panic!("{}: `{code}` does not parse: {e}", rule.name);
+                    }
+                    // The line it replaces is the code line just above.
+                    let replaced = lines[..i]
+                        .iter()
+                        .rev()
+                        .find(|l| !l.trim().is_empty())
+                        .unwrap();
+                    assert_eq!(
+                        replaced.trim_end().ends_with("?;"),
+                        code.trim_end().ends_with("?;"),
+                        "{}: `{code}` does not handle errors as `{replaced}` does",
+                        rule.name
+                    );
+                }
+            }
+        }
+    }
+    assert!(variants >= 1, "no `// aio:` variant found");
+}

@@ -110,7 +110,11 @@ fn unused_suppression_texts() {
     let files = vec![(
         PathBuf::from("src/lib.rs"),
         b"async fn f() {\n    // aio-lint: allow(blocking_sleep)\n    g().await;\n}\n\
-           // aio-lint: allow(no_such_rule)\nfn h() {}\n"
+           // aio-lint: allow(no_such_rule)\nfn h() {}\n\
+           #[aio::allow(blocking_fs, no_such_rule)]\nasync fn k() {}\n\
+           #[aio::coroutine(allow_blocking)]\nasync fn m() {\n    \
+           std::thread::sleep(std::time::Duration::from_secs(1));\n    n();\n}\n\
+           #[aio::main(allow_blocking)]\nasync fn main() {}\nasync fn n() {}\n"
             .to_vec(),
     )];
     let human = render_in_memory(&files)
@@ -119,5 +123,10 @@ fn unused_suppression_texts() {
         .map(|(_, _, out)| String::from_utf8(out).unwrap())
         .unwrap();
     assert!(human.contains("unused_suppression"), "{human}");
+    // `allow_blocking` silences the blocking call, not the unawaited future; unused, it
+    // is not reported (it is the macro's option first).
+    assert!(!human.contains("blocking_sleep]"), "{human}");
+    assert!(human.contains("unawaited_future"), "{human}");
+    assert!(!human.contains("allow_blocking"), "{human}");
     insta::assert_snapshot!("rule_unused_suppression", human);
 }

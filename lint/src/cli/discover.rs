@@ -24,6 +24,8 @@ pub(crate) struct Discovered {
     pub(crate) warnings: Vec<String>,
     /// Packages described by `cargo metadata` (workspace mode only).
     pub(crate) packages: Vec<PackageInfo>,
+    /// The cargo workspace root the paths are shown relative to (see [`workspace_root`]).
+    pub(crate) root: Option<PathBuf>,
 }
 
 /// Options of one discovery.
@@ -43,6 +45,27 @@ pub(crate) fn display_path(path: &Path, cwd: &Path) -> String {
     } else {
         s.into_owned()
     }
+}
+
+/// The root of the cargo workspace `dir` is in, found as cargo does without running it:
+/// the nearest ancestor (`dir` included) whose `Cargo.toml` has a `[workspace]` table,
+/// else the nearest one with a `Cargo.toml` (a package is its own workspace); `None`
+/// outside any package.
+pub(crate) fn workspace_root(dir: &Path) -> Option<PathBuf> {
+    let mut package = None;
+    for d in dir.ancestors() {
+        let Ok(text) = std::fs::read_to_string(d.join("Cargo.toml")) else {
+            continue;
+        };
+        if text
+            .parse::<toml::Table>()
+            .is_ok_and(|t| t.contains_key("workspace"))
+        {
+            return Some(d.to_owned());
+        }
+        package.get_or_insert_with(|| d.to_owned());
+    }
+    package
 }
 
 /// `base.join(path)` with `.` and `..` resolved lexically (symlinks are not resolved, so
@@ -73,6 +96,7 @@ pub(crate) fn discover(paths: &[PathBuf], walk: Walk<'_>) -> Result<Discovered, 
         let meta = cmd.exec().map_err(|e| {
             format!("cannot read the cargo workspace: {e}\n(outside a cargo workspace, give the files or folders to lint)")
         })?;
+        found.root = Some(PathBuf::from(meta.workspace_root.as_std_path()));
         let mut roots = Vec::new();
         for p in &meta.packages {
             if !meta.workspace_members.contains(&p.id) {
@@ -92,6 +116,7 @@ pub(crate) fn discover(paths: &[PathBuf], walk: Walk<'_>) -> Result<Discovered, 
         }
         roots
     } else {
+        found.root = workspace_root(walk.cwd);
         paths.iter().map(|p| absolute(walk.cwd, p)).collect()
     };
     for root in roots {

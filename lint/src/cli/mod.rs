@@ -246,7 +246,10 @@ fn collect(args: &Args) -> Result<(Report, Stats), Failure> {
     for p in std::mem::take(&mut found.packages) {
         cx.add_known_package(p);
     }
-    let jobs = plan(&found, &mut cx, &cwd)?;
+    // Paths are shown relative to the workspace root (as cargo and clippy show them),
+    // whatever the current folder; outside it, absolute.
+    let base = found.root.clone().unwrap_or_else(|| cwd.clone());
+    let jobs = plan(&found, &mut cx, &base)?;
 
     let mut builder = rayon::ThreadPoolBuilder::new()
         .stack_size(STACK_SIZE)
@@ -281,7 +284,11 @@ fn collect(args: &Args) -> Result<(Report, Stats), Failure> {
         .filter_map(|l| l.analysis.take())
         .collect();
     if pool
-        .install(|| catch_unwind(AssertUnwindSafe(|| seam::link(&mut analyses))))
+        .install(|| {
+            catch_unwind(AssertUnwindSafe(|| {
+                seam::link_relative_to(&mut analyses, &base)
+            }))
+        })
         .is_err()
     {
         eprintln!(
@@ -300,7 +307,7 @@ fn collect(args: &Args) -> Result<(Report, Stats), Failure> {
         .filter_map(|(job, l)| finish(job, l, rules))
         .collect();
     for (path, message) in &found.errors {
-        let display = discover::display_path(path, &cwd);
+        let display = discover::display_path(path, &base);
         let settings = path
             .parent()
             .and_then(|d| cx.dir(d).ok())
@@ -362,7 +369,7 @@ fn count_lines(bytes: &[u8]) -> usize {
 
 /// Turns discovered files into jobs: reads the configuration around each and drops the
 /// excluded ones. A configuration error stops the run.
-fn plan(found: &Discovered, cx: &mut Context<'_>, cwd: &Path) -> Result<Vec<Job>, Failure> {
+fn plan(found: &Discovered, cx: &mut Context<'_>, base: &Path) -> Result<Vec<Job>, Failure> {
     let mut jobs = Vec::with_capacity(found.files.len());
     let mut seen_dirs = BTreeSet::new();
     for abs in &found.files {
@@ -374,7 +381,7 @@ fn plan(found: &Discovered, cx: &mut Context<'_>, cwd: &Path) -> Result<Vec<Job>
         }
         jobs.push(Job {
             abs: abs.clone(),
-            display: discover::display_path(abs, cwd),
+            display: discover::display_path(abs, base),
             settings: info.settings.clone(),
             package: info.package.clone(),
         });

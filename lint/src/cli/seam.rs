@@ -3,7 +3,9 @@
 //! line makes itself (`parse_error` for files that cannot be read, at the start of the
 //! file). Nothing here reads files or renders output.
 
-pub(crate) use crate::{FileAnalysis, FileOptions, ItemAllow, Runtime, analyze_file, link};
+pub(crate) use crate::{
+    FileAnalysis, FileOptions, ItemAllow, Runtime, analyze_file, link, link_relative_to,
+};
 
 use crate::{Diagnostic, Level, LineCol, Span};
 

@@ -33,6 +33,8 @@ struct Suppression {
     /// Where to point when it is unused.
     span: Span,
     used: bool,
+    /// Whether it is reported when unused.
+    report_unused: bool,
 }
 
 /// A line comment found by the scanner.
@@ -217,6 +219,7 @@ fn collect(
                     scope,
                     span,
                     used: false,
+                    report_unused: true,
                 }),
                 None => problems.push(unknown(rules, name, span)),
             }
@@ -227,10 +230,11 @@ fn collect(
             Some(rule) => out.push(Suppression {
                 rule,
                 scope: Scope::Item(a.span.byte_start, a.span.byte_end),
-                span: a.span,
+                span: a.at,
                 used: false,
+                report_unused: a.report_unused,
             }),
-            None => problems.push(unknown(rules, &a.rule, a.span)),
+            None => problems.push(unknown(rules, &a.rule, a.at)),
         }
     }
     out
@@ -320,7 +324,10 @@ pub(crate) fn apply(
         !suppressed
     });
     if report_unused {
-        for s in sups.iter().filter(|s| !s.used && is_enabled(s.rule)) {
+        for s in sups
+            .iter()
+            .filter(|s| !s.used && s.report_unused && is_enabled(s.rule))
+        {
             let kind = match s.scope {
                 Scope::File => "allow-file",
                 _ => "allow",
@@ -410,6 +417,8 @@ mod tests {
         let allow = ItemAllow {
             rule: "parse_error".into(),
             span: idx.span(t, t.find("fn a").unwrap(), t.find("fn b").unwrap() - 1),
+            at: idx.span(t, 0, 1),
+            report_unused: true,
         };
         let mut diags = vec![diag_at(t, PARSE_ERROR, "a()")];
         apply(

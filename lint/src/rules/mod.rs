@@ -86,6 +86,19 @@ pub(crate) fn file_checks() -> impl Iterator<Item = FileCheck> {
     })
 }
 
+/// The rules `allow_blocking` of `#[aio::coroutine]`, `#[aio::main]` and `#[aio::test]`
+/// silences in the linter: those of the macros' compile-time check (the blocking-call
+/// rules and `nested_block_on`), and no other.
+pub(crate) fn silenced_by_allow_blocking() -> impl Iterator<Item = &'static str> {
+    REGISTRY
+        .iter()
+        .filter(|r| {
+            matches!(r.shape, Shape::BlockingCall(_))
+                || r.info.name == nested_block_on::RULE.info.name
+        })
+        .map(|r| r.info.name)
+}
+
 /// The help of a call of blocking rule `rule` with `fix`, for the crate's runtime. `args`
 /// is the source text of the call's arguments, when known.
 pub(crate) fn blocking_help(rule: &str, fix: Fix, runtime: Runtime, args: Option<&str>) -> Help {

@@ -63,7 +63,7 @@ async fn dashboard(id: UserId) -> Result<Page> {
 ```rust
 async fn dashboard(id: UserId) -> Result<Page> {
     let (profile, news) = tokio::try_join!(fetch_profile(id), fetch_news())?;
-    // aio: let (profile, news) = aio::gather!(fetch_profile(id), fetch_news()).await;
+    // aio: let (profile, news) = aio::try_gather!(fetch_profile(id), fetch_news()).await?;
     Ok(render(profile, news))
 }
 ```
@@ -72,10 +72,14 @@ async fn dashboard(id: UserId) -> Result<Page> {
     shape: Shape::File(check_file),
 };
 
-/// The help line for the file's runtime, with the awaited operations as written.
-pub(crate) fn help(runtime: Runtime, ops: &[String]) -> String {
+/// The help line for the file's runtime, with the awaited operations as written;
+/// `all_try` when each await is followed by `?` (then aio's fix keeps the `?`).
+pub(crate) fn help(runtime: Runtime, ops: &[String], all_try: bool) -> String {
     let list = ops.join(", ");
     match runtime {
+        Runtime::Aio if all_try => {
+            format!("run them concurrently: `aio::try_gather!({list}).await?`")
+        }
         Runtime::Aio => format!("run them concurrently: `aio::gather!({list}).await`"),
         Runtime::Tokio | Runtime::Unknown => {
             format!(
@@ -101,6 +105,8 @@ struct Member<'a> {
     root: Option<Place>,
     /// The awaited operation's tokens: the same operation twice reads changing state.
     text: String,
+    /// The statement ends in `?` (`let x = op.await?;`).
+    is_try: bool,
 }
 
 /// Checks every block of every async body of a file, test code excepted (tests await in
@@ -207,6 +213,7 @@ fn member<'a>(cx: &FlowCx<'_>, stmt: &'a Stmt, mut_refs: &Names) -> Option<Membe
         fx,
         root: chain_root(&awaited.base),
         text,
+        is_try: matches!(&*init.expr, Expr::Try(_)),
     })
 }
 
@@ -253,6 +260,6 @@ fn report(cx: &FlowCx<'_>, run: &[Member<'_>], out: &mut Vec<Diagnostic>) {
                 .unwrap_or_else(|| quote::ToTokens::to_token_stream(&m.awaited.base).to_string())
         })
         .collect();
-    d.help = Some(help(cx.runtime, &ops));
+    d.help = Some(help(cx.runtime, &ops, run.iter().all(|m| m.is_try)));
     out.push(d);
 }
