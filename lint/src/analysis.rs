@@ -12,10 +12,12 @@ use crate::resolve;
 use crate::rules::{self, parse_error};
 use crate::source::{self, SourceText};
 
-/// What [`analyze_file`] found in one file, plus the small facts [`link`] needs.
+/// What [`analyze_file`](crate::analyze_file) found in one file, plus the small facts
+/// [`link`](crate::link) needs.
 #[derive(Debug)]
 pub struct FileAnalysis {
-    /// The path given to [`analyze_file`] (used in notes that point into this file).
+    /// The path given to [`analyze_file`](crate::analyze_file) (used in notes that point into
+    /// this file).
     pub path: PathBuf,
     /// Findings, in no particular order (the CLI sorts).
     pub diagnostics: Vec<Diagnostic>,

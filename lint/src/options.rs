@@ -17,7 +17,7 @@ pub enum Runtime {
     Unknown,
 }
 
-/// Per-file inputs to [`analyze_file`].
+/// Per-file inputs to [`analyze_file`](crate::analyze_file).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct FileOptions {
     /// The runtime the file's crate depends on.
@@ -33,8 +33,9 @@ pub struct FileOptions {
     /// like `extra_blocking`.
     pub extra_offload: Vec<String>,
     /// The cargo package the file belongs to (any stable id: the CLI passes cargo's package
-    /// id). [`link`] resolves a call by name alone (a method, or a path that did not
-    /// resolve) only to definitions of the same package; paths resolve across packages.
+    /// id). [`link`](crate::link) resolves a call by name alone (a method, or a path that
+    /// did not resolve) only to definitions of the same package; paths resolve across
+    /// packages.
     /// Files that all leave this `None` count as one package.
     pub package: Option<String>,
 }
