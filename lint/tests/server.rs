@@ -165,7 +165,8 @@ fn diagnostics_follow_the_buffer_through_open_change_save_close() {
         "{message}"
     );
     assert!(
-        message.contains("\nhelp: use `tokio::time::sleep(d).await`"),
+        message
+            .contains("\nblocking call in async context\nhelp: use `tokio::time::sleep(d).await`"),
         "{message}"
     );
 
