@@ -71,6 +71,9 @@ pub enum Command {
     },
     /// List every rule with its default level and a one-line summary.
     Rules,
+    /// Run a language server on stdin/stdout (LSP): diagnostics as you type, hover docs, and
+    /// a "suppress on this line" code action, for any editor.
+    Server,
 }
 
 /// `--message-format`.

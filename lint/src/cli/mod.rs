@@ -11,7 +11,9 @@ mod config;
 mod discover;
 mod manifest;
 mod output;
+mod pipeline;
 mod seam;
+mod server;
 mod suppress;
 
 use std::collections::BTreeSet;
@@ -24,14 +26,15 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 pub use args::{Args, ColorChoice, Command, MessageFormat, strip_cargo_subcommand};
+pub use server::{Ending, serve};
 
-use crate::source::LineIndex;
-use crate::{Diagnostic, Level};
+use crate::Level;
 use config::Settings;
 use discover::{Discovered, Walk};
-use manifest::{Context, PackageInfo};
+use manifest::Context;
 use output::{FileReport, Report};
-use seam::{FileAnalysis, PARSE_ERROR, RuleInfo, UNUSED_SUPPRESSION};
+use pipeline::{Job, Linted, count_lines, finish, lint_bytes, lint_one};
+use seam::{FileAnalysis, PARSE_ERROR};
 
 /// How a run ended; [`Outcome::code`] is the process exit code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,6 +45,9 @@ pub enum Outcome {
     Findings,
     /// A usage, configuration or I/O error (exit code 2).
     Error,
+    /// The language server's client said `exit` without `shutdown`, or went away (exit
+    /// code 1, as the protocol asks).
+    Abandoned,
 }
 
 impl Outcome {
@@ -49,7 +55,7 @@ impl Outcome {
     pub fn code(self) -> u8 {
         match self {
             Outcome::Clean => 0,
-            Outcome::Findings => 1,
+            Outcome::Findings | Outcome::Abandoned => 1,
             Outcome::Error => 2,
         }
     }
@@ -71,6 +77,10 @@ pub fn run(args: Args) -> Outcome {
     let result = match &args.command {
         Some(Command::Explain { rule }) => explain(rule),
         Some(Command::Rules) => list_rules(),
+        Some(Command::Server) => Ok(match server::run_stdio() {
+            Ending::Clean => Outcome::Clean,
+            Ending::Abrupt => Outcome::Abandoned,
+        }),
         None => lint(&args),
     };
     match result {
@@ -139,26 +149,6 @@ fn list_rules() -> Result<Outcome, Failure> {
         }
         Ok(())
     })
-}
-
-/// One file to lint and what configuration says about it.
-struct Job {
-    abs: PathBuf,
-    display: String,
-    settings: Arc<Settings>,
-    package: Option<Arc<PackageInfo>>,
-}
-
-/// One linted file.
-struct Linted {
-    /// What the engine said (`None` if the file never reached it).
-    analysis: Option<FileAnalysis>,
-    /// Findings made here (unreadable, not UTF-8, engine panic).
-    own: Vec<Diagnostic>,
-    /// The text, kept only if it may be needed (see `lint_one`).
-    source: Option<Arc<str>>,
-    lines: usize,
-    panicked: bool,
 }
 
 fn color_for(choice: ColorChoice) -> bool {
@@ -362,11 +352,6 @@ fn parse_one(job: &Job) -> (usize, bool) {
     (lines, ok)
 }
 
-fn count_lines(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| b == b'\n').count()
-        + usize::from(!bytes.is_empty() && !bytes.ends_with(b"\n"))
-}
-
 /// Turns discovered files into jobs: reads the configuration around each and drops the
 /// excluded ones. A configuration error stops the run.
 fn plan(found: &Discovered, cx: &mut Context<'_>, base: &Path) -> Result<Vec<Job>, Failure> {
@@ -387,155 +372,6 @@ fn plan(found: &Discovered, cx: &mut Context<'_>, base: &Path) -> Result<Vec<Job
         });
     }
     Ok(jobs)
-}
-
-impl Linted {
-    /// A file that did not reach the engine, with the one finding that says why.
-    fn failed(d: Diagnostic, source: Arc<str>, lines: usize, panicked: bool) -> Self {
-        Linted {
-            analysis: None,
-            own: vec![d],
-            source: Some(source),
-            lines,
-            panicked,
-        }
-    }
-
-    /// Whether the file never reached the engine (its analysis is not part of `link`).
-    fn own_only(&self) -> bool {
-        !self.own.is_empty()
-    }
-}
-
-/// Reads and analyses one file. Never panics: an unreadable file, invalid UTF-8 or a
-/// panic inside the engine becomes a `parse_error` finding.
-fn lint_one(job: &Job) -> Linted {
-    match std::fs::read(&job.abs) {
-        Ok(bytes) => lint_bytes(job, bytes),
-        Err(e) => {
-            let d = seam::parse_error(
-                seam::start_of_file(),
-                format!("cannot read `{}`: {e}", job.display),
-            );
-            Linted::failed(d, Arc::from(""), 0, false)
-        }
-    }
-}
-
-/// Decodes and analyses the contents of one file (see `lint_one`).
-fn lint_bytes(job: &Job, bytes: Vec<u8>) -> Linted {
-    let lines = count_lines(&bytes);
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            let span = LineIndex::new(&text).span(&text, at, at);
-            let d = seam::parse_error(
-                span,
-                format!(
-                    "this file is not valid UTF-8 (invalid byte at offset {at}); it was not linted"
-                ),
-            );
-            return Linted::failed(d, Arc::from(text), lines, false);
-        }
-    };
-    match catch_unwind(AssertUnwindSafe(|| {
-        seam::analyze_file(&job.abs, &text, &job.settings.options)
-    })) {
-        Ok(analysis) => {
-            // Keep the text only where it may be shown or scanned for suppressions, so
-            // memory does not grow with the size of a clean tree; `finish` re-reads the
-            // rare file that gains a finding in the workspace pass.
-            let keep = !analysis.diagnostics.is_empty()
-                || !analysis.item_allows.is_empty()
-                || text.contains("aio-lint:");
-            Linted {
-                analysis: Some(analysis),
-                own: Vec::new(),
-                source: keep.then(|| Arc::from(text)),
-                lines,
-                panicked: false,
-            }
-        }
-        Err(payload) => {
-            let what = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            let d = seam::parse_error(
-                seam::start_of_file(),
-                format!(
-                    "internal error: the linter panicked on this file ({what}); please report it"
-                ),
-            );
-            Linted::failed(d, Arc::from(text), lines, true)
-        }
-    }
-}
-
-/// Applies suppressions and configured levels, sorts; `None` when nothing is left.
-fn finish(job: &Job, l: &mut Linted, rules: &[RuleInfo]) -> Option<FileReport> {
-    let mut diagnostics: Vec<Diagnostic> = std::mem::take(&mut l.own);
-    let mut item_allows = Vec::new();
-    if let Some(a) = &mut l.analysis {
-        diagnostics.append(&mut a.diagnostics);
-        item_allows = std::mem::take(&mut a.item_allows);
-    }
-    let default_of = |rule: &str| {
-        rules
-            .iter()
-            .find(|r| r.name == rule)
-            .map_or(Level::Warn, |r| r.default_level)
-    };
-    if diagnostics.is_empty() && l.source.is_none() {
-        return None;
-    }
-    let source = l
-        .source
-        .take()
-        .unwrap_or_else(|| Arc::from(std::fs::read_to_string(&job.abs).unwrap_or_default()));
-    let parsed = !diagnostics.iter().any(|d| d.rule == PARSE_ERROR);
-    suppress::apply(
-        &source,
-        &item_allows,
-        rules,
-        &mut diagnostics,
-        |rule| job.settings.level(rule, default_of(rule)).is_some(),
-        parsed,
-    );
-    diagnostics.retain_mut(|d| {
-        match job.settings.level(
-            d.rule,
-            if d.rule == UNUSED_SUPPRESSION {
-                default_of(d.rule)
-            } else {
-                d.level
-            },
-        ) {
-            Some(level) => {
-                d.level = level;
-                true
-            }
-            None => false,
-        }
-    });
-    if diagnostics.is_empty() {
-        return None;
-    }
-    diagnostics.sort_by(|a, b| {
-        let key = |d: &Diagnostic| (d.primary.span.byte_start, d.primary.span.byte_end, d.rule);
-        key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
-    });
-    diagnostics.dedup();
-    Some(FileReport {
-        display: job.display.clone(),
-        abs: job.abs.clone(),
-        source,
-        package: job.package.clone(),
-        diagnostics,
-    })
 }
 
 /// The whole pipeline on in-memory files, without the file system: analysis of each file,
@@ -601,34 +437,4 @@ pub fn render_in_memory(files: &[(PathBuf, Vec<u8>)]) -> Vec<(MessageFormat, boo
             (format, color, out)
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A file that the walk found but that is gone when its turn comes to be read (deleted
-    /// in between): one `parse_error` saying it cannot be read, never a crash.
-    #[test]
-    fn a_file_deleted_between_walk_and_read_is_a_finding() {
-        let tmp = tempfile::tempdir().unwrap();
-        let abs = tmp.path().join("gone.rs");
-        std::fs::write(&abs, "fn main() {}\n").unwrap();
-        let job = Job {
-            abs: abs.clone(),
-            display: "gone.rs".into(),
-            settings: Arc::new(Settings::default()),
-            package: None,
-        };
-        std::fs::remove_file(&abs).unwrap();
-        let l = lint_one(&job);
-        assert!(l.analysis.is_none() && !l.panicked);
-        assert_eq!(l.own.len(), 1);
-        assert_eq!(l.own[0].rule, PARSE_ERROR);
-        assert!(
-            l.own[0].message.starts_with("cannot read `gone.rs`: "),
-            "{}",
-            l.own[0].message
-        );
-    }
 }

@@ -1,0 +1,286 @@
+//! One file through the pipeline: what a file to lint is ([`Job`]), its analysis with
+//! panics caught ([`lint_one`], [`lint_bytes`]), and what is left after suppressions and
+//! configured levels ([`finish`]). The command line runs it over a walk (`mod.rs`); the
+//! language server over one editor buffer ([`lint_document`]).
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::Diagnostic;
+use crate::Level;
+use crate::cli::config::Settings;
+use crate::cli::manifest::{Context, PackageInfo};
+use crate::cli::output::FileReport;
+use crate::cli::seam::{self, FileAnalysis, PARSE_ERROR, RuleInfo, UNUSED_SUPPRESSION};
+use crate::cli::suppress;
+use crate::source::LineIndex;
+
+/// One file to lint and what configuration says about it.
+pub(crate) struct Job {
+    pub(crate) abs: PathBuf,
+    pub(crate) display: String,
+    pub(crate) settings: Arc<Settings>,
+    pub(crate) package: Option<Arc<PackageInfo>>,
+}
+
+/// One linted file.
+pub(crate) struct Linted {
+    /// What the engine said (`None` if the file never reached it).
+    pub(crate) analysis: Option<FileAnalysis>,
+    /// Findings made here (unreadable, not UTF-8, engine panic).
+    pub(crate) own: Vec<Diagnostic>,
+    /// The text, kept only if it may be needed (see `lint_one`).
+    pub(crate) source: Option<Arc<str>>,
+    pub(crate) lines: usize,
+    pub(crate) panicked: bool,
+}
+
+pub(crate) fn count_lines(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
+        + usize::from(!bytes.is_empty() && !bytes.ends_with(b"\n"))
+}
+
+impl Linted {
+    /// A file that did not reach the engine, with the one finding that says why.
+    pub(crate) fn failed(d: Diagnostic, source: Arc<str>, lines: usize, panicked: bool) -> Self {
+        Linted {
+            analysis: None,
+            own: vec![d],
+            source: Some(source),
+            lines,
+            panicked,
+        }
+    }
+
+    /// Whether the file never reached the engine (its analysis is not part of `link`).
+    pub(crate) fn own_only(&self) -> bool {
+        !self.own.is_empty()
+    }
+}
+
+/// Reads and analyses one file. Never panics: an unreadable file, invalid UTF-8 or a
+/// panic inside the engine becomes a `parse_error` finding.
+pub(crate) fn lint_one(job: &Job) -> Linted {
+    match std::fs::read(&job.abs) {
+        Ok(bytes) => lint_bytes(job, bytes),
+        Err(e) => {
+            let d = seam::parse_error(
+                seam::start_of_file(),
+                format!("cannot read `{}`: {e}", job.display),
+            );
+            Linted::failed(d, Arc::from(""), 0, false)
+        }
+    }
+}
+
+/// Decodes and analyses the contents of one file (see `lint_one`).
+pub(crate) fn lint_bytes(job: &Job, bytes: Vec<u8>) -> Linted {
+    let lines = count_lines(&bytes);
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let span = LineIndex::new(&text).span(&text, at, at);
+            let d = seam::parse_error(
+                span,
+                format!(
+                    "this file is not valid UTF-8 (invalid byte at offset {at}); it was not linted"
+                ),
+            );
+            return Linted::failed(d, Arc::from(text), lines, false);
+        }
+    };
+    match catch_unwind(AssertUnwindSafe(|| {
+        seam::analyze_file(&job.abs, &text, &job.settings.options)
+    })) {
+        Ok(analysis) => {
+            // Keep the text only where it may be shown or scanned for suppressions, so
+            // memory does not grow with the size of a clean tree; `finish` re-reads the
+            // rare file that gains a finding in the workspace pass.
+            let keep = !analysis.diagnostics.is_empty()
+                || !analysis.item_allows.is_empty()
+                || text.contains("aio-lint:");
+            Linted {
+                analysis: Some(analysis),
+                own: Vec::new(),
+                source: keep.then(|| Arc::from(text)),
+                lines,
+                panicked: false,
+            }
+        }
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            let d = seam::parse_error(
+                seam::start_of_file(),
+                format!(
+                    "internal error: the linter panicked on this file ({what}); please report it"
+                ),
+            );
+            Linted::failed(d, Arc::from(text), lines, true)
+        }
+    }
+}
+
+/// Applies suppressions and configured levels, sorts; `None` when nothing is left.
+pub(crate) fn finish(job: &Job, l: &mut Linted, rules: &[RuleInfo]) -> Option<FileReport> {
+    let mut diagnostics: Vec<Diagnostic> = std::mem::take(&mut l.own);
+    let mut item_allows = Vec::new();
+    if let Some(a) = &mut l.analysis {
+        diagnostics.append(&mut a.diagnostics);
+        item_allows = std::mem::take(&mut a.item_allows);
+    }
+    let default_of = |rule: &str| {
+        rules
+            .iter()
+            .find(|r| r.name == rule)
+            .map_or(Level::Warn, |r| r.default_level)
+    };
+    if diagnostics.is_empty() && l.source.is_none() {
+        return None;
+    }
+    let source = l
+        .source
+        .take()
+        .unwrap_or_else(|| Arc::from(std::fs::read_to_string(&job.abs).unwrap_or_default()));
+    let parsed = !diagnostics.iter().any(|d| d.rule == PARSE_ERROR);
+    suppress::apply(
+        &source,
+        &item_allows,
+        rules,
+        &mut diagnostics,
+        |rule| job.settings.level(rule, default_of(rule)).is_some(),
+        parsed,
+    );
+    diagnostics.retain_mut(|d| {
+        match job.settings.level(
+            d.rule,
+            if d.rule == UNUSED_SUPPRESSION {
+                default_of(d.rule)
+            } else {
+                d.level
+            },
+        ) {
+            Some(level) => {
+                d.level = level;
+                true
+            }
+            None => false,
+        }
+    });
+    if diagnostics.is_empty() {
+        return None;
+    }
+    diagnostics.sort_by(|a, b| {
+        let key = |d: &Diagnostic| (d.primary.span.byte_start, d.primary.span.byte_end, d.rule);
+        key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
+    });
+    diagnostics.dedup();
+    Some(FileReport {
+        display: job.display.clone(),
+        abs: job.abs.clone(),
+        source,
+        package: job.package.clone(),
+        diagnostics,
+    })
+}
+
+/// What the command line would report for one file whose text is `text` (an editor's
+/// buffer), without reading the file.
+pub(crate) struct DocumentLint {
+    /// The findings after suppressions and configured levels, sorted.
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    /// What went wrong beside the findings (a configuration error, a panic of the engine),
+    /// for the server's log.
+    pub(crate) errors: Vec<String>,
+}
+
+/// Lints `text` as the file at `abs`: the configuration around it resolved as for a walk
+/// (a configuration error is reported and the defaults used; an excluded file has no
+/// finding), the analysis, the workspace pass over this file alone, suppressions, levels.
+pub(crate) fn lint_document(abs: &Path, text: &str) -> DocumentLint {
+    let rules = seam::rules();
+    let mut errors = Vec::new();
+    let dir = abs.parent().filter(|_| abs.is_absolute());
+    let info = dir.map(|d| Context::new(rules).dir(d));
+    let (settings, package) = match info {
+        Some(Ok(info)) => (info.settings.clone(), info.package.clone()),
+        Some(Err(e)) => {
+            errors.push(format!("{e} (linting with the default configuration)"));
+            (Arc::default(), None)
+        }
+        None => (Arc::default(), None),
+    };
+    if settings.excludes(abs) {
+        return DocumentLint {
+            diagnostics: Vec::new(),
+            errors,
+        };
+    }
+    let job = Job {
+        abs: abs.to_owned(),
+        display: abs.display().to_string(),
+        settings,
+        package,
+    };
+    let mut l = lint_bytes(&job, text.as_bytes().to_vec());
+    if l.panicked {
+        errors.extend(
+            l.own
+                .iter()
+                .map(|d| format!("{}: {}", job.display, d.message)),
+        );
+    }
+    if let Some(a) = l.analysis.take() {
+        let mut analyses = [a];
+        if catch_unwind(AssertUnwindSafe(|| seam::link(&mut analyses))).is_err() {
+            errors.push(format!(
+                "{}: internal error: the workspace pass panicked; its findings are missing",
+                job.display
+            ));
+        }
+        let [a] = analyses;
+        l.analysis = Some(a);
+    }
+    l.source = Some(Arc::from(text));
+    let diagnostics = finish(&job, &mut l, rules).map_or_else(Vec::new, |r| r.diagnostics);
+    DocumentLint {
+        diagnostics,
+        errors,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file that the walk found but that is gone when its turn comes to be read (deleted
+    /// in between): one `parse_error` saying it cannot be read, never a crash.
+    #[test]
+    fn a_file_deleted_between_walk_and_read_is_a_finding() {
+        let tmp = tempfile::tempdir().unwrap();
+        let abs = tmp.path().join("gone.rs");
+        std::fs::write(&abs, "fn main() {}\n").unwrap();
+        let job = Job {
+            abs: abs.clone(),
+            display: "gone.rs".into(),
+            settings: Arc::new(Settings::default()),
+            package: None,
+        };
+        std::fs::remove_file(&abs).unwrap();
+        let l = lint_one(&job);
+        assert!(l.analysis.is_none() && !l.panicked);
+        assert_eq!(l.own.len(), 1);
+        assert_eq!(l.own[0].rule, PARSE_ERROR);
+        assert!(
+            l.own[0].message.starts_with("cannot read `gone.rs`: "),
+            "{}",
+            l.own[0].message
+        );
+    }
+}

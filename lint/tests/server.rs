@@ -1,0 +1,550 @@
+//! `cargo aio-lint server` as an editor drives it: in memory through
+//! `lsp_server::Connection::memory()` for the protocol, and the binary over stdio for the
+//! exit codes. The fixtures give the same findings through the server as through the
+//! command line.
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::thread::JoinHandle;
+
+use aio_lint::cli::{Ending, serve};
+use lsp_server::{Connection, Message, Notification, Request, RequestId, ResponseError};
+use serde_json::{Value, json};
+
+const BIN: &str = env!("CARGO_BIN_EXE_cargo-aio-lint");
+
+const SLEEPY: &str =
+    "async fn handler() {\n    std::thread::sleep(std::time::Duration::from_millis(10));\n}\n";
+const CLEAN: &str = "async fn handler() {\n    let _ = 1;\n}\n";
+
+/// An editor talking to a server thread.
+struct Client {
+    conn: Connection,
+    server: Option<JoinHandle<Ending>>,
+    next_id: i32,
+    /// Notifications seen while waiting for something else.
+    seen: Vec<Notification>,
+}
+
+impl Client {
+    fn start() -> (Client, Value) {
+        let (server, conn) = Connection::memory();
+        let server = std::thread::spawn(move || serve(&server));
+        let mut client = Client {
+            conn,
+            server: Some(server),
+            next_id: 0,
+            seen: Vec::new(),
+        };
+        let init = client.request("initialize", json!({"capabilities": {}}));
+        client.notify("initialized", json!({}));
+        (client, init.expect("initialize succeeds"))
+    }
+
+    fn notify(&self, method: &str, params: Value) {
+        let n = Notification::new(method.into(), params);
+        self.conn.sender.send(n.into()).unwrap();
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Result<Value, ResponseError> {
+        self.next_id += 1;
+        let id = RequestId::from(self.next_id);
+        let r = Request::new(id.clone(), method.into(), params);
+        self.conn.sender.send(r.into()).unwrap();
+        loop {
+            match self.conn.receiver.recv().expect("the server hung up") {
+                Message::Response(r) if r.id == id => return r.response_result,
+                Message::Notification(n) => self.seen.push(n),
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+    }
+
+    /// The next notification `method` (earlier ones seen first).
+    fn next(&mut self, method: &str) -> Value {
+        if let Some(i) = self.seen.iter().position(|n| n.method == method) {
+            return self.seen.remove(i).params;
+        }
+        loop {
+            match self.conn.receiver.recv().expect("the server hung up") {
+                Message::Notification(n) if n.method == method => return n.params,
+                Message::Notification(n) => self.seen.push(n),
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+    }
+
+    /// The next diagnostics published for `uri`.
+    fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
+        let p = self.next("textDocument/publishDiagnostics");
+        assert_eq!(p["uri"], uri);
+        p["diagnostics"].as_array().unwrap().clone()
+    }
+
+    fn open(&self, uri: &str, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "rust", "version": 1, "text": text}}),
+        );
+    }
+
+    fn change(&self, uri: &str, version: i32, changes: Value) {
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": changes}),
+        );
+    }
+
+    fn shutdown_and_exit(mut self) -> Ending {
+        let r = self.request("shutdown", json!(null));
+        assert_eq!(r.ok(), Some(Value::Null));
+        self.notify("exit", json!(null));
+        self.server.take().unwrap().join().unwrap()
+    }
+}
+
+fn uri_of(path: &Path) -> String {
+    format!("file://{}", path.display())
+}
+
+/// A crate in a temporary folder whose configuration denies `blocking_sleep`, with
+/// `src/lib.rs` on disk holding `on_disk`.
+fn project(on_disk: &str) -> (tempfile::TempDir, String) {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("Cargo.toml"),
+        "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\ntokio = \"1\"\n\n[package.metadata.aio-lint]\ndeny = [\"blocking_sleep\"]\n",
+    )
+    .unwrap();
+    std::fs::create_dir(tmp.path().join("src")).unwrap();
+    std::fs::write(tmp.path().join("src/lib.rs"), on_disk).unwrap();
+    let uri = uri_of(&tmp.path().join("src/lib.rs"));
+    (tmp, uri)
+}
+
+#[test]
+fn initialize_announces_sync_code_actions_and_hover() {
+    let (client, init) = Client::start();
+    let caps = &init["capabilities"];
+    assert_eq!(caps["textDocumentSync"]["openClose"], true);
+    assert_eq!(caps["textDocumentSync"]["change"], 2, "incremental");
+    assert_eq!(caps["textDocumentSync"]["save"], true);
+    assert_eq!(
+        caps["codeActionProvider"]["codeActionKinds"],
+        json!(["quickfix"])
+    );
+    assert_eq!(caps["hoverProvider"], true);
+    assert_eq!(init["serverInfo"]["name"], "aio-lint");
+    assert_eq!(client.shutdown_and_exit(), Ending::Clean);
+}
+
+#[test]
+fn diagnostics_follow_the_buffer_through_open_change_save_close() {
+    let (tmp, uri) = project(CLEAN);
+    let (mut client, _) = Client::start();
+    client.open(&uri, SLEEPY);
+    let d = client.diagnostics(&uri);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0]["code"], "aio::blocking_sleep");
+    assert_eq!(d[0]["source"], "aio-lint");
+    assert_eq!(d[0]["severity"], 1, "denied in Cargo.toml: an error");
+    assert!(
+        d[0]["codeDescription"]["href"]
+            .as_str()
+            .unwrap()
+            .ends_with("#rules")
+    );
+    assert_eq!(
+        d[0]["range"],
+        json!({"start": {"line": 1, "character": 4}, "end": {"line": 1, "character": 60}})
+    );
+    let message = d[0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("`std::thread::sleep` blocks"),
+        "{message}"
+    );
+    assert!(
+        message
+            .contains("\nblocking call in async context\nhelp: use `tokio::time::sleep(d).await`"),
+        "{message}"
+    );
+
+    // A full change to clean text clears them.
+    client.change(&uri, 2, json!([{"text": CLEAN}]));
+    assert_eq!(client.diagnostics(&uri), Vec::<Value>::new());
+
+    // An incremental change puts the sleep back in: `let _ = 1;` becomes the call.
+    client.change(
+        &uri,
+        3,
+        json!([{"range": {"start": {"line": 1, "character": 4}, "end": {"line": 1, "character": 14}},
+                "text": "std::thread::sleep(std::time::Duration::from_millis(10));"}]),
+    );
+    let d = client.diagnostics(&uri);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0]["range"]["start"], json!({"line": 1, "character": 4}));
+
+    // Saving re-lints the buffer, and now picks up a configuration edited on disk.
+    std::fs::write(
+        tmp.path().join("aio-lint.toml"),
+        "warn = [\"blocking_sleep\"]\n",
+    )
+    .unwrap();
+    client.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let d = client.diagnostics(&uri);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0]["severity"], 2, "a warning now");
+
+    client.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let p = client.next("textDocument/publishDiagnostics");
+    assert_eq!(p["diagnostics"], json!([]));
+    assert_eq!(p["version"], Value::Null);
+    // The server never writes the file.
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("src/lib.rs")).unwrap(),
+        CLEAN
+    );
+    assert_eq!(client.shutdown_and_exit(), Ending::Clean);
+}
+
+#[test]
+fn chain_notes_and_secondary_spans_are_related_information() {
+    let (_tmp, uri) = project("");
+    let (mut client, _) = Client::start();
+    let text = "async fn handler() {\n    pace();\n}\n\nfn pace() {\n    std::thread::sleep(std::time::Duration::from_millis(1));\n}\n\nasync fn fetch_profile(id: u64) -> u64 {\n    id\n}\nasync fn fetch_news() -> u64 {\n    2\n}\nasync fn two(id: u64) -> u64 {\n    let profile = fetch_profile(id).await;\n    let news = fetch_news().await;\n    profile + news\n}\n";
+    client.open(&uri, text);
+    let d = client.diagnostics(&uri);
+    let by_code = |code: &str| {
+        d.iter()
+            .find(|d| d["code"] == code)
+            .unwrap_or_else(|| panic!("no {code} in {d:?}"))
+    };
+    let chain = by_code("aio::blocking_sleep");
+    let related = chain["relatedInformation"].as_array().unwrap();
+    assert!(
+        related
+            .iter()
+            .any(|r| r["message"].as_str().unwrap().starts_with("note: ")
+                && r["location"]["uri"] == uri
+                && r["location"]["range"] == chain["range"]),
+        "{related:?}"
+    );
+    let seq = by_code("aio::sequential_awaits");
+    let related = seq["relatedInformation"].as_array().unwrap();
+    assert!(
+        related
+            .iter()
+            .any(|r| r["location"]["range"]["start"]["line"] == 15
+                && !r["message"].as_str().unwrap().starts_with("note: ")),
+        "{related:?}"
+    );
+    assert_eq!(client.shutdown_and_exit(), Ending::Clean);
+}
+
+/// Applies the inserts of a workspace edit for `uri` to `text` (the edits the server
+/// makes are insertions at the start of a line).
+fn apply(text: &str, edit: &Value, uri: &str) -> String {
+    let mut lines: Vec<String> = text.split_inclusive('\n').map(str::to_owned).collect();
+    let edits = edit["changes"][uri].as_array().unwrap();
+    for e in edits.iter().rev() {
+        let range = &e["range"];
+        assert_eq!(range["start"], range["end"], "an insertion");
+        assert_eq!(range["start"]["character"], 0, "at the start of a line");
+        let line = range["start"]["line"].as_u64().unwrap() as usize;
+        lines.insert(line, e["newText"].as_str().unwrap().to_owned());
+    }
+    lines.concat()
+}
+
+#[test]
+fn the_suppress_action_silences_the_finding() {
+    let (_tmp, uri) = project("");
+    let (mut client, _) = Client::start();
+    let text = "async fn handler() {\n    if true {\n        std::thread::sleep(std::time::Duration::from_millis(10));\n    }\n}\n";
+    client.open(&uri, text);
+    let d = client.diagnostics(&uri);
+    assert_eq!(d.len(), 1);
+    // A cursor on the call, past the end of the line too: the same action.
+    for range in [
+        json!({"start": {"line": 2, "character": 10}, "end": {"line": 2, "character": 10}}),
+        json!({"start": {"line": 2, "character": 9}, "end": {"line": 2, "character": 900}}),
+    ] {
+        let r = client.request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": range, "context": {"diagnostics": d}}),
+        );
+        let actions = r.unwrap();
+        let actions = actions.as_array().unwrap();
+        assert_eq!(actions.len(), 1, "{actions:?}");
+        let a = &actions[0];
+        assert_eq!(a["title"], "Suppress aio::blocking_sleep on this line");
+        assert_eq!(a["kind"], "quickfix");
+        assert_eq!(a["diagnostics"][0]["code"], "aio::blocking_sleep");
+        assert_eq!(
+            a["edit"]["changes"][&uri][0]["newText"],
+            "        // aio-lint: allow(blocking_sleep)\n"
+        );
+    }
+    // No action away from the finding.
+    let r = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 3}}, "context": {"diagnostics": []}}),
+    );
+    assert_eq!(r.ok(), Some(json!([])));
+
+    let r = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": d[0]["range"], "context": {"diagnostics": d}}),
+    );
+    let fixed = apply(text, &r.unwrap()[0]["edit"], &uri);
+    client.change(&uri, 2, json!([{"text": fixed}]));
+    assert_eq!(client.diagnostics(&uri), Vec::<Value>::new(), "{fixed}");
+    assert_eq!(client.shutdown_and_exit(), Ending::Clean);
+}
+
+#[test]
+fn hover_on_a_finding_shows_the_rule_docs() {
+    let (_tmp, uri) = project("");
+    let (mut client, _) = Client::start();
+    client.open(&uri, SLEEPY);
+    client.diagnostics(&uri);
+    let hover = |client: &mut Client, line: u32, character: u32| {
+        client
+            .request(
+                "textDocument/hover",
+                json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
+            )
+            .unwrap()
+    };
+    let h = hover(&mut client, 1, 10);
+    let docs = h["contents"]["value"].as_str().unwrap();
+    assert_eq!(h["contents"]["kind"], "markdown");
+    assert!(docs.starts_with("# aio::blocking_sleep\n"), "{docs}");
+    assert!(docs.contains("## What it does"), "{docs}");
+    assert_eq!(h["range"]["start"], json!({"line": 1, "character": 4}));
+    assert_eq!(hover(&mut client, 0, 2), Value::Null, "no finding there");
+    assert_eq!(hover(&mut client, 40, 2), Value::Null, "past the end");
+    assert_eq!(client.shutdown_and_exit(), Ending::Clean);
+}
+
+#[test]
+fn bad_input_gets_an_answer_and_never_stops_the_server() {
+    let (_tmp, uri) = project("");
+    let (mut client, _) = Client::start();
+    let r = client.request("textDocument/definition", json!({}));
+    assert_eq!(r.unwrap_err().code, -32601, "MethodNotFound");
+    let r = client.request("textDocument/hover", json!({"nonsense": true}));
+    assert_eq!(r.unwrap_err().code, -32602, "InvalidParams");
+    // A document never opened.
+    let never = "file:///nowhere/never.rs";
+    let r = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": never}, "position": {"line": 0, "character": 0}}),
+    );
+    assert_eq!(r.ok(), Some(Value::Null));
+    let r = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": never}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "context": {"diagnostics": []}}),
+    );
+    assert_eq!(r.ok(), Some(json!([])));
+    client.change(never, 2, json!([{"text": "x"}]));
+    let log = client.next("window/logMessage");
+    assert!(
+        log["message"].as_str().unwrap().contains("not open"),
+        "{log:?}"
+    );
+    client.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": never}}),
+    );
+    client.next("window/logMessage");
+    client.notify("textDocument/didOpen", json!({"garbage": 1}));
+    let log = client.next("window/logMessage");
+    assert!(
+        log["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("textDocument/didOpen: invalid parameters")
+    );
+    // Positions past the end of a line and of the text in an incremental change.
+    client.open(&uri, CLEAN);
+    client.diagnostics(&uri);
+    client.change(
+        &uri,
+        2,
+        json!([{"range": {"start": {"line": 2, "character": 99}, "end": {"line": 99, "character": 0}},
+                "text": "\nfn later() {}\n"}]),
+    );
+    assert_eq!(client.diagnostics(&uri), Vec::<Value>::new());
+    client.change(
+        &uri,
+        3,
+        json!([{"range": {"start": {"line": 1, "character": 4}, "end": {"line": 1, "character": 400}},
+                "text": "std::thread::sleep(std::time::Duration::ZERO);"}]),
+    );
+    let d = client.diagnostics(&uri);
+    assert_eq!(d.len(), 1, "{d:?}");
+    // Text that does not parse is a finding, not a failure.
+    client.change(&uri, 4, json!([{"text": "fn ((("}]));
+    assert_eq!(client.diagnostics(&uri)[0]["code"], "aio::parse_error");
+    // After shutdown, requests are refused until exit.
+    let r = client.request("shutdown", json!(null));
+    assert!(r.is_ok());
+    let r = client.request("textDocument/hover", json!({}));
+    assert_eq!(r.unwrap_err().code, -32600, "InvalidRequest");
+    client.notify("exit", json!(null));
+    assert_eq!(client.server.take().unwrap().join().unwrap(), Ending::Clean);
+}
+
+#[test]
+fn exit_without_shutdown_or_a_vanished_client_is_abrupt() {
+    let (client, _) = Client::start();
+    client.notify("exit", json!(null));
+    let mut client = client;
+    assert_eq!(
+        client.server.take().unwrap().join().unwrap(),
+        Ending::Abrupt
+    );
+
+    let (server, conn) = Connection::memory();
+    let handle = std::thread::spawn(move || serve(&server));
+    drop(conn);
+    assert_eq!(handle.join().unwrap(), Ending::Abrupt);
+}
+
+/// One message framed as on the wire.
+fn frame(v: Value) -> Vec<u8> {
+    let body = v.to_string();
+    format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+}
+
+/// Runs the binary's server with `messages` on stdin; returns its exit code and stdout.
+fn run_binary(messages: &[Value]) -> (Option<i32>, String) {
+    let mut child = Command::new(BIN)
+        .arg("server")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    for m in messages {
+        stdin.write_all(&frame(m.clone())).unwrap();
+    }
+    drop(stdin);
+    let mut out = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    (child.wait().unwrap().code(), out)
+}
+
+#[test]
+fn the_binary_exits_0_after_shutdown_and_1_without() {
+    let init =
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}});
+    let initialized = json!({"jsonrpc": "2.0", "method": "initialized", "params": {}});
+    let shutdown = json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"});
+    let exit = json!({"jsonrpc": "2.0", "method": "exit"});
+    let (code, out) = run_binary(&[init.clone(), initialized.clone(), shutdown, exit.clone()]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("\"hoverProvider\":true"), "{out}");
+    assert!(out.contains("\"id\":2,\"result\":null"), "{out}");
+    assert_eq!(run_binary(&[init.clone(), initialized, exit]).0, Some(1));
+    assert_eq!(run_binary(&[init]).0, Some(1), "stdin closed without exit");
+    assert_eq!(run_binary(&[]).0, Some(1), "no initialize at all");
+}
+
+/// The `compiler-message`s of the command line's JSON output on one file, as
+/// (code, level, line, column, message).
+fn cli_findings(dir: &Path, file: &Path) -> Vec<(String, String, u64, u64, String)> {
+    let out = Command::new(BIN)
+        .args(["--message-format", "json"])
+        .arg(file)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|v| v["reason"] == "compiler-message")
+        .map(|v| {
+            let m = &v["message"];
+            let span = m["spans"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|s| s["is_primary"] == true)
+                .unwrap();
+            (
+                m["code"]["code"].as_str().unwrap().to_owned(),
+                m["level"].as_str().unwrap().to_owned(),
+                span["line_start"].as_u64().unwrap(),
+                span["column_start"].as_u64().unwrap(),
+                m["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_server_and_the_command_line_agree_on_the_fixtures() {
+    let (tmp, _) = project("");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut names: Vec<_> = std::fs::read_dir(&fixtures)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().ends_with(".rs"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 10, "{names:?}");
+    let (mut client, _) = Client::start();
+    let mut total = 0;
+    for name in names {
+        let text = std::fs::read_to_string(fixtures.join(&name)).unwrap();
+        let path = tmp.path().join("src").join(&name);
+        std::fs::write(&path, &text).unwrap();
+        let expected = cli_findings(tmp.path(), &path);
+        let uri = uri_of(&path);
+        client.open(&uri, &text);
+        let got: Vec<_> = client
+            .diagnostics(&uri)
+            .iter()
+            .map(|d| {
+                let message = d["message"].as_str().unwrap();
+                (
+                    d["code"].as_str().unwrap().to_owned(),
+                    if d["severity"] == 1 {
+                        "error"
+                    } else {
+                        "warning"
+                    }
+                    .to_owned(),
+                    d["range"]["start"]["line"].as_u64().unwrap() + 1,
+                    d["range"]["start"]["character"].as_u64().unwrap() + 1,
+                    message.lines().next().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        assert_eq!(got, expected, "{name:?}");
+        total += got.len();
+        client.notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": uri}}),
+        );
+        client.diagnostics(&uri);
+    }
+    assert!(total > 50, "{total} findings");
+    assert_eq!(client.shutdown_and_exit(), Ending::Clean);
+}
