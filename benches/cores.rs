@@ -23,16 +23,16 @@
 //! Run: `cargo bench --bench cores` (`ROUNDS=n`, default 11; a filter argument selects
 //! workloads by name: `throughput`, `ping_pong`, `tcp_echo_cores`).
 
+#[path = "common/args.rs"]
+mod args;
 #[path = "common/echo.rs"]
-#[allow(dead_code)] // only the client side and CHUNK are used here
+#[allow(dead_code)] // only the aio client is used here
 mod echo;
 
 use std::net::SocketAddr;
 use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-use futures::io::AsyncWriteExt as _;
 
 const ITEMS: u64 = 1_000_000;
 const CAPACITY: usize = 1024;
@@ -317,28 +317,7 @@ fn echo_clients(addr: SocketAddr, iters: u64, clients: usize, bytes: usize) -> D
                 let rounds = (0..clients).map(|_| {
                     let payload = payload.clone();
                     async move {
-                        let stream = aio::net::TcpStream::connect(addr).await.unwrap();
-                        stream.set_nodelay(true).unwrap();
-                        let (rd, mut wr) = (&stream, &stream);
-                        let send = async {
-                            for chunk in payload.chunks(echo::CHUNK) {
-                                wr.write_all(chunk).await.unwrap();
-                            }
-                            wr.close().await.unwrap();
-                        };
-                        let recv = async {
-                            let mut buf = vec![0; echo::CHUNK];
-                            let mut got = 0;
-                            loop {
-                                let n = rd.read(&mut buf).await.unwrap();
-                                if n == 0 {
-                                    break got;
-                                }
-                                got += n;
-                            }
-                        };
-                        let ((), got) = aio::gather!(send, recv).await;
-                        assert_eq!(got, payload.len());
+                        echo::aio_client(addr, &payload).await;
                     }
                 });
                 aio::gather(rounds).await;
@@ -530,18 +509,7 @@ fn echo_cores(rounds: usize, rt: Rc<tokio::runtime::Runtime>) {
 }
 
 fn main() {
-    let filter: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with("--"))
-        .collect();
-    let rounds: usize = match std::env::var("ROUNDS") {
-        Ok(v) => v
-            .parse()
-            .ok()
-            .filter(|&n| n > 0)
-            .unwrap_or_else(|| panic!("ROUNDS must be a positive number, got {v:?}")),
-        Err(_) => 11,
-    };
+    let (filter, rounds) = args::filters_and_rounds(11);
     let rt = Rc::new(tokio_mt());
     let (rt1, rt2) = (rt.clone(), rt.clone());
     let workloads: Vec<(&str, f64, &str, Vec<Contender>)> = vec![

@@ -12,6 +12,8 @@
 //!
 //! Run: `cargo bench --bench echo_interleaved` (`ROUNDS=n`, default 15).
 
+#[path = "common/args.rs"]
+mod args;
 #[path = "common/echo.rs"]
 mod echo;
 
@@ -20,19 +22,7 @@ use echo::{aio_echo, smol_echo, tokio_echo, tokio_rt};
 const NAMES: [&str; 3] = ["aio", "tokio", "smol"];
 
 fn main() {
-    // `cargo bench` passes `--bench`; a filter argument selects workloads by name.
-    let filter: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with("--"))
-        .collect();
-    let rounds: usize = match std::env::var("ROUNDS") {
-        Ok(v) => v
-            .parse()
-            .ok()
-            .filter(|&n| n > 0)
-            .unwrap_or_else(|| panic!("ROUNDS must be a positive number, got {v:?}")),
-        Err(_) => 15,
-    };
+    let (filter, rounds) = args::filters_and_rounds(15);
     let rt = tokio_rt();
     let workloads = [
         ("tcp_echo (1 client, 1 MiB)", 1usize, 1usize << 20, 100u64),

@@ -19,6 +19,33 @@ pub fn tokio_rt() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
+/// One aio client: connects to `addr`, streams `payload` in `CHUNK` writes while it
+/// reads the echo in the same task, and checks that every byte came back.
+pub async fn aio_client(addr: SocketAddr, payload: &[u8]) {
+    let stream = aio::net::TcpStream::connect(addr).await.unwrap();
+    stream.set_nodelay(true).unwrap();
+    let (rd, mut wr) = (&stream, &stream);
+    let send = async {
+        for chunk in payload.chunks(CHUNK) {
+            wr.write_all(chunk).await.unwrap();
+        }
+        wr.close().await.unwrap();
+    };
+    let recv = async {
+        let mut buf = vec![0; CHUNK];
+        let mut got = 0;
+        loop {
+            let n = rd.read(&mut buf).await.unwrap();
+            if n == 0 {
+                break got;
+            }
+            got += n;
+        }
+    };
+    let ((), got) = aio::gather!(send, recv).await;
+    assert_eq!(got, payload.len());
+}
+
 /// Total time for `iters` rounds of `clients` concurrent clients each echoing
 /// `bytes` through a server that runs for the whole measurement.
 pub fn aio_echo(iters: u64, clients: usize, bytes: usize) -> Duration {
@@ -41,28 +68,7 @@ pub fn aio_echo(iters: u64, clients: usize, bytes: usize) -> Duration {
             let rounds = (0..clients).map(|_| {
                 let payload = payload.clone();
                 async move {
-                    let stream = aio::net::TcpStream::connect(addr).await.unwrap();
-                    stream.set_nodelay(true).unwrap();
-                    let (rd, mut wr) = (&stream, &stream);
-                    let send = async {
-                        for chunk in payload.chunks(CHUNK) {
-                            wr.write_all(chunk).await.unwrap();
-                        }
-                        wr.close().await.unwrap();
-                    };
-                    let recv = async {
-                        let mut buf = vec![0; CHUNK];
-                        let mut got = 0;
-                        loop {
-                            let n = rd.read(&mut buf).await.unwrap();
-                            if n == 0 {
-                                break got;
-                            }
-                            got += n;
-                        }
-                    };
-                    let ((), got) = aio::gather!(send, recv).await;
-                    assert_eq!(got, payload.len());
+                    aio_client(addr, &payload).await;
                 }
             });
             aio::gather(rounds).await;
