@@ -111,11 +111,7 @@ pub(crate) fn lint_bytes(job: &Job, bytes: Vec<u8>) -> Linted {
             }
         }
         Err(payload) => {
-            let what = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
+            let what = panic_message(payload.as_ref());
             let d = seam::parse_error(
                 seam::start_of_file(),
                 format!(
@@ -128,6 +124,16 @@ pub(crate) fn lint_bytes(job: &Job, bytes: Vec<u8>) -> Linted {
 }
 
 /// Applies suppressions and configured levels, sorts; `None` when nothing is left.
+/// The text a panic carried (`panic!("...")` gives a `&str` or a `String`), or "" when
+/// it carried something else.
+pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_default()
+}
+
 pub(crate) fn finish(job: &Job, l: &mut Linted, rules: &[RuleInfo]) -> Option<FileReport> {
     let mut diagnostics: Vec<Diagnostic> = std::mem::take(&mut l.own);
     let mut item_allows = Vec::new();

@@ -256,11 +256,7 @@ impl Server<'_> {
                 lint.diagnostics
             }
             Err(payload) => {
-                let what = payload
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| payload.downcast_ref::<String>().cloned())
-                    .unwrap_or_default();
+                let what = pipeline::panic_message(payload.as_ref());
                 let message = format!(
                     "internal error: the linter panicked on this file ({what}); please report it"
                 );
