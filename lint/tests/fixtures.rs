@@ -6,7 +6,10 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use aio_lint::{FileOptions, Runtime, analyze_file, link};
+mod common;
+
+use aio_lint::{FileOptions, analyze_file, link};
+use common::runtime;
 
 fn expected(text: &str) -> BTreeSet<(usize, String)> {
     let mut out = BTreeSet::new();
@@ -18,21 +21,6 @@ fn expected(text: &str) -> BTreeSet<(usize, String)> {
         }
     }
     out
-}
-
-fn runtime(text: &str) -> Runtime {
-    match text
-        .lines()
-        .next()
-        .and_then(|l| l.strip_prefix("// runtime: "))
-        .map(str::trim)
-    {
-        Some("aio") => Runtime::Aio,
-        Some("tokio") => Runtime::Tokio,
-        Some("async-std") => Runtime::AsyncStd,
-        Some("smol") => Runtime::Smol,
-        _ => Runtime::Unknown,
-    }
 }
 
 /// Lints one fixture and returns the (line, rule) pairs found.

@@ -8,23 +8,11 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use aio_lint::cli::{MessageFormat, render_in_memory};
-use aio_lint::{Diagnostic, FileOptions, Runtime, Span, analyze_file, link};
+mod common;
 
-fn runtime(text: &str) -> Runtime {
-    match text
-        .lines()
-        .next()
-        .and_then(|l| l.strip_prefix("// runtime: "))
-        .map(str::trim)
-    {
-        Some("aio") => Runtime::Aio,
-        Some("tokio") => Runtime::Tokio,
-        Some("async-std") => Runtime::AsyncStd,
-        Some("smol") => Runtime::Smol,
-        _ => Runtime::Unknown,
-    }
-}
+use aio_lint::cli::{MessageFormat, render_in_memory};
+use aio_lint::{Diagnostic, FileOptions, Span, analyze_file, link};
+use common::runtime;
 
 fn at(s: &Span) -> String {
     format!(
