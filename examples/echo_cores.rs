@@ -94,7 +94,7 @@ async fn serve(i: usize, shared: &Shared) -> std::io::Result<usize> {
             listener
         }
         Err(e) => {
-            let _ = shared.ready.send(Err(format!("loop {i}: {e}"))).await;
+            let _ = shared.ready.send(Err((i, e.to_string()))).await;
             return Err(e);
         }
     };
@@ -132,7 +132,7 @@ struct Shared {
     addr: String,
     bound: Mutex<Vec<aio::Sender<SocketAddr>>>,
     port: Vec<Mutex<Option<aio::Receiver<SocketAddr>>>>,
-    ready: aio::Sender<Result<SocketAddr, String>>,
+    ready: aio::Sender<Result<SocketAddr, (usize, String)>>,
     stop: Vec<Mutex<Option<aio::Receiver<()>>>>,
 }
 
@@ -171,14 +171,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let demo = args.demo;
     let coordinator = std::thread::spawn(move || {
-        // Every loop listening? If one cannot, stop the others (dropping `stop_tx`).
+        // Every loop listening? Each reports once; if one cannot, stop the others
+        // (dropping `stop_tx`). When loop 0 cannot bind, the others fail because of it and
+        // may report first: the lowest-numbered loop's error is the cause.
         let mut addr = None;
+        let mut failed: Option<(usize, String)> = None;
         for _ in 0..loops {
             match ready_rx.recv_blocking() {
                 Some(Ok(a)) => addr = Some(a),
-                Some(Err(why)) => return Err(why.into()),
+                Some(Err((i, why))) => {
+                    if failed.as_ref().is_none_or(|(first, _)| i < *first) {
+                        failed = Some((i, why));
+                    }
+                }
                 None => return Err("a loop ended before it listened".into()),
             }
+        }
+        if let Some((i, why)) = failed {
+            return Err(format!("loop {i}: {why}").into());
         }
         let addr = addr.ok_or("no loop")?;
         println!("listening on {addr} with {loops} loops");
