@@ -27,11 +27,18 @@ pub(crate) fn lock_method(name: &str) -> Option<GuardKind> {
 }
 
 /// `RefCell`'s methods that return a borrow guard.
-#[cfg_attr(
-    not(test),
-    expect(dead_code, reason = "queried by the RefCell borrow rule")
-)]
 pub(crate) const BORROW_METHODS: &[&str] = &["borrow", "borrow_mut"];
+
+/// `RefCell`'s methods that return a borrow guard in a `Result`.
+pub(crate) const FALLIBLE_BORROW_METHODS: &[&str] = &["try_borrow", "try_borrow_mut"];
+
+/// The guard kind a bare `Result` of method `name` holds: `try_borrow`/`try_borrow_mut`
+/// of a `RefCell` (`if let Ok(r) = c.try_borrow_mut()`).
+pub(crate) fn fallible_borrow_method(name: &str) -> Option<GuardKind> {
+    FALLIBLE_BORROW_METHODS
+        .contains(&name)
+        .then_some(GuardKind::RefCell)
+}
 
 /// Synchronous lock types, by path: their guards must not live across an `.await`.
 #[cfg_attr(not(test), expect(dead_code, reason = "queried by the guard rules"))]
@@ -76,7 +83,6 @@ pub(crate) const GUARD_TYPES: &[(&str, GuardKind)] = &[
 ];
 
 /// The guard kind of a guard type at a resolved path.
-#[cfg_attr(not(test), expect(dead_code, reason = "queried by the guard rules"))]
 pub(crate) fn guard_type(path: &str) -> Option<GuardKind> {
     GUARD_TYPES
         .iter()

@@ -9,8 +9,11 @@
 //! rule that uses this prefers a miss to a false positive. Awaits inside closures, async
 //! blocks and nested items do not run here and are not reported.
 
+use proc_macro2::Span as PmSpan;
 use syn::visit::{self, Visit};
 use syn::{Block, Expr, ExprAwait, Stmt};
+
+use super::walk::BodyVisitor;
 
 use crate::catalog::sync;
 pub(crate) use crate::catalog::sync::GuardKind;
@@ -20,6 +23,32 @@ pub(crate) use crate::catalog::sync::GuardKind;
 /// API: an async lock's `lock()` is a future and has no `unwrap`), or a bare `m.lock()`
 /// when `bare_is_sync` (the file uses `parking_lot`, whose guards come back directly).
 pub(crate) fn guard_acquisition(init: &Expr, bare_is_sync: bool) -> Option<GuardKind> {
+    let (e, unwrapped) = unwrap_chain(init);
+    let Expr::MethodCall(m) = e else { return None };
+    if !m.args.is_empty() || matches!(strip_parens(&m.receiver), Expr::Await(_)) {
+        return None;
+    }
+    let kind = sync::lock_method(&m.method.to_string())?;
+    (unwrapped || bare_is_sync).then_some(kind)
+}
+
+/// Whether `init` takes a `RefCell` borrow guard: `c.borrow()`, `c.borrow_mut()`, or a
+/// `try_borrow()`/`try_borrow_mut()` unwrapped (`?`, `unwrap`, `expect`).
+pub(crate) fn borrow_acquisition(init: &Expr, _parking_lot: bool) -> Option<GuardKind> {
+    let (e, unwrapped) = unwrap_chain(init);
+    let Expr::MethodCall(m) = e else { return None };
+    if !m.args.is_empty() || matches!(strip_parens(&m.receiver), Expr::Await(_)) {
+        return None;
+    }
+    let name = m.method.to_string();
+    let direct = sync::BORROW_METHODS.contains(&name.as_str());
+    let fallible = sync::FALLIBLE_BORROW_METHODS.contains(&name.as_str());
+    ((direct && !unwrapped) || (fallible && unwrapped)).then_some(GuardKind::RefCell)
+}
+
+/// `e` without its trailing `?`, `unwrap()`, `expect(..)`, `unwrap_or_else(..)`: the
+/// expression under them, and whether there was one.
+fn unwrap_chain(init: &Expr) -> (&Expr, bool) {
     let mut e = strip_parens(init);
     let mut unwrapped = false;
     loop {
@@ -37,15 +66,9 @@ pub(crate) fn guard_acquisition(init: &Expr, bare_is_sync: bool) -> Option<Guard
                 unwrapped = true;
                 e = strip_parens(&m.receiver);
             }
-            _ => break,
+            _ => return (e, unwrapped),
         }
     }
-    let Expr::MethodCall(m) = e else { return None };
-    if !m.args.is_empty() || matches!(strip_parens(&m.receiver), Expr::Await(_)) {
-        return None;
-    }
-    let kind = sync::lock_method(&m.method.to_string())?;
-    (unwrapped || bare_is_sync).then_some(kind)
 }
 
 fn strip_parens(e: &Expr) -> &Expr {
@@ -56,11 +79,13 @@ fn strip_parens(e: &Expr) -> &Expr {
     }
 }
 
-/// `Ok(g)` matched against a bare `m.lock()` / `l.read()` / `l.write()` (std's
-/// `LockResult`): the name of the guard the pattern binds.
+/// `Ok(g)` matched against a bare fallible acquisition (`m.lock()`, `l.read()`,
+/// `l.write()` of std, whose `LockResult` holds the guard; `c.try_borrow_mut()`), the
+/// methods `fallible` knows: the name of the guard the pattern binds.
 pub(crate) fn if_let_guard<'p>(
     pat: &'p syn::Pat,
     scrutinee: &Expr,
+    fallible: fn(&str) -> Option<GuardKind>,
 ) -> Option<(&'p syn::Ident, GuardKind)> {
     let syn::Pat::TupleStruct(ts) = pat else {
         return None;
@@ -71,11 +96,250 @@ pub(crate) fn if_let_guard<'p>(
     let Expr::MethodCall(m) = strip_parens(scrutinee) else {
         return None;
     };
-    let kind = sync::lock_method(&m.method.to_string())?;
+    let kind = fallible(&m.method.to_string())?;
     if !m.args.is_empty() || matches!(strip_parens(&m.receiver), Expr::Await(_)) {
         return None;
     }
     super::vars::single_binding(&ts.elems[0]).map(|i| (i, kind))
+}
+
+/// How a rule recognises the guards it follows.
+#[derive(Clone, Copy)]
+pub(crate) struct Guards {
+    /// Whether an expression evaluates to a guard, and of what kind; the flag says
+    /// whether the file uses parking_lot.
+    pub(crate) value: fn(&Expr, bool) -> Option<GuardKind>,
+    /// The methods whose bare `Result` holds a guard (`if let Ok(g) = m.lock()`).
+    pub(crate) fallible: fn(&str) -> Option<GuardKind>,
+    /// The guard kinds followed: a binding typed with a guard type of one of them
+    /// (`let g: RefMut<'_, T> = ..`) holds a guard whatever its initializer.
+    pub(crate) kinds: &'static [GuardKind],
+}
+
+/// A guard alive at an `.await`.
+pub(crate) struct Held<'a> {
+    /// The guard's binding; `None` for a temporary of the awaiting statement.
+    pub(crate) name: Option<&'a syn::Ident>,
+    pub(crate) kind: GuardKind,
+    /// The first `.await` reached while the guard lives.
+    pub(crate) at: &'a ExprAwait,
+    /// Where the guard is acquired: the first and the last token.
+    pub(crate) from: PmSpan,
+    pub(crate) to: PmSpan,
+}
+
+/// Every guard of `body` (in its own async context) alive at an `.await`: guards bound by
+/// `let` (and by `if let Ok(g)` / `while let Ok(g)`), followed through their block, and
+/// temporaries, which live to the end of their statement, or through the whole `match`,
+/// `if let` or `while let` whose scrutinee creates them. `resolve` resolves a binding's
+/// type annotation.
+pub(crate) fn held_at_awaits<'a>(
+    body: &'a Block,
+    guards: Guards,
+    parking_lot: bool,
+    resolve: &dyn Fn(&syn::Path) -> Option<String>,
+) -> Vec<Held<'a>> {
+    struct V<'a, 'r> {
+        guards: Guards,
+        parking_lot: bool,
+        resolve: &'r dyn Fn(&syn::Path) -> Option<String>,
+        out: Vec<Held<'a>>,
+    }
+    impl<'a> V<'a, '_> {
+        fn typed_guard(&self, pat: &syn::Pat) -> Option<GuardKind> {
+            let syn::Pat::Type(t) = pat else { return None };
+            let syn::Type::Path(tp) = &*t.ty else {
+                return None;
+            };
+            let kind = sync::guard_type(&(self.resolve)(&tp.path)?)?;
+            self.guards.kinds.contains(&kind).then_some(kind)
+        }
+        fn temporaries(&mut self, root: &'a Expr) {
+            let mut found = Vec::new();
+            temp_guards(root, self.guards.value, self.parking_lot, &mut found);
+            for (acq, kind) in found {
+                let end = last_span(acq).end();
+                if let Some(at) = await_after(root, end) {
+                    let (from, to) = (last_span(acq), last_span(acq));
+                    self.out.push(Held {
+                        name: None,
+                        kind,
+                        at,
+                        from,
+                        to,
+                    });
+                }
+            }
+        }
+    }
+    impl<'a> BodyVisitor<'a> for V<'a, '_> {
+        fn expr(&mut self, e: &'a Expr) {
+            // `if let Ok(g) = m.lock() { .. }` and `while let ..`: the guard lives through
+            // the block.
+            let (cond, block) = match e {
+                Expr::If(i) => (&*i.cond, &i.then_branch),
+                Expr::While(w) => (&*w.cond, &w.body),
+                _ => return,
+            };
+            let Expr::Let(l) = cond else { return };
+            let Some((name, kind)) = if_let_guard(&l.pat, &l.expr, self.guards.fallible) else {
+                return;
+            };
+            if let Some(at) = first_await_from(block, 0, &name.to_string()) {
+                let (from, to) = (l.let_token.span, last_span(&l.expr));
+                self.out.push(Held {
+                    name: Some(name),
+                    kind,
+                    at,
+                    from,
+                    to,
+                });
+            }
+        }
+        fn block(&mut self, block: &'a Block) {
+            for (i, stmt) in block.stmts.iter().enumerate() {
+                match stmt {
+                    Stmt::Expr(e, _) => self.temporaries(e),
+                    Stmt::Local(l) => {
+                        let Some(init) = &l.init else { continue };
+                        self.temporaries(&init.expr);
+                        if init.diverge.is_some() {
+                            continue;
+                        }
+                        let Some(name) = super::vars::single_binding(&l.pat) else {
+                            continue;
+                        };
+                        let Some(kind) = (self.guards.value)(&init.expr, self.parking_lot)
+                            .or_else(|| self.typed_guard(&l.pat))
+                        else {
+                            continue;
+                        };
+                        if let Some(at) = first_await_while_alive(block, i, &name.to_string()) {
+                            let span = syn::spanned::Spanned::span(stmt);
+                            self.out.push(Held {
+                                name: Some(name),
+                                kind,
+                                at,
+                                from: span,
+                                to: span,
+                            });
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    let mut v = V {
+        guards,
+        parking_lot,
+        resolve,
+        out: Vec::new(),
+    };
+    super::walk::walk_body(body, &mut v);
+    v.out
+}
+
+fn last_span(e: &Expr) -> PmSpan {
+    syn::spanned::Spanned::span(e)
+}
+
+/// The guards `root` creates as temporaries in its own drop scope: an acquisition used in
+/// place (a method's receiver, a field's or an index's base, dereferenced or borrowed),
+/// not moved into a call. Blocks, closures, the condition of a plain `if`/`while` and the
+/// arms of a `match` are scopes of their own; the scrutinee of a `match`, `if let` and
+/// `while let` is not (a scrutinee that is itself the guard is moved into the pattern).
+fn temp_guards<'a>(
+    e: &'a Expr,
+    value: fn(&Expr, bool) -> Option<GuardKind>,
+    parking_lot: bool,
+    out: &mut Vec<(&'a Expr, GuardKind)>,
+) {
+    let place = |base: &'a Expr, out: &mut Vec<(&'a Expr, GuardKind)>| {
+        if let Some(kind) = value(base, parking_lot) {
+            out.push((base, kind));
+        } else {
+            temp_guards(base, value, parking_lot, out);
+        }
+    };
+    match e {
+        Expr::MethodCall(m) => {
+            place(&m.receiver, out);
+            for a in &m.args {
+                temp_guards(a, value, parking_lot, out);
+            }
+        }
+        Expr::Field(f) => place(&f.base, out),
+        Expr::Index(i) => {
+            place(&i.expr, out);
+            temp_guards(&i.index, value, parking_lot, out);
+        }
+        Expr::Unary(u) => place(&u.expr, out),
+        Expr::Reference(r) => place(&r.expr, out),
+        Expr::Call(c) => {
+            for a in &c.args {
+                temp_guards(a, value, parking_lot, out);
+            }
+        }
+        Expr::Binary(b) => {
+            temp_guards(&b.left, value, parking_lot, out);
+            if !matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)) {
+                temp_guards(&b.right, value, parking_lot, out);
+            }
+        }
+        Expr::Paren(p) => temp_guards(&p.expr, value, parking_lot, out),
+        Expr::Group(g) => temp_guards(&g.expr, value, parking_lot, out),
+        Expr::Try(t) => temp_guards(&t.expr, value, parking_lot, out),
+        Expr::Await(a) => temp_guards(&a.base, value, parking_lot, out),
+        Expr::Cast(c) => temp_guards(&c.expr, value, parking_lot, out),
+        Expr::Tuple(t) => t
+            .elems
+            .iter()
+            .for_each(|x| temp_guards(x, value, parking_lot, out)),
+        Expr::Array(t) => t
+            .elems
+            .iter()
+            .for_each(|x| temp_guards(x, value, parking_lot, out)),
+        Expr::Struct(s) => s
+            .fields
+            .iter()
+            .for_each(|f| temp_guards(&f.expr, value, parking_lot, out)),
+        Expr::Match(m) => temp_guards(&m.expr, value, parking_lot, out),
+        Expr::If(i) => {
+            if let Expr::Let(l) = &*i.cond {
+                temp_guards(&l.expr, value, parking_lot, out);
+            }
+        }
+        Expr::While(w) => {
+            if let Expr::Let(l) = &*w.cond {
+                temp_guards(&l.expr, value, parking_lot, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The first `.await` of `root` (outside closures, async blocks and items) whose `.await`
+/// comes after `pos` in the source.
+fn await_after(root: &Expr, pos: proc_macro2::LineColumn) -> Option<&ExprAwait> {
+    struct After<'a> {
+        pos: proc_macro2::LineColumn,
+        found: Option<&'a ExprAwait>,
+    }
+    impl<'ast> Visit<'ast> for After<'ast> {
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+        fn visit_expr_await(&mut self, a: &'ast ExprAwait) {
+            visit::visit_expr_await(self, a);
+            if self.found.is_none() && a.await_token.span.start() >= self.pos {
+                self.found = Some(a);
+            }
+        }
+    }
+    let mut v = After { pos, found: None };
+    v.visit_expr(root);
+    v.found
 }
 
 /// Follows the guard named `name`, bound by statement `bound_at` of `block`, through the
@@ -308,7 +572,8 @@ mod tests {
         let guard = |pat: &str, e: &str| {
             let p = syn::parse_str::<syn::Stmt>(&format!("let {pat} = x;")).unwrap();
             let syn::Stmt::Local(l) = p else { panic!() };
-            if_let_guard(&l.pat, &syn::parse_str(e).unwrap()).map(|(i, _)| i.to_string())
+            if_let_guard(&l.pat, &syn::parse_str(e).unwrap(), sync::lock_method)
+                .map(|(i, _)| i.to_string())
         };
         assert_eq!(guard("Ok(mut g)", "m.lock()").as_deref(), Some("g"));
         assert_eq!(guard("Ok(g)", "l.write()").as_deref(), Some("g"));

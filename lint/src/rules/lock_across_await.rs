@@ -4,17 +4,14 @@
 //! Owns the docs and the detection over one async body; recognising guards and their
 //! liveness is `crate::flow::guards`.
 
-use syn::{Block, Stmt};
+use syn::Block;
 
 use super::shape::{Rule, Shape};
 use crate::catalog::runtimes::api;
 use crate::diagnostic::RuleInfo;
 use crate::flow::FlowCx;
-use crate::flow::guards::{
-    GuardKind, first_await_from, first_await_while_alive, guard_acquisition, if_let_guard,
-};
-use crate::flow::vars::single_binding;
-use crate::flow::walk::{BodyVisitor, walk_body};
+use crate::catalog::sync;
+use crate::flow::guards::{GuardKind, Guards, Held, guard_acquisition, held_at_awaits};
 use crate::{Diagnostic, Label, Level, Runtime};
 
 /// The descriptor.
@@ -75,82 +72,59 @@ pub(crate) fn help(runtime: Runtime) -> String {
     )
 }
 
-/// Checks every block of one async body.
+/// How this rule recognises its guards.
+const LOCKS: Guards = Guards {
+    value: guard_acquisition,
+    fallible: sync::lock_method,
+    kinds: &[GuardKind::Mutex, GuardKind::RwLock],
+};
+
+/// Checks one async body.
 pub(crate) fn check(cx: &FlowCx<'_>, body: &Block, out: &mut Vec<Diagnostic>) {
-    struct V<'a, 'c> {
-        cx: &'c FlowCx<'c>,
-        out: &'a mut Vec<Diagnostic>,
+    for held in held_at_awaits(body, LOCKS, cx.parking_lot, cx.resolve) {
+        out.push(report(cx, &held));
     }
-    impl<'ast> BodyVisitor<'ast> for V<'_, '_> {
-        fn expr(&mut self, e: &'ast syn::Expr) {
-            // `if let Ok(g) = m.lock() { .. }` and `while let ..`: the guard lives through
-            // the block.
-            let (cond, block) = match e {
-                syn::Expr::If(i) => (&*i.cond, &i.then_branch),
-                syn::Expr::While(w) => (&*w.cond, &w.body),
-                _ => return,
-            };
-            let syn::Expr::Let(l) = cond else { return };
-            let Some((name, kind)) = if_let_guard(&l.pat, &l.expr) else {
-                return;
-            };
-            let Some(a) = first_await_from(block, 0, &name.to_string()) else {
-                return;
-            };
-            let guard = self
-                .cx
-                .span_between(l.let_token.span, syn::spanned::Spanned::span(&*l.expr));
-            self.out.push(report(self.cx, name, kind, a, guard));
-        }
-        fn block(&mut self, block: &'ast Block) {
-            for (i, stmt) in block.stmts.iter().enumerate() {
-                let Stmt::Local(l) = stmt else { continue };
-                let Some(init) = &l.init else { continue };
-                if init.diverge.is_some() {
-                    continue;
-                }
-                let Some(name) = single_binding(&l.pat) else {
-                    continue;
-                };
-                let Some(kind) = guard_acquisition(&init.expr, self.cx.parking_lot) else {
-                    continue;
-                };
-                let Some(a) = first_await_while_alive(block, i, &name.to_string()) else {
-                    continue;
-                };
-                let guard = self.cx.span(syn::spanned::Spanned::span(stmt));
-                self.out.push(report(self.cx, name, kind, a, guard));
-            }
-        }
-    }
-    walk_body(body, &mut V { cx, out });
 }
 
-/// The finding for guard `name` (acquired at `guard`) alive at `a`.
-fn report(
-    cx: &FlowCx<'_>,
-    name: &syn::Ident,
-    kind: GuardKind,
-    a: &syn::ExprAwait,
-    guard: crate::Span,
-) -> Diagnostic {
-    let what = match kind {
-        GuardKind::Mutex => "mutex guard",
+/// The finding for a guard alive at an await.
+fn report(cx: &FlowCx<'_>, held: &Held<'_>) -> Diagnostic {
+    let what = match held.kind {
         GuardKind::RwLock => "read-write lock guard",
-        GuardKind::RefCell => "`RefCell` borrow",
+        _ => "mutex guard",
     };
-    let mut d = RULE.info.diagnostic(
-        format!("`{name}`, a synchronous {what}, is held across this `.await`"),
-        cx.span(syn::spanned::Spanned::span(a)),
-        "the task is suspended here with the lock held",
-    );
-    d.secondary.push(Label {
-        span: guard,
-        message: format!("`{name}` is acquired here and not released before the await"),
-    });
-    d.notes.push(format!(
-        "`{name}` is still alive at the await: it is not dropped, moved or out of scope before it"
-    ));
+    let guard = cx.span_between(held.from, held.to);
+    let mut d = match held.name {
+        Some(name) => {
+            let mut d = RULE.info.diagnostic(
+                format!("`{name}`, a synchronous {what}, is held across this `.await`"),
+                cx.span(syn::spanned::Spanned::span(held.at)),
+                "the task is suspended here with the lock held",
+            );
+            d.secondary.push(Label {
+                span: guard,
+                message: format!("`{name}` is acquired here and not released before the await"),
+            });
+            d.notes.push(format!(
+                "`{name}` is still alive at the await: it is not dropped, moved or out of scope before it"
+            ));
+            d
+        }
+        None => {
+            let mut d = RULE.info.diagnostic(
+                format!("a temporary synchronous {what} is held across this `.await`"),
+                cx.span(syn::spanned::Spanned::span(held.at)),
+                "the task is suspended here with the lock held",
+            );
+            d.secondary.push(Label {
+                span: guard,
+                message: "this guard is a temporary: it lives to the end of the statement (or of the `match`/`if let`/`while let` it is the scrutinee of)".to_string(),
+            });
+            d.notes.push(
+                "bind the value you need first (`let v = m.lock().unwrap().get(k).cloned();`), then await".to_string(),
+            );
+            d
+        }
+    };
     d.help = Some(help(cx.runtime));
     d
 }

@@ -38,6 +38,7 @@ macro_rules! registry {
 
 // The one registry: one line per rule.
 registry! {
+    borrow_across_await,
     blocking_fs,
     blocking_net,
     blocking_process,
