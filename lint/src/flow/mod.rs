@@ -17,6 +17,7 @@
 pub(crate) mod guards;
 pub(crate) mod loops;
 pub(crate) mod order;
+pub(crate) mod select;
 pub(crate) mod vars;
 pub(crate) mod walk;
 

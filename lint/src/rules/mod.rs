@@ -50,6 +50,7 @@ registry! {
     lock_across_await,
     nested_block_on,
     parse_error,
+    select_timeout_reset,
     sequential_await_in_loop,
     sequential_awaits,
     unawaited_future,

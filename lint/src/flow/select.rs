@@ -1,0 +1,152 @@
+//! `select!` calls inside loops: where each one sits (the statements of its block before
+//! it, which run in the same iteration) and its arms, parsed from the macro's tokens.
+//!
+//! Only the loop's own async context is searched: closures, async blocks and nested
+//! items are other bodies (the engine hands nested async blocks to the rules on their
+//! own).
+
+use syn::visit::{self, Visit};
+use syn::{Block, Expr, Stmt};
+
+use crate::macros::{self, Body, SelectArm};
+
+/// One `select!` inside a loop.
+pub(crate) struct LoopSelect<'a> {
+    /// The statements before the `select!` in the block that holds it: they run again on
+    /// every iteration, just before it.
+    pub(crate) before: &'a [Stmt],
+    /// The `select!`'s arms.
+    pub(crate) arms: Vec<SelectArm>,
+}
+
+/// Whether a macro is a `select!` (tokio's, futures' `select!`/`select_biased!`).
+fn is_select(mac: &syn::Macro) -> bool {
+    mac.path
+        .segments
+        .last()
+        .is_some_and(|s| s.ident == "select" || s.ident == "select_biased")
+}
+
+/// The `select!` a statement is, or whose value it binds or returns.
+fn stmt_select(stmt: &Stmt) -> Option<&syn::Macro> {
+    let e = match stmt {
+        Stmt::Macro(m) => return is_select(&m.mac).then_some(&m.mac),
+        Stmt::Expr(e, _) => e,
+        Stmt::Local(l) => &l.init.as_ref()?.expr,
+        Stmt::Item(_) => return None,
+    };
+    let mut e = e;
+    loop {
+        match e {
+            Expr::Macro(m) => return is_select(&m.mac).then_some(&m.mac),
+            Expr::Try(t) => e = &t.expr,
+            Expr::Paren(p) => e = &p.expr,
+            Expr::Return(r) => e = r.expr.as_deref()?,
+            Expr::Break(b) => e = b.expr.as_deref()?,
+            _ => return None,
+        }
+    }
+}
+
+/// Every `select!` statement inside a loop of `body`'s own async context.
+pub(crate) fn selects_in_loops(body: &Block) -> Vec<LoopSelect<'_>> {
+    struct V<'a> {
+        depth: usize,
+        out: Vec<LoopSelect<'a>>,
+    }
+    impl<'ast> Visit<'ast> for V<'ast> {
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+        fn visit_expr_loop(&mut self, l: &'ast syn::ExprLoop) {
+            self.depth += 1;
+            visit::visit_expr_loop(self, l);
+            self.depth -= 1;
+        }
+        fn visit_expr_while(&mut self, w: &'ast syn::ExprWhile) {
+            self.visit_expr(&w.cond);
+            self.depth += 1;
+            self.visit_block(&w.body);
+            self.depth -= 1;
+        }
+        fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
+            self.visit_expr(&f.expr);
+            self.depth += 1;
+            self.visit_block(&f.body);
+            self.depth -= 1;
+        }
+        fn visit_block(&mut self, b: &'ast Block) {
+            if self.depth > 0 {
+                for (i, stmt) in b.stmts.iter().enumerate() {
+                    if let Some(mac) = stmt_select(stmt)
+                        && let Body::Select(arms) = macros::parse(mac, false)
+                    {
+                        self.out.push(LoopSelect {
+                            before: &b.stmts[..i],
+                            arms,
+                        });
+                    }
+                }
+            }
+            visit::visit_block(self, b);
+        }
+    }
+    let mut v = V {
+        depth: 0,
+        out: Vec::new(),
+    };
+    v.visit_block(body);
+    v.out
+}
+
+/// Calls `f` with `e` without the wrappers that only pin or fuse a future: `&mut x`,
+/// `x.as_mut()`, `x.fuse()`, `Box::pin(x)`, `Pin::new(x)`, `pin!(x)`, parentheses.
+pub(crate) fn unpinned<R>(e: &Expr, f: &mut dyn FnMut(&Expr) -> R) -> R {
+    match e {
+        Expr::Paren(p) => unpinned(&p.expr, f),
+        Expr::Group(g) => unpinned(&g.expr, f),
+        Expr::Reference(r) => unpinned(&r.expr, f),
+        Expr::MethodCall(m)
+            if m.args.is_empty() && (m.method == "fuse" || m.method == "as_mut") =>
+        {
+            unpinned(&m.receiver, f)
+        }
+        Expr::Call(c) if c.args.len() == 1 && is_pin_fn(&c.func) => unpinned(&c.args[0], f),
+        Expr::Macro(m) if m.mac.path.segments.last().is_some_and(|s| s.ident == "pin") => {
+            match syn::parse2::<Expr>(m.mac.tokens.clone()) {
+                Ok(inner) => unpinned(&inner, f),
+                Err(_) => f(e),
+            }
+        }
+        _ => f(e),
+    }
+}
+
+/// `Box::pin`, `Pin::new`, `Box::new`, `pin::pin`.
+fn is_pin_fn(func: &Expr) -> bool {
+    let Expr::Path(p) = func else { return false };
+    let segs: Vec<String> = p
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    match segs.as_slice() {
+        [.., a, b] => matches!(
+            (a.as_str(), b.as_str()),
+            ("Box", "pin") | ("Pin", "new") | ("Box", "new") | ("pin", "pin")
+        ),
+        _ => false,
+    }
+}
+
+/// The initializer of the last `let name = ..` among `stmts`.
+pub(crate) fn bound_in<'a>(stmts: &'a [Stmt], name: &str) -> Option<&'a Expr> {
+    stmts.iter().rev().find_map(|s| {
+        let Stmt::Local(l) = s else { return None };
+        let init = l.init.as_ref()?;
+        super::vars::pat_bindings(&l.pat)
+            .contains(name)
+            .then_some(&*init.expr)
+    })
+}

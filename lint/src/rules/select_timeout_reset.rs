@@ -1,0 +1,204 @@
+//! `select_timeout_reset`: a `select!` in a loop whose branch is a delay created anew on
+//! every iteration, so that it starts over whenever another branch wins.
+//!
+//! Owns the docs, the detection and the texts; finding `select!`s in loops and seeing
+//! through pinning is `crate::flow::select`, the timers are the catalog's.
+
+use proc_macro2::Span as PmSpan;
+use syn::visit::{self, Visit};
+use syn::{Block, Expr};
+
+use super::shape::{Rule, Shape};
+use crate::catalog::futures::{self, TimerKind};
+use crate::diagnostic::RuleInfo;
+use crate::flow::FlowCx;
+use crate::flow::select::{bound_in, selects_in_loops, unpinned};
+use crate::flow::walk::tokens_mention;
+use crate::{Diagnostic, Label, Level, Runtime};
+
+/// The descriptor.
+pub(crate) const RULE: Rule = Rule {
+    info: RuleInfo {
+        name: "select_timeout_reset",
+        default_level: Level::Warn,
+        summary: "a timer created on every iteration of a loop around `select!`: it restarts whenever another branch wins",
+        docs: r#"## What it does
+
+Flags, inside a loop, a `select!` branch that is only a delay (`sleep(d)`,
+`Timer::after(d)`, `Delay::new(d)`) created in the loop's body: written in the branch
+itself, or bound (and pinned) before the `select!` in the same iteration. Not flagged:
+a timer created before the loop and polled by `&mut`, `sleep_until(deadline)` (a fixed
+instant), a `timeout(d, op)` that bounds the branch's own work, and a branch that leaves
+the loop (`break`, `return`): that is an idle timeout, which is meant to restart.
+
+## Why is this bad
+
+Each iteration creates a new timer that starts counting from zero. When another branch
+wins, the loop comes round and the delay starts over: under steady traffic on the other
+branches it never fires, and the periodic work it stands for (a flush, a heartbeat, a
+retry) never runs.
+
+## Example
+
+```rust
+async fn pump(mut rx: tokio::sync::mpsc::Receiver<Msg>, out: &mut Batch) {
+    loop {
+        tokio::select! {
+            Some(msg) = rx.recv() => out.push(msg),
+            _ = tokio::time::sleep(FLUSH_EVERY) => out.flush().await,
+        }
+    }
+}
+```
+
+## Use instead
+
+```rust
+async fn pump(mut rx: tokio::sync::mpsc::Receiver<Msg>, out: &mut Batch) {
+    let flush = tokio::time::sleep(FLUSH_EVERY);
+    tokio::pin!(flush);
+    loop {
+        tokio::select! {
+            Some(msg) = rx.recv() => out.push(msg),
+            _ = &mut flush => {
+                out.flush().await;
+                flush.as_mut().reset(tokio::time::Instant::now() + FLUSH_EVERY);
+            }
+        }
+    }
+}
+```
+"#,
+    },
+    shape: Shape::Body(check),
+};
+
+/// The help line for the file's runtime.
+pub(crate) fn help(runtime: Runtime) -> String {
+    match runtime {
+        Runtime::Tokio => "create the timer once before the loop (`let t = tokio::time::sleep(d); tokio::pin!(t);`), poll `&mut t` in the `select!`, and re-arm it with `t.as_mut().reset(tokio::time::Instant::now() + d)` when it fires or on real activity; or fix a deadline before the loop and use `tokio::time::sleep_until(deadline)`".to_string(),
+        Runtime::Smol | Runtime::AsyncStd => "create the `Timer` once before the loop and poll it by `&mut` in the `select!`, re-arming it with `timer.set_after(d)` when it fires; or fix a deadline before the loop and use `Timer::at(deadline)`".to_string(),
+        Runtime::Aio => "fix a deadline before the loop and wait with `aio::sleep_until(deadline)`, moving the deadline on when it fires; or create the timer once before the loop and poll it by `&mut`".to_string(),
+        Runtime::Unknown => "create the timer once before the loop and poll it by `&mut` in the `select!` (re-arm it when it fires, e.g. tokio's `Sleep::reset`), or sleep until a deadline fixed before the loop".to_string(),
+    }
+}
+
+/// Checks each `select!` inside a loop of one async body.
+pub(crate) fn check(cx: &FlowCx<'_>, body: &Block, out: &mut Vec<Diagnostic>) {
+    for ls in selects_in_loops(body) {
+        for arm in &ls.arms {
+            let Some(fut) = &arm.future else { continue };
+            let created = unpinned(fut, &mut |e| match e {
+                Expr::Path(p) => {
+                    let name = p.path.get_ident()?.to_string();
+                    let init = bound_in(ls.before, &name)?;
+                    unpinned(init, &mut |i| delay_call(cx, i))
+                }
+                _ => delay_call(cx, e),
+            });
+            let Some((span, name)) = created else { continue };
+            if leaves_loop(&arm.handler) {
+                continue;
+            }
+            out.push(report(cx, span, &name, fut));
+        }
+    }
+}
+
+/// A call that creates a delay counted from now: the catalog's delays, or a function
+/// named `sleep`/`delay_for` that does not resolve (a crate's own wrapper): its span and
+/// its name as written.
+fn delay_call(cx: &FlowCx<'_>, e: &Expr) -> Option<(PmSpan, String)> {
+    let Expr::Call(c) = e else { return None };
+    let Expr::Path(p) = &*c.func else {
+        return None;
+    };
+    let last = p.path.segments.last()?.ident.to_string();
+    let is_delay = match cx.resolve_fn(&p.path) {
+        Some(full) => futures::timer(&full) == Some(TimerKind::Delay),
+        None => matches!(last.as_str(), "sleep" | "delay_for"),
+    };
+    let written = p
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect::<Vec<_>>()
+        .join("::");
+    is_delay.then(|| (syn::spanned::Spanned::span(e), written))
+}
+
+/// Whether a branch's handler can leave the loop (`break`, `return`, a panic): the
+/// timer is then an idle timeout, meant to restart on activity.
+fn leaves_loop(handler: &Expr) -> bool {
+    struct Exits {
+        loops: usize,
+        found: bool,
+    }
+    impl<'ast> Visit<'ast> for Exits {
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+        fn visit_expr_return(&mut self, _: &'ast syn::ExprReturn) {
+            self.found = true;
+        }
+        fn visit_expr_break(&mut self, b: &'ast syn::ExprBreak) {
+            if self.loops == 0 || b.label.is_some() {
+                self.found = true;
+            }
+            visit::visit_expr_break(self, b);
+        }
+        fn visit_expr_loop(&mut self, l: &'ast syn::ExprLoop) {
+            self.loops += 1;
+            visit::visit_expr_loop(self, l);
+            self.loops -= 1;
+        }
+        fn visit_expr_while(&mut self, l: &'ast syn::ExprWhile) {
+            self.loops += 1;
+            visit::visit_expr_while(self, l);
+            self.loops -= 1;
+        }
+        fn visit_expr_for_loop(&mut self, l: &'ast syn::ExprForLoop) {
+            self.loops += 1;
+            visit::visit_expr_for_loop(self, l);
+            self.loops -= 1;
+        }
+        fn visit_macro(&mut self, m: &'ast syn::Macro) {
+            let name = m.path.segments.last().map(|s| s.ident.to_string());
+            if matches!(
+                name.as_deref(),
+                Some("panic" | "unreachable" | "todo" | "unimplemented" | "bail")
+            ) || tokens_mention(&m.tokens, "return")
+                || tokens_mention(&m.tokens, "break")
+            {
+                self.found = true;
+            }
+        }
+    }
+    let mut v = Exits {
+        loops: 0,
+        found: false,
+    };
+    v.visit_expr(handler);
+    v.found
+}
+
+fn report(cx: &FlowCx<'_>, created: PmSpan, name: &str, fut: &Expr) -> Diagnostic {
+    let mut d = RULE.info.diagnostic(
+        format!("this `{name}` is created anew on every iteration of the loop around the `select!`"),
+        cx.span(created),
+        "the delay starts over each time another branch wins",
+    );
+    let branch = cx.span(syn::spanned::Spanned::span(fut));
+    if branch != d.primary.span {
+        d.secondary.push(Label {
+            span: branch,
+            message: "the `select!` branch that waits on it".to_string(),
+        });
+    }
+    d.notes.push(
+        "under steady traffic on the other branches this branch never fires, so the work it stands for never runs".to_string(),
+    );
+    d.help = Some(help(cx.runtime));
+    d
+}
