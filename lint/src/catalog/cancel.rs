@@ -3,8 +3,6 @@
 //! futures' documentation. Keyed by resolved path, trait methods under their trait's path;
 //! [`method_cancel_safety`] answers for an extension-trait method called on a receiver of
 //! unknown type.
-// The `select!` rules query this table; until they land, only its tests do.
-#![cfg_attr(not(test), expect(dead_code, reason = "queried by the select! rules"))]
 
 /// What dropping an unfinished operation loses (tokio's "cancel safety").
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -45,6 +45,7 @@ registry! {
     blocking_sleep,
     blocking_wait,
     busy_wait,
+    cancel_unsafe_select,
     dropped_task,
     immediately_awaited_task,
     lock_across_await,

@@ -1,0 +1,290 @@
+//! `cancel_unsafe_select`: inside a loop, a `select!` branch whose future is created in
+//! the loop and is not cancel-safe: when another branch wins, what it had read or written
+//! is lost with it.
+//!
+//! Owns the docs, the detection and the texts. Finding `select!`s in loops is
+//! `crate::flow::select`; the cancel safety of library operations is the catalog's
+//! (`catalog/cancel.rs`). An async fn of the same file that awaits a non-cancel-safe
+//! operation is not cancel-safe either: the check follows them (transitively), and the
+//! note names the inner operation.
+
+use std::collections::HashMap;
+
+use proc_macro2::Span as PmSpan;
+use syn::visit::{self, Visit};
+use syn::{Block, Expr};
+
+use super::shape::{Rule, Shape};
+use crate::catalog::cancel::{CancelSafety, cancel_safety, method_cancel_safety};
+use crate::diagnostic::RuleInfo;
+use crate::flow::FlowCx;
+use crate::flow::select::{bound_in, selects_in_loops, unpinned};
+use crate::flow::walk::{for_each_async_body, strip_result_suffixes};
+use crate::{Diagnostic, Label, Level, Runtime};
+
+/// The descriptor.
+pub(crate) const RULE: Rule = Rule {
+    info: RuleInfo {
+        name: "cancel_unsafe_select",
+        default_level: Level::Warn,
+        summary: "a `select!` branch in a loop whose future is not cancel-safe (`read_exact`, `write_all`, ...): when another branch wins, its partial work is lost",
+        docs: r#"## What it does
+
+Flags, inside a loop, a `select!` branch (tokio's `select!`, futures' `select!` and
+`select_biased!`) whose future is created in the loop and is not cancel-safe, after
+tokio's documented list: `read_exact`, `read_to_end`, `read_to_string`, `read_line`,
+`read_until`, the multi-byte number reads (`read_u32`, ...), `write_all`,
+`write_all_buf`, `copy`. An async fn of the same file that awaits one of those (a
+`read_message` built on `read_exact`) is not cancel-safe either; the note names the
+operation inside it. Not flagged: cancel-safe calls (`read`, `recv`, `accept`, a
+stream's `next`) and a future created once before the loop and polled by `&mut`.
+
+## Why is this bad
+
+When another branch completes first, `select!` drops the unfinished futures. A
+`read_exact` that had already taken half a frame from the socket loses those bytes: the
+next iteration starts reading in the middle of a frame. A `write_all` that had written
+part of its buffer leaves the peer with a truncated message, and the retry writes the
+start again. Nothing fails at the point of loss; the stream is silently corrupted.
+
+## Example
+
+```rust
+async fn serve(mut sock: tokio::net::TcpStream, mut stop: tokio::sync::mpsc::Receiver<()>) {
+    use tokio::io::AsyncReadExt;
+    let mut header = [0u8; 8];
+    loop {
+        tokio::select! {
+            r = sock.read_exact(&mut header) => handle(r, &header),
+            _ = stop.recv() => break,
+        }
+    }
+}
+```
+
+## Use instead
+
+```rust
+async fn serve(mut sock: tokio::net::TcpStream, mut stop: tokio::sync::mpsc::Receiver<()>) {
+    use tokio::io::AsyncReadExt;
+    let mut buf = Vec::with_capacity(8);
+    let mut chunk = [0u8; 8];
+    loop {
+        tokio::select! {
+            // `read` is cancel-safe: bytes it returned are in `buf` before another
+            // branch can win.
+            r = sock.read(&mut chunk) => on_bytes(r, &chunk, &mut buf),
+            _ = stop.recv() => break,
+        }
+    }
+}
+```
+"#,
+    },
+    shape: Shape::File(check),
+};
+
+/// The help line for the file's runtime.
+pub(crate) fn help(runtime: Runtime) -> String {
+    match runtime {
+        Runtime::Tokio => "create the future once before the loop (`let f = ..; tokio::pin!(f);`) and poll `&mut f` in the `select!`, or use a cancel-safe call: `read`/`read_buf` into a buffer kept outside the loop, `recv`, or a framed codec (`tokio_util::codec::FramedRead`, whose `next()` is cancel-safe)".to_string(),
+        _ => "create the future once before the loop (pin it) and poll it by `&mut` in the `select!`, or use a cancel-safe call: `read` into a buffer kept outside the loop, a channel's `recv`, or a framed stream whose `next()` keeps partial frames".to_string(),
+    }
+}
+
+/// What makes a future not cancel-safe: the operation, and the file's async fns that lead
+/// to it from the branch (outermost first; empty when the branch is the operation).
+#[derive(Clone)]
+struct Unsafe {
+    op: String,
+    via: Vec<String>,
+}
+
+/// Checks every `select!` in a loop of the file's async bodies.
+pub(crate) fn check(cx: &FlowCx<'_>, file: &syn::File, out: &mut Vec<Diagnostic>) {
+    let local = unsafe_fns(cx, file);
+    for_each_async_body(file, &mut |b| {
+        for ls in selects_in_loops(b.block) {
+            for arm in &ls.arms {
+                let Some(fut) = &arm.future else { continue };
+                let found = unpinned(fut, &mut |e| match e {
+                    Expr::Path(p) => {
+                        let name = p.path.get_ident()?.to_string();
+                        let init = bound_in(ls.before, &name)?;
+                        unpinned(init, &mut |i| op_of(cx, i, &local))
+                    }
+                    _ => op_of(cx, e, &local),
+                });
+                if let Some((span, u)) = found {
+                    out.push(report(cx, span, fut, &u));
+                }
+            }
+        }
+    });
+}
+
+/// The operation a future-creating call is, when it is not cancel-safe: a catalog
+/// operation (by path, or an extension-trait method by name) or one of the file's async
+/// fns that awaits one.
+fn op_of(cx: &FlowCx<'_>, e: &Expr, local: &HashMap<String, Unsafe>) -> Option<(PmSpan, Unsafe)> {
+    let span = syn::spanned::Spanned::span(e);
+    match e {
+        Expr::MethodCall(m) => {
+            let name = m.method.to_string();
+            if method_cancel_safety(&name) == Some(CancelSafety::LosesData) {
+                return Some((span, Unsafe { op: name, via: Vec::new() }));
+            }
+            // `self.read_message()`: a method of the file.
+            let is_self = matches!(&*m.receiver, Expr::Path(p) if p.path.is_ident("self"));
+            if is_self {
+                return local.get(&name).cloned().map(|u| (span, u));
+            }
+            None
+        }
+        Expr::Call(c) => {
+            let Expr::Path(p) = &*c.func else {
+                return None;
+            };
+            if let Some(full) = cx.resolve_fn(&p.path)
+                && cancel_safety(&full) == Some(CancelSafety::LosesData)
+            {
+                let op = p.path.segments.last()?.ident.to_string();
+                return Some((span, Unsafe { op, via: Vec::new() }));
+            }
+            // `read_frame(&mut sock)` or `Self::read_frame(..)`: a fn of the file.
+            let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+            let name = match segs.as_slice() {
+                [n] => n,
+                [s, n] if s == "Self" => n,
+                _ => return None,
+            };
+            local.get(name).cloned().map(|u| (span, u))
+        }
+        _ => None,
+    }
+}
+
+/// The file's async fns and methods that await a non-cancel-safe operation, directly or
+/// through another of them, by name (a name defined twice with different answers is
+/// left out).
+fn unsafe_fns(cx: &FlowCx<'_>, file: &syn::File) -> HashMap<String, Unsafe> {
+    struct Fns<'ast> {
+        found: Vec<(String, &'ast Block)>,
+    }
+    impl<'ast> Visit<'ast> for Fns<'ast> {
+        fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
+            if f.sig.asyncness.is_some() {
+                self.found.push((f.sig.ident.to_string(), &f.block));
+            }
+            visit::visit_item_fn(self, f);
+        }
+        fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
+            if f.sig.asyncness.is_some() {
+                self.found.push((f.sig.ident.to_string(), &f.block));
+            }
+            visit::visit_impl_item_fn(self, f);
+        }
+    }
+    let mut fns = Fns { found: Vec::new() };
+    fns.visit_file(file);
+    let mut known: HashMap<String, Unsafe> = HashMap::new();
+    let mut ambiguous: Vec<String> = Vec::new();
+    // Each round can only add names; the rounds stop when one adds none.
+    loop {
+        let mut added = false;
+        for (name, block) in &fns.found {
+            if known.contains_key(name) || ambiguous.contains(name) {
+                continue;
+            }
+            if let Some(inner) = awaited_unsafe_op(cx, block, &known) {
+                let mut via = vec![name.clone()];
+                via.extend(inner.via);
+                known.insert(name.clone(), Unsafe { op: inner.op, via });
+                added = true;
+            }
+        }
+        if !added {
+            break;
+        }
+    }
+    // A name defined more than once in the file is only trusted if every definition is
+    // not cancel-safe.
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for (name, _) in &fns.found {
+        *counts.entry(name).or_default() += 1;
+    }
+    for (name, n) in counts {
+        if n > 1 {
+            let all = fns
+                .found
+                .iter()
+                .filter(|(m, _)| m == name)
+                .all(|(_, b)| awaited_unsafe_op(cx, b, &known).is_some());
+            if !all {
+                ambiguous.push(name.to_string());
+            }
+        }
+    }
+    known.retain(|k, _| !ambiguous.contains(k));
+    known
+}
+
+/// The first awaited operation of `block` (its own context) that is not cancel-safe.
+fn awaited_unsafe_op(cx: &FlowCx<'_>, block: &Block, local: &HashMap<String, Unsafe>) -> Option<Unsafe> {
+    struct Awaits<'c, 'l> {
+        cx: &'c FlowCx<'c>,
+        local: &'l HashMap<String, Unsafe>,
+        found: Option<Unsafe>,
+    }
+    impl<'ast> Visit<'ast> for Awaits<'_, '_> {
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+        fn visit_expr_await(&mut self, a: &'ast syn::ExprAwait) {
+            if self.found.is_none()
+                && let Some((_, u)) = op_of(self.cx, strip_result_suffixes(&a.base), self.local)
+            {
+                self.found = Some(u);
+            }
+            visit::visit_expr_await(self, a);
+        }
+    }
+    let mut v = Awaits {
+        cx,
+        local,
+        found: None,
+    };
+    v.visit_block(block);
+    v.found
+}
+
+fn report(cx: &FlowCx<'_>, span: PmSpan, fut: &Expr, u: &Unsafe) -> Diagnostic {
+    let outer = u.via.first().unwrap_or(&u.op);
+    let mut d = RULE.info.diagnostic(
+        format!("`{outer}` is not cancel-safe, and this `select!` branch creates it anew on every iteration of the loop"),
+        cx.span(span),
+        "when another branch wins, this future is dropped with what it had read or written",
+    );
+    let branch = cx.span(syn::spanned::Spanned::span(fut));
+    if branch != d.primary.span {
+        d.secondary.push(Label {
+            span: branch,
+            message: "the `select!` branch that polls it".to_string(),
+        });
+    }
+    if !u.via.is_empty() {
+        let chain: Vec<String> = u.via.iter().chain([&u.op]).map(|n| format!("`{n}`")).collect();
+        d.notes.push(format!(
+            "{}: the inner `{}` loses what it already transferred when it is dropped (tokio documents it as not cancel-safe)",
+            chain.join(", which awaits "),
+            u.op
+        ));
+    } else {
+        d.notes.push(format!(
+            "`{}` loses what it already transferred when it is dropped (tokio documents it as not cancel-safe)",
+            u.op
+        ));
+    }
+    d.help = Some(help(cx.runtime));
+    d
+}
