@@ -52,9 +52,11 @@ pub(crate) fn derived(body: &Block, seeds: &Names) -> Names {
 
 /// The variables that carry state across iterations of the loop with `body`, and those
 /// computed from them in one iteration: an operation that reads one of these depends on
-/// earlier iterations. Computed once per loop.
-pub(crate) fn carried_closure(body: &Block) -> Names {
-    let carried = carried(body);
+/// earlier iterations. `fresh` are bound anew by each iteration (the loop variables):
+/// calling a method on one carries nothing. Computed once per loop.
+pub(crate) fn carried_closure(body: &Block, fresh: &Names) -> Names {
+    let mut carried = carried(body);
+    carried.retain(|n| !fresh.contains(n));
     if carried.is_empty() {
         return carried;
     }
@@ -64,7 +66,10 @@ pub(crate) fn carried_closure(body: &Block) -> Names {
 /// Whether `expr` depends on state carried across iterations of the loop with `body`.
 #[cfg(test)]
 pub(crate) fn depends_on_carried(body: &Block, expr: &syn::Expr) -> bool {
-    super::vars::intersects(&Effects::of_expr(expr).reads, &carried_closure(body))
+    super::vars::intersects(
+        &Effects::of_expr(expr).reads,
+        &carried_closure(body, &Names::new()),
+    )
 }
 
 /// Whether a loop body can leave the loop other than by finishing an iteration or

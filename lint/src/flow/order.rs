@@ -216,6 +216,16 @@ fn classify_fn(
     if SETUP_FNS.contains(&last) {
         return AwaitKind::Ordered("connection set-up");
     }
+    // `write_all(&sock, buf)`, `send(&mut conn, msg)`: an operation on one object
+    // passed as an argument is as ordered as one called on it.
+    if on_place_name(last)
+        && call
+            .args
+            .first()
+            .is_some_and(|a| place_of(strip_ref(a)).is_some())
+    {
+        return AwaitKind::Ordered("i/o on a shared object");
+    }
     if last == "poll_fn" {
         // Hand-written polling (budgets, readiness): scheduling, not an operation.
         return AwaitKind::Ordered("poll");
@@ -227,6 +237,51 @@ fn classify_fn(
         };
     }
     AwaitKind::Independent
+}
+
+/// Whether an operation of this name, on one object, is ordered: reads, writes and sends.
+fn on_place_name(name: &str) -> bool {
+    ORDERED_ON_PLACE
+        .iter()
+        .any(|(n, why)| *n == name && *why != "queue get")
+        || name.starts_with("read_")
+        || name.starts_with("write_")
+        || name.starts_with("send_")
+}
+
+fn strip_ref(e: &Expr) -> &Expr {
+    match e {
+        Expr::Reference(r) => strip_ref(&r.expr),
+        Expr::Paren(p) => strip_ref(&p.expr),
+        Expr::Group(g) => strip_ref(&g.expr),
+        _ => e,
+    }
+}
+
+/// The one object an ordered read, write or send acts on: the receiver of
+/// `peer.write(b)` / `tx.send(m)`, the first argument of `write_all(&sock, b)`. A loop
+/// that does it on its loop variable works on a different object each iteration.
+pub(crate) fn ordered_object(base: &Expr) -> Option<super::vars::Place> {
+    match base {
+        Expr::Paren(p) => ordered_object(&p.expr),
+        Expr::Group(g) => ordered_object(&g.expr),
+        Expr::MethodCall(m) => {
+            let name = m.method.to_string();
+            let on_object = on_place_name(&name)
+                || ORDERED_METHODS.iter().any(|(n, why)| {
+                    *n == name && matches!(*why, "i/o on a shared object" | "socket send")
+                });
+            on_object.then(|| place_of(&m.receiver)).flatten()
+        }
+        Expr::Call(c) => {
+            let Expr::Path(p) = &*c.func else { return None };
+            let last = p.path.segments.last()?.ident.to_string();
+            on_place_name(&last)
+                .then(|| place_of(strip_ref(c.args.first()?)))
+                .flatten()
+        }
+        _ => None,
+    }
 }
 
 /// A path as written, `a::b::c` (generic arguments left out).

@@ -83,9 +83,14 @@ pub(crate) fn check(cx: &FlowCx<'_>, body: &Block, out: &mut Vec<Diagnostic>) {
     impl<'ast> BodyVisitor<'ast> for V<'_, '_> {
         fn expr(&mut self, e: &'ast Expr) {
             let header = match e {
-                Expr::While(w) if spins(self.cx, Some(&w.cond), &w.body) => self
+                Expr::While(w)
+                    if spins(self.cx, Some(&w.cond), &w.body)
+                        || spins_on_call(self.cx, &w.cond, &w.body) =>
+                {
+                    self
                     .cx
-                    .span_between(w.while_token.span, syn::spanned::Spanned::span(&w.cond)),
+                        .span_between(w.while_token.span, syn::spanned::Spanned::span(&w.cond))
+                }
                 Expr::Loop(l) if spins(self.cx, None, &l.body) => self.cx.span(l.loop_token.span),
                 _ => return,
             };
@@ -126,6 +131,61 @@ fn spins(cx: &FlowCx<'_>, cond: Option<&Expr>, body: &Block) -> bool {
         }
     }
     block_spins(cx, body, &mut r) && r.polls
+}
+
+/// `while !flag.should_terminate() { spin_loop(); }`, `while !ready() {}`: a loop whose
+/// body only spins (spin hints, `thread::yield_now()`) on a condition that calls
+/// something, whatever its name; with an empty body, only when every call of the
+/// condition asks a question (`is_..`, `has_..`, `should_..`, `can_..`): an empty loop
+/// on `while parser.step() {}` does its work in the condition and is no wait.
+fn spins_on_call(cx: &FlowCx<'_>, cond: &Expr, body: &Block) -> bool {
+    let hints = !body.stmts.is_empty()
+        && body
+            .stmts
+            .iter()
+            .all(|s| matches!(s, Stmt::Expr(e, _) if is_spin_hint(cx, e)));
+    if !hints && !body.stmts.is_empty() {
+        return false;
+    }
+    let mut calls = Vec::new();
+    if !polled_calls(cond, &mut calls) || calls.is_empty() {
+        return false;
+    }
+    hints || calls.iter().all(|n| is_question(n))
+}
+
+fn is_question(name: &str) -> bool {
+    ["is_", "has_", "should_", "can_"]
+        .iter()
+        .any(|p| name.starts_with(p))
+}
+
+/// The names of the calls a loop condition makes, through `!`, comparisons and `&&`/`||`;
+/// false when it holds anything else than calls, paths, fields and literals (a `let`, a
+/// closure, a block, an assignment, a macro).
+fn polled_calls(e: &Expr, out: &mut Vec<String>) -> bool {
+    match strip(e) {
+        Expr::Unary(u) => polled_calls(&u.expr, out),
+        Expr::Binary(b) => !is_assign(&b.op) && polled_calls(&b.left, out) && polled_calls(&b.right, out),
+        Expr::Lit(_) | Expr::Path(_) => true,
+        Expr::Field(f) => polled_calls(&f.base, out),
+        Expr::MethodCall(m) => {
+            out.push(m.method.to_string());
+            polled_calls(&m.receiver, out) && m.args.iter().all(|a| polled_calls(a, out))
+        }
+        Expr::Call(c) => {
+            let Expr::Path(p) = strip(&c.func) else {
+                return false;
+            };
+            let Some(last) = p.path.segments.last() else {
+                return false;
+            };
+            out.push(last.ident.to_string());
+            c.args.iter().all(|a| polled_calls(a, out))
+        }
+        Expr::Reference(r) => r.mutability.is_none() && polled_calls(&r.expr, out),
+        _ => false,
+    }
 }
 
 /// `done`, `!done`, `self.stop`, `!*flag`: a boolean flag as the whole condition.

@@ -10,7 +10,7 @@ use super::shape::{Rule, Shape};
 use crate::diagnostic::RuleInfo;
 use crate::flow::FlowCx;
 use crate::flow::loops::{carried_closure, derived, exits_early};
-use crate::flow::order::{AwaitKind, classify};
+use crate::flow::order::{AwaitKind, classify, ordered_object};
 use crate::flow::vars::{Effects, Names, chain_root, intersects, pat_bindings};
 use crate::flow::walk::{BodyVisitor, for_each_async_body, strip, walk_body};
 use crate::{Diagnostic, Level, Runtime};
@@ -201,10 +201,18 @@ fn check_loop(
         return None;
     }
     let from_loop = derived(body, loop_vars);
-    let carried = carried_closure(body);
+    // The loop variables are bound afresh by each iteration: calling a method on one
+    // (`s.refresh().await`) carries nothing to the next.
+    let carried = carried_closure(body, loop_vars);
     let found = awaits.iter().zip(&kinds).find(|(a, kind)| match kind {
         AwaitKind::Independent => {
             independent_per_iteration(&a.base, &from_loop, &carried, mut_refs)
+        }
+        // A read, write or send on the loop variable: a different object each iteration
+        // (`for peer in replicas { peer.write(b).await }`).
+        AwaitKind::Ordered(_) => {
+            ordered_object(&a.base).is_some_and(|o| loop_vars.contains(&o.root))
+                && independent_per_iteration(&a.base, &from_loop, &carried, mut_refs)
         }
         AwaitKind::Handle => futures_list && is_loop_var(&a.base, loop_vars),
         _ => false,
