@@ -239,14 +239,26 @@ fn classify_fn(
     AwaitKind::Independent
 }
 
-/// Whether an operation of this name, on one object, is ordered: reads, writes and sends.
+/// Whether an operation of this name, on one object, is ordered: reads, writes and
+/// sends (`send_request` and the like are not: only the names of the table, and
+/// `read_..`/`write_..`).
 fn on_place_name(name: &str) -> bool {
     ORDERED_ON_PLACE
         .iter()
         .any(|(n, why)| *n == name && *why != "queue get")
         || name.starts_with("read_")
         || name.starts_with("write_")
-        || name.starts_with("send_")
+}
+
+/// Whether an operation of this name on one object is a read or a write of a stream
+/// (not a channel's send, which completes at once unless the channel is full).
+fn is_stream_io(name: &str) -> bool {
+    ORDERED_ON_PLACE
+        .iter()
+        .chain(ORDERED_METHODS)
+        .any(|(n, why)| *n == name && *why == "i/o on a shared object")
+        || name.starts_with("read_")
+        || name.starts_with("write_")
 }
 
 fn strip_ref(e: &Expr) -> &Expr {
@@ -258,27 +270,21 @@ fn strip_ref(e: &Expr) -> &Expr {
     }
 }
 
-/// The one object an ordered read, write or send acts on: the receiver of
-/// `peer.write(b)` / `tx.send(m)`, the first argument of `write_all(&sock, b)`. A loop
-/// that does it on its loop variable works on a different object each iteration.
-pub(crate) fn ordered_object(base: &Expr) -> Option<super::vars::Place> {
+/// The one stream an ordered read or write acts on: the receiver of `peer.write(b)`,
+/// the first argument of `write_all(&sock, b)`. A loop that does it on its loop
+/// variable works on a different stream each iteration.
+pub(crate) fn stream_of_io(base: &Expr) -> Option<super::vars::Place> {
     match base {
-        Expr::Paren(p) => ordered_object(&p.expr),
-        Expr::Group(g) => ordered_object(&g.expr),
-        Expr::MethodCall(m) => {
-            let name = m.method.to_string();
-            let on_object = on_place_name(&name)
-                || ORDERED_METHODS.iter().any(|(n, why)| {
-                    *n == name && matches!(*why, "i/o on a shared object" | "socket send")
-                });
-            on_object.then(|| place_of(&m.receiver)).flatten()
-        }
+        Expr::Paren(p) => stream_of_io(&p.expr),
+        Expr::Group(g) => stream_of_io(&g.expr),
+        Expr::MethodCall(m) if is_stream_io(&m.method.to_string()) => place_of(&m.receiver),
         Expr::Call(c) => {
             let Expr::Path(p) = &*c.func else { return None };
             let last = p.path.segments.last()?.ident.to_string();
-            on_place_name(&last)
-                .then(|| place_of(strip_ref(c.args.first()?)))
-                .flatten()
+            if !is_stream_io(&last) {
+                return None;
+            }
+            place_of(strip_ref(c.args.first()?))
         }
         _ => None,
     }

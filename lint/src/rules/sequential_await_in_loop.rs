@@ -10,7 +10,7 @@ use super::shape::{Rule, Shape};
 use crate::diagnostic::RuleInfo;
 use crate::flow::FlowCx;
 use crate::flow::loops::{carried_closure, derived, exits_early};
-use crate::flow::order::{AwaitKind, classify, ordered_object};
+use crate::flow::order::{AwaitKind, classify, stream_of_io};
 use crate::flow::vars::{Effects, Names, chain_root, intersects, pat_bindings};
 use crate::flow::walk::{BodyVisitor, for_each_async_body, strip, walk_body};
 use crate::{Diagnostic, Level, Runtime};
@@ -208,10 +208,10 @@ fn check_loop(
         AwaitKind::Independent => {
             independent_per_iteration(&a.base, &from_loop, &carried, mut_refs)
         }
-        // A read, write or send on the loop variable: a different object each iteration
+        // A read or write on the loop variable: a different stream each iteration
         // (`for peer in replicas { peer.write(b).await }`).
         AwaitKind::Ordered(_) => {
-            ordered_object(&a.base).is_some_and(|o| loop_vars.contains(&o.root))
+            stream_of_io(&a.base).is_some_and(|o| loop_vars.contains(&o.root))
                 && independent_per_iteration(&a.base, &from_loop, &carried, mut_refs)
         }
         AwaitKind::Handle => futures_list && is_loop_var(&a.base, loop_vars),
