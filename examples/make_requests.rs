@@ -7,9 +7,9 @@
 //!
 //! This example demonstrates a pitfall on purpose: awaiting independent coroutines one
 //! by one. `make_requests_gather` and `create_task_requests` are the fixes, and
-//! `pitfalls/await_in_loop_*.rs` the minimal pair, which `cargo aio-lint` reports
-//! (`sequential_await_in_loop`). This two-loop form (create the coroutines, then await
-//! them one per iteration) is not reported yet.
+//! `pitfalls/await_in_loop_*.rs` the minimal pair. `cargo aio-lint` reports both
+//! (`sequential_await_in_loop`): this two-loop form (create the coroutines, then await
+//! them one per iteration) at the await of the second loop.
 
 mod common;
 

@@ -60,10 +60,9 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("examples/blocking_counter.rs", &["blocking_net"]),
     // `fetch_urls.rs` fetches five URLs one by one on purpose before gathering them.
     ("examples/fetch_urls.rs", &["sequential_await_in_loop"]),
-    // `make_requests.rs` ("How NOT to use await") demonstrates sequential awaiting too,
-    // but the linter does not see it: the coroutines are created in one loop and
-    // awaited one per iteration of a second loop, over a `Vec`. Known miss, reported to
-    // the linter's owners; `await_in_loop_wrong.rs` is the form it catches.
+    // `make_requests.rs` ("How NOT to use await") demonstrates sequential awaiting too:
+    // the coroutines are created in one loop and awaited one per iteration of a second.
+    ("examples/make_requests.rs", &["sequential_await_in_loop"]),
 ];
 
 fn manifest_dir() -> &'static Path {
@@ -198,6 +197,23 @@ fn linter_flags_a_sync_http_client_in_a_coroutine() {
 #[test]
 fn linter_flags_awaiting_one_by_one_in_a_loop() {
     assert_linted_pair("await_in_loop", "sequential_await_in_loop");
+}
+
+#[test]
+fn linter_flags_the_notes_two_loop_form_at_its_await() {
+    // "How NOT to use await": created in one loop, awaited one by one in a second.
+    let file = "examples/make_requests.rs";
+    let source = std::fs::read_to_string(manifest_dir().join(file)).expect("read the example");
+    let line = source
+        .lines()
+        .position(|l| l.contains("response.await"))
+        .expect("the second loop's await")
+        + 1;
+    assert_eq!(
+        findings()[file],
+        vec![("sequential_await_in_loop", line)],
+        "{file}"
+    );
 }
 
 #[test]

@@ -304,30 +304,84 @@ fn iterated_local(e: &Expr) -> Option<String> {
     }
 }
 
-/// Whether the statements before the loop fill `name` with futures: `name.push(call(..))`
-/// where no pushed value is a spawn (a task handle) or a plain variable.
+/// Whether the statements before the loop fill `name` with futures that have not started:
+/// `name.push(call(..))` (directly, or through a `let` of the same block, as in a first
+/// loop that builds them), or `let name = iter.map(|x| call(x)).collect();`. Not when any
+/// pushed value is a spawn (a task handle, already running) or anything else.
 fn built_from_futures(cx: &FlowCx<'_>, before: &[Stmt], name: &str) -> bool {
     struct Pushes<'c, 'n> {
         cx: &'c FlowCx<'c>,
         name: &'n str,
+        /// Locals bound to an unstarted future by a `let` seen so far.
+        lazy: Names,
         futures: usize,
         other: usize,
     }
+    impl Pushes<'_, '_> {
+        /// A call (or async block) that makes a future without starting it.
+        fn is_lazy_future(&self, a: &Expr) -> bool {
+            let resolve = |p: &syn::Path| self.cx.resolve_fn(p);
+            // Anything that mentions a spawn (`builder.spawn(f)?`, `rt.spawn(f)`) is a
+            // task handle, already running.
+            let spawns = quote::ToTokens::to_token_stream(a)
+                .to_string()
+                .contains("spawn");
+            !spawns
+                && matches!(strip(a), Expr::Call(_) | Expr::MethodCall(_) | Expr::Async(_))
+                && classify(a, &resolve) == AwaitKind::Independent
+        }
+        /// `iter.map(|x| call(x)).collect()`: the closure's value is a lazy future.
+        fn is_collected_futures(&self, e: &Expr) -> bool {
+            let Expr::MethodCall(collect) = strip(e) else {
+                return false;
+            };
+            if collect.method != "collect" {
+                return false;
+            }
+            let Expr::MethodCall(map) = strip(&collect.receiver) else {
+                return false;
+            };
+            if map.method != "map" || map.args.len() != 1 {
+                return false;
+            }
+            let Expr::Closure(c) = strip(&map.args[0]) else {
+                return false;
+            };
+            let value = match strip(&c.body) {
+                Expr::Block(b) => match b.block.stmts.last() {
+                    Some(Stmt::Expr(e, None)) if b.block.stmts.len() == 1 => e,
+                    _ => return false,
+                },
+                e => e,
+            };
+            self.is_lazy_future(value)
+        }
+    }
     impl<'ast> syn::visit::Visit<'ast> for Pushes<'_, '_> {
         fn visit_item(&mut self, _: &'ast syn::Item) {}
+        fn visit_local(&mut self, l: &'ast syn::Local) {
+            if let Some(init) = &l.init
+                && let Some(bound) = crate::flow::vars::single_binding(&l.pat)
+            {
+                let bound = bound.to_string();
+                if bound == self.name {
+                    if self.is_collected_futures(&init.expr) {
+                        self.futures += 1;
+                    }
+                } else if self.is_lazy_future(&init.expr) {
+                    self.lazy.insert(bound);
+                }
+            }
+            syn::visit::visit_local(self, l);
+        }
         fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
             if m.method == "push" && iterated_local(&m.receiver).as_deref() == Some(self.name) {
-                let resolve = |p: &syn::Path| self.cx.resolve_fn(p);
-                // Anything that mentions a spawn (`builder.spawn(f)?`, `rt.spawn(f)`) is
-                // a task handle, already running.
-                let spawns = |a: &Expr| {
-                    quote::ToTokens::to_token_stream(a)
-                        .to_string()
-                        .contains("spawn")
-                };
-                match m.args.first().map(|a| (a, strip(a), classify(a, &resolve))) {
-                    Some((a, Expr::Call(_) | Expr::MethodCall(_), AwaitKind::Independent))
-                        if !spawns(a) =>
+                match m.args.first() {
+                    Some(a) if self.is_lazy_future(a) => self.futures += 1,
+                    Some(Expr::Path(p))
+                        if p.path
+                            .get_ident()
+                            .is_some_and(|i| self.lazy.contains(&i.to_string())) =>
                     {
                         self.futures += 1
                     }
@@ -340,6 +394,7 @@ fn built_from_futures(cx: &FlowCx<'_>, before: &[Stmt], name: &str) -> bool {
     let mut p = Pushes {
         cx,
         name,
+        lazy: Names::new(),
         futures: 0,
         other: 0,
     };

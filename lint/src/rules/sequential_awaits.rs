@@ -12,6 +12,7 @@
 use syn::{Block, Expr, ExprAwait, Stmt};
 
 use super::shape::{Rule, Shape};
+use crate::macros::{self, Body};
 use crate::diagnostic::RuleInfo;
 use crate::flow::FlowCx;
 use crate::flow::order::{AwaitKind, classify};
@@ -139,6 +140,9 @@ fn check_block(cx: &FlowCx<'_>, block: &Block, mut_refs: &Names, out: &mut Vec<D
     // Names produced or changed by the run so far (and by `let`s that read them).
     let mut produced = Names::new();
     for stmt in &block.stmts {
+        if let Some(mac) = stmt_macro(stmt) {
+            check_macro_args(cx, mac, mut_refs, out);
+        }
         match member(cx, stmt, mut_refs) {
             Some(m) => {
                 let same_op = run.iter().any(|r| r.text == m.text);
@@ -192,7 +196,18 @@ fn member<'a>(cx: &FlowCx<'_>, stmt: &'a Stmt, mut_refs: &Names) -> Option<Membe
     if binds.is_empty() || binds.iter().all(|b| b.starts_with('_')) {
         return None;
     }
-    let Expr::Await(awaited) = strip_result_suffixes(&init.expr) else {
+    member_expr(cx, &init.expr, binds, mut_refs)
+}
+
+/// `op.await` (with `?`, `.unwrap()`, ...) where `op` is an independent operation with no
+/// other await inside, whose value goes to `binds`.
+fn member_expr<'a>(
+    cx: &FlowCx<'_>,
+    e: &'a Expr,
+    binds: Names,
+    mut_refs: &Names,
+) -> Option<Member<'a>> {
+    let Expr::Await(awaited) = strip_result_suffixes(e) else {
         return None;
     };
     if awaits_in(&awaited.base) {
@@ -213,8 +228,52 @@ fn member<'a>(cx: &FlowCx<'_>, stmt: &'a Stmt, mut_refs: &Names) -> Option<Membe
         fx,
         root: chain_root(&awaited.base),
         text,
-        is_try: matches!(&*init.expr, Expr::Try(_)),
+        is_try: matches!(e, Expr::Try(_)),
     })
+}
+
+/// The macro a statement is, or whose value it binds: `println!(..);`, `let s = format!(..);`.
+fn stmt_macro(stmt: &Stmt) -> Option<&syn::Macro> {
+    match stmt {
+        Stmt::Macro(m) => Some(&m.mac),
+        Stmt::Expr(Expr::Macro(m), _) => Some(&m.mac),
+        Stmt::Local(l) => match l.init.as_ref().map(|i| &*i.expr) {
+            Some(Expr::Macro(m)) => Some(&m.mac),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `println!("{} {}", a().await, b().await)`: independent awaits among one macro call's
+/// arguments, evaluated one after the other.
+fn check_macro_args(cx: &FlowCx<'_>, mac: &syn::Macro, mut_refs: &Names, out: &mut Vec<Diagnostic>) {
+    let Body::Exprs(args) = macros::parse(mac, false) else {
+        return;
+    };
+    let mut run: Vec<Member<'_>> = Vec::new();
+    for a in &args {
+        if !awaits_in(a) {
+            continue;
+        }
+        let Some(m) = member_expr(cx, a, Names::new(), mut_refs) else {
+            return;
+        };
+        let conflicts = run.iter().any(|r| {
+            r.text == m.text
+                || intersects(&m.fx.mutated(), &r.fx.reads)
+                || intersects(&r.fx.mutated(), &m.fx.reads)
+                || m.root
+                    .as_ref()
+                    .zip(r.root.as_ref())
+                    .is_some_and(|(x, y)| x.overlaps(y))
+        });
+        if conflicts {
+            return;
+        }
+        run.push(m);
+    }
+    report(cx, &run, out);
 }
 
 /// A `let` with no await and no mutation: it may sit between two members of a run.
