@@ -27,22 +27,19 @@ fn is_select(mac: &syn::Macro) -> bool {
         .is_some_and(|s| s.ident == "select" || s.ident == "select_biased")
 }
 
-/// The `select!` a statement is, or whose value it binds or returns.
+/// The `select!` a statement is, or whose value it binds (`let v = select! {..};`,
+/// `select! {..}?;`). A `select!` that is returned or broken with runs once.
 fn stmt_select(stmt: &Stmt) -> Option<&syn::Macro> {
-    let e = match stmt {
+    let mut e = match stmt {
         Stmt::Macro(m) => return is_select(&m.mac).then_some(&m.mac),
         Stmt::Expr(e, _) => e,
         Stmt::Local(l) => &l.init.as_ref()?.expr,
         Stmt::Item(_) => return None,
     };
-    let mut e = e;
     loop {
         match e {
             Expr::Macro(m) => return is_select(&m.mac).then_some(&m.mac),
             Expr::Try(t) => e = &t.expr,
-            Expr::Paren(p) => e = &p.expr,
-            Expr::Return(r) => e = r.expr.as_deref()?,
-            Expr::Break(b) => e = b.expr.as_deref()?,
             _ => return None,
         }
     }
