@@ -94,7 +94,9 @@ fn report(cx: &FlowCx<'_>, held: &Held<'_>) -> Diagnostic {
             );
             d.secondary.push(Label {
                 span: borrowed,
-                message: format!("`{name}` borrows the cell here and is not dropped before the await"),
+                message: format!(
+                    "`{name}` borrows the cell here and is not dropped before the await"
+                ),
             });
             d
         }

@@ -87,8 +87,7 @@ pub(crate) fn check(cx: &FlowCx<'_>, body: &Block, out: &mut Vec<Diagnostic>) {
                     if spins(self.cx, Some(&w.cond), &w.body)
                         || spins_on_call(self.cx, &w.cond, &w.body) =>
                 {
-                    self
-                    .cx
+                    self.cx
                         .span_between(w.while_token.span, syn::spanned::Spanned::span(&w.cond))
                 }
                 Expr::Loop(l) if spins(self.cx, None, &l.body) => self.cx.span(l.loop_token.span),
@@ -166,7 +165,9 @@ fn is_question(name: &str) -> bool {
 fn polled_calls(e: &Expr, out: &mut Vec<String>) -> bool {
     match strip(e) {
         Expr::Unary(u) => polled_calls(&u.expr, out),
-        Expr::Binary(b) => !is_assign(&b.op) && polled_calls(&b.left, out) && polled_calls(&b.right, out),
+        Expr::Binary(b) => {
+            !is_assign(&b.op) && polled_calls(&b.left, out) && polled_calls(&b.right, out)
+        }
         Expr::Lit(_) | Expr::Path(_) => true,
         Expr::Field(f) => polled_calls(&f.base, out),
         Expr::MethodCall(m) => {
@@ -268,7 +269,8 @@ fn is_spin_hint(cx: &FlowCx<'_>, e: &Expr) -> bool {
     let Expr::Path(p) = strip(&c.func) else {
         return false;
     };
-    cx.resolve_fn(&p.path).is_some_and(|r| sync::is_spin_hint(&r))
+    cx.resolve_fn(&p.path)
+        .is_some_and(|r| sync::is_spin_hint(&r))
 }
 
 /// Methods that observe something another task or thread may change.

@@ -132,7 +132,13 @@ fn op_of(cx: &FlowCx<'_>, e: &Expr, local: &HashMap<String, Unsafe>) -> Option<(
         Expr::MethodCall(m) => {
             let name = m.method.to_string();
             if method_cancel_safety(&name) == Some(CancelSafety::LosesData) {
-                return Some((span, Unsafe { op: name, via: Vec::new() }));
+                return Some((
+                    span,
+                    Unsafe {
+                        op: name,
+                        via: Vec::new(),
+                    },
+                ));
             }
             // `self.read_message()`: a method of the file.
             let is_self = matches!(&*m.receiver, Expr::Path(p) if p.path.is_ident("self"));
@@ -149,10 +155,21 @@ fn op_of(cx: &FlowCx<'_>, e: &Expr, local: &HashMap<String, Unsafe>) -> Option<(
                 && cancel_safety(&full) == Some(CancelSafety::LosesData)
             {
                 let op = p.path.segments.last()?.ident.to_string();
-                return Some((span, Unsafe { op, via: Vec::new() }));
+                return Some((
+                    span,
+                    Unsafe {
+                        op,
+                        via: Vec::new(),
+                    },
+                ));
             }
             // `read_frame(&mut sock)` or `Self::read_frame(..)`: a fn of the file.
-            let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+            let segs: Vec<String> = p
+                .path
+                .segments
+                .iter()
+                .map(|s| s.ident.to_string())
+                .collect();
             let name = match segs.as_slice() {
                 [n] => n,
                 [s, n] if s == "Self" => n,
@@ -230,7 +247,11 @@ fn unsafe_fns(cx: &FlowCx<'_>, file: &syn::File) -> HashMap<String, Unsafe> {
 }
 
 /// The first awaited operation of `block` (its own context) that is not cancel-safe.
-fn awaited_unsafe_op(cx: &FlowCx<'_>, block: &Block, local: &HashMap<String, Unsafe>) -> Option<Unsafe> {
+fn awaited_unsafe_op(
+    cx: &FlowCx<'_>,
+    block: &Block,
+    local: &HashMap<String, Unsafe>,
+) -> Option<Unsafe> {
     struct Awaits<'c, 'l> {
         cx: &'c FlowCx<'c>,
         local: &'l HashMap<String, Unsafe>,
@@ -273,7 +294,12 @@ fn report(cx: &FlowCx<'_>, span: PmSpan, fut: &Expr, u: &Unsafe) -> Diagnostic {
         });
     }
     if !u.via.is_empty() {
-        let chain: Vec<String> = u.via.iter().chain([&u.op]).map(|n| format!("`{n}`")).collect();
+        let chain: Vec<String> = u
+            .via
+            .iter()
+            .chain([&u.op])
+            .map(|n| format!("`{n}`"))
+            .collect();
         d.notes.push(format!(
             "{}: the inner `{}` loses what it already transferred when it is dropped (tokio documents it as not cancel-safe)",
             chain.join(", which awaits "),

@@ -8,9 +8,9 @@ use syn::Block;
 
 use super::shape::{Rule, Shape};
 use crate::catalog::runtimes::api;
+use crate::catalog::sync;
 use crate::diagnostic::RuleInfo;
 use crate::flow::FlowCx;
-use crate::catalog::sync;
 use crate::flow::guards::{GuardKind, Guards, Held, guard_acquisition, held_at_awaits};
 use crate::{Diagnostic, Label, Level, Runtime};
 

@@ -8,8 +8,8 @@
 //! data-flow helpers are in `crate::flow`.
 //!
 //! To add a rule: create `rules/<name>.rs` with `pub(crate) const RULE: Rule` and add one
-//! line, `<name>,`, to the `registry!` below (it declares the module and lists its rule in
-//! [`REGISTRY`]); a blocking-call rule's calls go in the catalog under its name.
+//! `pub(crate) mod <name>;` and a line `<name>,` in the `registry!` below (which lists
+//! its rule in [`REGISTRY`]); a blocking-call rule's calls go in the catalog under its name.
 //! ARCHITECTURE.md has the details; the tests then ask for a fixture
 //! `tests/fixtures/<name>.rs`, a snapshot of its texts, an Example that fires and a Use
 //! instead that is clean, and a row in the README's rule table.
@@ -26,11 +26,31 @@ mod shape;
 pub(crate) use blocking::Help;
 pub(crate) use shape::{BodyCheck, FileCheck, Rule, Shape};
 
-/// Declares each rule's module and lists its `RULE` in [`REGISTRY`].
+// One module per rule. They are declared here rather than by `registry!` so that tools
+// reading the module tree without expanding macros (cargo-mutants) see the rule files.
+pub(crate) mod blocking_fs;
+pub(crate) mod blocking_net;
+pub(crate) mod blocking_process;
+pub(crate) mod blocking_sleep;
+pub(crate) mod blocking_wait;
+pub(crate) mod borrow_across_await;
+pub(crate) mod busy_wait;
+pub(crate) mod cancel_unsafe_select;
+pub(crate) mod dropped_task;
+pub(crate) mod immediately_awaited_task;
+pub(crate) mod lock_across_await;
+pub(crate) mod nested_block_on;
+pub(crate) mod parse_error;
+pub(crate) mod select_timeout_reset;
+pub(crate) mod sequential_await_in_loop;
+pub(crate) mod sequential_awaits;
+pub(crate) mod unawaited_future;
+pub(crate) mod unused_suppression;
+
+/// Lists each rule's `RULE` in [`REGISTRY`]. A module declared above but missing here
+/// leaves its `RULE` unused, which the build rejects (`-D warnings`).
 macro_rules! registry {
     ($($rule:ident),* $(,)?) => {
-        $(pub(crate) mod $rule;)*
-
         /// Every rule, in any order.
         pub(crate) const REGISTRY: &[Rule] = &[$($rule::RULE),*];
     };

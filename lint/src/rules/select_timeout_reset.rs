@@ -96,7 +96,9 @@ pub(crate) fn check(cx: &FlowCx<'_>, body: &Block, out: &mut Vec<Diagnostic>) {
                 }
                 _ => delay_call(cx, e),
             });
-            let Some((span, name)) = created else { continue };
+            let Some((span, name)) = created else {
+                continue;
+            };
             if leaves_loop(&arm.handler) {
                 continue;
             }
@@ -185,7 +187,9 @@ fn leaves_loop(handler: &Expr) -> bool {
 
 fn report(cx: &FlowCx<'_>, created: PmSpan, name: &str, fut: &Expr) -> Diagnostic {
     let mut d = RULE.info.diagnostic(
-        format!("this `{name}` is created anew on every iteration of the loop around the `select!`"),
+        format!(
+            "this `{name}` is created anew on every iteration of the loop around the `select!`"
+        ),
         cx.span(created),
         "the delay starts over each time another branch wins",
     );

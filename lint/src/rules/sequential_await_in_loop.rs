@@ -327,7 +327,10 @@ fn built_from_futures(cx: &FlowCx<'_>, before: &[Stmt], name: &str) -> bool {
                 .to_string()
                 .contains("spawn");
             !spawns
-                && matches!(strip(a), Expr::Call(_) | Expr::MethodCall(_) | Expr::Async(_))
+                && matches!(
+                    strip(a),
+                    Expr::Call(_) | Expr::MethodCall(_) | Expr::Async(_)
+                )
                 && classify(a, &resolve) == AwaitKind::Independent
         }
         /// `iter.map(|x| call(x)).collect()`: the closure's value is a lazy future.

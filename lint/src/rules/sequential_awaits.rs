@@ -12,7 +12,6 @@
 use syn::{Block, Expr, ExprAwait, Stmt};
 
 use super::shape::{Rule, Shape};
-use crate::macros::{self, Body};
 use crate::diagnostic::RuleInfo;
 use crate::flow::FlowCx;
 use crate::flow::order::{AwaitKind, classify};
@@ -20,6 +19,7 @@ use crate::flow::vars::{Effects, Names, Place, chain_root, intersects, pat_bindi
 use crate::flow::walk::{
     BodyVisitor, awaits_in, for_each_async_body, strip_result_suffixes, walk_body,
 };
+use crate::macros::{self, Body};
 use crate::{Diagnostic, Label, Level, Runtime};
 
 /// The descriptor.
@@ -247,7 +247,12 @@ fn stmt_macro(stmt: &Stmt) -> Option<&syn::Macro> {
 
 /// `println!("{} {}", a().await, b().await)`: independent awaits among one macro call's
 /// arguments, evaluated one after the other.
-fn check_macro_args(cx: &FlowCx<'_>, mac: &syn::Macro, mut_refs: &Names, out: &mut Vec<Diagnostic>) {
+fn check_macro_args(
+    cx: &FlowCx<'_>,
+    mac: &syn::Macro,
+    mut_refs: &Names,
+    out: &mut Vec<Diagnostic>,
+) {
     let Body::Exprs(args) = macros::parse(mac, false) else {
         return;
     };
