@@ -169,7 +169,7 @@ pub struct RuleInfo {
     /// One line: what it flags.
     pub summary: &'static str,
     /// Markdown with the sections "## What it does", "## Why is this bad", "## Example",
-    /// "## Use instead".
+    /// "## Use instead", and for a rule with a fix (`crate::fix`), "## Fix safety".
     pub docs: &'static str,
 }
 
