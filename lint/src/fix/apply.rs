@@ -209,6 +209,7 @@ mod tests {
         assert!(!conflict(&(0, 2, ""), &(2, 4, "")));
         assert!(!conflict(&(0, 2, ""), &(3, 4, "")));
         assert!(!conflict(&(3, 4, ""), &(0, 2, "")));
+        assert!(!conflict(&(2, 4, ""), &(0, 2, "")));
     }
 
     #[test]
@@ -265,6 +266,17 @@ mod tests {
         assert_eq!(out.text, text);
         assert!(out.fixed.is_empty());
         assert_eq!(out.broken, ["bad"]);
+    }
+
+    #[test]
+    fn edits_backwards_or_inside_a_character_are_skipped() {
+        let text = "fn f() { \"é\"; }";
+        let inside = text.find('é').unwrap() + 1;
+        for bad in [(inside, inside + 1, "x"), (12, 10, "x")] {
+            let out = fix_text(text, vec![finding("odd", &[bad])], |_| Vec::new(), |_| true);
+            assert_eq!(out.text, text);
+            assert!(out.fixed.is_empty() && out.broken.is_empty(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -101,3 +101,57 @@ fn fix_one(cx: &FixCx<'_>, d: &Diagnostic, all: &[Diagnostic]) -> Option<Suggest
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::{Label, Level};
+
+    /// A finding of `rule` whose primary span is the first `needle` of `text`.
+    fn finding(rule: &'static str, text: &str, needle: &str) -> Diagnostic {
+        let at = text.find(needle).unwrap();
+        Diagnostic {
+            rule,
+            level: Level::Warn,
+            message: String::new(),
+            primary: Label {
+                span: LineIndex::new(text).span(text, at, at + needle.len()),
+                message: String::new(),
+            },
+            secondary: Vec::new(),
+            notes: Vec::new(),
+            help: None,
+            suggestion: None,
+        }
+    }
+
+    /// Spans index the whole text, BOM or shebang included, while the parse starts after
+    /// them; a statement's fix sees the statement.
+    #[test]
+    fn fixes_find_their_syntax_after_a_bom_or_a_shebang() {
+        for prefix in ["", "\u{feff}", "#!/usr/bin/env run\n"] {
+            let text = format!("{prefix}async fn f() {{ block_on(g()); h(); }}");
+            let mut d = [
+                finding("nested_block_on", &text, "block_on(g())"),
+                finding("unawaited_future", &text, "h()"),
+                finding("blocking_net", &text, "h()"),
+            ];
+            suggest(&text, Runtime::Tokio, RuntimeFeatures::ALL, &mut d);
+            let s = d[0].suggestion.as_ref().expect("a fix");
+            assert_eq!(s.replacement, "g().await");
+            assert_eq!(s.span, d[0].primary.span);
+            let s = d[1].suggestion.as_ref().expect("a fix");
+            assert_eq!(s.replacement, "h().await");
+            // A rule without a fix has none.
+            assert!(d[2].suggestion.is_none());
+        }
+    }
+
+    #[test]
+    fn findings_of_a_file_that_does_not_parse_get_no_fix() {
+        let text = "async fn f() { block_on(g()); ";
+        let mut d = [finding("nested_block_on", text, "block_on(g())")];
+        suggest(text, Runtime::Tokio, RuntimeFeatures::ALL, &mut d);
+        assert!(d[0].suggestion.is_none());
+    }
+}
