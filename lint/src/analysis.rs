@@ -113,6 +113,7 @@ fn to_diagnostic(src: &SourceText<'_>, f: &Finding) -> Diagnostic {
             span,
             replacement: r.clone(),
             applicability: Applicability::MaybeIncorrect,
+            more: Vec::new(),
         }),
     }
 }

@@ -89,7 +89,8 @@ impl Applicability {
     }
 }
 
-/// A replacement for the text under `span`.
+/// A replacement for the text under `span`, plus any further edits that belong to the
+/// same fix (an import added at the top of the file): rustc's multipart suggestion.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Suggestion {
     /// The text to replace.
@@ -98,6 +99,26 @@ pub struct Suggestion {
     pub replacement: String,
     /// How sure we are.
     pub applicability: Applicability,
+    /// Further edits applied together with the first (none overlap it or each other).
+    pub more: Vec<Edit>,
+}
+
+/// One replacement of a [`Suggestion`]: an empty `span` inserts, an empty `replacement`
+/// deletes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    /// The text to replace.
+    pub span: Span,
+    /// What to put there.
+    pub replacement: String,
+}
+
+impl Suggestion {
+    /// Every edit of the fix, the first one first.
+    pub fn edits(&self) -> impl Iterator<Item = (Span, &str)> {
+        std::iter::once((self.span, self.replacement.as_str()))
+            .chain(self.more.iter().map(|e| (e.span, e.replacement.as_str())))
+    }
 }
 
 /// One finding of one rule in one file.
@@ -148,7 +169,7 @@ pub struct RuleInfo {
     /// One line: what it flags.
     pub summary: &'static str,
     /// Markdown with the sections "## What it does", "## Why is this bad", "## Example",
-    /// "## Use instead".
+    /// "## Use instead", and for a rule with a fix (`crate::fix`), "## Fix safety".
     pub docs: &'static str,
 }
 

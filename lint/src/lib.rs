@@ -32,6 +32,7 @@ mod callgraph;
 mod calls;
 mod catalog;
 mod engine;
+pub mod fix;
 mod flow;
 mod macros;
 mod options;
@@ -44,7 +45,7 @@ use std::path::Path;
 
 pub use analysis::FileAnalysis;
 pub use diagnostic::{
-    Applicability, Diagnostic, ItemAllow, Label, Level, LineCol, RuleInfo, Span, Suggestion,
+    Applicability, Diagnostic, Edit, ItemAllow, Label, Level, LineCol, RuleInfo, Span, Suggestion,
 };
 pub use options::{FileOptions, Runtime};
 

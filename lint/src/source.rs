@@ -47,10 +47,7 @@ impl LineIndex {
             column: text[start..byte].chars().count() + 1,
         }
     }
-}
 
-#[cfg(feature = "cli")]
-impl LineIndex {
     /// A [`Span`] for `start..end` in `text` (clamped like [`LineIndex::line_col`]).
     pub(crate) fn span(&self, text: &str, start: usize, end: usize) -> Span {
         let start = floor_char_boundary(text, start);
@@ -62,7 +59,10 @@ impl LineIndex {
             end: self.line_col(text, end),
         }
     }
+}
 
+#[cfg(feature = "cli")]
+impl LineIndex {
     /// The text of 1-based line `line`, without its line ending (empty past the end).
     pub(crate) fn line_text<'t>(&self, text: &'t str, line: usize) -> &'t str {
         let Some(&start) = self.starts.get(line.wrapping_sub(1)) else {

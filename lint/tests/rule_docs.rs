@@ -153,3 +153,28 @@ fn explain_code_parses_and_aio_variants_keep_the_question_mark() {
     }
     assert!(variants >= 1, "no `// aio:` variant found");
 }
+
+/// A rule with a fix says how safe it is, under "## Fix safety", starting with "Safe" or
+/// "Unsafe"; a rule without one has no such section.
+#[test]
+fn fixable_rules_and_only_they_document_fix_safety() {
+    for rule in aio_lint::rules() {
+        let fixable = aio_lint::fix::FIXABLE_RULES.contains(&rule.name);
+        let section = rule
+            .docs
+            .split("\n## Fix safety\n\n")
+            .nth(1)
+            .map(|s| s.split("\n## ").next().unwrap_or(s));
+        match section {
+            Some(text) => {
+                assert!(fixable, "{}: documents a fix it does not have", rule.name);
+                assert!(
+                    text.starts_with("Safe") || text.starts_with("Unsafe"),
+                    "{}: its Fix safety section does not start with Safe/Unsafe",
+                    rule.name
+                );
+            }
+            None => assert!(!fixable, "{}: no Fix safety section", rule.name),
+        }
+    }
+}

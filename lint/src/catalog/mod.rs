@@ -14,6 +14,7 @@
 //! - `cancel.rs`: what an async operation loses when it is dropped unfinished.
 //! - `sync.rs`: lock and guard types, `RefCell` borrows, spin hints.
 //! - `runtimes.rs`: each runtime's replacements, as help texts name them.
+//! - `fixes.rs`: the runtime APIs the fixes write (joins, task errors, gathers).
 //! - `names.rs`: crates written without a `use`, method names too common to match.
 //!
 //! [`lookup`] answers "what does the function at this path do" from one hash map built
@@ -22,6 +23,7 @@
 mod blocking;
 pub(crate) mod cancel;
 mod effect;
+pub(crate) mod fixes;
 pub(crate) mod futures;
 pub(crate) mod methods;
 mod names;

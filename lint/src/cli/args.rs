@@ -17,8 +17,10 @@ use clap::{Parser, Subcommand, ValueEnum};
     args_conflicts_with_subcommands = true,
     about = "Lint async Rust code (aio, tokio, async-std, smol) for blocking calls, unawaited futures and other pitfalls",
     after_help = "Exit codes: 0 no deny-level findings, 1 deny-level findings (or any finding with \
-                  --deny-warnings), 2 usage, configuration or I/O error."
+                  --deny-warnings; with --diff, something would change), 2 usage, configuration or \
+                  I/O error."
 )]
+#[command(group(clap::ArgGroup::new("fix_mode").args(["fix", "diff"]).multiple(true)))]
 pub struct Args {
     /// What to do instead of linting.
     #[command(subcommand)]
@@ -59,6 +61,19 @@ pub struct Args {
     /// The workspace to lint when no path is given (default: the one around the current directory).
     #[arg(long, value_name = "PATH")]
     pub manifest_path: Option<PathBuf>,
+
+    /// Apply the safe fixes in place (`MachineApplicable` suggestions), then report what remains.
+    #[arg(long, conflicts_with = "parse_only")]
+    pub fix: bool,
+
+    /// With `--fix` or `--diff`: also apply the fixes that may change behaviour (`MaybeIncorrect`).
+    #[arg(long, requires = "fix_mode")]
+    pub unsafe_fixes: bool,
+
+    /// Print a unified diff of what `--fix` would change and write nothing (exit code 1 when
+    /// something would change).
+    #[arg(long, conflicts_with = "parse_only")]
+    pub diff: bool,
 }
 
 /// Subcommands.

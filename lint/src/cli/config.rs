@@ -5,7 +5,7 @@
 //! Errors name the file, line and column. This module does not find the files (that is
 //! `manifest`), and it knows rule names only through the rule list.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -14,7 +14,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::Level;
-use crate::cli::seam::{FileOptions, RuleInfo, Runtime};
+use crate::cli::seam::{FileOptions, RuleInfo, Runtime, RuntimeFeatures};
 use crate::source::LineIndex;
 
 /// The keys of one `aio-lint` table, as written.
@@ -33,6 +33,14 @@ pub(crate) struct RawConfig {
     offload: Vec<String>,
     #[serde(default)]
     exclude: Vec<Spanned<String>>,
+    /// The rules `--fix` may fix (default: every rule); the nearest table that says wins.
+    fixable: Option<Vec<Spanned<String>>>,
+    /// Rules `--fix` never fixes (accumulates).
+    #[serde(default)]
+    unfixable: Vec<Spanned<String>>,
+    /// Rules whose unsafe fixes count as safe (accumulates).
+    #[serde(default, rename = "extend-safe-fixes")]
+    extend_safe_fixes: Vec<Spanned<String>>,
 }
 
 /// A configuration error: file, 1-based line and column, message.
@@ -89,6 +97,32 @@ pub(crate) struct Layer {
     blocking: Vec<String>,
     offload: Vec<String>,
     exclude: Vec<(PathBuf, GlobMatcher)>,
+    fixable: Option<BTreeSet<&'static str>>,
+    unfixable: BTreeSet<&'static str>,
+    extend_safe: BTreeSet<&'static str>,
+}
+
+/// The rules of a fix list, checked against the rule list.
+fn rule_set(
+    names: &[Spanned<String>],
+    key: &str,
+    file: &Path,
+    text: &str,
+    rules: &[RuleInfo],
+) -> Result<BTreeSet<&'static str>, ConfigError> {
+    names
+        .iter()
+        .map(|name| {
+            lookup(rules, name.get_ref()).ok_or_else(|| {
+                ConfigError::at(
+                    file,
+                    text,
+                    name.span().start,
+                    unknown_rule_message(rules, name.get_ref(), key),
+                )
+            })
+        })
+        .collect()
 }
 
 /// Checks `raw` (read from `file`, whose text is `text`) against the rule list.
@@ -102,6 +136,19 @@ pub(crate) fn check(
     let mut layer = Layer {
         blocking: raw.blocking,
         offload: raw.offload,
+        fixable: raw
+            .fixable
+            .as_deref()
+            .map(|f| rule_set(f, "fixable", file, text, rules))
+            .transpose()?,
+        unfixable: rule_set(&raw.unfixable, "unfixable", file, text, rules)?,
+        extend_safe: rule_set(
+            &raw.extend_safe_fixes,
+            "extend-safe-fixes",
+            file,
+            text,
+            rules,
+        )?,
         ..Layer::default()
     };
     let mut seen: BTreeMap<&'static str, &'static str> = BTreeMap::new();
@@ -186,8 +233,13 @@ fn edit_distance(a: &str, b: &str) -> usize {
 pub(crate) struct Settings {
     levels: BTreeMap<&'static str, Option<Level>>,
     exclude: Vec<(PathBuf, GlobMatcher)>,
+    fixable: Option<BTreeSet<&'static str>>,
+    unfixable: BTreeSet<&'static str>,
+    extend_safe: BTreeSet<&'static str>,
     /// What the engine is told.
     pub(crate) options: FileOptions,
+    /// What the fixes are told beside the runtime.
+    pub(crate) features: RuntimeFeatures,
 }
 
 impl Settings {
@@ -210,6 +262,11 @@ impl Settings {
                 .extra_offload
                 .extend(layer.offload.iter().cloned());
             s.exclude.extend(layer.exclude.iter().cloned());
+            if layer.fixable.is_some() {
+                s.fixable.clone_from(&layer.fixable);
+            }
+            s.unfixable.extend(&layer.unfixable);
+            s.extend_safe.extend(&layer.extend_safe);
         }
         s.options.extra_blocking.sort();
         s.options.extra_blocking.dedup();
@@ -224,6 +281,16 @@ impl Settings {
             Some(configured) => *configured,
             None => Some(default),
         }
+    }
+
+    /// Whether `--fix` may fix findings of `rule` (`fixable`, `unfixable`).
+    pub(crate) fn fixable(&self, rule: &str) -> bool {
+        self.fixable.as_ref().is_none_or(|f| f.contains(rule)) && !self.unfixable.contains(rule)
+    }
+
+    /// Whether `rule`'s unsafe fixes count as safe (`extend-safe-fixes`).
+    pub(crate) fn safe_extended(&self, rule: &str) -> bool {
+        self.extend_safe.contains(rule)
     }
 
     /// Whether an `exclude` glob matches `path` or one of its folders (globs are relative

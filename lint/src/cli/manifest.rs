@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::cli::config::{self, ConfigError, Layer, RawConfig, Settings};
-use crate::cli::seam::{RuleInfo, Runtime};
+use crate::cli::seam::{RuleInfo, Runtime, RuntimeFeatures};
 
 /// The package a file belongs to, in cargo's terms.
 #[derive(Debug, Clone, PartialEq)]
@@ -165,6 +165,7 @@ pub(crate) struct DirInfo {
     layers: Vec<Arc<Layer>>,
     workspace_package: Option<Arc<WorkspacePackage>>,
     runtime: Runtime,
+    features: RuntimeFeatures,
     /// The nearest package at or above the folder.
     pub(crate) package: Option<Arc<PackageInfo>>,
     /// The merged configuration for files in the folder.
@@ -228,6 +229,7 @@ impl<'r> Context<'r> {
         let mut workspace_package = parent.workspace_package.clone();
         let mut package = parent.package.clone();
         let mut runtime = parent.runtime;
+        let mut features = parent.features;
         let mut changed = false;
 
         let manifest_path = dir.join("Cargo.toml");
@@ -246,6 +248,7 @@ impl<'r> Context<'r> {
                     layers.push(Arc::new(self.check(raw, dir, &manifest_path, &text)?));
                 }
                 runtime = detect_runtime(&manifest);
+                features = detect_features(&manifest);
                 package = Some(match self.known_packages.get(&manifest_path) {
                     Some(known) => known.clone(),
                     None => Arc::new(package_info(
@@ -274,6 +277,7 @@ impl<'r> Context<'r> {
         let settings = if changed {
             let mut s = Settings::merge(layers.iter().map(|l| &**l), runtime);
             s.options.package = package.as_ref().map(|p| p.id.clone());
+            s.features = features;
             Arc::new(s)
         } else {
             parent.settings.clone()
@@ -282,6 +286,7 @@ impl<'r> Context<'r> {
             layers,
             workspace_package,
             runtime,
+            features,
             package,
             settings,
         })
@@ -368,6 +373,41 @@ fn detect_runtime(m: &Manifest) -> Runtime {
             )
         })
         .unwrap_or(Runtime::Unknown)
+}
+
+/// What the fixes need to know about the package's dependencies: tokio's features and
+/// whether `futures` is there. A tokio inherited from the workspace (`workspace = true`)
+/// counts as having every feature (its list is in the workspace's manifest).
+fn detect_features(m: &Manifest) -> RuntimeFeatures {
+    let all = m.dependencies.iter().chain(&m.dev_dependencies).chain(
+        m.target
+            .values()
+            .flat_map(|t| t.dependencies.iter().chain(&t.dev_dependencies)),
+    );
+    let mut f = RuntimeFeatures::default();
+    for (key, value) in all {
+        let name = value.get("package").and_then(|p| p.as_str()).unwrap_or(key);
+        match name {
+            "tokio" if value.get("workspace").and_then(toml::Value::as_bool) == Some(true) => {
+                f = RuntimeFeatures {
+                    futures: f.futures,
+                    ..RuntimeFeatures::ALL
+                };
+            }
+            "tokio" => {
+                let list = value.get("features").and_then(|v| v.as_array());
+                let t = RuntimeFeatures::from_tokio(
+                    list.into_iter().flatten().filter_map(|v| v.as_str()),
+                );
+                f.tokio_time |= t.tokio_time;
+                f.tokio_fs |= t.tokio_fs;
+                f.tokio_macros |= t.tokio_macros;
+            }
+            "futures" => f.futures = true,
+            _ => {}
+        }
+    }
+    f
 }
 
 fn inherited(value: Option<&toml::Value>, from_ws: Option<&str>, default: &str) -> String {

@@ -9,6 +9,7 @@
 mod args;
 mod config;
 mod discover;
+mod fix;
 mod manifest;
 mod output;
 mod pipeline;
@@ -81,6 +82,7 @@ pub fn run(args: Args) -> Outcome {
             Ending::Clean => Outcome::Clean,
             Ending::Abrupt => Outcome::Abandoned,
         }),
+        None if args.fix || args.diff => fix(&args),
         None => lint(&args),
     };
     match result {
@@ -186,17 +188,20 @@ pub fn lint_only(args: &Args) -> Result<Stats, String> {
     }
 }
 
-fn lint(args: &Args) -> Result<Outcome, Failure> {
-    let started = Instant::now();
-    let (report, stats) = collect(args)?;
+/// The outcome the findings of `report` call for.
+fn outcome_of(report: &Report, deny_warnings: bool) -> Outcome {
     let all = || report.files.iter().flat_map(|f| &f.diagnostics);
-    let outcome = if all().any(|d| d.level == Level::Deny)
-        || (args.deny_warnings && all().next().is_some())
-    {
+    if all().any(|d| d.level == Level::Deny) || (deny_warnings && all().next().is_some()) {
         Outcome::Findings
     } else {
         Outcome::Clean
-    };
+    }
+}
+
+fn lint(args: &Args) -> Result<Outcome, Failure> {
+    let started = Instant::now();
+    let (report, stats) = collect(args)?;
+    let outcome = outcome_of(&report, args.deny_warnings);
     if args.stats {
         let secs = started.elapsed().as_secs_f64();
         eprintln!(
@@ -219,7 +224,86 @@ fn lint(args: &Args) -> Result<Outcome, Failure> {
     })
 }
 
+/// `--fix` / `--diff`: lint the whole run, fix each file that has something to fix,
+/// then write the files and report what remains (or print the diff and write nothing).
+fn fix(args: &Args) -> Result<Outcome, Failure> {
+    let rules = seam::rules();
+    let mode = fix::Mode {
+        unsafe_fixes: args.unsafe_fixes,
+    };
+    let (report, _, jobs) = collect_jobs(args)?;
+    let results = fix::fix_files(&report, &fix::by_file(&jobs), mode, rules);
+    for r in &results {
+        for rule in &r.broken {
+            eprintln!(
+                "error: internal error: the fix of `aio::{rule}` would leave `{}` unparseable, so it was not applied; please report this bug",
+                r.display
+            );
+        }
+    }
+    let fixed: usize = results.iter().map(|r| r.fixed).sum();
+    let changed: Vec<&fix::FileFix> = results.iter().filter(|r| r.after != r.before).collect();
+    let counts = |report: &Report, jobs: &[Job]| {
+        let by_file = fix::by_file(jobs);
+        let mut remaining = 0;
+        let mut more = 0;
+        for f in &report.files {
+            remaining += f.diagnostics.len();
+            if let Some(job) = by_file.get(f.abs.as_path()) {
+                more += f
+                    .diagnostics
+                    .iter()
+                    .filter(|d| mode.only_unsafe(job, d))
+                    .count();
+            }
+        }
+        (remaining, more)
+    };
+    if args.diff {
+        let (total, more) = counts(&report, &jobs);
+        let outcome = if changed.is_empty() {
+            Outcome::Clean
+        } else {
+            Outcome::Findings
+        };
+        let outcome = emit(outcome, |out| {
+            for r in &changed {
+                out.write_all(fix::unified_diff(&r.display, &r.before, &r.after).as_bytes())?;
+            }
+            Ok(())
+        })?;
+        eprintln!(
+            "aio-lint: {}",
+            fix::summary(fixed, total.saturating_sub(fixed), more, true)
+        );
+        return Ok(outcome);
+    }
+    for r in &changed {
+        fix::write_atomically(&r.abs, &r.after)
+            .map_err(|e| Failure::Error(format!("cannot write `{}`: {e}", r.display)))?;
+    }
+    let (report, jobs) = if changed.is_empty() {
+        (report, jobs)
+    } else {
+        let (report, _, jobs) = collect_jobs(args)?;
+        (report, jobs)
+    };
+    let (remaining, more) = counts(&report, &jobs);
+    let outcome = outcome_of(&report, args.deny_warnings);
+    let color = color_for(args.color);
+    let outcome = emit(outcome, |out| {
+        output::write(args.message_format, &report, out, color)
+    })?;
+    eprintln!("aio-lint: {}", fix::summary(fixed, remaining, more, false));
+    Ok(outcome)
+}
+
 fn collect(args: &Args) -> Result<(Report, Stats), Failure> {
+    collect_jobs(args).map(|(report, stats, _)| (report, stats))
+}
+
+/// [`collect`], and the jobs it ran (what `--fix` needs to re-lint a file).
+fn collect_jobs(args: &Args) -> Result<(Report, Stats, Vec<Job>), Failure> {
     let cwd = std::env::current_dir()
         .map_err(|e| Failure::Error(format!("cannot read the current folder: {e}")))?;
     let rules = seam::rules();
@@ -265,6 +349,7 @@ fn collect(args: &Args) -> Result<(Report, Stats), Failure> {
                 rules,
             },
             stats,
+            jobs,
         ));
     }
     let mut linted: Vec<Linted> = pool.install(|| jobs.par_iter().map(lint_one).collect());
@@ -334,6 +419,7 @@ fn collect(args: &Args) -> Result<(Report, Stats), Failure> {
             rules,
         },
         stats,
+        jobs,
     ))
 }
 

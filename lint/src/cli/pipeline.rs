@@ -7,7 +7,6 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::Diagnostic;
 use crate::Level;
 use crate::cli::config::Settings;
 use crate::cli::manifest::{Context, PackageInfo};
@@ -15,6 +14,7 @@ use crate::cli::output::FileReport;
 use crate::cli::seam::{self, FileAnalysis, PARSE_ERROR, RuleInfo, UNUSED_SUPPRESSION};
 use crate::cli::suppress;
 use crate::source::LineIndex;
+use crate::{Applicability, Diagnostic};
 
 /// One file to lint and what configuration says about it.
 pub(crate) struct Job {
@@ -182,6 +182,9 @@ pub(crate) fn finish(job: &Job, l: &mut Linted, rules: &[RuleInfo]) -> Option<Fi
     if diagnostics.is_empty() {
         return None;
     }
+    if parsed {
+        add_fixes(job, &source, &mut diagnostics);
+    }
     diagnostics.sort_by(|a, b| {
         let key = |d: &Diagnostic| (d.primary.span.byte_start, d.primary.span.byte_end, d.rule);
         key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
@@ -194,6 +197,56 @@ pub(crate) fn finish(job: &Job, l: &mut Linted, rules: &[RuleInfo]) -> Option<Fi
         package: job.package.clone(),
         diagnostics,
     })
+}
+
+/// Gives each finding the suggestion of its rule's fix for the file's runtime (none if
+/// the fix code panics: a bug, reported once on stderr), and counts the unsafe fixes of
+/// rules listed in `extend-safe-fixes` as safe.
+fn add_fixes(job: &Job, source: &str, diagnostics: &mut [Diagnostic]) {
+    let settings = &job.settings;
+    let suggested = catch_unwind(AssertUnwindSafe(|| {
+        seam::suggest_fixes(
+            source,
+            settings.options.runtime,
+            settings.features,
+            diagnostics,
+        );
+    }));
+    if let Err(payload) = suggested {
+        proc_macro2::extra::invalidate_current_thread_spans();
+        eprintln!(
+            "warning: internal error: computing the fixes of `{}` panicked ({}); it has none",
+            job.display,
+            panic_message(payload.as_ref())
+        );
+        for d in diagnostics.iter_mut() {
+            d.suggestion = None;
+        }
+    }
+    for d in diagnostics.iter_mut() {
+        if let Some(s) = &mut d.suggestion
+            && s.applicability == Applicability::MaybeIncorrect
+            && settings.safe_extended(d.rule)
+        {
+            s.applicability = Applicability::MachineApplicable;
+        }
+    }
+}
+
+/// The findings of `text` as the file of `job` (its analysis, the workspace pass over it
+/// alone, suppressions, levels, fixes): what `--fix` re-lints after each pass.
+pub(crate) fn relint(job: &Job, text: &str, rules: &[RuleInfo]) -> Vec<Diagnostic> {
+    let mut l = lint_bytes(job, text.as_bytes().to_vec());
+    if let Some(a) = l.analysis.take() {
+        let mut analyses = [a];
+        if catch_unwind(AssertUnwindSafe(|| seam::link(&mut analyses))).is_err() {
+            return Vec::new();
+        }
+        let [a] = analyses;
+        l.analysis = Some(a);
+    }
+    l.source = Some(Arc::from(text));
+    finish(job, &mut l, rules).map_or_else(Vec::new, |r| r.diagnostics)
 }
 
 /// What the command line would report for one file whose text is `text` (an editor's

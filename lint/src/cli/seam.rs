@@ -10,6 +10,7 @@ pub(crate) use crate::{
 use crate::{Diagnostic, Level, LineCol, Span};
 
 pub(crate) use crate::RuleInfo;
+pub(crate) use crate::fix::{RuntimeFeatures, apply as fixes, suggest as suggest_fixes};
 
 /// Name of the rule for files that cannot be read or parsed.
 pub(crate) const PARSE_ERROR: &str = "parse_error";

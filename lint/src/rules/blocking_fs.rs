@@ -45,6 +45,17 @@ async fn load(path: &str) -> std::io::Result<String> {
     tokio::fs::read_to_string(path).await // or async_std::fs / smol::fs / aio::to_thread(..)
 }
 ```
+
+## Fix safety
+
+Safe with tokio (when its `fs` feature is on) and smol: a `std::fs` function with a
+same-shaped async twin (`read_to_string`, `write`, `copy`, `remove_file`, ...) becomes
+the runtime's, `tokio::fs::read_to_string(p).await`, with the same arguments and the
+same `io::Result`. Unsafe with async-std, whose twins take its own `Path` type, and with
+tokio without `fs`. No fix for `read_dir` (a stream in every runtime), for
+`File::open`/`File::create` and the reads and writes on the handle (every later use
+would have to change with it), for aio (no async file system: use `aio::to_thread`),
+inside a sync closure or a macro call.
 "#,
     },
     shape: Shape::BlockingCall(help),

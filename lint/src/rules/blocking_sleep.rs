@@ -49,6 +49,16 @@ async fn poll_job() {
     }
 }
 ```
+
+## Fix safety
+
+Safe where the call sits directly in an async fn, block or closure and the runtime
+has an async sleep: `std::thread::sleep(d)` becomes `tokio::time::sleep(d).await`
+(`aio::sleep`, `async_std::task::sleep`, `smol::Timer::after`). Unsafe when the crate's
+tokio dependency does not turn on `time` (the fix then needs it), and with smol where the
+sleep's value is used (the timer gives an `Instant`). No fix inside a sync closure or a
+macro call, for a call that only reaches a sleep through other functions, or when the
+runtime is unknown.
 "#,
     },
     shape: Shape::BlockingCall(help),

@@ -53,6 +53,14 @@ async fn main_task() {
     // or spawn several tasks first and await them together
 }
 ```
+
+## Fix safety
+
+Unsafe: `spawn(fut).await` becomes `fut.await`, so the future runs inside the current
+task: a panic in it is no longer caught by the handle. The awaited value keeps its type:
+for tokio and aio, whose handles give a `Result`, the fix writes
+`Ok::<_, tokio::task::JoinError>(fut.await)` (`aio::TaskError`). No fix for an unknown
+runtime or another shape of handle.
 "#,
     },
     shape: Shape::File(check_file),

@@ -45,6 +45,12 @@ async fn handler() -> u32 {
     compute().await
 }
 ```
+
+## Fix safety
+
+Safe: `block_on(fut)`, `aio::run(fut)` or `handle.block_on(fut)` in async context
+becomes `fut.await`; the future still runs to completion and gives the same value, only
+the blocking goes. No fix inside a sync closure or a macro call.
 "#,
     },
     shape: Shape::Builtin,

@@ -64,6 +64,16 @@ async fn fetch_all(client: &Client, urls: &[String]) -> Vec<Page> {
     // to limit concurrency: futures::stream::iter(..).buffer_unordered(8)
 }
 ```
+
+## Fix safety
+
+Unsafe: a loop whose body is only `v.push(op(x).await);` or
+`let r = op(x).await; v.push(r);` becomes
+`v.extend(aio::gather(IntoIterator::into_iter(xs).map(|x| op(x))).await);`
+(`futures::future::join_all` for the other runtimes, when the crate depends on
+`futures`): every operation starts before any finishes, with no cap on how many run at
+once. Other loop bodies, and operations that use `?`, `return`, `break` or `continue`,
+get only the help.
 "#,
     },
     shape: Shape::File(check_file),

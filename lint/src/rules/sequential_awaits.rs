@@ -68,6 +68,16 @@ async fn dashboard(id: UserId) -> Result<Page> {
     Ok(render(profile, news))
 }
 ```
+
+## Fix safety
+
+Unsafe: a run of adjacent `let a = f().await; let b = g().await;` becomes
+`let (a, b) = tokio::join!(f(), g());` (tokio with its `macros` feature),
+`let (a, b) = aio::gather!(f(), g()).await;` (aio) or
+`let (a, b) = smol::future::zip(f(), g()).await;` (smol, two operations), so the
+operations run concurrently and an early error no longer stops the later ones. No fix
+when the awaits are not adjacent `let` statements each binding one awaited expression
+(a `?` after the await, a type annotation, a comment in between), or for async-std.
 "#,
     },
     shape: Shape::File(check_file),

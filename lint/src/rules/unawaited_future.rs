@@ -46,6 +46,13 @@ async fn save(db: &Db, row: Row) {
     tokio::time::sleep(Duration::from_secs(1)).await;
 }
 ```
+
+## Fix safety
+
+Unsafe: `f();` and `let _ = f();` become `f().await;`, so the work now happens, and
+happens before the next statement; the code may have meant to spawn the future or to
+drop it. No fix for `let x = f();` with `x` unused, inside a sync closure or a macro
+call.
 "#,
     },
     shape: Shape::Builtin,

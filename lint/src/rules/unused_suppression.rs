@@ -34,6 +34,13 @@ async fn f() {
 ## Use instead
 
 Remove the suppression, or fix the rule's name (`cargo aio-lint rules` lists them).
+
+## Fix safety
+
+Safe: the fix removes what suppresses nothing: the rule's name from the list, or the
+whole `// aio-lint: allow(..)` comment or `#[aio::allow(..)]` attribute (and its line,
+when nothing else is on it) when none of its names is used. Unknown rule names and
+malformed suppressions get no fix: they may be typos of names in use.
 "#,
     },
     shape: Shape::Builtin,

@@ -145,16 +145,26 @@ fn diagnostic<'a>(
         .iter()
         .map(|n| child("note", n, Vec::new()))
         .collect();
-    let suggestion = d.suggestion.as_ref().map(|s| {
-        let mut span = cx.span(&s.span, true, "");
-        span.suggested_replacement = Some(&s.replacement);
-        span.suggestion_applicability = Some(s.applicability.as_str());
-        span
-    });
-    match (&d.help, suggestion) {
-        (Some(help), s) => children.push(child("help", help, s.into_iter().collect())),
-        (None, Some(s)) => children.push(child("help", "apply this replacement", vec![s])),
-        (None, None) => {}
+    // A multipart suggestion is one help child with a span per edit, as rustc writes it
+    // (rustfix applies them together).
+    let suggestion: Vec<RustcSpan<'a>> = d
+        .suggestion
+        .iter()
+        .flat_map(|s| {
+            s.edits().map(move |(at, text)| {
+                let mut span = cx.span(&at, true, "");
+                span.suggested_replacement = Some(text);
+                span.suggestion_applicability = Some(s.applicability.as_str());
+                span
+            })
+        })
+        .collect();
+    match &d.help {
+        Some(help) => children.push(child("help", help, suggestion)),
+        None if !suggestion.is_empty() => {
+            children.push(child("help", "apply this replacement", suggestion));
+        }
+        None => {}
     }
     RustcDiagnostic {
         message_type: Some("diagnostic"),

@@ -103,7 +103,7 @@ pub(crate) fn document(report: &Report) -> Value {
                     "description": { "text": d.help.as_deref().unwrap_or("apply this replacement") },
                     "artifactChanges": [{
                         "artifactLocation": { "uri": uri(&f.display) },
-                        "replacements": [{ "deletedRegion": region(&s.span), "insertedContent": { "text": s.replacement } }],
+                        "replacements": s.edits().map(|(span, text)| json!({ "deletedRegion": region(&span), "insertedContent": { "text": text } })).collect::<Vec<_>>(),
                     }],
                 }]);
             }

@@ -1,0 +1,10 @@
+// runtime: aio
+async fn fetch(id: u32) -> u32 {
+    id
+}
+
+pub async fn two() -> u32 {
+    let a = fetch(1).await;
+    let b = fetch(2).await;
+    a + b
+}
