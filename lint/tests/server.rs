@@ -831,3 +831,128 @@ fn a_configuration_edit_re_lints_the_open_documents() {
     assert_eq!(p["diagnostics"], json!([]), "allowed now");
     assert_eq!(client.shutdown_and_exit(), Ending::Clean);
 }
+
+/// The binary over stdio, as an editor runs it: a reader thread turns its stdout into
+/// messages.
+struct Editor {
+    child: std::process::Child,
+    stdin: std::process::ChildStdin,
+    from_server: std::sync::mpsc::Receiver<Message>,
+}
+
+impl Editor {
+    fn start() -> Editor {
+        let mut child = Command::new(BIN)
+            .arg("server")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        let (tx, from_server) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            while let Ok(Some(m)) = Message::read(&mut stdout) {
+                if tx.send(m).is_err() {
+                    break;
+                }
+            }
+        });
+        Editor {
+            child,
+            stdin,
+            from_server,
+        }
+    }
+
+    fn send(&mut self, m: Message) {
+        m.write(&mut self.stdin).unwrap();
+    }
+
+    fn recv(&self) -> Message {
+        self.from_server
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .expect("the server answers")
+    }
+
+    fn response(&self, id: i32) -> Value {
+        loop {
+            if let Message::Response(r) = self.recv()
+                && r.id == RequestId::from(id)
+            {
+                return r.response_result.expect("a result");
+            }
+        }
+    }
+
+    fn diagnostics(&self, uri: &str) -> Value {
+        loop {
+            if let Message::Notification(n) = self.recv()
+                && n.method == "textDocument/publishDiagnostics"
+                && n.params["uri"] == uri
+            {
+                return n.params;
+            }
+        }
+    }
+}
+
+#[test]
+fn an_editor_session_over_stdio_end_to_end() {
+    let (tmp, uri) = project(CLEAN);
+    let mut s = Editor::start();
+    let request = |id: i32, method: &str, params: Value| {
+        Message::from(Request::new(RequestId::from(id), method.into(), params))
+    };
+    let notify =
+        |method: &str, params: Value| Message::from(Notification::new(method.into(), params));
+    s.send(request(
+        1,
+        "initialize",
+        init_with_folder(tmp.path(), json!({})),
+    ));
+    assert_eq!(s.response(1)["serverInfo"]["name"], "aio-lint");
+    s.send(notify("initialized", json!({})));
+    s.send(notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "rust", "version": 1, "text": SLEEPY}}),
+    ));
+    let p = s.diagnostics(&uri);
+    assert_eq!(p["version"], 1);
+    let d = p["diagnostics"].as_array().unwrap().clone();
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0]["code"], "aio::blocking_sleep");
+    assert_eq!(d[0]["severity"], 1);
+
+    s.send(request(
+        2,
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": d[0]["range"], "context": {"diagnostics": d}}),
+    ));
+    let actions = s.response(2);
+    assert_eq!(actions.as_array().unwrap().len(), 1, "{actions}");
+    assert_eq!(actions[0]["kind"], "quickfix");
+    let fixed = apply(SLEEPY, &actions[0]["edit"], &uri);
+    assert!(
+        fixed.contains("// aio-lint: allow(blocking_sleep)"),
+        "{fixed}"
+    );
+    s.send(notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": fixed}]}),
+    ));
+    let p = s.diagnostics(&uri);
+    assert_eq!(p["version"], 2);
+    assert_eq!(p["diagnostics"], json!([]), "the fixed finding is cleared");
+
+    s.send(request(3, "shutdown", Value::Null));
+    assert_eq!(s.response(3), Value::Null);
+    s.send(notify("exit", Value::Null));
+    assert_eq!(s.child.wait().unwrap().code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("src/lib.rs")).unwrap(),
+        CLEAN,
+        "the file on disk is untouched"
+    );
+}
