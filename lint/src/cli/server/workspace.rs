@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
 use crossbeam_channel::{Receiver, Sender};
@@ -61,6 +61,13 @@ pub(crate) struct Report {
     pub(crate) findings: Vec<Diagnostic>,
     /// The text the findings' offsets are into.
     pub(crate) text: Arc<str>,
+}
+
+/// What a load did, for the end of its progress once its findings are settled.
+struct Loaded {
+    token: Option<String>,
+    started: Instant,
+    files: usize,
 }
 
 struct Open {
@@ -152,10 +159,7 @@ impl Workspace {
 
     fn progress(&self, token: Option<&String>, value: WorkDoneProgress) {
         if let Some(token) = token {
-            self.notify::<Progress>(ProgressParams {
-                token: NumberOrString::String(token.clone()),
-                value: ProgressParamsValue::WorkDone(value),
-            });
+            send_progress(&self.client, token, value);
         }
     }
 
@@ -163,12 +167,11 @@ impl Workspace {
     fn handle(&mut self, batch: Vec<Work>) -> Vec<Report> {
         let mut always = BTreeSet::new();
         let mut reports = Vec::new();
-        let mut everything = false;
+        let mut loaded = None;
         for (i, work) in batch.iter().enumerate() {
             match work {
                 Work::Load { folders, progress } => {
-                    self.load(folders, progress.as_ref(), &mut reports);
-                    everything = true;
+                    loaded = Some(self.load(folders, progress.as_ref(), &mut reports));
                     always.extend(
                         self.files
                             .iter()
@@ -207,7 +210,7 @@ impl Workspace {
             }
         }
         let changed = self.relink();
-        let candidates: BTreeSet<PathBuf> = if everything {
+        let candidates: BTreeSet<PathBuf> = if loaded.is_some() {
             self.files.keys().cloned().collect()
         } else {
             always.iter().chain(&changed).cloned().collect()
@@ -226,6 +229,25 @@ impl Workspace {
                     text,
                 });
             }
+        }
+        if let Some(l) = loaded {
+            let with_findings = self
+                .files
+                .values()
+                .filter(|e| !e.reported.is_empty())
+                .count();
+            let message = format!(
+                "{} files, {with_findings} with findings, in {:.0} ms",
+                l.files,
+                l.started.elapsed().as_secs_f64() * 1e3
+            );
+            self.progress(
+                l.token.as_ref(),
+                WorkDoneProgress::End(WorkDoneProgressEnd {
+                    message: Some(message.clone()),
+                }),
+            );
+            self.log(MessageType::INFO, format!("workspace linted: {message}"));
         }
         reports
     }
@@ -286,7 +308,12 @@ impl Workspace {
     }
 
     /// Walks the folders, resolves configuration and analyses every file in parallel.
-    fn load(&mut self, folders: &[PathBuf], token: Option<&String>, reports: &mut Vec<Report>) {
+    fn load(
+        &mut self,
+        folders: &[PathBuf],
+        token: Option<&String>,
+        reports: &mut Vec<Report>,
+    ) -> Loaded {
         let started = Instant::now();
         self.progress(
             token,
@@ -330,74 +357,78 @@ impl Workspace {
                 .expect("cannot start the analysis threads")
         });
         let total = jobs.len();
-        let chunk = (total / 10).max(64);
         let (analyzer, client, stop) = (self.analyzer, &self.client, &self.stop);
-        let mut done = 0;
-        for part in jobs.chunks(chunk) {
-            if stop.load(Ordering::Relaxed) {
-                break;
+        let texts: Vec<Option<Arc<str>>> = jobs
+            .iter()
+            .map(|j| {
+                old.get(&j.abs)
+                    .and_then(|e| e.open.as_ref().map(|o| o.text.clone()))
+            })
+            .collect();
+        // Progress every tenth of the files, from whichever thread crosses it.
+        let done = AtomicUsize::new(0);
+        let tick = |client: &Sender<Message>| {
+            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+            if n * 10 / total.max(1) > (n - 1) * 10 / total.max(1)
+                && let Some(token) = token
+            {
+                let value = WorkDoneProgress::Report(WorkDoneProgressReport {
+                    message: Some(format!("{n}/{total} files")),
+                    percentage: Some((n * 100 / total.max(1)) as u32),
+                    cancellable: Some(false),
+                });
+                send_progress(client, token, value);
             }
-            let texts: Vec<Option<Arc<str>>> = part
-                .iter()
-                .map(|j| {
-                    old.get(&j.abs)
-                        .and_then(|e| e.open.as_ref().map(|o| o.text.clone()))
+        };
+        let linted: Vec<Option<(Linted, bool)>> = pool.install(|| {
+            jobs.par_iter()
+                .zip(texts)
+                .map(|(job, open)| {
+                    if stop.load(Ordering::Relaxed) {
+                        return None;
+                    }
+                    let bytes = match open {
+                        Some(text) => text.as_bytes().to_vec(),
+                        None => match std::fs::read(&job.abs) {
+                            Ok(bytes) => bytes,
+                            Err(_) => {
+                                tick(client);
+                                return Some((pipeline::lint_one(job), false));
+                            }
+                        },
+                    };
+                    let may = bytes.windows(9).any(|w| w == b"aio-lint:");
+                    let l = analyse_with(analyzer, client, job, bytes);
+                    tick(client);
+                    Some((l, may))
                 })
-                .collect();
-            let linted: Vec<(Linted, bool)> = pool.install(|| {
-                part.par_iter()
-                    .zip(texts)
-                    .map(|(job, open)| {
-                        let bytes = match open {
-                            Some(text) => text.as_bytes().to_vec(),
-                            None => match std::fs::read(&job.abs) {
-                                Ok(bytes) => bytes,
-                                Err(_) => return (pipeline::lint_one(job), false),
-                            },
-                        };
-                        let may = bytes.windows(9).any(|w| w == b"aio-lint:");
-                        (analyse_with(analyzer, client, job, bytes), may)
-                    })
-                    .collect()
-            });
-            for (job, (l, may)) in part.iter().zip(linted) {
-                let (uri, open, reported) = match old.remove(&job.abs) {
-                    Some(e) => (e.uri, e.open, e.reported),
-                    None => (path_to_uri(&job.abs), None, Vec::new()),
-                };
-                let mut entry = Entry {
-                    uri,
-                    job: Some(Job {
-                        abs: job.abs.clone(),
-                        display: job.display.clone(),
-                        settings: job.settings.clone(),
-                        package: job.package.clone(),
-                    }),
-                    in_folder: true,
-                    open,
-                    analysis: None,
-                    own: Vec::new(),
-                    may_suppress: may,
-                    linked: Vec::new(),
-                    reported,
-                };
-                entry.analysis = l.analysis;
-                entry.own = l.own;
-                entry.may_suppress |= entry
-                    .analysis
+                .collect()
+        });
+        for (job, linted) in jobs.into_iter().zip(linted) {
+            let Some((l, may)) = linted else {
+                continue;
+            };
+            let (uri, open, reported) = match old.remove(&job.abs) {
+                Some(e) => (e.uri, e.open, e.reported),
+                None => (path_to_uri(&job.abs), None, Vec::new()),
+            };
+            let may_suppress = may
+                || l.analysis
                     .as_ref()
                     .is_some_and(|a| !a.item_allows.is_empty());
-                self.files.insert(job.abs.clone(), entry);
-            }
-            done += part.len();
-            self.progress(
-                token,
-                WorkDoneProgress::Report(WorkDoneProgressReport {
-                    message: Some(format!("{done}/{total} files")),
-                    percentage: Some((done * 100 / total.max(1)) as u32),
-                    cancellable: Some(false),
-                }),
-            );
+            let abs = job.abs.clone();
+            let entry = Entry {
+                uri,
+                job: Some(job),
+                in_folder: true,
+                open,
+                analysis: l.analysis,
+                own: l.own,
+                may_suppress,
+                linked: Vec::new(),
+                reported,
+            };
+            self.files.insert(abs, entry);
         }
         self.pool = Some(pool);
         // Open documents outside the folders stay, re-linted with today's configuration.
@@ -413,20 +444,11 @@ impl Workspace {
                 None => {}
             }
         }
-        let message = format!(
-            "{total} files in {:.0} ms",
-            started.elapsed().as_secs_f64() * 1e3
-        );
-        self.progress(
-            token,
-            WorkDoneProgress::End(WorkDoneProgressEnd {
-                message: Some(message.clone()),
-            }),
-        );
-        self.log(
-            MessageType::INFO,
-            format!("aio-lint: workspace linted: {message}"),
-        );
+        Loaded {
+            token: token.cloned(),
+            started,
+            files: total,
+        }
     }
 
     /// Runs the workspace pass over every file's facts; returns the files whose share of
@@ -519,6 +541,14 @@ impl Entry {
         self.analysis = analysis;
         self.own = own;
     }
+}
+
+fn send_progress(client: &Sender<Message>, token: &str, value: WorkDoneProgress) {
+    let params = ProgressParams {
+        token: NumberOrString::String(token.to_owned()),
+        value: ProgressParamsValue::WorkDone(value),
+    };
+    let _ = client.send(Notification::new(Progress::METHOD.to_owned(), params).into());
 }
 
 /// Runs `analyzer` on one file; a panic (which `lint_bytes` catches itself, a stand-in
