@@ -625,11 +625,15 @@ fn a_burst_of_changes_is_analysed_once_for_the_last_version() {
     client.open(&uri, CLEAN);
     assert_eq!(client.diagnostics(&uri), Vec::<Value>::new());
     // Versions 2..=9 alternate between sleepy and clean text; 10 is sleepy.
+    let mut last = std::time::Instant::now();
     for version in 2..=10 {
         let text = if version % 2 == 0 { SLEEPY } else { CLEAN };
+        last = std::time::Instant::now();
         client.change(&uri, version, json!([{"text": text}]));
     }
     let p = client.next("textDocument/publishDiagnostics");
+    // Not before the debounce has passed since the last change (a lower bound only).
+    assert!(last.elapsed() >= std::time::Duration::from_millis(50));
     assert_eq!(p["version"], 10, "{p}");
     assert_eq!(p["diagnostics"].as_array().unwrap().len(), 1, "{p}");
     // Nothing was published for an older version in between, nor after.
@@ -785,7 +789,8 @@ fn a_configuration_edit_re_lints_the_open_documents() {
     let a = uri_of(&tmp.path().join("src/a.rs"));
     let (mut client, _) = Client::start_with(init_with_folder(
         tmp.path(),
-        json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}),
+        json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}},
+               "window": {"workDoneProgress": true}}),
     ));
     let p = client.next("textDocument/publishDiagnostics");
     assert_eq!(p["uri"], a.as_str());
@@ -829,6 +834,12 @@ fn a_configuration_edit_re_lints_the_open_documents() {
     let p = client.next("textDocument/publishDiagnostics");
     assert_eq!(p["uri"], a.as_str());
     assert_eq!(p["diagnostics"], json!([]), "allowed now");
+    // One registration, a progress token per load (three): every request id is new.
+    let mut ids: Vec<String> = client.asked.iter().map(|r| r.id.to_string()).collect();
+    assert_eq!(ids.len(), 4, "{:?}", client.asked);
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 4, "{ids:?}");
     assert_eq!(client.shutdown_and_exit(), Ending::Clean);
 }
 
@@ -955,4 +966,35 @@ fn an_editor_session_over_stdio_end_to_end() {
         CLEAN,
         "the file on disk is untouched"
     );
+}
+
+#[test]
+fn a_client_that_leaves_before_initialize_gets_exit_code_1_at_once() {
+    // A response where `initialize` should be ends the session (stdin still open: the
+    // server must not wait for it to close).
+    let mut child = Command::new(BIN)
+        .arg("server")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(&frame(json!({"jsonrpc": "2.0", "id": 7, "result": null})))
+        .unwrap();
+    stdin.flush().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let code = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status.code();
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the server is still running with stdin open");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
+    drop(stdin);
+    assert_eq!(code, Some(1));
 }

@@ -241,11 +241,15 @@ impl Server<'_> {
         let _ = self.connection.sender.send(message);
     }
 
-    fn send_request(&mut self, method: &str, params: impl serde::Serialize) -> String {
+    /// A number not used before in this session (for request ids and progress tokens).
+    fn fresh(&mut self) -> u32 {
         self.next_id += 1;
-        let id = format!("aio-lint/{}", self.next_id);
-        self.send(Request::new(RequestId::from(id.clone()), method.to_owned(), params).into());
-        id
+        self.next_id
+    }
+
+    fn send_request(&mut self, method: &str, params: impl serde::Serialize) {
+        let id = format!("aio-lint/{}", self.fresh());
+        self.send(Request::new(RequestId::from(id), method.to_owned(), params).into());
     }
 
     fn log(&self, typ: MessageType, message: String) {
@@ -351,8 +355,7 @@ impl Server<'_> {
             return;
         }
         let progress = self.client.progress.then(|| {
-            self.next_id += 1;
-            let token = format!("aio-lint/workspace/{}", self.next_id);
+            let token = format!("aio-lint/workspace/{}", self.fresh());
             self.send_request(
                 WorkDoneProgressCreate::METHOD,
                 WorkDoneProgressCreateParams {
@@ -452,7 +455,8 @@ impl Server<'_> {
     fn publish_report(&mut self, r: Report) {
         let (diagnostics, version) = match self.documents.get_mut(&r.uri) {
             Some(doc) => {
-                if r.version != Some(doc.version) || self.pending.contains_key(&r.uri) {
+                // A change bumps the version at once: a result for an older one is stale.
+                if r.version != Some(doc.version) {
                     return;
                 }
                 doc.findings = r.findings;
