@@ -25,10 +25,16 @@ struct Client {
     next_id: i32,
     /// Notifications seen while waiting for something else.
     seen: Vec<Notification>,
+    /// Requests the server made of the client.
+    asked: Vec<Request>,
 }
 
 impl Client {
     fn start() -> (Client, Value) {
+        Client::start_with(json!({"capabilities": {}}))
+    }
+
+    fn start_with(init: Value) -> (Client, Value) {
         let (server, conn) = Connection::memory();
         let server = std::thread::spawn(move || serve(&server));
         let mut client = Client {
@@ -36,8 +42,9 @@ impl Client {
             server: Some(server),
             next_id: 0,
             seen: Vec::new(),
+            asked: Vec::new(),
         };
-        let init = client.request("initialize", json!({"capabilities": {}}));
+        let init = client.request("initialize", init);
         client.notify("initialized", json!({}));
         (client, init.expect("initialize succeeds"))
     }
@@ -56,6 +63,7 @@ impl Client {
             match self.conn.receiver.recv().expect("the server hung up") {
                 Message::Response(r) if r.id == id => return r.response_result,
                 Message::Notification(n) => self.seen.push(n),
+                Message::Request(r) => self.asked.push(r),
                 other => panic!("unexpected {other:?}"),
             }
         }
@@ -70,6 +78,7 @@ impl Client {
             match self.conn.receiver.recv().expect("the server hung up") {
                 Message::Notification(n) if n.method == method => return n.params,
                 Message::Notification(n) => self.seen.push(n),
+                Message::Request(r) => self.asked.push(r),
                 other => panic!("unexpected {other:?}"),
             }
         }
@@ -468,6 +477,17 @@ fn the_binary_exits_0_after_shutdown_and_1_without() {
 /// The `compiler-message`s of the command line's JSON output on one file, as
 /// (code, level, line, column, message).
 fn cli_findings(dir: &Path, file: &Path) -> Vec<(String, String, u64, u64, String)> {
+    cli_findings_by_file(dir, file)
+        .into_iter()
+        .map(|(_, f)| f)
+        .collect()
+}
+
+/// A finding as (code, level, line, column, message).
+type Finding = (String, String, u64, u64, String);
+
+/// [`cli_findings`] of every file under `file`, each with its file's name.
+fn cli_findings_by_file(dir: &Path, file: &Path) -> Vec<(String, Finding)> {
     let out = Command::new(BIN)
         .args(["--message-format", "json"])
         .arg(file)
@@ -487,20 +507,41 @@ fn cli_findings(dir: &Path, file: &Path) -> Vec<(String, String, u64, u64, Strin
                 .iter()
                 .find(|s| s["is_primary"] == true)
                 .unwrap();
+            let file = span["file_name"].as_str().unwrap();
+            let name = Path::new(file).file_name().unwrap().to_string_lossy();
             (
-                m["code"]["code"].as_str().unwrap().to_owned(),
-                m["level"].as_str().unwrap().to_owned(),
-                span["line_start"].as_u64().unwrap(),
-                span["column_start"].as_u64().unwrap(),
-                m["message"].as_str().unwrap().to_owned(),
+                name.into_owned(),
+                (
+                    m["code"]["code"].as_str().unwrap().to_owned(),
+                    m["level"].as_str().unwrap().to_owned(),
+                    span["line_start"].as_u64().unwrap(),
+                    span["column_start"].as_u64().unwrap(),
+                    m["message"].as_str().unwrap().to_owned(),
+                ),
             )
         })
         .collect()
 }
 
-#[test]
-fn the_server_and_the_command_line_agree_on_the_fixtures() {
-    let (tmp, _) = project("");
+/// An LSP diagnostic as a [`Finding`] (the message's first line).
+fn as_finding(d: &Value) -> Finding {
+    let message = d["message"].as_str().unwrap();
+    (
+        d["code"].as_str().unwrap().to_owned(),
+        if d["severity"] == 1 {
+            "error"
+        } else {
+            "warning"
+        }
+        .to_owned(),
+        d["range"]["start"]["line"].as_u64().unwrap() + 1,
+        d["range"]["start"]["character"].as_u64().unwrap() + 1,
+        message.lines().next().unwrap().to_owned(),
+    )
+}
+
+/// The fixtures' file names, sorted.
+fn fixture_names() -> Vec<std::ffi::OsString> {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let mut names: Vec<_> = std::fs::read_dir(&fixtures)
         .unwrap()
@@ -509,6 +550,52 @@ fn the_server_and_the_command_line_agree_on_the_fixtures() {
         .collect();
     names.sort();
     assert!(names.len() >= 10, "{names:?}");
+    names
+}
+
+#[test]
+fn the_server_and_the_command_line_agree_on_the_fixtures_as_a_workspace() {
+    let (tmp, _) = project("");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    for name in fixture_names() {
+        std::fs::copy(fixtures.join(&name), tmp.path().join("src").join(&name)).unwrap();
+    }
+    let mut expected = std::collections::BTreeMap::<String, Vec<Finding>>::new();
+    for (file, f) in cli_findings_by_file(tmp.path(), tmp.path()) {
+        expected.entry(file).or_default().push(f);
+    }
+    assert!(expected.len() >= 10, "{expected:?}");
+    let (mut client, _) = Client::start_with(init_with_folder(tmp.path(), json!({})));
+    let mut got = std::collections::BTreeMap::new();
+    while got.len() < expected.len() {
+        let p = client.next("textDocument/publishDiagnostics");
+        let uri = p["uri"].as_str().unwrap();
+        let name = uri.rsplit('/').next().unwrap().to_owned();
+        let findings: Vec<Finding> = p["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(as_finding)
+            .collect();
+        assert!(got.insert(name, findings).is_none(), "{uri} twice");
+    }
+    assert_eq!(got, expected);
+    // Nothing else was published (the load's findings come in one batch).
+    client.request("textDocument/hover", json!({"textDocument": {"uri": "file:///x.rs"}, "position": {"line": 0, "character": 0}})).unwrap();
+    assert!(
+        !client
+            .seen
+            .iter()
+            .any(|n| n.method == "textDocument/publishDiagnostics")
+    );
+    assert_eq!(client.shutdown_and_exit(), Ending::Clean);
+}
+
+#[test]
+fn the_server_and_the_command_line_agree_on_the_fixtures() {
+    let (tmp, _) = project("");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let names = fixture_names();
     let (mut client, _) = Client::start();
     let mut total = 0;
     for name in names {
@@ -518,25 +605,7 @@ fn the_server_and_the_command_line_agree_on_the_fixtures() {
         let expected = cli_findings(tmp.path(), &path);
         let uri = uri_of(&path);
         client.open(&uri, &text);
-        let got: Vec<_> = client
-            .diagnostics(&uri)
-            .iter()
-            .map(|d| {
-                let message = d["message"].as_str().unwrap();
-                (
-                    d["code"].as_str().unwrap().to_owned(),
-                    if d["severity"] == 1 {
-                        "error"
-                    } else {
-                        "warning"
-                    }
-                    .to_owned(),
-                    d["range"]["start"]["line"].as_u64().unwrap() + 1,
-                    d["range"]["start"]["character"].as_u64().unwrap() + 1,
-                    message.lines().next().unwrap().to_owned(),
-                )
-            })
-            .collect();
+        let got: Vec<_> = client.diagnostics(&uri).iter().map(as_finding).collect();
         assert_eq!(got, expected, "{name:?}");
         total += got.len();
         client.notify(
@@ -547,4 +616,385 @@ fn the_server_and_the_command_line_agree_on_the_fixtures() {
     }
     assert!(total > 50, "{total} findings");
     assert_eq!(client.shutdown_and_exit(), Ending::Clean);
+}
+
+#[test]
+fn a_burst_of_changes_is_analysed_once_for_the_last_version() {
+    let (_tmp, uri) = project("");
+    let (mut client, _) = Client::start();
+    client.open(&uri, CLEAN);
+    assert_eq!(client.diagnostics(&uri), Vec::<Value>::new());
+    // Versions 2..=9 alternate between sleepy and clean text; 10 is sleepy.
+    let mut last = std::time::Instant::now();
+    for version in 2..=10 {
+        let text = if version % 2 == 0 { SLEEPY } else { CLEAN };
+        last = std::time::Instant::now();
+        client.change(&uri, version, json!([{"text": text}]));
+    }
+    let p = client.next("textDocument/publishDiagnostics");
+    // Not before the debounce has passed since the last change (a lower bound only).
+    assert!(last.elapsed() >= std::time::Duration::from_millis(50));
+    assert_eq!(p["version"], 10, "{p}");
+    assert_eq!(p["diagnostics"].as_array().unwrap().len(), 1, "{p}");
+    // Nothing was published for an older version in between, nor after.
+    client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}),
+        )
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(120));
+    client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}),
+        )
+        .unwrap();
+    assert!(
+        !client
+            .seen
+            .iter()
+            .any(|n| n.method == "textDocument/publishDiagnostics"),
+        "{:?}",
+        client.seen
+    );
+    assert_eq!(client.shutdown_and_exit(), Ending::Clean);
+}
+
+/// A cargo package in a temporary folder: `src/a.rs` has an async handler calling
+/// `crate::b::helper`, which `src/b.rs` defines as `helper_body`.
+fn two_files(helper_body: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    std::fs::write(
+        root.join("Cargo.toml"),
+        "[package]\nname = \"two\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\ntokio = \"1\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir(root.join("src")).unwrap();
+    std::fs::write(root.join("src/lib.rs"), "mod a;\nmod b;\n").unwrap();
+    std::fs::write(
+        root.join("src/a.rs"),
+        "pub async fn handler() {\n    crate::b::helper();\n}\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("src/b.rs"), helper_body).unwrap();
+    tmp
+}
+
+const QUIET_HELPER: &str = "pub fn helper() {\n    let _ = 1;\n}\n";
+const SLEEPY_HELPER: &str =
+    "pub fn helper() {\n    std::thread::sleep(std::time::Duration::from_millis(1));\n}\n";
+
+/// `initialize` parameters of an editor with `root` as its workspace folder.
+fn init_with_folder(root: &Path, capabilities: Value) -> Value {
+    json!({"capabilities": capabilities, "workspaceFolders": [{"uri": uri_of(root), "name": "ws"}]})
+}
+
+#[test]
+fn the_workspace_is_linted_at_startup_with_progress() {
+    let tmp = two_files(SLEEPY_HELPER);
+    let a = uri_of(&tmp.path().join("src/a.rs"));
+    let (mut client, _) = Client::start_with(init_with_folder(
+        tmp.path(),
+        json!({"window": {"workDoneProgress": true}}),
+    ));
+    // The finding in a.rs, a file never opened, comes from the call graph.
+    let p = client.next("textDocument/publishDiagnostics");
+    assert_eq!(p["uri"], a.as_str(), "{p}");
+    assert_eq!(p["version"], Value::Null);
+    let d = p["diagnostics"].as_array().unwrap();
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0]["code"], "aio::blocking_sleep");
+    assert_eq!(d[0]["range"]["start"], json!({"line": 1, "character": 4}));
+    let create = client
+        .asked
+        .iter()
+        .find(|r| r.method == "window/workDoneProgress/create")
+        .expect("a progress token is created");
+    let token = create.params["token"].clone();
+    let kinds: Vec<Value> = client
+        .seen
+        .iter()
+        .filter(|n| n.method == "$/progress" && n.params["token"] == token)
+        .map(|n| n.params["value"]["kind"].clone())
+        .collect();
+    assert_eq!(kinds.first(), Some(&json!("begin")), "{kinds:?}");
+    assert_eq!(kinds.last(), Some(&json!("end")), "{kinds:?}");
+    assert!(kinds.contains(&json!("report")), "{kinds:?}");
+    assert_eq!(client.shutdown_and_exit(), Ending::Clean);
+
+    // Without the client's support, no token and no `$/progress`, but the same findings.
+    let (mut client, _) = Client::start_with(init_with_folder(tmp.path(), json!({})));
+    let p = client.next("textDocument/publishDiagnostics");
+    assert_eq!(p["uri"], a.as_str(), "{p}");
+    assert!(client.asked.is_empty(), "{:?}", client.asked);
+    assert!(!client.seen.iter().any(|n| n.method == "$/progress"));
+    assert_eq!(client.shutdown_and_exit(), Ending::Clean);
+}
+
+#[test]
+fn a_change_re_lints_the_callers_in_other_files() {
+    let tmp = two_files(QUIET_HELPER);
+    let a = uri_of(&tmp.path().join("src/a.rs"));
+    let b = uri_of(&tmp.path().join("src/b.rs"));
+    let (mut client, _) = Client::start_with(init_with_folder(tmp.path(), json!({})));
+    client.open(&b, QUIET_HELPER);
+    assert_eq!(client.diagnostics(&b), Vec::<Value>::new());
+    // The helper starts blocking: a.rs, never opened, gets the finding.
+    client.change(
+        &b,
+        2,
+        json!([{"range": {"start": {"line": 1, "character": 4}, "end": {"line": 1, "character": 14}},
+                "text": "std::thread::sleep(std::time::Duration::from_millis(1));"}]),
+    );
+    let mut by_uri = std::collections::HashMap::new();
+    while by_uri.len() < 2 {
+        let p = client.next("textDocument/publishDiagnostics");
+        by_uri.insert(p["uri"].as_str().unwrap().to_owned(), p);
+    }
+    assert_eq!(by_uri[&b]["version"], 2);
+    assert_eq!(
+        by_uri[&b]["diagnostics"],
+        json!([]),
+        "b.rs has no async caller of its own"
+    );
+    assert_eq!(by_uri[&a]["version"], Value::Null);
+    let d = by_uri[&a]["diagnostics"].as_array().unwrap();
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0]["code"], "aio::blocking_sleep");
+    // Back to quiet: a.rs is cleared.
+    client.change(&b, 3, json!([{"text": QUIET_HELPER}]));
+    let (mut a_cleared, mut b_published) = (false, false);
+    while !(a_cleared && b_published) {
+        let p = client.next("textDocument/publishDiagnostics");
+        a_cleared |= p["uri"] == a.as_str() && p["diagnostics"] == json!([]);
+        b_published |= p["uri"] == b.as_str() && p["version"] == 3;
+    }
+    // Closing b.rs goes back to the file on disk (quiet): nothing more for a.rs.
+    client.notify("textDocument/didClose", json!({"textDocument": {"uri": b}}));
+    let p = client.next("textDocument/publishDiagnostics");
+    assert_eq!(p["uri"], b.as_str());
+    assert_eq!(p["version"], Value::Null);
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("src/b.rs")).unwrap(),
+        QUIET_HELPER
+    );
+    assert_eq!(client.shutdown_and_exit(), Ending::Clean);
+}
+
+#[test]
+fn a_configuration_edit_re_lints_the_open_documents() {
+    let tmp = two_files(SLEEPY_HELPER);
+    let a = uri_of(&tmp.path().join("src/a.rs"));
+    let (mut client, _) = Client::start_with(init_with_folder(
+        tmp.path(),
+        json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}},
+               "window": {"workDoneProgress": true}}),
+    ));
+    let p = client.next("textDocument/publishDiagnostics");
+    assert_eq!(p["uri"], a.as_str());
+    assert_eq!(p["diagnostics"][0]["severity"], 2, "a warning by default");
+    let register = client
+        .asked
+        .iter()
+        .find(|r| r.method == "client/registerCapability")
+        .expect("the watcher is registered");
+    let registration = &register.params["registrations"][0];
+    assert_eq!(registration["method"], "workspace/didChangeWatchedFiles");
+    assert_eq!(
+        registration["registerOptions"]["watchers"],
+        json!([{"globPattern": "**/Cargo.toml"}, {"globPattern": "**/aio-lint.toml"}])
+    );
+    let text = std::fs::read_to_string(tmp.path().join("src/a.rs")).unwrap();
+    client.open(&a, &text);
+    assert_eq!(client.diagnostics(&a)[0]["severity"], 2);
+
+    // The rule is denied on disk: the open document and the workspace follow.
+    let config = tmp.path().join("aio-lint.toml");
+    std::fs::write(&config, "deny = [\"blocking_sleep\"]\n").unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri_of(&config), "type": 1}]}),
+    );
+    let p = client.next("textDocument/publishDiagnostics");
+    assert_eq!(p["uri"], a.as_str());
+    assert_eq!(p["version"], 1);
+    assert_eq!(p["diagnostics"][0]["severity"], 1, "an error now");
+    // A change to some other file is not a configuration change.
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri_of(&tmp.path().join("src/lib.rs")), "type": 2}]}),
+    );
+    std::fs::write(&config, "allow = [\"blocking_sleep\"]\n").unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri_of(&config), "type": 2}]}),
+    );
+    let p = client.next("textDocument/publishDiagnostics");
+    assert_eq!(p["uri"], a.as_str());
+    assert_eq!(p["diagnostics"], json!([]), "allowed now");
+    // One registration, a progress token per load (three): every request id is new.
+    let mut ids: Vec<String> = client.asked.iter().map(|r| r.id.to_string()).collect();
+    assert_eq!(ids.len(), 4, "{:?}", client.asked);
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 4, "{ids:?}");
+    assert_eq!(client.shutdown_and_exit(), Ending::Clean);
+}
+
+/// The binary over stdio, as an editor runs it: a reader thread turns its stdout into
+/// messages.
+struct Editor {
+    child: std::process::Child,
+    stdin: std::process::ChildStdin,
+    from_server: std::sync::mpsc::Receiver<Message>,
+}
+
+impl Editor {
+    fn start() -> Editor {
+        let mut child = Command::new(BIN)
+            .arg("server")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        let (tx, from_server) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            while let Ok(Some(m)) = Message::read(&mut stdout) {
+                if tx.send(m).is_err() {
+                    break;
+                }
+            }
+        });
+        Editor {
+            child,
+            stdin,
+            from_server,
+        }
+    }
+
+    fn send(&mut self, m: Message) {
+        m.write(&mut self.stdin).unwrap();
+    }
+
+    fn recv(&self) -> Message {
+        self.from_server
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .expect("the server answers")
+    }
+
+    fn response(&self, id: i32) -> Value {
+        loop {
+            if let Message::Response(r) = self.recv()
+                && r.id == RequestId::from(id)
+            {
+                return r.response_result.expect("a result");
+            }
+        }
+    }
+
+    fn diagnostics(&self, uri: &str) -> Value {
+        loop {
+            if let Message::Notification(n) = self.recv()
+                && n.method == "textDocument/publishDiagnostics"
+                && n.params["uri"] == uri
+            {
+                return n.params;
+            }
+        }
+    }
+}
+
+#[test]
+fn an_editor_session_over_stdio_end_to_end() {
+    let (tmp, uri) = project(CLEAN);
+    let mut s = Editor::start();
+    let request = |id: i32, method: &str, params: Value| {
+        Message::from(Request::new(RequestId::from(id), method.into(), params))
+    };
+    let notify =
+        |method: &str, params: Value| Message::from(Notification::new(method.into(), params));
+    s.send(request(
+        1,
+        "initialize",
+        init_with_folder(tmp.path(), json!({})),
+    ));
+    assert_eq!(s.response(1)["serverInfo"]["name"], "aio-lint");
+    s.send(notify("initialized", json!({})));
+    s.send(notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "rust", "version": 1, "text": SLEEPY}}),
+    ));
+    let p = s.diagnostics(&uri);
+    assert_eq!(p["version"], 1);
+    let d = p["diagnostics"].as_array().unwrap().clone();
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0]["code"], "aio::blocking_sleep");
+    assert_eq!(d[0]["severity"], 1);
+
+    s.send(request(
+        2,
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": d[0]["range"], "context": {"diagnostics": d}}),
+    ));
+    let actions = s.response(2);
+    assert_eq!(actions.as_array().unwrap().len(), 1, "{actions}");
+    assert_eq!(actions[0]["kind"], "quickfix");
+    let fixed = apply(SLEEPY, &actions[0]["edit"], &uri);
+    assert!(
+        fixed.contains("// aio-lint: allow(blocking_sleep)"),
+        "{fixed}"
+    );
+    s.send(notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": fixed}]}),
+    ));
+    let p = s.diagnostics(&uri);
+    assert_eq!(p["version"], 2);
+    assert_eq!(p["diagnostics"], json!([]), "the fixed finding is cleared");
+
+    s.send(request(3, "shutdown", Value::Null));
+    assert_eq!(s.response(3), Value::Null);
+    s.send(notify("exit", Value::Null));
+    assert_eq!(s.child.wait().unwrap().code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("src/lib.rs")).unwrap(),
+        CLEAN,
+        "the file on disk is untouched"
+    );
+}
+
+#[test]
+fn a_client_that_leaves_before_initialize_gets_exit_code_1_at_once() {
+    // A response where `initialize` should be ends the session (stdin still open: the
+    // server must not wait for it to close).
+    let mut child = Command::new(BIN)
+        .arg("server")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(&frame(json!({"jsonrpc": "2.0", "id": 7, "result": null})))
+        .unwrap();
+    stdin.flush().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let code = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status.code();
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the server is still running with stdin open");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
+    drop(stdin);
+    assert_eq!(code, Some(1));
 }

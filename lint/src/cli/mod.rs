@@ -17,10 +17,9 @@ mod seam;
 mod server;
 mod suppress;
 
-use std::collections::BTreeSet;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -31,10 +30,10 @@ pub use server::{Ending, serve};
 
 use crate::Level;
 use config::Settings;
-use discover::{Discovered, Walk};
+use discover::Walk;
 use manifest::Context;
 use output::{FileReport, Report};
-use pipeline::{Job, Linted, count_lines, finish, lint_bytes, lint_one};
+use pipeline::{Job, Linted, STACK_SIZE, count_lines, finish, lint_bytes, lint_one, plan};
 use seam::{FileAnalysis, PARSE_ERROR};
 
 /// How a run ended; [`Outcome::code`] is the process exit code.
@@ -69,9 +68,6 @@ enum Failure {
     /// The reader of stdout went away (`| head`): stop quietly with this outcome.
     Gone(Outcome),
 }
-
-/// Stack size of the analysis threads: syn recurses once per nesting level.
-const STACK_SIZE: usize = 64 << 20;
 
 /// Runs the program for already-parsed arguments; writes to stdout and stderr.
 pub fn run(args: Args) -> Outcome {
@@ -323,7 +319,7 @@ fn collect_jobs(args: &Args) -> Result<(Report, Stats, Vec<Job>), Failure> {
     // Paths are shown relative to the workspace root (as cargo and clippy show them),
     // whatever the current folder; outside it, absolute.
     let base = found.root.clone().unwrap_or_else(|| cwd.clone());
-    let jobs = plan(&found, &mut cx, &base)?;
+    let jobs = plan(&found, &mut cx, &base).map_err(Failure::Error)?;
 
     let mut builder = rayon::ThreadPoolBuilder::new()
         .stack_size(STACK_SIZE)
@@ -436,28 +432,6 @@ fn parse_one(job: &Job) -> (usize, bool) {
     let ok = syn::parse_file(&text).is_ok();
     proc_macro2::extra::invalidate_current_thread_spans();
     (lines, ok)
-}
-
-/// Turns discovered files into jobs: reads the configuration around each and drops the
-/// excluded ones. A configuration error stops the run.
-fn plan(found: &Discovered, cx: &mut Context<'_>, base: &Path) -> Result<Vec<Job>, Failure> {
-    let mut jobs = Vec::with_capacity(found.files.len());
-    let mut seen_dirs = BTreeSet::new();
-    for abs in &found.files {
-        let dir = abs.parent().unwrap_or(Path::new("/"));
-        let info = cx.dir(dir).map_err(|e| Failure::Error(e.to_string()))?;
-        seen_dirs.insert(dir.to_owned());
-        if !found.explicit.contains(abs) && info.settings.excludes(abs) {
-            continue;
-        }
-        jobs.push(Job {
-            abs: abs.clone(),
-            display: discover::display_path(abs, base),
-            settings: info.settings.clone(),
-            package: info.package.clone(),
-        });
-    }
-    Ok(jobs)
 }
 
 /// The whole pipeline on in-memory files, without the file system: analysis of each file,

@@ -1,20 +1,26 @@
 //! One file through the pipeline: what a file to lint is ([`Job`]), its analysis with
 //! panics caught ([`lint_one`], [`lint_bytes`]), and what is left after suppressions and
 //! configured levels ([`finish`]). The command line runs it over a walk (`mod.rs`); the
-//! language server over one editor buffer ([`lint_document`]).
+//! language server over its workspace (`server/workspace.rs`, with [`resolve`] and
+//! [`settle`]).
 
+use std::collections::BTreeSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::Level;
 use crate::cli::config::Settings;
+use crate::cli::discover::{self, Discovered};
 use crate::cli::manifest::{Context, PackageInfo};
 use crate::cli::output::FileReport;
-use crate::cli::seam::{self, FileAnalysis, PARSE_ERROR, RuleInfo, UNUSED_SUPPRESSION};
+use crate::cli::seam::{self, FileAnalysis, ItemAllow, PARSE_ERROR, RuleInfo, UNUSED_SUPPRESSION};
 use crate::cli::suppress;
 use crate::source::LineIndex;
 use crate::{Applicability, Diagnostic};
+
+/// Stack size of the analysis threads: syn recurses once per nesting level.
+pub(crate) const STACK_SIZE: usize = 64 << 20;
 
 /// One file to lint and what configuration says about it.
 pub(crate) struct Job {
@@ -123,7 +129,6 @@ pub(crate) fn lint_bytes(job: &Job, bytes: Vec<u8>) -> Linted {
     }
 }
 
-/// Applies suppressions and configured levels, sorts; `None` when nothing is left.
 /// The text a panic carried (`panic!("...")` gives a `&str` or a `String`), or "" when
 /// it carried something else.
 pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
@@ -134,6 +139,7 @@ pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_default()
 }
 
+/// Applies suppressions and configured levels, sorts; `None` when nothing is left.
 pub(crate) fn finish(job: &Job, l: &mut Linted, rules: &[RuleInfo]) -> Option<FileReport> {
     let mut diagnostics: Vec<Diagnostic> = std::mem::take(&mut l.own);
     let mut item_allows = Vec::new();
@@ -141,12 +147,6 @@ pub(crate) fn finish(job: &Job, l: &mut Linted, rules: &[RuleInfo]) -> Option<Fi
         diagnostics.append(&mut a.diagnostics);
         item_allows = std::mem::take(&mut a.item_allows);
     }
-    let default_of = |rule: &str| {
-        rules
-            .iter()
-            .find(|r| r.name == rule)
-            .map_or(Level::Warn, |r| r.default_level)
-    };
     if diagnostics.is_empty() && l.source.is_none() {
         return None;
     }
@@ -154,10 +154,39 @@ pub(crate) fn finish(job: &Job, l: &mut Linted, rules: &[RuleInfo]) -> Option<Fi
         .source
         .take()
         .unwrap_or_else(|| Arc::from(std::fs::read_to_string(&job.abs).unwrap_or_default()));
+    let diagnostics = settle(job, diagnostics, &item_allows, &source, rules);
+    if diagnostics.is_empty() {
+        return None;
+    }
+    Some(FileReport {
+        display: job.display.clone(),
+        abs: job.abs.clone(),
+        source,
+        package: job.package.clone(),
+        diagnostics,
+    })
+}
+
+/// What is left of a file's findings (its own and the workspace pass's) once the
+/// suppressions in `source` and `item_allows` and the configured levels are applied:
+/// sorted, without duplicates.
+pub(crate) fn settle(
+    job: &Job,
+    mut diagnostics: Vec<Diagnostic>,
+    item_allows: &[ItemAllow],
+    source: &str,
+    rules: &[RuleInfo],
+) -> Vec<Diagnostic> {
+    let default_of = |rule: &str| {
+        rules
+            .iter()
+            .find(|r| r.name == rule)
+            .map_or(Level::Warn, |r| r.default_level)
+    };
     let parsed = !diagnostics.iter().any(|d| d.rule == PARSE_ERROR);
     suppress::apply(
-        &source,
-        &item_allows,
+        source,
+        item_allows,
         rules,
         &mut diagnostics,
         |rule| job.settings.level(rule, default_of(rule)).is_some(),
@@ -179,24 +208,15 @@ pub(crate) fn finish(job: &Job, l: &mut Linted, rules: &[RuleInfo]) -> Option<Fi
             None => false,
         }
     });
-    if diagnostics.is_empty() {
-        return None;
-    }
-    if parsed {
-        add_fixes(job, &source, &mut diagnostics);
+    if parsed && !diagnostics.is_empty() {
+        add_fixes(job, source, &mut diagnostics);
     }
     diagnostics.sort_by(|a, b| {
         let key = |d: &Diagnostic| (d.primary.span.byte_start, d.primary.span.byte_end, d.rule);
         key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
     });
     diagnostics.dedup();
-    Some(FileReport {
-        display: job.display.clone(),
-        abs: job.abs.clone(),
-        source,
-        package: job.package.clone(),
-        diagnostics,
-    })
+    diagnostics
 }
 
 /// Gives each finding the suggestion of its rule's fix for the file's runtime (none if
@@ -249,22 +269,10 @@ pub(crate) fn relint(job: &Job, text: &str, rules: &[RuleInfo]) -> Vec<Diagnosti
     finish(job, &mut l, rules).map_or_else(Vec::new, |r| r.diagnostics)
 }
 
-/// What the command line would report for one file whose text is `text` (an editor's
-/// buffer), without reading the file.
-pub(crate) struct DocumentLint {
-    /// The findings after suppressions and configured levels, sorted.
-    pub(crate) diagnostics: Vec<Diagnostic>,
-    /// What went wrong beside the findings (a configuration error, a panic of the engine),
-    /// for the server's log.
-    pub(crate) errors: Vec<String>,
-}
-
-/// Lints `text` as the file at `abs`: the configuration around it resolved as for a walk
-/// (a configuration error is reported and the defaults used; an excluded file has no
-/// finding), the analysis, the workspace pass over this file alone, suppressions, levels.
-pub(crate) fn lint_document(abs: &Path, text: &str) -> DocumentLint {
-    let rules = seam::rules();
-    let mut errors = Vec::new();
+/// The job for the file at `abs` (an editor's buffer): the configuration around it
+/// resolved as for a walk, read afresh. A configuration error is pushed on `errors` and
+/// the defaults used; `None` when the configuration excludes the file.
+pub(crate) fn resolve(abs: &Path, rules: &[RuleInfo], errors: &mut Vec<String>) -> Option<Job> {
     let dir = abs.parent().filter(|_| abs.is_absolute());
     let info = dir.map(|d| Context::new(rules).dir(d));
     let (settings, package) = match info {
@@ -276,42 +284,40 @@ pub(crate) fn lint_document(abs: &Path, text: &str) -> DocumentLint {
         None => (Arc::default(), None),
     };
     if settings.excludes(abs) {
-        return DocumentLint {
-            diagnostics: Vec::new(),
-            errors,
-        };
+        return None;
     }
-    let job = Job {
+    Some(Job {
         abs: abs.to_owned(),
         display: abs.display().to_string(),
         settings,
         package,
-    };
-    let mut l = lint_bytes(&job, text.as_bytes().to_vec());
-    if l.panicked {
-        errors.extend(
-            l.own
-                .iter()
-                .map(|d| format!("{}: {}", job.display, d.message)),
-        );
-    }
-    if let Some(a) = l.analysis.take() {
-        let mut analyses = [a];
-        if catch_unwind(AssertUnwindSafe(|| seam::link(&mut analyses))).is_err() {
-            errors.push(format!(
-                "{}: internal error: the workspace pass panicked; its findings are missing",
-                job.display
-            ));
+    })
+}
+
+/// Turns discovered files into jobs: reads the configuration around each and drops the
+/// excluded ones. A configuration error stops the run (`Err`).
+pub(crate) fn plan(
+    found: &Discovered,
+    cx: &mut Context<'_>,
+    base: &Path,
+) -> Result<Vec<Job>, String> {
+    let mut jobs = Vec::with_capacity(found.files.len());
+    let mut seen_dirs = BTreeSet::new();
+    for abs in &found.files {
+        let dir = abs.parent().unwrap_or(Path::new("/"));
+        let info = cx.dir(dir).map_err(|e| e.to_string())?;
+        seen_dirs.insert(dir.to_owned());
+        if !found.explicit.contains(abs) && info.settings.excludes(abs) {
+            continue;
         }
-        let [a] = analyses;
-        l.analysis = Some(a);
+        jobs.push(Job {
+            abs: abs.clone(),
+            display: discover::display_path(abs, base),
+            settings: info.settings.clone(),
+            package: info.package.clone(),
+        });
     }
-    l.source = Some(Arc::from(text));
-    let diagnostics = finish(&job, &mut l, rules).map_or_else(Vec::new, |r| r.diagnostics);
-    DocumentLint {
-        diagnostics,
-        errors,
-    }
+    Ok(jobs)
 }
 
 #[cfg(test)]

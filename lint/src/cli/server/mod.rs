@@ -1,41 +1,58 @@
 //! `cargo aio-lint server`: a language server over stdio (LSP 3.17, synchronous, on
-//! `lsp-server`'s channels). It lints the text of each open document as the editor holds
-//! it, with the configuration the command line would use for that file, and offers hover
-//! docs and a "suppress on this line" code action on its findings.
+//! `lsp-server`'s channels). It lints the workspace folders at startup and each open
+//! document as the editor holds it, with the configuration the command line would use
+//! for that file, and offers hover docs and a "suppress on this line" code action on its
+//! findings.
 //!
-//! Each document is linted alone (the workspace pass sees that one file), on the thread
-//! that reads the messages, after every open, change and save.
+//! Two threads: this one reads the client's messages, keeps the open documents' text and
+//! answers requests; the analysis thread (`workspace.rs`) keeps every file's facts and
+//! re-runs the workspace pass after each change. Edits are debounced ([`DEBOUNCE`]), and a
+//! result for a version older than the document's is dropped (a newer one is coming).
 
 mod convert;
 mod text;
+mod workspace;
 
 use std::collections::HashMap;
-use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
+use crossbeam_channel::{Sender, select};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
-    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument,
-    LogMessage, Notification as _, PublishDiagnostics,
+    DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
+    DidSaveTextDocument, Initialized, LogMessage, Notification as _, PublishDiagnostics,
 };
-use lsp_types::request::{CodeActionRequest, HoverRequest, Request as _};
+use lsp_types::request::{
+    CodeActionRequest, HoverRequest, RegisterCapability, Request as _, WorkDoneProgressCreate,
+};
 use lsp_types::{
     CodeActionKind, CodeActionOptions, CodeActionOrCommand, CodeActionParams,
-    CodeActionProviderCapability, DidChangeTextDocumentParams, DidCloseTextDocumentParams,
-    DidOpenTextDocumentParams, DidSaveTextDocumentParams, Hover, HoverContents, HoverParams,
-    HoverProviderCapability, LogMessageParams, MarkupContent, MarkupKind, MessageType,
-    PublishDiagnosticsParams, ServerCapabilities, TextDocumentSyncCapability, TextDocumentSyncKind,
-    TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
+    CodeActionProviderCapability, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
+    DidChangeWatchedFilesRegistrationOptions, DidCloseTextDocumentParams,
+    DidOpenTextDocumentParams, DidSaveTextDocumentParams, FileSystemWatcher, GlobPattern, Hover,
+    HoverContents, HoverParams, HoverProviderCapability, LogMessageParams, MarkupContent,
+    MarkupKind, MessageType, NumberOrString, PublishDiagnosticsParams, Registration,
+    RegistrationParams, ServerCapabilities, TextDocumentSyncCapability, TextDocumentSyncKind,
+    TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri, WorkDoneProgressCreateParams,
 };
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use crate::Diagnostic;
-use crate::cli::pipeline::{self, DocumentLint};
+use crate::cli::pipeline::{self, STACK_SIZE};
 use crate::cli::seam;
 use text::Lines;
+pub(crate) use workspace::Analyzer;
+use workspace::{Report, Work, Workspace};
 
-/// What lints one document: the command line's pipeline, or a stand-in in tests.
-pub(crate) type Analyzer = fn(&Path, &str) -> DocumentLint;
+/// How long after the last change of a document its analysis starts.
+pub(crate) const DEBOUNCE: Duration = Duration::from_millis(50);
+
+/// The configuration files whose edits re-lint the workspace.
+const CONFIG_FILES: [&str; 2] = ["Cargo.toml", "aio-lint.toml"];
 
 /// How the session ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,7 +66,7 @@ pub enum Ending {
 /// Runs the server on stdin and stdout until `exit` or the end of input.
 pub(crate) fn run_stdio() -> Ending {
     let (connection, io) = Connection::stdio();
-    let ending = serve_with(&connection, pipeline::lint_document);
+    let ending = serve_with(&connection, pipeline::lint_bytes);
     drop(connection);
     if ending == Ending::Clean {
         // Stdin is done (the reader stops at `exit`): wait for the writer to flush.
@@ -62,39 +79,74 @@ pub(crate) fn run_stdio() -> Ending {
 /// drive the server in memory (`Connection::memory()`). Not a stable API.
 #[doc(hidden)]
 pub fn serve(connection: &Connection) -> Ending {
-    serve_with(connection, pipeline::lint_document)
+    serve_with(connection, pipeline::lint_bytes)
+}
+
+/// What the client said about itself in `initialize`.
+#[derive(Default)]
+struct ClientInfo {
+    folders: Vec<PathBuf>,
+    /// `window.workDoneProgress`: it shows `$/progress` for tokens the server creates.
+    progress: bool,
+    /// `workspace.didChangeWatchedFiles.dynamicRegistration`.
+    watch: bool,
+}
+
+impl ClientInfo {
+    fn from_params(p: &Value) -> Self {
+        let caps = &p["capabilities"];
+        let uris: Vec<&str> = match p["workspaceFolders"].as_array() {
+            Some(folders) => folders.iter().filter_map(|f| f["uri"].as_str()).collect(),
+            None => p["rootUri"].as_str().into_iter().collect(),
+        };
+        ClientInfo {
+            folders: uris
+                .into_iter()
+                .filter_map(|u| u.parse::<Uri>().ok())
+                .map(|u| uri_to_path(&u))
+                .filter(|p| p.is_absolute())
+                .collect(),
+            progress: caps["window"]["workDoneProgress"] == true,
+            watch: caps["workspace"]["didChangeWatchedFiles"]["dynamicRegistration"] == true,
+        }
+    }
 }
 
 pub(crate) fn serve_with(connection: &Connection, analyzer: Analyzer) -> Ending {
-    let Ok((id, _params)) = connection.initialize_start() else {
+    let Ok((id, init)) = connection.initialize_start() else {
         return Ending::Abrupt;
     };
+    let client = ClientInfo::from_params(&init);
     let result = serde_json::json!({
         "capabilities": capabilities(),
         "serverInfo": { "name": "aio-lint", "version": env!("CARGO_PKG_VERSION") },
     });
+    let _ = connection.sender.send(Response::new_ok(id, result).into());
+    let (work, work_rx) = crossbeam_channel::unbounded();
+    let (done_tx, done) = crossbeam_channel::unbounded();
+    let stop = Arc::new(AtomicBool::new(false));
+    let ws = Workspace::new(analyzer, connection.sender.clone(), stop.clone());
+    let worker = std::thread::Builder::new()
+        .name("aio-lint-analysis".into())
+        .stack_size(STACK_SIZE)
+        .spawn(move || workspace::run(ws, &work_rx, &done_tx));
+    let Ok(worker) = worker else {
+        return Ending::Abrupt;
+    };
     let mut server = Server {
         connection,
-        analyzer,
+        work,
+        client,
         documents: HashMap::new(),
+        pending: HashMap::new(),
         shut_down: false,
+        next_id: 0,
     };
-    server.send(Response::new_ok(id, result).into());
-    for message in &connection.receiver {
-        match message {
-            Message::Request(req) => server.request(req),
-            Message::Notification(n) if n.method == "exit" => {
-                return if server.shut_down {
-                    Ending::Clean
-                } else {
-                    Ending::Abrupt
-                };
-            }
-            Message::Notification(n) => server.notification(n),
-            Message::Response(_) => {}
-        }
-    }
-    Ending::Abrupt
+    let ending = server.run(&done);
+    stop.store(true, Ordering::Relaxed);
+    drop(server);
+    let _ = worker.join();
+    ending
 }
 
 fn capabilities() -> ServerCapabilities {
@@ -125,19 +177,79 @@ struct Document {
 
 struct Server<'c> {
     connection: &'c Connection,
-    analyzer: Analyzer,
+    work: Sender<Work>,
+    client: ClientInfo,
     documents: HashMap<Uri, Document>,
+    /// Changed documents waiting for their debounce to pass, with when it does.
+    pending: HashMap<Uri, Instant>,
     shut_down: bool,
+    next_id: u32,
 }
 
-fn params<P: DeserializeOwned>(value: serde_json::Value) -> Result<P, String> {
+fn params<P: DeserializeOwned>(value: Value) -> Result<P, String> {
     serde_json::from_value(value).map_err(|e| format!("invalid parameters: {e}"))
 }
 
 impl Server<'_> {
+    fn run(&mut self, done: &crossbeam_channel::Receiver<Vec<Report>>) -> Ending {
+        loop {
+            self.flush_due();
+            let wait = self
+                .pending
+                .values()
+                .min()
+                .map_or(Duration::from_secs(3600), |due| {
+                    due.saturating_duration_since(Instant::now())
+                });
+            select! {
+                recv(self.connection.receiver) -> message => match message {
+                    Ok(Message::Request(req)) => self.request(req),
+                    Ok(Message::Notification(n)) if n.method == "exit" => {
+                        return if self.shut_down { Ending::Clean } else { Ending::Abrupt };
+                    }
+                    Ok(Message::Notification(n)) => self.notification(n),
+                    Ok(Message::Response(_)) => {}
+                    Err(_) => return Ending::Abrupt,
+                },
+                recv(done) -> reports => {
+                    for r in reports.into_iter().flatten() {
+                        self.publish_report(r);
+                    }
+                }
+                default(wait) => {}
+            }
+        }
+    }
+
+    /// Sends the analysis of every document whose debounce has passed.
+    fn flush_due(&mut self) {
+        let now = Instant::now();
+        let due: Vec<Uri> = self
+            .pending
+            .iter()
+            .filter(|(_, at)| **at <= now)
+            .map(|(uri, _)| uri.clone())
+            .collect();
+        for uri in due {
+            self.pending.remove(&uri);
+            self.analyse(&uri);
+        }
+    }
+
     fn send(&self, message: Message) {
         // A closed channel means the client is gone; the receive loop ends on its own.
         let _ = self.connection.sender.send(message);
+    }
+
+    /// A number not used before in this session (for request ids and progress tokens).
+    fn fresh(&mut self) -> u32 {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    fn send_request(&mut self, method: &str, params: impl serde::Serialize) {
+        let id = format!("aio-lint/{}", self.fresh());
+        self.send(Request::new(RequestId::from(id), method.to_owned(), params).into());
     }
 
     fn log(&self, typ: MessageType, message: String) {
@@ -166,7 +278,7 @@ impl Server<'_> {
         let result = match req.method.as_str() {
             "shutdown" => {
                 self.shut_down = true;
-                Ok(serde_json::Value::Null)
+                Ok(Value::Null)
             }
             HoverRequest::METHOD => params(req.params).map(|p| self.hover(p)),
             CodeActionRequest::METHOD => params(req.params).map(|p| self.code_actions(p)),
@@ -190,16 +302,93 @@ impl Server<'_> {
         }
         let method = n.method.clone();
         let outcome = match method.as_str() {
+            Initialized::METHOD => {
+                self.initialized();
+                Ok(())
+            }
             DidOpenTextDocument::METHOD => params(n.params).map(|p| self.open(p)),
             DidChangeTextDocument::METHOD => params(n.params).map(|p| self.change(p)),
             DidSaveTextDocument::METHOD => {
-                params(n.params).map(|p: DidSaveTextDocumentParams| self.lint(&p.text_document.uri))
+                params(n.params).map(|p: DidSaveTextDocumentParams| self.save(&p.text_document.uri))
             }
             DidCloseTextDocument::METHOD => params(n.params).map(|p| self.close(p)),
+            DidChangeWatchedFiles::METHOD => params(n.params).map(|p| self.watched(p)),
             _ => Ok(()),
         };
         if let Err(message) = outcome {
             self.log(MessageType::WARNING, format!("{method}: {message}"));
+        }
+    }
+
+    /// Registers the configuration watcher and starts the workspace load.
+    fn initialized(&mut self) {
+        if self.client.watch {
+            let watchers = CONFIG_FILES
+                .iter()
+                .map(|name| FileSystemWatcher {
+                    glob_pattern: GlobPattern::String(format!("**/{name}")),
+                    kind: None,
+                })
+                .collect();
+            let registration = Registration {
+                id: "aio-lint/watch-config".into(),
+                method: DidChangeWatchedFiles::METHOD.into(),
+                register_options: serde_json::to_value(DidChangeWatchedFilesRegistrationOptions {
+                    watchers,
+                })
+                .ok(),
+            };
+            self.send_request(
+                RegisterCapability::METHOD,
+                RegistrationParams {
+                    registrations: vec![registration],
+                },
+            );
+        }
+        self.load();
+    }
+
+    /// (Re)lints the workspace folders in the background, with progress if the client
+    /// shows it.
+    fn load(&mut self) {
+        if self.client.folders.is_empty() {
+            return;
+        }
+        let progress = self.client.progress.then(|| {
+            let token = format!("aio-lint/workspace/{}", self.fresh());
+            self.send_request(
+                WorkDoneProgressCreate::METHOD,
+                WorkDoneProgressCreateParams {
+                    token: NumberOrString::String(token.clone()),
+                },
+            );
+            token
+        });
+        let _ = self.work.send(Work::Load {
+            folders: self.client.folders.clone(),
+            progress,
+        });
+    }
+
+    /// An edit of a configuration file re-lints the workspace and the open documents.
+    fn watched(&mut self, p: DidChangeWatchedFilesParams) {
+        let config = p.changes.iter().any(|c| {
+            uri_to_path(&c.uri)
+                .file_name()
+                .is_some_and(|n| CONFIG_FILES.iter().any(|f| n == *f))
+        });
+        if !config {
+            return;
+        }
+        if self.client.folders.is_empty() {
+            let open: Vec<Uri> = self.documents.keys().cloned().collect();
+            for uri in open {
+                self.pending.remove(&uri);
+                self.analyse(&uri);
+            }
+        } else {
+            self.pending.clear();
+            self.load();
         }
     }
 
@@ -213,7 +402,8 @@ impl Server<'_> {
                 findings: Vec::new(),
             },
         );
-        self.lint(&doc.uri);
+        self.pending.remove(&doc.uri);
+        self.analyse(&doc.uri);
     }
 
     fn change(&mut self, p: DidChangeTextDocumentParams) {
@@ -228,54 +418,68 @@ impl Server<'_> {
             text::apply_change(&mut doc.text, change);
         }
         doc.version = p.text_document.version;
-        self.lint(&uri);
+        self.pending.insert(uri, Instant::now() + DEBOUNCE);
+    }
+
+    fn save(&mut self, uri: &Uri) {
+        self.pending.remove(uri);
+        self.analyse(uri);
     }
 
     fn close(&mut self, p: DidCloseTextDocumentParams) {
         let uri = p.text_document.uri;
         self.documents.remove(&uri);
-        self.publish(uri, Vec::new(), None);
+        self.pending.remove(&uri);
+        let path = uri_to_path(&uri);
+        let _ = self.work.send(Work::Close { uri, path });
     }
 
-    /// Lints the open document `uri` and publishes its diagnostics. A panic is caught,
-    /// logged, and reported on the document.
-    fn lint(&mut self, uri: &Uri) {
+    /// Hands the open document `uri`'s text to the analysis thread.
+    fn analyse(&mut self, uri: &Uri) {
         let Some(doc) = self.documents.get(uri) else {
             return self.log(
                 MessageType::WARNING,
                 format!("`{}` is not open", uri.as_str()),
             );
         };
-        let path = uri_to_path(uri);
-        let analyzer = self.analyzer;
-        let findings = match catch_unwind(AssertUnwindSafe(|| analyzer(&path, &doc.text))) {
-            Ok(lint) => {
-                for message in lint.errors {
-                    self.log(MessageType::ERROR, message);
+        let _ = self.work.send(Work::Edit {
+            uri: uri.clone(),
+            path: uri_to_path(uri),
+            text: Arc::from(doc.text.as_str()),
+            version: doc.version,
+        });
+    }
+
+    /// Publishes what the analysis thread found, unless the document changed since (its
+    /// newer version is pending or being analysed).
+    fn publish_report(&mut self, r: Report) {
+        let (diagnostics, version) = match self.documents.get_mut(&r.uri) {
+            Some(doc) => {
+                // A change bumps the version at once: a result for an older one is stale.
+                if r.version != Some(doc.version) {
+                    return;
                 }
-                lint.diagnostics
+                doc.findings = r.findings;
+                let lines = Lines::new(&doc.text);
+                let diagnostics = doc
+                    .findings
+                    .iter()
+                    .map(|d| convert::diagnostic(d, &r.uri, &doc.text, &lines))
+                    .collect();
+                (diagnostics, Some(doc.version))
             }
-            Err(payload) => {
-                let what = pipeline::panic_message(payload.as_ref());
-                let message = format!(
-                    "internal error: the linter panicked on this file ({what}); please report it"
-                );
-                self.log(MessageType::ERROR, format!("{}: {message}", path.display()));
-                vec![seam::parse_error(seam::start_of_file(), message)]
+            None if r.version.is_some() => return,
+            None => {
+                let lines = Lines::new(&r.text);
+                let diagnostics = r
+                    .findings
+                    .iter()
+                    .map(|d| convert::diagnostic(d, &r.uri, &r.text, &lines))
+                    .collect();
+                (diagnostics, None)
             }
         };
-        let Some(doc) = self.documents.get_mut(uri) else {
-            return;
-        };
-        doc.findings = findings;
-        let lines = Lines::new(&doc.text);
-        let diagnostics = doc
-            .findings
-            .iter()
-            .map(|d| convert::diagnostic(d, uri, &doc.text, &lines))
-            .collect();
-        let version = doc.version;
-        self.publish(uri.clone(), diagnostics, Some(version));
+        self.publish(r.uri, diagnostics, version);
     }
 
     fn publish(&self, uri: Uri, diagnostics: Vec<lsp_types::Diagnostic>, version: Option<i32>) {
@@ -306,11 +510,11 @@ impl Server<'_> {
         Some((doc, lines, found))
     }
 
-    fn hover(&self, p: HoverParams) -> serde_json::Value {
+    fn hover(&self, p: HoverParams) -> Value {
         let at = p.text_document_position_params;
         let range = lsp_types::Range::new(at.position, at.position);
         let Some((doc, lines, found)) = self.findings_at(&at.text_document.uri, range) else {
-            return serde_json::Value::Null;
+            return Value::Null;
         };
         let mut rules: Vec<&str> = found.iter().map(|d| d.rule).collect();
         rules.dedup();
@@ -320,7 +524,7 @@ impl Server<'_> {
             .map(convert::rule_docs)
             .collect();
         let Some(first) = found.first() else {
-            return serde_json::Value::Null;
+            return Value::Null;
         };
         let hover = Hover {
             contents: HoverContents::Markup(MarkupContent {
@@ -336,10 +540,10 @@ impl Server<'_> {
         serde_json::to_value(hover).unwrap_or_default()
     }
 
-    fn code_actions(&self, p: CodeActionParams) -> serde_json::Value {
+    fn code_actions(&self, p: CodeActionParams) -> Value {
         let uri = &p.text_document.uri;
         let Some((doc, lines, found)) = self.findings_at(uri, p.range) else {
-            return serde_json::Value::Array(Vec::new());
+            return Value::Array(Vec::new());
         };
         let mut seen = Vec::new();
         let actions: Vec<CodeActionOrCommand> = found
@@ -402,14 +606,11 @@ mod tests {
 
     use super::*;
 
-    fn panicking(_: &Path, text: &str) -> DocumentLint {
-        if text.contains("boom") {
+    fn panicking(job: &pipeline::Job, bytes: Vec<u8>) -> pipeline::Linted {
+        if bytes.starts_with(b"boom") {
             panic!("engine exploded");
         }
-        DocumentLint {
-            diagnostics: Vec::new(),
-            errors: vec!["config is broken".into()],
-        }
+        pipeline::lint_bytes(job, bytes)
     }
 
     fn next_notification(client: &Connection) -> Notification {
@@ -465,12 +666,19 @@ mod tests {
                 .contains("engine exploded")
         );
 
-        // The next document is linted as usual; the analyser's own errors are logged.
-        send(open("file:///tmp/b.rs", "fn main() {}"));
+        // The next document is linted as usual; a broken configuration is logged.
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("aio-lint.toml"), "deny = 3\n").unwrap();
+        let b = format!("file://{}/b.rs", tmp.path().display());
+        send(open(&b, "fn main() {}"));
         let log = next_notification(&client);
-        assert_eq!(log.params["message"], "config is broken");
+        let message = log.params["message"].as_str().unwrap();
+        assert!(
+            message.ends_with("(linting with the default configuration)"),
+            "{message}"
+        );
         let published = next_notification(&client);
-        assert_eq!(published.params["uri"], "file:///tmp/b.rs");
+        assert_eq!(published.params["uri"], b.as_str());
         assert_eq!(published.params["diagnostics"], Value::Array(Vec::new()));
         send(Notification::new("exit".into(), json!(null)).into());
         assert_eq!(handle.join().unwrap(), Ending::Abrupt);
