@@ -177,8 +177,22 @@ impl Classifier<'_> {
             // A directly awaited method returns a future: matching it by name to a sync
             // workspace fn (`file.write_all(..).await` to a sync bridge's `write_all`) is
             // the wrong method far more often than the right one.
-            None if recv_ty.is_none() && !awaited && !catalog::is_common_method(name) => {
-                Call::Candidate(Callee::Method(self.facts.intern(name)))
+            None if recv_ty.is_none() && !awaited => {
+                // A receiver of a known workspace type names its method by path; any other
+                // resolves by name only when that is safe (`crate::callgraph`).
+                let recv =
+                    types::ws_type_of(&self.scopes.resolver(self.self_ty), self.buf, &m.receiver);
+                match recv {
+                    Some(t) => Call::Candidate(Callee::Method {
+                        name: self.facts.intern(name),
+                        recv: Some(self.facts.intern(&t)),
+                    }),
+                    None if !catalog::is_common_method(name) => Call::Candidate(Callee::Method {
+                        name: self.facts.intern(name),
+                        recv: None,
+                    }),
+                    None => Call::Plain,
+                }
             }
             None => Call::Plain,
         }

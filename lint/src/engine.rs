@@ -260,8 +260,16 @@ impl<'s> Engine<'s> {
         types::ty_of(&self.scopes.resolver(self.cx.self_ty), &mut self.buf, e, 0)
     }
 
-    fn bind_pat(&mut self, pat: &Pat, ty: Option<Ty>) {
-        types::bind_pat(&mut self.scopes, self.cx.self_ty, &mut self.buf, pat, ty, 0);
+    fn bind_pat(&mut self, pat: &Pat, ty: Option<Ty>, ws: Option<Box<str>>) {
+        types::bind_pat(
+            &mut self.scopes,
+            self.cx.self_ty,
+            &mut self.buf,
+            pat,
+            ty,
+            ws,
+            0,
+        );
     }
 
     // ----- items --------------------------------------------------------------------
@@ -304,7 +312,8 @@ impl<'s> Engine<'s> {
                     syn::FnArg::Typed(t) => {
                         let r = this.scopes.resolver(this.cx.self_ty);
                         let ty = types::ty_of_type(&r, &mut this.buf, &t.ty);
-                        this.bind_pat(&t.pat, ty);
+                        let ws = types::ws_type_of_type(&r, &mut this.buf, &t.ty);
+                        this.bind_pat(&t.pat, ty, ws);
                     }
                     syn::FnArg::Receiver(_) => this.scopes.bind("self", None),
                 }
@@ -807,11 +816,15 @@ impl<'ast> Visit<'ast> for Engine<'_> {
                 self.visit_expr(d);
             }
         }
-        let ty = match &l.init {
-            Some(init) => self.ty_of(&init.expr),
-            None => None,
+        let (ty, ws) = match &l.init {
+            Some(init) => {
+                let r = self.scopes.resolver(self.cx.self_ty);
+                let ws = types::ws_type_of(&r, &mut self.buf, &init.expr);
+                (self.ty_of(&init.expr), ws)
+            }
+            None => (None, None),
         };
-        self.bind_pat(&l.pat, ty);
+        self.bind_pat(&l.pat, ty, ws);
     }
 
     fn visit_expr(&mut self, e: &'ast Expr) {
@@ -857,7 +870,7 @@ impl<'ast> Visit<'ast> for Engine<'_> {
         self.with_cx(cx, |this| {
             this.scopes.push(ScopeKind::Block);
             for (i, p) in c.inputs.iter().enumerate() {
-                this.bind_pat(p, if i == 0 { param_ty } else { None });
+                this.bind_pat(p, if i == 0 { param_ty } else { None }, None);
             }
             match &*c.body {
                 // An async closure's block is an async body: the flow checks see it.
