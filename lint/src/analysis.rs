@@ -32,7 +32,12 @@ pub(crate) fn analyze(path: &Path, text: &str, options: &FileOptions) -> FileAna
         path: path.to_owned(),
         diagnostics: Vec::new(),
         item_allows: Vec::new(),
-        facts: FactsBuilder::new(options.runtime, options.package.clone()).finish(),
+        facts: FactsBuilder::new(
+            options.runtime,
+            options.package.clone(),
+            options.workspace.clone(),
+        )
+        .finish(),
     };
     let not_linted = |message: String| parse_error::diagnostic(src.span_of_bytes(0, 0), message);
     if shape.too_deep() {

@@ -38,6 +38,8 @@ pub(crate) struct FileFacts {
     pub(crate) runtime: Runtime,
     /// The cargo package of the file ([`crate::FileOptions::package`]).
     pub(crate) package: Option<String>,
+    /// Its workspace ([`crate::FileOptions::workspace`]).
+    pub(crate) workspace: Option<String>,
     pub(crate) names: Vec<Box<str>>,
     pub(crate) fns: Vec<FnFact>,
     pub(crate) sites: Vec<Site>,
@@ -108,12 +110,17 @@ pub(crate) struct FactsBuilder {
 }
 
 impl FactsBuilder {
-    /// An empty record for a file of a crate on `runtime`, in `package`.
-    pub(crate) fn new(runtime: Runtime, package: Option<String>) -> Self {
+    /// An empty record for a file of a crate on `runtime`, in `package` of `workspace`.
+    pub(crate) fn new(
+        runtime: Runtime,
+        package: Option<String>,
+        workspace: Option<String>,
+    ) -> Self {
         FactsBuilder {
             facts: FileFacts {
                 runtime,
                 package,
+                workspace,
                 ..FileFacts::default()
             },
             interner: HashMap::default(),
@@ -223,6 +230,8 @@ struct Index<'a> {
     pkg: Vec<Pkg>,
     /// The crate name of each package (`mini_redis`), from its id.
     crate_names: Vec<Option<String>>,
+    /// The workspace of each package.
+    workspaces: Vec<Option<&'a str>>,
     /// Some package has a crate name: paths into other crates go by name.
     named: bool,
     by_path: HashMap<&'a str, Vec<DefId>>,
@@ -240,12 +249,14 @@ impl<'a> Index<'a> {
     fn new(files: &'a [LinkFile<'a>]) -> Self {
         let mut ids: HashMap<Option<&str>, Pkg> = HashMap::default();
         let mut crate_names = Vec::new();
+        let mut workspaces = Vec::new();
         let pkg = files
             .iter()
             .map(|(_, facts)| {
                 let n = ids.len() as Pkg;
                 *ids.entry(facts.package.as_deref()).or_insert_with(|| {
                     crate_names.push(facts.package.as_deref().and_then(crate_name_of));
+                    workspaces.push(facts.workspace.as_deref());
                     n
                 })
             })
@@ -255,6 +266,7 @@ impl<'a> Index<'a> {
             files,
             pkg,
             crate_names,
+            workspaces,
             named,
             by_path: HashMap::default(),
             free_by_name: HashMap::default(),
@@ -334,6 +346,9 @@ impl<'a> Index<'a> {
                         // tests and examples): which other crates are linted in the same
                         // run never changes what a path names.
                         if let Some(target) = self.package_named(krate) {
+                            if !self.same_workspace(pkg, target) {
+                                return None;
+                            }
                             let mut hits = self.by_path.get(theirs.as_str()).into_iter().flatten();
                             let mut hits = hits
                                 .by_ref()
@@ -398,6 +413,14 @@ impl<'a> Index<'a> {
                 }
                 only(self.methods_by_name.get(&(pkg, name)))
             }
+        }
+    }
+
+    /// Whether a path may lead from package `a` into package `b`.
+    fn same_workspace(&self, a: Pkg, b: Pkg) -> bool {
+        match (self.workspaces[a as usize], self.workspaces[b as usize]) {
+            (Some(x), Some(y)) => x == y,
+            _ => true,
         }
     }
 

@@ -131,7 +131,11 @@ impl<'s> Engine<'s> {
             embed,
             scopes: Scopes::new(module, embed),
             cx: Cx::default(),
-            facts: FactsBuilder::new(options.runtime, options.package.clone()),
+            facts: FactsBuilder::new(
+                options.runtime,
+                options.package.clone(),
+                options.workspace.clone(),
+            ),
             pending: Vec::new(),
             findings: Vec::new(),
             flow: Vec::new(),

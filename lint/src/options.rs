@@ -37,4 +37,10 @@ pub struct FileOptions {
     /// resolve) only to definitions of the same package; paths resolve across packages.
     /// Files that all leave this `None` count as one package.
     pub package: Option<String>,
+    /// The cargo workspace of the package (any stable id: the CLI passes the workspace's
+    /// root folder, or the package's own folder when it is no member of one). A path into
+    /// another package is followed only when both are in one workspace, so a package's
+    /// findings do not depend on which other crates are linted in the same run. `None`
+    /// on either side: followed.
+    pub workspace: Option<String>,
 }

@@ -695,3 +695,94 @@ fn call_graph_names_stay_in_their_package_and_notes_are_relative() {
         "{note}"
     );
 }
+
+/// The findings of a run as (rule, file, line), sorted.
+fn finding_set(o: &Output) -> Vec<(String, String, u64)> {
+    let mut v: Vec<_> = stdout(o)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|j| j["reason"] == "compiler-message")
+        .map(|j| {
+            let m = &j["message"];
+            let file = m["spans"][0]["file_name"].as_str().unwrap().to_owned();
+            // Shown relative to where the run started: compare by the path inside `root`.
+            let file = file
+                .rsplit_once("crates/")
+                .map_or(file.clone(), |(_, f)| f.to_owned());
+            (
+                m["code"]["code"].as_str().unwrap().to_owned(),
+                file,
+                m["spans"][0]["line_start"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_package_s_findings_do_not_depend_on_the_other_crates_of_the_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let manifest = |name: &str| {
+        format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
+    };
+    // mini-redis awaits its own async `client::connect`; `redis` has a sync one that
+    // blocks, and `dotenv` a sync `var` that reads a file, which `app` calls by path.
+    write(root, "crates/mini-redis/Cargo.toml", manifest("mini-redis"));
+    write(
+        root,
+        "crates/mini-redis/src/client.rs",
+        "pub async fn connect(_a: &str) {}\n",
+    );
+    write(
+        root,
+        "crates/mini-redis/examples/hello.rs",
+        "async fn main() {\n    mini_redis::client::connect(\"a\").await;\n}\n",
+    );
+    write(root, "crates/redis/Cargo.toml", manifest("redis"));
+    write(
+        root,
+        "crates/redis/src/client.rs",
+        "pub fn connect(a: &str) {\n    std::net::TcpStream::connect(a).unwrap();\n}\n",
+    );
+    write(root, "crates/dotenv/Cargo.toml", manifest("dotenv"));
+    write(
+        root,
+        "crates/dotenv/src/lib.rs",
+        "pub fn var(k: &str) -> String {\n    std::fs::read_to_string(k).unwrap()\n}\n",
+    );
+    write(root, "crates/app/Cargo.toml", manifest("app"));
+    write(
+        root,
+        "crates/app/src/lib.rs",
+        "pub async fn start() {\n    dotenv::var(\"URL\");\n}\n",
+    );
+    let json = ["--message-format", "json"];
+    let run = |dirs: &[&str]| {
+        let mut args = json.to_vec();
+        args.extend_from_slice(dirs);
+        let o = lint(&root.join("crates"), &args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        finding_set(&o)
+    };
+    let apart: Vec<_> = ["mini-redis", "redis", "dotenv", "app"]
+        .iter()
+        .flat_map(|c| run(&[c]))
+        .collect();
+    assert_eq!(apart, vec![]);
+    assert_eq!(run(&["mini-redis", "redis", "dotenv", "app"]), apart);
+
+    // Members of one cargo workspace are one program: a path into a sibling is followed.
+    write(
+        root,
+        "crates/Cargo.toml",
+        "[workspace]\nmembers = [\"app\", \"dot*\"]\nexclude = [\"redis\"]\n",
+    );
+    assert_eq!(
+        run(&["app", "dotenv"]),
+        vec![("aio::blocking_fs".into(), "app/src/lib.rs".into(), 2)]
+    );
+    // ...and not into a crate the workspace excludes or does not list.
+    assert_eq!(run(&["mini-redis", "redis"]), vec![]);
+}
