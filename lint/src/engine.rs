@@ -540,19 +540,42 @@ impl<'s> Engine<'s> {
     }
 
     /// Walks a call's arguments; the closures among them run elsewhere if `offload`.
+    /// A closure argument, or one that is the tail of a block argument
+    /// (`thread::spawn({ let t = t.clone(); move || .. })`), runs elsewhere if `offload`.
     fn visit_args(&mut self, args: &Args, offload: bool) {
         for arg in args {
-            if offload && matches!(arg, Expr::Closure(_)) {
-                let cx = Cx {
-                    in_async: false,
-                    cur_fn: None,
-                    ..self.cx
-                };
-                self.with_cx(cx, |this| this.visit_expr(arg));
-            } else {
-                self.visit_expr(arg);
+            match arg {
+                Expr::Closure(_) if offload => self.visit_offloaded(arg),
+                Expr::Block(b) if offload && b.attrs.is_empty() && tail_closure(&b.block) => {
+                    let b = &b.block;
+                    self.scopes.push(ScopeKind::Block);
+                    self.scopes.collect_items(
+                        b.stmts
+                            .iter()
+                            .filter_map(|s| if let Stmt::Item(i) = s { Some(i) } else { None }),
+                    );
+                    let (tail, stmts) = b.stmts.split_last().expect("a tail closure");
+                    for s in stmts {
+                        self.visit_stmt(s);
+                    }
+                    if let Stmt::Expr(closure, None) = tail {
+                        self.visit_offloaded(closure);
+                    }
+                    self.pop_scope(Some(b.brace_token.span));
+                }
+                _ => self.visit_expr(arg),
             }
         }
+    }
+
+    /// Walks a closure that runs off the event loop: sync, and no part of any fn's body.
+    fn visit_offloaded(&mut self, closure: &Expr) {
+        let cx = Cx {
+            in_async: false,
+            cur_fn: None,
+            ..self.cx
+        };
+        self.with_cx(cx, |this| this.visit_expr(closure));
     }
 
     fn visit_macro_body(&mut self, mac: &syn::Macro, item_position: bool) {
@@ -651,6 +674,11 @@ fn allow_blocking_option(attr: &syn::Attribute) -> Option<PmSpan> {
         }
         _ => None,
     })
+}
+
+/// Whether a block's value is a closure (its last statement, without `;`).
+fn tail_closure(b: &syn::Block) -> bool {
+    matches!(b.stmts.last(), Some(Stmt::Expr(Expr::Closure(_), None)))
 }
 
 /// The last segment of a type (`Foo` of `crate::x::Foo<T>`), for `impl` blocks.

@@ -150,6 +150,29 @@ async fn f(handle: tokio::runtime::Handle) {
 }
 
 #[test]
+fn a_closure_that_is_the_tail_of_a_block_argument_is_offloaded() {
+    let src = r#"
+use std::thread::sleep;
+async fn f(t: std::sync::Arc<u8>) {
+    std::thread::spawn({ let t = t.clone(); move || { sleep(D); drop(t) } });
+    tokio::task::spawn_blocking({
+        let t = t.clone();
+        sleep(D);
+        move || sleep(D)
+    }).await;
+    tokio::spawn({ let t = t.clone(); async move { sleep(D) } });
+    not_an_offloader({ move || sleep(D) });
+}
+"#;
+    // The block's own statements run here (line 7); so does an async block handed to a
+    // spawner (line 10); a closure given to anything else may be called here (line 11).
+    assert_eq!(
+        rules_at(src),
+        vec![(7, "blocking_sleep"), (10, "blocking_sleep"), (11, "blocking_sleep")]
+    );
+}
+
+#[test]
 fn configured_blocking_and_offload_functions() {
     let src = r#"
 use my_crate::io::slow_read;
