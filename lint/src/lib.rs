@@ -38,6 +38,7 @@ mod options;
 mod resolve;
 pub(crate) mod rules;
 mod source;
+mod syntax;
 mod types;
 
 use std::path::Path;

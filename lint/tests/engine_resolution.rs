@@ -168,7 +168,11 @@ async fn f(t: std::sync::Arc<u8>) {
     // spawner (line 10); a closure given to anything else may be called here (line 11).
     assert_eq!(
         rules_at(src),
-        vec![(7, "blocking_sleep"), (10, "blocking_sleep"), (11, "blocking_sleep")]
+        vec![
+            (7, "blocking_sleep"),
+            (10, "blocking_sleep"),
+            (11, "blocking_sleep")
+        ]
     );
 }
 
