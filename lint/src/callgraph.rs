@@ -68,7 +68,19 @@ pub(crate) struct Hit {
     pub(crate) rule: &'static str,
     /// What is called, as shown (`std::thread::sleep`).
     pub(crate) call: String,
+    /// The call runs only under `if param` / `if !param` on a bool parameter.
+    pub(crate) guard: Option<Guard>,
     pub(crate) line: usize,
+}
+
+/// A bool parameter that a blocking call depends on: `if stall { sleep(..) }`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Guard {
+    /// The parameter's position (the receiver not counted) and name.
+    pub(crate) index: u8,
+    pub(crate) name: Box<str>,
+    /// The value that makes the call run.
+    pub(crate) blocks_when: bool,
 }
 
 /// Who a call names.
@@ -91,6 +103,8 @@ pub(crate) struct Site {
     pub(crate) in_async: bool,
     /// The call's value (a future, if the callee is async) is dropped.
     pub(crate) dropped: bool,
+    /// Its `true`/`false` literal arguments, by position (for [`Guard`]s).
+    pub(crate) bools: Vec<(u8, bool)>,
 }
 
 /// A fn of the file being walked, as [`FactsBuilder::define_fn`] numbered it.
@@ -172,10 +186,18 @@ impl FactsBuilder {
 
     /// Records the first blocking call made directly in the body of `f` (later ones are
     /// not needed: one is enough to block).
-    pub(crate) fn blocks(&mut self, f: FnId, hit: impl FnOnce() -> Hit) {
+    /// A guarded hit gives way to one under another guard or none (the fn then blocks
+    /// whatever its arguments).
+    pub(crate) fn blocks(&mut self, f: FnId, guard: Option<&Guard>, hit: impl FnOnce() -> Hit) {
         let def = &mut self.facts.fns[f.0 as usize];
-        if def.hit.is_none() {
-            def.hit = Some(hit());
+        match &mut def.hit {
+            None => {
+                let mut h = hit();
+                h.guard = guard.cloned();
+                def.hit = Some(h);
+            }
+            Some(h) if h.guard.is_some() && h.guard.as_ref() != guard => h.guard = None,
+            Some(_) => {}
         }
     }
 
@@ -186,12 +208,14 @@ impl FactsBuilder {
         span: Span,
         in_async: bool,
         dropped: bool,
+        bools: Vec<(u8, bool)>,
     ) -> SiteId {
         self.facts.sites.push(Site {
             callee,
             span,
             in_async,
             dropped,
+            bools,
         });
         SiteId(self.facts.sites.len() as u32 - 1)
     }
@@ -564,6 +588,17 @@ fn report(
             };
             let root = ix.def(r.root);
             let Some(hit) = &root.hit else { continue };
+            // A helper that blocks only under `if param`: not at a call whose literal
+            // argument makes the guard false.
+            let guard = hit.guard.as_ref().filter(|_| r.next.is_none());
+            if let Some(g) = guard
+                && site
+                    .bools
+                    .iter()
+                    .any(|&(i, v)| i == g.index && v != g.blocks_when)
+            {
+                continue;
+            }
             let mut chain = format!("calls `{}`", ix.name(target.file, def.name));
             let mut cur = *r;
             let mut hops = 0;
@@ -588,6 +623,12 @@ fn report(
                 ", which calls `{}` ({}:{})",
                 hit.call, root_path, hit.line
             ));
+            if let Some(g) = guard {
+                chain.push_str(&format!(
+                    " when its argument `{}` is `{}`",
+                    g.name, g.blocks_when
+                ));
+            }
             let name = ix.name(target.file, def.name);
             let (message, help) = if hit.rule == nested_block_on::RULE.info.name {
                 (

@@ -19,12 +19,12 @@
 
 use proc_macro2::Span as PmSpan;
 use proc_macro2::extra::DelimSpan;
-use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
-use syn::{Expr, ExprCall, ExprMethodCall, Item, Pat, Stmt, Token};
+use syn::{Expr, ExprCall, ExprMethodCall, Item, Pat, Stmt};
 
-use crate::callgraph::{Callee, FactsBuilder, FnId, Hit, SiteId};
+use crate::allows;
+use crate::callgraph::{Callee, FactsBuilder, FnId, Guard, Hit, SiteId};
 use crate::calls::{Args, Call, Classifier, args_text, call_span, method_span};
 use crate::catalog::{Fix, Ty};
 use crate::diagnostic::{Diagnostic, ItemAllow};
@@ -34,7 +34,7 @@ use crate::options::FileOptions;
 use crate::resolve::{self, Res, ScopeKind, Scopes, SelfTy};
 use crate::rules::{self, blocking, nested_block_on, unawaited_future};
 use crate::source::SourceText;
-use crate::syntax::{allow_blocking_option, item_attrs, tail_closure, type_name};
+use crate::syntax::{self, item_attrs, tail_closure, type_name};
 use crate::types;
 
 /// Expression nesting the walker follows before giving up on the file.
@@ -117,6 +117,10 @@ pub(crate) struct Engine<'s> {
     pub(crate) too_deep: bool,
     /// Whether the file mentions `parking_lot` (for `lock_across_await`).
     parking_lot: bool,
+    /// The bool-capable parameters of the sync fn being walked, by position (receiver not
+    /// counted), and the `if param`/`if !param` guards around the current point.
+    params: Vec<Option<Box<str>>>,
+    guards: Vec<Guard>,
 }
 
 impl<'s> Engine<'s> {
@@ -146,6 +150,8 @@ impl<'s> Engine<'s> {
             depth: 0,
             too_deep: false,
             parking_lot: src.is_some_and(|s| s.text().contains("parking_lot")),
+            params: Vec::new(),
+            guards: Vec::new(),
         }
     }
 
@@ -310,6 +316,18 @@ impl<'s> Engine<'s> {
             cur_fn: if is_async { None } else { fact },
             ..self.cx
         };
+        let params = sig
+            .inputs
+            .iter()
+            .filter_map(|i| match i {
+                syn::FnArg::Typed(t) => Some(syntax::ident_of(&t.pat)),
+                syn::FnArg::Receiver(_) => None,
+            })
+            .collect();
+        let saved = (
+            std::mem::replace(&mut self.params, params),
+            std::mem::take(&mut self.guards),
+        );
         self.with_cx(cx, |this| {
             this.scopes.push(ScopeKind::Fn);
             for input in &sig.inputs {
@@ -326,45 +344,12 @@ impl<'s> Engine<'s> {
             this.visit_body(body, is_async);
             this.pop_scope(None);
         });
+        (self.params, self.guards) = saved;
     }
 
     fn check_allows(&mut self, attrs: &[syn::Attribute], item: &dyn Fn() -> PmSpan) {
-        let Some(src) = self.src else { return };
-        for attr in attrs {
-            let p = attr.path();
-            if p.segments.len() != 2 || p.segments[0].ident != "aio" {
-                continue;
-            }
-            let kind = p.segments[1].ident.to_string();
-            if kind == "allow" {
-                let parser = Punctuated::<syn::Path, Token![,]>::parse_terminated;
-                if let Ok(list) = attr.parse_args_with(parser) {
-                    let span = src.span(item());
-                    for rule in list {
-                        if let Some(last) = rule.segments.last() {
-                            self.allows.push(ItemAllow {
-                                rule: last.ident.to_string(),
-                                span,
-                                at: src.span(rule.span()),
-                                report_unused: true,
-                            });
-                        }
-                    }
-                }
-            } else if matches!(kind.as_str(), "coroutine" | "main" | "test")
-                && let Some(option) = allow_blocking_option(attr)
-            {
-                let span = src.span(item());
-                let at = src.span(option);
-                for rule in rules::silenced_by_allow_blocking() {
-                    self.allows.push(ItemAllow {
-                        rule: rule.to_string(),
-                        span,
-                        at,
-                        report_unused: false,
-                    });
-                }
-            }
+        if let Some(src) = self.src {
+            allows::of_item(src, attrs, item, &mut self.allows);
         }
     }
 
@@ -425,9 +410,10 @@ impl<'s> Engine<'s> {
     /// Records that the sync fn being walked blocks, for the call graph.
     fn hit(&mut self, span: PmSpan, rule: &'static str, call: String) {
         if let (Some(f), Some(src)) = (self.cx.cur_fn, self.src) {
-            self.facts.blocks(f, || Hit {
+            self.facts.blocks(f, self.guards.last(), || Hit {
                 rule,
                 call,
+                guard: None,
                 line: src.line_of(span),
             });
         }
@@ -452,14 +438,16 @@ impl<'s> Engine<'s> {
         callee: Callee,
         span: impl FnOnce() -> PmSpan,
         dropped: bool,
+        args: &Args,
     ) -> Option<SiteId> {
         let src = self.src?;
         if let (Some(f), false) = (self.cx.cur_fn, self.cx.in_async) {
             self.facts.calls(f, callee);
         }
         (self.cx.in_async || dropped).then(|| {
+            let bools = syntax::bool_literals(args);
             self.facts
-                .site(callee, src.span(span()), self.cx.in_async, dropped)
+                .site(callee, src.span(span()), self.cx.in_async, dropped, bools)
         })
     }
 
@@ -478,15 +466,15 @@ impl<'s> Engine<'s> {
                 self.pend(name, PendingWhat::Known { call, span });
             }
             (Call::Candidate(callee), At::Stmt | At::LetWild) => {
-                self.record_call(callee, span, true);
+                self.record_call(callee, span, true, args);
             }
             (Call::Candidate(callee), At::LetBind(name)) => {
-                if let Some(site) = self.record_call(callee, span, false) {
+                if let Some(site) = self.record_call(callee, span, false, args) {
                     self.pend(name, PendingWhat::Site(site));
                 }
             }
             (Call::Candidate(callee), At::Value | At::Awaited) => {
-                self.record_call(callee, span, false);
+                self.record_call(callee, span, false, args);
             }
             (Call::Future(_) | Call::Plain, _) => {}
         }
@@ -859,6 +847,36 @@ impl<'ast> Visit<'ast> for Engine<'_> {
             }
             this.pop_scope(None);
         });
+    }
+
+    fn visit_expr_if(&mut self, i: &'ast syn::ExprIf) {
+        let guard = match self.cx {
+            Cx {
+                in_async: false,
+                cur_fn: Some(_),
+                ..
+            } => syntax::param_test(&i.cond, &self.params),
+            _ => None,
+        };
+        let Some((index, when)) = guard else {
+            visit::visit_expr_if(self, i);
+            return;
+        };
+        let name = self.params[index].clone().unwrap_or_default();
+        let mut guard = Guard {
+            index: index as u8,
+            name,
+            blocks_when: when,
+        };
+        self.guards.push(guard.clone());
+        self.visit_block(&i.then_branch);
+        self.guards.pop();
+        if let Some((_, e)) = &i.else_branch {
+            guard.blocks_when = !when;
+            self.guards.push(guard);
+            self.visit_expr(e);
+            self.guards.pop();
+        }
     }
 
     fn visit_expr_call(&mut self, c: &'ast ExprCall) {

@@ -27,6 +27,7 @@
 pub mod diagnostic;
 pub mod embed;
 
+mod allows;
 mod analysis;
 mod callgraph;
 mod calls;

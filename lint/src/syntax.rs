@@ -1,10 +1,8 @@
-//! Small questions about syntax the engine's walk asks: an item's attributes, an
-//! attribute's `allow_blocking` option, a block's tail, a type's last segment, and whether
-//! a condition tests a bool parameter.
+//! Small questions about syntax the engine's walk asks: an item's attributes, a block's
+//! tail, a type's last segment, whether a condition tests a bool parameter, a call's bool
+//! literals.
 
-use proc_macro2::Span as PmSpan;
 use syn::punctuated::Punctuated;
-use syn::spanned::Spanned;
 use syn::{Expr, Item, Stmt, Token};
 
 /// The attributes of an item.
@@ -29,23 +27,6 @@ pub(crate) fn item_attrs(item: &Item) -> &[syn::Attribute] {
     }
 }
 
-/// The span of the `allow_blocking` option (bare, or `= true`) of an `#[aio::coroutine]`,
-/// `#[aio::main]` or `#[aio::test]` attribute, if it has one.
-pub(crate) fn allow_blocking_option(attr: &syn::Attribute) -> Option<PmSpan> {
-    let parser = Punctuated::<syn::Meta, Token![,]>::parse_terminated;
-    let options = attr.parse_args_with(parser).ok()?;
-    options.iter().find_map(|m| match m {
-        syn::Meta::Path(p) if p.is_ident("allow_blocking") => Some(p.span()),
-        syn::Meta::NameValue(nv)
-            if nv.path.is_ident("allow_blocking")
-                && matches!(&nv.value, syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Bool(b), .. }) if b.value) =>
-        {
-            Some(nv.span())
-        }
-        _ => None,
-    })
-}
-
 /// Whether a block's value is a closure (its last statement, without `;`).
 pub(crate) fn tail_closure(b: &syn::Block) -> bool {
     matches!(b.stmts.last(), Some(Stmt::Expr(Expr::Closure(_), None)))
@@ -59,4 +40,47 @@ pub(crate) fn type_name(ty: &syn::Type) -> Option<String> {
         syn::Type::Paren(p) => type_name(&p.elem),
         _ => None,
     }
+}
+
+/// The name a parameter's pattern binds, if it is a plain name (`stall`, `mut stall`).
+pub(crate) fn ident_of(pat: &syn::Pat) -> Option<Box<str>> {
+    match pat {
+        syn::Pat::Ident(p) if p.subpat.is_none() => Some(p.ident.to_string().into()),
+        syn::Pat::Type(t) => ident_of(&t.pat),
+        _ => None,
+    }
+}
+
+/// Whether an `if` condition is `param` or `!param` for one of `params` (by position):
+/// the position, and the value that takes the `then` branch.
+pub(crate) fn param_test(cond: &Expr, params: &[Option<Box<str>>]) -> Option<(usize, bool)> {
+    match cond {
+        Expr::Paren(p) => param_test(&p.expr, params),
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Not(_)) => {
+            param_test(&u.expr, params).map(|(i, v)| (i, !v))
+        }
+        Expr::Path(p) if p.qself.is_none() => {
+            let id = p.path.get_ident()?;
+            let i = params
+                .iter()
+                .position(|n| n.as_deref().is_some_and(|n| id == n))?;
+            Some((i, true))
+        }
+        _ => None,
+    }
+}
+
+/// The `true`/`false` literal arguments of a call, by position (at most 256).
+pub(crate) fn bool_literals(args: &Punctuated<Expr, Token![,]>) -> Vec<(u8, bool)> {
+    args.iter()
+        .take(256)
+        .enumerate()
+        .filter_map(|(i, a)| match a {
+            Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Bool(b),
+                ..
+            }) => Some((i as u8, b.value)),
+            _ => None,
+        })
+        .collect()
 }

@@ -467,3 +467,34 @@ fn a_package_s_findings_are_the_same_linted_alone_or_with_others() {
         ]
     );
 }
+
+#[test]
+fn a_helper_that_blocks_under_a_bool_parameter_is_not_reported_where_the_literal_says_no() {
+    let a = workspace(&[(
+        "src/lib.rs",
+        "fn iter(flag: u8, stall: bool) {\n    if stall {\n        std::thread::sleep(D);\n    }\n}\nfn fast(quick: bool) {\n    if !quick { std::thread::sleep(D) } else { std::fs::read(\"x\"); }\n}\nfn both(stall: bool) {\n    if stall { std::thread::sleep(D) }\n    std::fs::read(\"x\");\n}\nasync fn f(s: bool) {\n    iter(1, false);\n    iter(1, true);\n    iter(1, s);\n    fast(true);\n    both(false);\n}\nfn slow_unless(quick: bool) { if !quick { std::thread::sleep(D) } }\nasync fn g() { slow_unless(true); }\nasync fn h() { slow_unless(false); }\n",
+    )]);
+    assert_eq!(
+        findings(&a),
+        vec![
+            ("src/lib.rs".into(), 15, "blocking_sleep"),
+            ("src/lib.rs".into(), 16, "blocking_sleep"),
+            // `fast(true)` takes the `else` branch, which blocks too (`fast`'s first
+            // blocking call is then under no single guard).
+            ("src/lib.rs".into(), 17, "blocking_sleep"),
+            ("src/lib.rs".into(), 18, "blocking_sleep"),
+            ("src/lib.rs".into(), 22, "blocking_sleep"),
+        ]
+    );
+    let notes: Vec<_> = a[0]
+        .diagnostics
+        .iter()
+        .map(|d| d.notes[0].clone())
+        .collect();
+    assert!(
+        notes[0].ends_with("(src/lib.rs:3) when its argument `stall` is `true`"),
+        "{notes:?}"
+    );
+    assert!(notes[2].ends_with("(src/lib.rs:7)"), "{notes:?}");
+    assert!(notes[3].ends_with("(src/lib.rs:10)"), "{notes:?}");
+}
