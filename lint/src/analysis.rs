@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::callgraph::{FactsBuilder, FileFacts};
 use crate::diagnostic::{Applicability, Diagnostic, ItemAllow, Label, Level, Suggestion};
+use crate::edition2015;
 use crate::engine::{Engine, Finding};
 use crate::options::FileOptions;
 use crate::resolve;
@@ -72,7 +73,15 @@ fn run_file(
     module: Vec<String>,
     out: &mut FileAnalysis,
 ) {
-    match syn::parse_str::<syn::File>(src.parsed()) {
+    let parsed = syn::parse_str::<syn::File>(src.parsed()).or_else(|e| {
+        // A 2015-edition crate's syntax that the parser rejects: rewritten and parsed
+        // again, else the first error stands.
+        match options.edition {
+            Some(2015) => edition2015::parse(src.parsed()).ok_or(e),
+            _ => Err(e),
+        }
+    });
+    match parsed {
         Err(e) => {
             let d = parse_error::diagnostic(src.span(e.span()), parse_error::does_not_parse(&e));
             out.diagnostics.push(d);

@@ -32,6 +32,7 @@ mod analysis;
 mod callgraph;
 mod calls;
 mod catalog;
+mod edition2015;
 mod engine;
 mod flow;
 mod macros;

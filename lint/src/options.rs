@@ -43,4 +43,9 @@ pub struct FileOptions {
     /// findings do not depend on which other crates are linted in the same run. `None`
     /// on either side: followed.
     pub workspace: Option<String>,
+    /// The Rust edition of the file's crate (`2015`, `2018`, `2021`, `2024`), from its
+    /// Cargo.toml. A 2015-edition file that does not parse is parsed again with its
+    /// edition-2015 syntax rewritten (bare `Fn(..)` trait objects, anonymous trait method
+    /// parameters). `None`: a current edition.
+    pub edition: Option<u16>,
 }

@@ -786,3 +786,26 @@ fn a_package_s_findings_do_not_depend_on_the_other_crates_of_the_run() {
     // ...and not into a crate the workspace excludes or does not list.
     assert_eq!(run(&["mini-redis", "redis"]), vec![]);
 }
+
+#[test]
+fn edition_2015_syntax_parses_in_2015_crates_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let old = "pub type Action = Fn(&u8) + Send + Sync;\npub trait Handler {\n    fn handle(&self, u8, &str) -> Box<Fn(u8)>;\n}\npub fn pause() {\n    std::thread::sleep(std::time::Duration::from_millis(1));\n}\n";
+    // No `edition` key: 2015, as cargo reads it.
+    write(root, "old/Cargo.toml", "[package]\nname = \"old\"\nversion = \"0.1.0\"\n");
+    write(root, "old/src/lib.rs", old);
+    write(
+        root,
+        "new/Cargo.toml",
+        "[package]\nname = \"new\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    );
+    write(root, "new/src/lib.rs", old);
+    let o = lint(root, &["--message-format", "json", "old", "new"]);
+    assert_eq!(
+        finding_set(&o),
+        vec![("aio::parse_error".into(), "new/src/lib.rs".into(), 1)],
+        "{}",
+        stdout(&o)
+    );
+}

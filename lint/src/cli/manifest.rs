@@ -231,6 +231,8 @@ pub(crate) struct DirInfo {
     /// The workspace of the nearest package: its root folder, or the package's own folder
     /// when it is no member of the workspace above it.
     workspace_id: Option<String>,
+    /// The edition of the nearest package.
+    edition: Option<u16>,
     runtime: Runtime,
     /// The nearest package at or above the folder.
     pub(crate) package: Option<Arc<PackageInfo>>,
@@ -295,6 +297,7 @@ impl<'r> Context<'r> {
         let mut workspace_package = parent.workspace_package.clone();
         let mut workspace = parent.workspace.clone();
         let mut workspace_id = parent.workspace_id.clone();
+        let mut edition = parent.edition;
         let mut package = parent.package.clone();
         let mut runtime = parent.runtime;
         let mut changed = false;
@@ -325,6 +328,13 @@ impl<'r> Context<'r> {
                     _ => dir,
                 };
                 workspace_id = Some(root.display().to_string());
+                let p = manifest.package.as_ref();
+                let ws_edition = workspace_package
+                    .as_deref()
+                    .and_then(|w| w.edition.as_deref());
+                edition = inherited(p.and_then(|p| p.edition.as_ref()), ws_edition, "2015")
+                    .parse()
+                    .ok();
                 package = Some(match self.known_packages.get(&manifest_path) {
                     Some(known) => known.clone(),
                     None => Arc::new(package_info(
@@ -354,6 +364,7 @@ impl<'r> Context<'r> {
             let mut s = Settings::merge(layers.iter().map(|l| &**l), runtime);
             s.options.package = package.as_ref().map(|p| p.id.clone());
             s.options.workspace = workspace_id.clone();
+            s.options.edition = edition;
             Arc::new(s)
         } else {
             parent.settings.clone()
@@ -363,6 +374,7 @@ impl<'r> Context<'r> {
             workspace_package,
             workspace,
             workspace_id,
+            edition,
             runtime,
             package,
             settings,
