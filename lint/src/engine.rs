@@ -26,7 +26,7 @@ use syn::{Expr, ExprCall, ExprMethodCall, Item, Pat, Stmt};
 use crate::allows;
 use crate::callgraph::{Callee, FactsBuilder, FnId, Guard, Hit, SiteId};
 use crate::calls::{Args, Call, Classifier, args_text, call_span, method_span};
-use crate::catalog::{Fix, Ty};
+use crate::catalog::{Effect, Fix, Ty, methods};
 use crate::diagnostic::{Diagnostic, ItemAllow};
 use crate::flow::FlowCx;
 use crate::macros::{self, Body};
@@ -512,7 +512,18 @@ impl<'s> Engine<'s> {
             visit::visit_expr_call(self, c);
             return;
         };
-        let (call, param) = self.classifier().path(func);
+        let (mut call, param) = self.classifier().path(func);
+        if matches!(call, Call::Plain)
+            && methods::reads_argument(&self.buf)
+            && let Some(ty) = c.args.first().and_then(|a| self.ty_of(a))
+            && let Some(Effect::Block(rule, fix)) = methods::read_of(ty)
+        {
+            call = Call::Block {
+                rule,
+                fix,
+                shown: "std::io::read_to_string".into(),
+            };
+        }
         if param.is_some() {
             self.closure_param_ty = param;
         }

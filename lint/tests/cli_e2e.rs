@@ -793,7 +793,11 @@ fn edition_2015_syntax_parses_in_2015_crates_only() {
     let root = tmp.path();
     let old = "pub type Action = Fn(&u8) + Send + Sync;\npub trait Handler {\n    fn handle(&self, u8, &str) -> Box<Fn(u8)>;\n}\npub fn pause() {\n    std::thread::sleep(std::time::Duration::from_millis(1));\n}\n";
     // No `edition` key: 2015, as cargo reads it.
-    write(root, "old/Cargo.toml", "[package]\nname = \"old\"\nversion = \"0.1.0\"\n");
+    write(
+        root,
+        "old/Cargo.toml",
+        "[package]\nname = \"old\"\nversion = \"0.1.0\"\n",
+    );
     write(root, "old/src/lib.rs", old);
     write(
         root,
