@@ -1,5 +1,7 @@
-//! Item attributes that silence rules on the item: `#[aio::allow(rule, ..)]`, and the
-//! `allow_blocking` option of `#[aio::coroutine]`, `#[aio::main]` and `#[aio::test]`.
+//! Item attributes that silence rules on the item: `#[aio::allow(rule, ..)]`, the
+//! `allow_blocking` option of `#[aio::coroutine]`, `#[aio::main]` and `#[aio::test]`, and
+//! rustc's and clippy's own opt-outs for a dropped future (`#[allow(unused_must_use)]`,
+//! `#[expect(clippy::let_underscore_future)]`), which silence `unawaited_future`.
 
 use proc_macro2::Span as PmSpan;
 use syn::Token;
@@ -19,6 +21,17 @@ pub(crate) fn of_item(
 ) {
     for attr in attrs {
         let p = attr.path();
+        if p.is_ident("allow") || p.is_ident("expect") {
+            if let Some(at) = dropped_future_opt_out(attr) {
+                allows.push(ItemAllow {
+                    rule: rules::unawaited_future::RULE.info.name.to_string(),
+                    span: src.span(item()),
+                    at: src.span(at),
+                    report_unused: false,
+                });
+            }
+            continue;
+        }
         if p.segments.len() != 2 || p.segments[0].ident != "aio" {
             continue;
         }
@@ -69,5 +82,22 @@ fn allow_blocking_option(attr: &syn::Attribute) -> Option<PmSpan> {
             Some(nv.span())
         }
         _ => None,
+    })
+}
+
+/// Where `#[allow(..)]`/`#[expect(..)]` names `unused_must_use` or clippy's
+/// `let_underscore_future`, if it does.
+fn dropped_future_opt_out(attr: &syn::Attribute) -> Option<PmSpan> {
+    let parser = Punctuated::<syn::Meta, Token![,]>::parse_terminated;
+    let list = attr.parse_args_with(parser).ok()?;
+    list.iter().find_map(|m| {
+        let syn::Meta::Path(p) = m else { return None };
+        let last = p.segments.last()?;
+        let hit = match p.segments.len() {
+            1 => last.ident == "unused_must_use",
+            2 => p.segments[0].ident == "clippy" && last.ident == "let_underscore_future",
+            _ => false,
+        };
+        hit.then(|| p.span())
     })
 }

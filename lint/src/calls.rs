@@ -132,6 +132,23 @@ impl Classifier<'_> {
         }
     }
 
+    /// A plain call of the path [`Classifier::path`] just resolved, made blocking by its
+    /// argument (`std::io::read_to_string(std::io::stdin())`).
+    pub(crate) fn reading(&mut self, call: Call, args: &Args) -> Call {
+        if !matches!(call, Call::Plain) || !methods::reads_argument(self.buf) {
+            return call;
+        }
+        let shown = self.buf.clone();
+        let r = self.scopes.resolver(self.self_ty);
+        match args.first().and_then(|a| types::ty_of(&r, self.buf, a, 0)) {
+            Some(ty) => match methods::read_of(ty) {
+                Some(Effect::Block(rule, fix)) => Call::Block { rule, fix, shown },
+                _ => call,
+            },
+            None => call,
+        }
+    }
+
     /// What a method call does, from its receiver's type or its name; `awaited` when it
     /// is the operand of `.await`.
     pub(crate) fn method(&mut self, m: &ExprMethodCall, awaited: bool) -> Call {

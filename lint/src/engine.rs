@@ -26,7 +26,7 @@ use syn::{Expr, ExprCall, ExprMethodCall, Item, Pat, Stmt};
 use crate::allows;
 use crate::callgraph::{Callee, FactsBuilder, FnId, Guard, Hit, SiteId};
 use crate::calls::{Args, Call, Classifier, args_text, call_span, method_span};
-use crate::catalog::{Effect, Fix, Ty, methods};
+use crate::catalog::{Fix, Ty};
 use crate::diagnostic::{Diagnostic, ItemAllow};
 use crate::flow::FlowCx;
 use crate::macros::{self, Body};
@@ -503,6 +503,11 @@ impl<'s> Engine<'s> {
             Expr::Paren(p) => this.visit_expr_at(&p.expr, at),
             Expr::Call(c) => this.visit_call(c, at),
             Expr::MethodCall(m) => this.visit_method_call(m, at),
+            // `async { .. };` and `let _ = async { .. };` build a future and drop it.
+            Expr::Async(a) if matches!(at, At::Stmt | At::LetWild) => {
+                this.unawaited(a.async_token.span, unawaited_future::ASYNC_BLOCK);
+                visit::visit_expr(this, e);
+            }
             _ => visit::visit_expr(this, e),
         });
     }
@@ -512,18 +517,9 @@ impl<'s> Engine<'s> {
             visit::visit_expr_call(self, c);
             return;
         };
-        let (mut call, param) = self.classifier().path(func);
-        if matches!(call, Call::Plain)
-            && methods::reads_argument(&self.buf)
-            && let Some(ty) = c.args.first().and_then(|a| self.ty_of(a))
-            && let Some(Effect::Block(rule, fix)) = methods::read_of(ty)
-        {
-            call = Call::Block {
-                rule,
-                fix,
-                shown: "std::io::read_to_string".into(),
-            };
-        }
+        let mut classifier = self.classifier();
+        let (call, param) = classifier.path(func);
+        let call = classifier.reading(call, &c.args);
         if param.is_some() {
             self.closure_param_ty = param;
         }

@@ -813,3 +813,36 @@ fn edition_2015_syntax_parses_in_2015_crates_only() {
         stdout(&o)
     );
 }
+
+#[test]
+fn rustc_and_clippy_opt_outs_silence_unawaited_future_on_their_item() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(
+        tmp.path(),
+        "lib.rs",
+        "async fn work() {}\n\
+         #[allow(unused_must_use)]\n\
+         fn a() { work(); }\n\
+         #[expect(clippy::let_underscore_future, reason = \"on purpose\")]\n\
+         fn b() { let _ = work(); }\n\
+         #[allow(dead_code)]\n\
+         fn c() { work(); }\n\
+         #[allow(unused_must_use)]\n\
+         async fn d() { std::thread::sleep(std::time::Duration::from_millis(1)); }\n",
+    );
+    let o = lint(tmp.path(), &["--message-format", "json", "lib.rs"]);
+    let found: Vec<_> = finding_set(&o)
+        .into_iter()
+        .map(|(rule, _, line)| (rule, line))
+        .collect();
+    // Only the dropped future of the item without an opt-out, and the other rule.
+    assert_eq!(
+        found,
+        vec![
+            ("aio::blocking_sleep".into(), 9),
+            ("aio::unawaited_future".into(), 7),
+        ],
+        "{}",
+        stdout(&o)
+    );
+}

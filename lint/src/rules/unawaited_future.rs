@@ -56,6 +56,9 @@ pub(crate) fn message(call: &str) -> String {
     format!("the future returned by `{call}` is dropped without being awaited")
 }
 
+/// What [`message`] names for a dropped `async { .. }` block.
+pub(crate) const ASYNC_BLOCK: &str = "async { .. }";
+
 /// The label of the dropped call.
 pub(crate) const LABEL: &str = "this future is never polled";
 
