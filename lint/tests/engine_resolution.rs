@@ -510,3 +510,33 @@ mod never_panics {
         }
     }
 }
+
+#[test]
+fn item_allows_are_read_on_every_kind_of_item() {
+    let kinds = [
+        "const C: u8 = 1;",
+        "enum E { A }",
+        "extern crate alloc;",
+        "fn f() {}",
+        "extern \"C\" {}",
+        "impl S {}",
+        "m! {}",
+        "mod m {}",
+        "static S: u8 = 1;",
+        "struct S;",
+        "trait T {}",
+        "type A = u8;",
+        "union U { a: u8 }",
+        "use std::io;",
+    ];
+    for item in kinds {
+        let src = format!("#[aio::allow(blocking_sleep)]\n{item}\n");
+        let a = analyze_file(Path::new("src/lib.rs"), &src, &FileOptions::default());
+        let allows: Vec<_> = a
+            .item_allows
+            .iter()
+            .map(|a| (a.rule.as_str(), a.span.start.line, a.span.end.line))
+            .collect();
+        assert_eq!(allows, vec![("blocking_sleep", 1, 2)], "{item}");
+    }
+}
