@@ -45,8 +45,7 @@ pub(crate) fn type_name(ty: &syn::Type) -> Option<String> {
 /// The name a parameter's pattern binds, if it is a plain name (`stall`, `mut stall`).
 pub(crate) fn ident_of(pat: &syn::Pat) -> Option<Box<str>> {
     match pat {
-        syn::Pat::Ident(p) if p.subpat.is_none() => Some(p.ident.to_string().into()),
-        syn::Pat::Type(t) => ident_of(&t.pat),
+        syn::Pat::Ident(p) => Some(p.ident.to_string().into()),
         _ => None,
     }
 }

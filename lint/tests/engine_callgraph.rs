@@ -498,3 +498,18 @@ fn a_helper_that_blocks_under_a_bool_parameter_is_not_reported_where_the_literal
     assert!(notes[2].ends_with("(src/lib.rs:7)"), "{notes:?}");
     assert!(notes[3].ends_with("(src/lib.rs:10)"), "{notes:?}");
 }
+
+#[test]
+fn methods_of_impls_on_references_and_parenthesized_types_resolve_by_receiver() {
+    let a = workspace(&[(
+        "src/lib.rs",
+        "pub struct S;\nimpl (S) {\n    fn slow(&self) { std::thread::sleep(D) }\n}\npub trait Tr { fn also_slow(self); }\nimpl Tr for &S {\n    fn also_slow(self) { std::thread::sleep(D) }\n}\nasync fn f(s: S) {\n    s.slow();\n    s.also_slow();\n}\n",
+    )]);
+    assert_eq!(
+        findings(&a),
+        vec![
+            ("src/lib.rs".into(), 10, "blocking_sleep"),
+            ("src/lib.rs".into(), 11, "blocking_sleep"),
+        ]
+    );
+}

@@ -162,6 +162,7 @@ async fn f(t: std::sync::Arc<u8>) {
     }).await;
     tokio::spawn({ let t = t.clone(); async move { sleep(D) } });
     not_an_offloader({ move || sleep(D) });
+    std::thread::spawn({ let t = t.clone(); make(sleep(D)) });
 }
 "#;
     // The block's own statements run here (line 7); so does an async block handed to a
@@ -171,7 +172,9 @@ async fn f(t: std::sync::Arc<u8>) {
         vec![
             (7, "blocking_sleep"),
             (10, "blocking_sleep"),
-            (11, "blocking_sleep")
+            (11, "blocking_sleep"),
+            // A block whose tail is no closure runs here, tail included.
+            (12, "blocking_sleep")
         ]
     );
 }
@@ -526,6 +529,7 @@ fn item_allows_are_read_on_every_kind_of_item() {
         "struct S;",
         "trait T {}",
         "type A = u8;",
+        "trait A = Sized;",
         "union U { a: u8 }",
         "use std::io;",
     ];
