@@ -1,7 +1,9 @@
 //! Item attributes that silence rules on the item: `#[aio::allow(rule, ..)]`, the
 //! `allow_blocking` option of `#[aio::coroutine]`, `#[aio::main]` and `#[aio::test]`, and
-//! rustc's and clippy's own opt-outs for a dropped future (`#[allow(unused_must_use)]`,
-//! `#[expect(clippy::let_underscore_future)]`), which silence `unawaited_future`.
+//! rustc's own opt-out for a dropped future (`#[allow(unused_must_use)]`,
+//! `#[expect(unused_must_use)]`), which silences `unawaited_future`. clippy's
+//! `let_underscore_future` does not: code allows it to keep clippy quiet about the very
+//! mistake aio reports (the pitfall examples do).
 
 use proc_macro2::Span as PmSpan;
 use syn::Token;
@@ -85,19 +87,12 @@ fn allow_blocking_option(attr: &syn::Attribute) -> Option<PmSpan> {
     })
 }
 
-/// Where `#[allow(..)]`/`#[expect(..)]` names `unused_must_use` or clippy's
-/// `let_underscore_future`, if it does.
+/// Where `#[allow(..)]`/`#[expect(..)]` names `unused_must_use`, if it does.
 fn dropped_future_opt_out(attr: &syn::Attribute) -> Option<PmSpan> {
     let parser = Punctuated::<syn::Meta, Token![,]>::parse_terminated;
     let list = attr.parse_args_with(parser).ok()?;
     list.iter().find_map(|m| {
         let syn::Meta::Path(p) = m else { return None };
-        let last = p.segments.last()?;
-        let hit = match p.segments.len() {
-            1 => last.ident == "unused_must_use",
-            2 => p.segments[0].ident == "clippy" && last.ident == "let_underscore_future",
-            _ => false,
-        };
-        hit.then(|| p.span())
+        p.is_ident("unused_must_use").then(|| p.span())
     })
 }

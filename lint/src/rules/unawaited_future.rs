@@ -28,8 +28,8 @@ A method call is taken for a workspace async method only when the receiver's typ
 known to be that method's type (`self`, a parameter or `let` annotated with it, a
 constructor such as `Db::new(..)`), or when its name is unique in the package and is no
 method of std or common types (`set_len`, `read_to_end`, `write`, `flush`, `get`, `send`,
-...); otherwise it stays silent. `#[allow(unused_must_use)]` or
-`#[expect(clippy::let_underscore_future)]` on the item opts out, as for rustc and clippy.
+...); otherwise it stays silent. `#[allow(unused_must_use)]` or `#[expect(unused_must_use)]`
+on the item opts out, as for rustc.
 
 ## Why is this bad
 
