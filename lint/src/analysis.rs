@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::callgraph::{FactsBuilder, FileFacts};
 use crate::diagnostic::{Applicability, Diagnostic, ItemAllow, Label, Level, Suggestion};
+use crate::edition2015;
 use crate::engine::{Engine, Finding};
 use crate::options::FileOptions;
 use crate::resolve;
@@ -32,7 +33,12 @@ pub(crate) fn analyze(path: &Path, text: &str, options: &FileOptions) -> FileAna
         path: path.to_owned(),
         diagnostics: Vec::new(),
         item_allows: Vec::new(),
-        facts: FactsBuilder::new(options.runtime, options.package.clone()).finish(),
+        facts: FactsBuilder::new(
+            options.runtime,
+            options.package.clone(),
+            options.workspace.clone(),
+        )
+        .finish(),
     };
     let not_linted = |message: String| parse_error::diagnostic(src.span_of_bytes(0, 0), message);
     if shape.too_deep() {
@@ -67,7 +73,15 @@ fn run_file(
     module: Vec<String>,
     out: &mut FileAnalysis,
 ) {
-    match syn::parse_str::<syn::File>(src.parsed()) {
+    let parsed = syn::parse_str::<syn::File>(src.parsed()).or_else(|e| {
+        // A 2015-edition crate's syntax that the parser rejects: rewritten and parsed
+        // again, else the first error stands.
+        match options.edition {
+            Some(2015) => edition2015::parse(src.parsed()).ok_or(e),
+            _ => Err(e),
+        }
+    });
+    match parsed {
         Err(e) => {
             let d = parse_error::diagnostic(src.span(e.span()), parse_error::does_not_parse(&e));
             out.diagnostics.push(d);

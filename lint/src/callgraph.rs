@@ -38,6 +38,8 @@ pub(crate) struct FileFacts {
     pub(crate) runtime: Runtime,
     /// The cargo package of the file ([`crate::FileOptions::package`]).
     pub(crate) package: Option<String>,
+    /// Its workspace ([`crate::FileOptions::workspace`]).
+    pub(crate) workspace: Option<String>,
     pub(crate) names: Vec<Box<str>>,
     pub(crate) fns: Vec<FnFact>,
     pub(crate) sites: Vec<Site>,
@@ -66,7 +68,19 @@ pub(crate) struct Hit {
     pub(crate) rule: &'static str,
     /// What is called, as shown (`std::thread::sleep`).
     pub(crate) call: String,
+    /// The call runs only under `if param` / `if !param` on a bool parameter.
+    pub(crate) guard: Option<Guard>,
     pub(crate) line: usize,
+}
+
+/// A bool parameter that a blocking call depends on: `if stall { sleep(..) }`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Guard {
+    /// The parameter's position (the receiver not counted) and name.
+    pub(crate) index: u8,
+    pub(crate) name: Box<str>,
+    /// The value that makes the call run.
+    pub(crate) blocks_when: bool,
 }
 
 /// Who a call names.
@@ -75,8 +89,9 @@ pub(crate) enum Callee {
     /// A path call: the resolved path (`crate::api::pace`, or the bare name when it did
     /// not resolve) and its last segment.
     Path { path: Name, name: Name },
-    /// A method call, by name.
-    Method(Name),
+    /// A method call: its name, and the path of the receiver's type when the code says it
+    /// is a type of the workspace (`self`, an annotated binding, a constructor call).
+    Method { name: Name, recv: Option<Name> },
 }
 
 /// A call site that matters across files.
@@ -88,6 +103,8 @@ pub(crate) struct Site {
     pub(crate) in_async: bool,
     /// The call's value (a future, if the callee is async) is dropped.
     pub(crate) dropped: bool,
+    /// Its `true`/`false` literal arguments, by position (for [`Guard`]s).
+    pub(crate) bools: Vec<(u8, bool)>,
 }
 
 /// A fn of the file being walked, as [`FactsBuilder::define_fn`] numbered it.
@@ -107,12 +124,17 @@ pub(crate) struct FactsBuilder {
 }
 
 impl FactsBuilder {
-    /// An empty record for a file of a crate on `runtime`, in `package`.
-    pub(crate) fn new(runtime: Runtime, package: Option<String>) -> Self {
+    /// An empty record for a file of a crate on `runtime`, in `package` of `workspace`.
+    pub(crate) fn new(
+        runtime: Runtime,
+        package: Option<String>,
+        workspace: Option<String>,
+    ) -> Self {
         FactsBuilder {
             facts: FileFacts {
                 runtime,
                 package,
+                workspace,
                 ..FileFacts::default()
             },
             interner: HashMap::default(),
@@ -164,10 +186,18 @@ impl FactsBuilder {
 
     /// Records the first blocking call made directly in the body of `f` (later ones are
     /// not needed: one is enough to block).
-    pub(crate) fn blocks(&mut self, f: FnId, hit: impl FnOnce() -> Hit) {
+    /// A guarded hit gives way to one under another guard or none (the fn then blocks
+    /// whatever its arguments).
+    pub(crate) fn blocks(&mut self, f: FnId, guard: Option<&Guard>, hit: impl FnOnce() -> Hit) {
         let def = &mut self.facts.fns[f.0 as usize];
-        if def.hit.is_none() {
-            def.hit = Some(hit());
+        match &mut def.hit {
+            None => {
+                let mut h = hit();
+                h.guard = guard.cloned();
+                def.hit = Some(h);
+            }
+            Some(h) if h.guard.is_some() && h.guard.as_ref() != guard => h.guard = None,
+            Some(_) => {}
         }
     }
 
@@ -178,12 +208,14 @@ impl FactsBuilder {
         span: Span,
         in_async: bool,
         dropped: bool,
+        bools: Vec<(u8, bool)>,
     ) -> SiteId {
         self.facts.sites.push(Site {
             callee,
             span,
             in_async,
             dropped,
+            bools,
         });
         SiteId(self.facts.sites.len() as u32 - 1)
     }
@@ -220,10 +252,18 @@ struct Index<'a> {
     files: &'a [LinkFile<'a>],
     /// The package of each file.
     pkg: Vec<Pkg>,
+    /// The crate name of each package (`mini_redis`), from its id.
+    crate_names: Vec<Option<String>>,
+    /// The workspace of each package.
+    workspaces: Vec<Option<&'a str>>,
+    /// Some package has a crate name: paths into other crates go by name.
+    named: bool,
     by_path: HashMap<&'a str, Vec<DefId>>,
     /// Name-only lookups never leave the caller's package.
     free_by_name: HashMap<(Pkg, &'a str), Vec<DefId>>,
     methods_by_name: HashMap<(Pkg, &'a str), Vec<DefId>>,
+    /// Every fn and method (trait ones included) by name, for a receiver of known type.
+    any_by_name: HashMap<(Pkg, &'a str), Vec<DefId>>,
     /// Names of trait methods defined in the package: a call by such a name may dispatch
     /// to any implementor (std's or another crate's too), so it never resolves by name.
     trait_method_names: HashMap<(Pkg, &'a str), ()>,
@@ -232,19 +272,30 @@ struct Index<'a> {
 impl<'a> Index<'a> {
     fn new(files: &'a [LinkFile<'a>]) -> Self {
         let mut ids: HashMap<Option<&str>, Pkg> = HashMap::default();
+        let mut crate_names = Vec::new();
+        let mut workspaces = Vec::new();
         let pkg = files
             .iter()
             .map(|(_, facts)| {
                 let n = ids.len() as Pkg;
-                *ids.entry(facts.package.as_deref()).or_insert(n)
+                *ids.entry(facts.package.as_deref()).or_insert_with(|| {
+                    crate_names.push(facts.package.as_deref().and_then(crate_name_of));
+                    workspaces.push(facts.workspace.as_deref());
+                    n
+                })
             })
             .collect();
+        let named = crate_names.iter().any(Option::is_some);
         let mut ix = Index {
             files,
             pkg,
+            crate_names,
+            workspaces,
+            named,
             by_path: HashMap::default(),
             free_by_name: HashMap::default(),
             methods_by_name: HashMap::default(),
+            any_by_name: HashMap::default(),
             trait_method_names: HashMap::default(),
         };
         for (f, (_, facts)) in files.iter().enumerate() {
@@ -258,6 +309,9 @@ impl<'a> Index<'a> {
                     .or_default()
                     .push(id);
                 let key = (ix.pkg[f], &*facts.names[def.name as usize]);
+                if def.method {
+                    ix.any_by_name.entry(key).or_default().push(id);
+                }
                 if def.trait_impl {
                     ix.trait_method_names.insert(key, ());
                 } else if def.method {
@@ -307,37 +361,75 @@ impl<'a> Index<'a> {
                     return None;
                 }
                 // Another crate of the workspace (`other::api::f` is `crate::api::f` there).
-                if !path.starts_with("crate::")
-                    && let Some((_, rest)) = path.split_once("::")
-                {
+                let mut home = pkg;
+                let mut re_export = path.starts_with("crate::");
+                if !re_export && let Some((krate, rest)) = path.split_once("::") {
                     let theirs = format!("crate::{rest}");
-                    if let Some(v) = self.by_path.get(theirs.as_str()) {
-                        // Prefer the other packages; when all files are one package (no
-                        // package ids given), the crate's own name may reach it too.
+                    if self.named {
+                        // Only the package of that crate name (the caller's own, from its
+                        // tests and examples): which other crates are linted in the same
+                        // run never changes what a path names.
+                        if let Some(target) = self.package_named(krate) {
+                            if !self.same_workspace(pkg, target) {
+                                return None;
+                            }
+                            let mut hits = self.by_path.get(theirs.as_str()).into_iter().flatten();
+                            let mut hits = hits
+                                .by_ref()
+                                .filter(|d| self.pkg[d.file as usize] == target);
+                            if let Some(&first) = hits.next() {
+                                return hits.next().is_none().then_some(first);
+                            }
+                            // Not at that path: re-exported from a module of that crate.
+                            home = target;
+                            re_export = true;
+                        }
+                    } else if let Some(v) = self.by_path.get(theirs.as_str()) {
+                        // No package ids given: prefer the other packages; when all files
+                        // are one package, the crate's own name may reach it too.
                         let elsewhere = v.iter().any(|d| self.pkg[d.file as usize] != pkg);
                         return at(&theirs, !elsewhere);
                     }
                 }
-                // A name the module heuristic did not place: only if it is unique.
-                let free = only(self.free_by_name.get(&(pkg, name)));
-                let trait_name = self.trait_method_names.contains_key(&(pkg, name));
-                if free.is_some() && !trait_name && !self.methods_by_name.contains_key(&(pkg, name))
-                {
-                    return free;
+                let trait_name = self.trait_method_names.contains_key(&(home, name));
+                let methods = self.methods_by_name.get(&(home, name));
+                let free = self.free_by_name.get(&(home, name));
+                let Some(owner) = owner(path) else {
+                    // A bare name the module heuristic did not place: only if it is unique.
+                    return only(free).filter(|_| !trait_name && methods.is_none());
+                };
+                if owner == "Self" || owner.starts_with(char::is_uppercase) {
+                    // `Type::method(..)` whose type path did not match: a method of a type of
+                    // that name, never a free fn (`Request::get(..)` is not `fn get`).
+                    if trait_name || crate::catalog::is_common_method(name) {
+                        return None;
+                    }
+                    return self.only_owned(methods, owner);
                 }
-                // `Type::method(..)` / `Self::method(..)` whose type path did not match.
-                if path.contains("::")
-                    && !trait_name
-                    && !crate::catalog::is_common_method(name)
-                    && !self.free_by_name.contains_key(&(pkg, name))
-                {
-                    return only(self.methods_by_name.get(&(pkg, name)));
+                // `module::f(..)`: a free fn of a crate (re-exported from one of its modules),
+                // or of a module of that name.
+                if trait_name || methods.is_some() {
+                    return None;
                 }
-                None
+                if re_export {
+                    return only(free);
+                }
+                self.only_owned(free, owner)
             }
-            Callee::Method(name) => {
+            Callee::Method { name, recv } => {
                 let name = self.name(file, name);
+                if let Some(recv) = recv {
+                    // The receiver's type is known: its method by path, else the one method
+                    // of that name on a type of that name (an `impl` in another module).
+                    let recv = self.name(file, recv);
+                    if let Some(def) = at(&format!("{recv}::{name}"), true) {
+                        return Some(def);
+                    }
+                    let ty = recv.rsplit("::").next().unwrap_or(recv);
+                    return self.only_owned(self.any_by_name.get(&(pkg, name)), ty);
+                }
                 if crate::catalog::is_common_method(name)
+                    || crate::catalog::is_std_method(name)
                     || self.free_by_name.contains_key(&(pkg, name))
                     || self.trait_method_names.contains_key(&(pkg, name))
                 {
@@ -347,6 +439,50 @@ impl<'a> Index<'a> {
             }
         }
     }
+
+    /// Whether a path may lead from package `a` into package `b`.
+    fn same_workspace(&self, a: Pkg, b: Pkg) -> bool {
+        match (self.workspaces[a as usize], self.workspaces[b as usize]) {
+            (Some(x), Some(y)) => x == y,
+            _ => true,
+        }
+    }
+
+    /// The package whose crate name is `krate`, if exactly one is.
+    fn package_named(&self, krate: &str) -> Option<Pkg> {
+        let mut hits =
+            (0..self.crate_names.len()).filter(|&p| self.crate_names[p].as_deref() == Some(krate));
+        let first = hits.next()?;
+        hits.next().is_none().then_some(first as Pkg)
+    }
+
+    /// The one definition among `defs` whose path has `owner` (a type or module name)
+    /// just before its name.
+    fn only_owned(&self, defs: Option<&Vec<DefId>>, by: &str) -> Option<DefId> {
+        let mut hits = defs?.iter().filter(|d| {
+            let def = self.def(**d);
+            owner(self.name(d.file, def.path)) == Some(by)
+        });
+        let first = *hits.next()?;
+        hits.next().is_none().then_some(first)
+    }
+}
+
+/// The crate name in a cargo package id: `name` of `path+file:///dir#name@1.0` or of
+/// `path+file:///dir/name#1.0`, with `-` as `_`.
+fn crate_name_of(id: &str) -> Option<String> {
+    let (url, frag) = id.rsplit_once('#')?;
+    let name = match frag.split_once('@') {
+        Some((name, _)) => name,
+        None => url.trim_end_matches('/').rsplit('/').next()?,
+    };
+    (!name.is_empty()).then(|| name.replace('-', "_"))
+}
+
+/// The segment before the last of a path (`Request` of `http::Request::get`), if any.
+fn owner(path: &str) -> Option<&str> {
+    let (head, _) = path.rsplit_once("::")?;
+    Some(head.rsplit("::").next().unwrap_or(head))
 }
 
 /// What a blocking def reaches: the next hop (None when it blocks directly) and the hit.
@@ -452,6 +588,17 @@ fn report(
             };
             let root = ix.def(r.root);
             let Some(hit) = &root.hit else { continue };
+            // A helper that blocks only under `if param`: not at a call whose literal
+            // argument makes the guard false.
+            let guard = hit.guard.as_ref().filter(|_| r.next.is_none());
+            if let Some(g) = guard
+                && site
+                    .bools
+                    .iter()
+                    .any(|&(i, v)| i == g.index && v != g.blocks_when)
+            {
+                continue;
+            }
             let mut chain = format!("calls `{}`", ix.name(target.file, def.name));
             let mut cur = *r;
             let mut hops = 0;
@@ -476,6 +623,12 @@ fn report(
                 ", which calls `{}` ({}:{})",
                 hit.call, root_path, hit.line
             ));
+            if let Some(g) = guard {
+                chain.push_str(&format!(
+                    " when its argument `{}` is `{}`",
+                    g.name, g.blocks_when
+                ));
+            }
             let name = ix.name(target.file, def.name);
             let (message, help) = if hit.rule == nested_block_on::RULE.info.name {
                 (

@@ -132,6 +132,23 @@ impl Classifier<'_> {
         }
     }
 
+    /// A plain call of the path [`Classifier::path`] just resolved, made blocking by its
+    /// argument (`std::io::read_to_string(std::io::stdin())`).
+    pub(crate) fn reading(&mut self, call: Call, args: &Args) -> Call {
+        if !matches!(call, Call::Plain) || !methods::reads_argument(self.buf) {
+            return call;
+        }
+        let shown = self.buf.clone();
+        let r = self.scopes.resolver(self.self_ty);
+        match args.first().and_then(|a| types::ty_of(&r, self.buf, a, 0)) {
+            Some(ty) => match methods::read_of(ty) {
+                Some(Effect::Block(rule, fix)) => Call::Block { rule, fix, shown },
+                _ => call,
+            },
+            None => call,
+        }
+    }
+
     /// What a method call does, from its receiver's type or its name; `awaited` when it
     /// is the operand of `.await`.
     pub(crate) fn method(&mut self, m: &ExprMethodCall, awaited: bool) -> Call {
@@ -177,8 +194,22 @@ impl Classifier<'_> {
             // A directly awaited method returns a future: matching it by name to a sync
             // workspace fn (`file.write_all(..).await` to a sync bridge's `write_all`) is
             // the wrong method far more often than the right one.
-            None if recv_ty.is_none() && !awaited && !catalog::is_common_method(name) => {
-                Call::Candidate(Callee::Method(self.facts.intern(name)))
+            None if recv_ty.is_none() && !awaited => {
+                // A receiver of a known workspace type names its method by path; any other
+                // resolves by name only when that is safe (`crate::callgraph`).
+                let recv =
+                    types::ws_type_of(&self.scopes.resolver(self.self_ty), self.buf, &m.receiver);
+                match recv {
+                    Some(t) => Call::Candidate(Callee::Method {
+                        name: self.facts.intern(name),
+                        recv: Some(self.facts.intern(&t)),
+                    }),
+                    None if !catalog::is_common_method(name) => Call::Candidate(Callee::Method {
+                        name: self.facts.intern(name),
+                        recv: None,
+                    }),
+                    None => Call::Plain,
+                }
             }
             None => Call::Plain,
         }

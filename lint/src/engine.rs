@@ -19,12 +19,12 @@
 
 use proc_macro2::Span as PmSpan;
 use proc_macro2::extra::DelimSpan;
-use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
-use syn::{Expr, ExprCall, ExprMethodCall, Item, Pat, Stmt, Token};
+use syn::{Expr, ExprCall, ExprMethodCall, Item, Pat, Stmt};
 
-use crate::callgraph::{Callee, FactsBuilder, FnId, Hit, SiteId};
+use crate::allows;
+use crate::callgraph::{Callee, FactsBuilder, FnId, Guard, Hit, SiteId};
 use crate::calls::{Args, Call, Classifier, args_text, call_span, method_span};
 use crate::catalog::{Fix, Ty};
 use crate::diagnostic::{Diagnostic, ItemAllow};
@@ -34,6 +34,7 @@ use crate::options::FileOptions;
 use crate::resolve::{self, Res, ScopeKind, Scopes, SelfTy};
 use crate::rules::{self, blocking, nested_block_on, unawaited_future};
 use crate::source::SourceText;
+use crate::syntax::{self, item_attrs, tail_closure, type_name};
 use crate::types;
 
 /// Expression nesting the walker follows before giving up on the file.
@@ -116,6 +117,10 @@ pub(crate) struct Engine<'s> {
     pub(crate) too_deep: bool,
     /// Whether the file mentions `parking_lot` (for `lock_across_await`).
     parking_lot: bool,
+    /// The bool-capable parameters of the sync fn being walked, by position (receiver not
+    /// counted), and the `if param`/`if !param` guards around the current point.
+    params: Vec<Option<Box<str>>>,
+    guards: Vec<Guard>,
 }
 
 impl<'s> Engine<'s> {
@@ -131,7 +136,11 @@ impl<'s> Engine<'s> {
             embed,
             scopes: Scopes::new(module, embed),
             cx: Cx::default(),
-            facts: FactsBuilder::new(options.runtime, options.package.clone()),
+            facts: FactsBuilder::new(
+                options.runtime,
+                options.package.clone(),
+                options.workspace.clone(),
+            ),
             pending: Vec::new(),
             findings: Vec::new(),
             flow: Vec::new(),
@@ -141,6 +150,8 @@ impl<'s> Engine<'s> {
             depth: 0,
             too_deep: false,
             parking_lot: src.is_some_and(|s| s.text().contains("parking_lot")),
+            params: Vec::new(),
+            guards: Vec::new(),
         }
     }
 
@@ -260,8 +271,16 @@ impl<'s> Engine<'s> {
         types::ty_of(&self.scopes.resolver(self.cx.self_ty), &mut self.buf, e, 0)
     }
 
-    fn bind_pat(&mut self, pat: &Pat, ty: Option<Ty>) {
-        types::bind_pat(&mut self.scopes, self.cx.self_ty, &mut self.buf, pat, ty, 0);
+    fn bind_pat(&mut self, pat: &Pat, ty: Option<Ty>, ws: Option<Box<str>>) {
+        types::bind_pat(
+            &mut self.scopes,
+            self.cx.self_ty,
+            &mut self.buf,
+            pat,
+            ty,
+            ws,
+            0,
+        );
     }
 
     // ----- items --------------------------------------------------------------------
@@ -297,6 +316,18 @@ impl<'s> Engine<'s> {
             cur_fn: if is_async { None } else { fact },
             ..self.cx
         };
+        let params = sig
+            .inputs
+            .iter()
+            .filter_map(|i| match i {
+                syn::FnArg::Typed(t) => Some(syntax::ident_of(&t.pat)),
+                syn::FnArg::Receiver(_) => None,
+            })
+            .collect();
+        let saved = (
+            std::mem::replace(&mut self.params, params),
+            std::mem::take(&mut self.guards),
+        );
         self.with_cx(cx, |this| {
             this.scopes.push(ScopeKind::Fn);
             for input in &sig.inputs {
@@ -304,7 +335,8 @@ impl<'s> Engine<'s> {
                     syn::FnArg::Typed(t) => {
                         let r = this.scopes.resolver(this.cx.self_ty);
                         let ty = types::ty_of_type(&r, &mut this.buf, &t.ty);
-                        this.bind_pat(&t.pat, ty);
+                        let ws = types::ws_type_of_type(&r, &mut this.buf, &t.ty);
+                        this.bind_pat(&t.pat, ty, ws);
                     }
                     syn::FnArg::Receiver(_) => this.scopes.bind("self", None),
                 }
@@ -312,45 +344,12 @@ impl<'s> Engine<'s> {
             this.visit_body(body, is_async);
             this.pop_scope(None);
         });
+        (self.params, self.guards) = saved;
     }
 
     fn check_allows(&mut self, attrs: &[syn::Attribute], item: &dyn Fn() -> PmSpan) {
-        let Some(src) = self.src else { return };
-        for attr in attrs {
-            let p = attr.path();
-            if p.segments.len() != 2 || p.segments[0].ident != "aio" {
-                continue;
-            }
-            let kind = p.segments[1].ident.to_string();
-            if kind == "allow" {
-                let parser = Punctuated::<syn::Path, Token![,]>::parse_terminated;
-                if let Ok(list) = attr.parse_args_with(parser) {
-                    let span = src.span(item());
-                    for rule in list {
-                        if let Some(last) = rule.segments.last() {
-                            self.allows.push(ItemAllow {
-                                rule: last.ident.to_string(),
-                                span,
-                                at: src.span(rule.span()),
-                                report_unused: true,
-                            });
-                        }
-                    }
-                }
-            } else if matches!(kind.as_str(), "coroutine" | "main" | "test")
-                && let Some(option) = allow_blocking_option(attr)
-            {
-                let span = src.span(item());
-                let at = src.span(option);
-                for rule in rules::silenced_by_allow_blocking() {
-                    self.allows.push(ItemAllow {
-                        rule: rule.to_string(),
-                        span,
-                        at,
-                        report_unused: false,
-                    });
-                }
-            }
+        if let Some(src) = self.src {
+            allows::of_item(src, attrs, item, &mut self.allows);
         }
     }
 
@@ -411,9 +410,10 @@ impl<'s> Engine<'s> {
     /// Records that the sync fn being walked blocks, for the call graph.
     fn hit(&mut self, span: PmSpan, rule: &'static str, call: String) {
         if let (Some(f), Some(src)) = (self.cx.cur_fn, self.src) {
-            self.facts.blocks(f, || Hit {
+            self.facts.blocks(f, self.guards.last(), || Hit {
                 rule,
                 call,
+                guard: None,
                 line: src.line_of(span),
             });
         }
@@ -438,14 +438,16 @@ impl<'s> Engine<'s> {
         callee: Callee,
         span: impl FnOnce() -> PmSpan,
         dropped: bool,
+        args: &Args,
     ) -> Option<SiteId> {
         let src = self.src?;
         if let (Some(f), false) = (self.cx.cur_fn, self.cx.in_async) {
             self.facts.calls(f, callee);
         }
         (self.cx.in_async || dropped).then(|| {
+            let bools = syntax::bool_literals(args);
             self.facts
-                .site(callee, src.span(span()), self.cx.in_async, dropped)
+                .site(callee, src.span(span()), self.cx.in_async, dropped, bools)
         })
     }
 
@@ -464,15 +466,15 @@ impl<'s> Engine<'s> {
                 self.pend(name, PendingWhat::Known { call, span });
             }
             (Call::Candidate(callee), At::Stmt | At::LetWild) => {
-                self.record_call(callee, span, true);
+                self.record_call(callee, span, true, args);
             }
             (Call::Candidate(callee), At::LetBind(name)) => {
-                if let Some(site) = self.record_call(callee, span, false) {
+                if let Some(site) = self.record_call(callee, span, false, args) {
                     self.pend(name, PendingWhat::Site(site));
                 }
             }
             (Call::Candidate(callee), At::Value | At::Awaited) => {
-                self.record_call(callee, span, false);
+                self.record_call(callee, span, false, args);
             }
             (Call::Future(_) | Call::Plain, _) => {}
         }
@@ -501,6 +503,11 @@ impl<'s> Engine<'s> {
             Expr::Paren(p) => this.visit_expr_at(&p.expr, at),
             Expr::Call(c) => this.visit_call(c, at),
             Expr::MethodCall(m) => this.visit_method_call(m, at),
+            // `async { .. };` and `let _ = async { .. };` build a future and drop it.
+            Expr::Async(a) if matches!(at, At::Stmt | At::LetWild) => {
+                this.unawaited(a.async_token.span, unawaited_future::ASYNC_BLOCK);
+                visit::visit_expr(this, e);
+            }
             _ => visit::visit_expr(this, e),
         });
     }
@@ -510,7 +517,9 @@ impl<'s> Engine<'s> {
             visit::visit_expr_call(self, c);
             return;
         };
-        let (call, param) = self.classifier().path(func);
+        let mut classifier = self.classifier();
+        let (call, param) = classifier.path(func);
+        let call = classifier.reading(call, &c.args);
         if param.is_some() {
             self.closure_param_ty = param;
         }
@@ -527,19 +536,42 @@ impl<'s> Engine<'s> {
     }
 
     /// Walks a call's arguments; the closures among them run elsewhere if `offload`.
+    /// A closure argument, or one that is the tail of a block argument
+    /// (`thread::spawn({ let t = t.clone(); move || .. })`), runs elsewhere if `offload`.
     fn visit_args(&mut self, args: &Args, offload: bool) {
         for arg in args {
-            if offload && matches!(arg, Expr::Closure(_)) {
-                let cx = Cx {
-                    in_async: false,
-                    cur_fn: None,
-                    ..self.cx
-                };
-                self.with_cx(cx, |this| this.visit_expr(arg));
-            } else {
-                self.visit_expr(arg);
+            match arg {
+                Expr::Closure(_) if offload => self.visit_offloaded(arg),
+                Expr::Block(b) if offload && b.attrs.is_empty() && tail_closure(&b.block) => {
+                    let b = &b.block;
+                    self.scopes.push(ScopeKind::Block);
+                    self.scopes.collect_items(
+                        b.stmts
+                            .iter()
+                            .filter_map(|s| if let Stmt::Item(i) = s { Some(i) } else { None }),
+                    );
+                    let (tail, stmts) = b.stmts.split_last().expect("a tail closure");
+                    for s in stmts {
+                        self.visit_stmt(s);
+                    }
+                    if let Stmt::Expr(closure, None) = tail {
+                        self.visit_offloaded(closure);
+                    }
+                    self.pop_scope(Some(b.brace_token.span));
+                }
+                _ => self.visit_expr(arg),
             }
         }
+    }
+
+    /// Walks a closure that runs off the event loop: sync, and no part of any fn's body.
+    fn visit_offloaded(&mut self, closure: &Expr) {
+        let cx = Cx {
+            in_async: false,
+            cur_fn: None,
+            ..self.cx
+        };
+        self.with_cx(cx, |this| this.visit_expr(closure));
     }
 
     fn visit_macro_body(&mut self, mac: &syn::Macro, item_position: bool) {
@@ -599,54 +631,6 @@ fn flow_cx<'a>(
         src,
         runtime: options.runtime,
         parking_lot,
-    }
-}
-
-fn item_attrs(item: &Item) -> &[syn::Attribute] {
-    match item {
-        Item::Const(i) => &i.attrs,
-        Item::Enum(i) => &i.attrs,
-        Item::ExternCrate(i) => &i.attrs,
-        Item::Fn(i) => &i.attrs,
-        Item::ForeignMod(i) => &i.attrs,
-        Item::Impl(i) => &i.attrs,
-        Item::Macro(i) => &i.attrs,
-        Item::Mod(i) => &i.attrs,
-        Item::Static(i) => &i.attrs,
-        Item::Struct(i) => &i.attrs,
-        Item::Trait(i) => &i.attrs,
-        Item::TraitAlias(i) => &i.attrs,
-        Item::Type(i) => &i.attrs,
-        Item::Union(i) => &i.attrs,
-        Item::Use(i) => &i.attrs,
-        _ => &[],
-    }
-}
-
-/// The span of the `allow_blocking` option (bare, or `= true`) of an `#[aio::coroutine]`,
-/// `#[aio::main]` or `#[aio::test]` attribute, if it has one.
-fn allow_blocking_option(attr: &syn::Attribute) -> Option<PmSpan> {
-    let parser = Punctuated::<syn::Meta, Token![,]>::parse_terminated;
-    let options = attr.parse_args_with(parser).ok()?;
-    options.iter().find_map(|m| match m {
-        syn::Meta::Path(p) if p.is_ident("allow_blocking") => Some(p.span()),
-        syn::Meta::NameValue(nv)
-            if nv.path.is_ident("allow_blocking")
-                && matches!(&nv.value, syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Bool(b), .. }) if b.value) =>
-        {
-            Some(nv.span())
-        }
-        _ => None,
-    })
-}
-
-/// The last segment of a type (`Foo` of `crate::x::Foo<T>`), for `impl` blocks.
-fn type_name(ty: &syn::Type) -> Option<String> {
-    match ty {
-        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-        syn::Type::Reference(r) => type_name(&r.elem),
-        syn::Type::Paren(p) => type_name(&p.elem),
-        _ => None,
     }
 }
 
@@ -807,11 +791,15 @@ impl<'ast> Visit<'ast> for Engine<'_> {
                 self.visit_expr(d);
             }
         }
-        let ty = match &l.init {
-            Some(init) => self.ty_of(&init.expr),
-            None => None,
+        let (ty, ws) = match &l.init {
+            Some(init) => {
+                let r = self.scopes.resolver(self.cx.self_ty);
+                let ws = types::ws_type_of(&r, &mut self.buf, &init.expr);
+                (self.ty_of(&init.expr), ws)
+            }
+            None => (None, None),
         };
-        self.bind_pat(&l.pat, ty);
+        self.bind_pat(&l.pat, ty, ws);
     }
 
     fn visit_expr(&mut self, e: &'ast Expr) {
@@ -857,7 +845,7 @@ impl<'ast> Visit<'ast> for Engine<'_> {
         self.with_cx(cx, |this| {
             this.scopes.push(ScopeKind::Block);
             for (i, p) in c.inputs.iter().enumerate() {
-                this.bind_pat(p, if i == 0 { param_ty } else { None });
+                this.bind_pat(p, if i == 0 { param_ty } else { None }, None);
             }
             match &*c.body {
                 // An async closure's block is an async body: the flow checks see it.
@@ -866,6 +854,36 @@ impl<'ast> Visit<'ast> for Engine<'_> {
             }
             this.pop_scope(None);
         });
+    }
+
+    fn visit_expr_if(&mut self, i: &'ast syn::ExprIf) {
+        let guard = match self.cx {
+            Cx {
+                in_async: false,
+                cur_fn: Some(_),
+                ..
+            } => syntax::param_test(&i.cond, &self.params),
+            _ => None,
+        };
+        let Some((index, when)) = guard else {
+            visit::visit_expr_if(self, i);
+            return;
+        };
+        let name = self.params[index].clone().unwrap_or_default();
+        let mut guard = Guard {
+            index: index as u8,
+            name,
+            blocks_when: when,
+        };
+        self.guards.push(guard.clone());
+        self.visit_block(&i.then_branch);
+        self.guards.pop();
+        if let Some((_, e)) = &i.else_branch {
+            guard.blocks_when = !when;
+            self.guards.push(guard);
+            self.visit_expr(e);
+            self.guards.pop();
+        }
     }
 
     fn visit_expr_call(&mut self, c: &'ast ExprCall) {

@@ -27,10 +27,12 @@
 pub mod diagnostic;
 pub mod embed;
 
+mod allows;
 mod analysis;
 mod callgraph;
 mod calls;
 mod catalog;
+mod edition2015;
 mod engine;
 pub mod fix;
 mod flow;
@@ -39,6 +41,7 @@ mod options;
 mod resolve;
 pub(crate) mod rules;
 mod source;
+mod syntax;
 mod types;
 
 use std::path::Path;

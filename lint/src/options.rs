@@ -37,4 +37,15 @@ pub struct FileOptions {
     /// resolve) only to definitions of the same package; paths resolve across packages.
     /// Files that all leave this `None` count as one package.
     pub package: Option<String>,
+    /// The cargo workspace of the package (any stable id: the CLI passes the workspace's
+    /// root folder, or the package's own folder when it is no member of one). A path into
+    /// another package is followed only when both are in one workspace, so a package's
+    /// findings do not depend on which other crates are linted in the same run. `None`
+    /// on either side: followed.
+    pub workspace: Option<String>,
+    /// The Rust edition of the file's crate (`2015`, `2018`, `2021`, `2024`), from its
+    /// Cargo.toml. A 2015-edition file that does not parse is parsed again with its
+    /// edition-2015 syntax rewritten (bare `Fn(..)` trait objects, anonymous trait method
+    /// parameters). `None`: a current edition.
+    pub edition: Option<u16>,
 }

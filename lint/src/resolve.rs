@@ -130,8 +130,9 @@ pub(crate) struct Scope {
     items: FxHashMap<String, (String, ItemKind)>,
     imports: FxHashMap<String, String>,
     globs: Vec<String>,
-    /// `let` bindings and parameters, by the hash of their name.
-    locals: Vec<(u64, Option<Ty>)>,
+    /// `let` bindings and parameters, by the hash of their name, with their library type
+    /// and their workspace type's path (`crate::db::Pool`) when known.
+    locals: Vec<(u64, Option<Ty>, Option<Box<str>>)>,
 }
 
 /// How a name resolved; the path itself is in the caller's buffer.
@@ -504,8 +505,13 @@ impl Scopes {
 
     /// Binds a `let` or a parameter in the innermost scope.
     pub(crate) fn bind(&mut self, name: &str, ty: Option<Ty>) {
+        self.bind_typed(name, ty, None);
+    }
+
+    /// Binds a `let` or a parameter whose workspace type is known (`crate::db::Pool`).
+    pub(crate) fn bind_typed(&mut self, name: &str, ty: Option<Ty>, ws: Option<Box<str>>) {
         if let Some(scope) = self.stack.last_mut() {
-            scope.locals.push((name_hash(name), ty));
+            scope.locals.push((name_hash(name), ty, ws));
         }
     }
 
@@ -602,6 +608,33 @@ impl<S: Borrow<Scope>> Resolver<'_, S> {
         Res::Path { workspace }
     }
 
+    /// The path of the `Self` type (`crate::db::Pool`), inside an `impl` or a trait.
+    pub(crate) fn self_type_path(&self) -> Option<String> {
+        let ty = self.self_ty?;
+        let mut path = self.module.join("::");
+        path.push_str("::");
+        path.push_str(ty);
+        Some(path)
+    }
+
+    /// The workspace type of the local `name`, when its binding said it (an annotation
+    /// or a constructor naming a type of the linted code).
+    pub(crate) fn local_type(&self, name: &str) -> Option<&str> {
+        let hash = name_hash(name);
+        for scope in self.scopes.iter().rev().map(Borrow::borrow) {
+            if let Some((_, _, ws)) = scope.locals.iter().rev().find(|l| l.0 == hash) {
+                return ws.as_deref();
+            }
+            if scope.items.contains_key(name) || scope.imports.contains_key(name) {
+                return None;
+            }
+            if scope.fn_boundary || scope.module {
+                return None;
+            }
+        }
+        None
+    }
+
     /// Looks a first segment up through the scopes; on a path hit, `buf` holds it.
     fn lookup(&self, name: &str, single: bool, buf: &mut String) -> Option<Res> {
         let mut locals_visible = true;
@@ -609,7 +642,7 @@ impl<S: Borrow<Scope>> Resolver<'_, S> {
         for scope in self.scopes.iter().rev().map(Borrow::borrow) {
             if single
                 && locals_visible
-                && let Some((_, ty)) = scope.locals.iter().rev().find(|(n, _)| *n == hash)
+                && let Some((_, ty, _)) = scope.locals.iter().rev().find(|l| l.0 == hash)
             {
                 return Some(Res::Local(*ty));
             }

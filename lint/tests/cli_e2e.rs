@@ -695,3 +695,155 @@ fn call_graph_names_stay_in_their_package_and_notes_are_relative() {
         "{note}"
     );
 }
+
+/// The findings of a run as (rule, file, line), sorted.
+fn finding_set(o: &Output) -> Vec<(String, String, u64)> {
+    let mut v: Vec<_> = stdout(o)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|j| j["reason"] == "compiler-message")
+        .map(|j| {
+            let m = &j["message"];
+            let file = m["spans"][0]["file_name"].as_str().unwrap().to_owned();
+            // Shown relative to where the run started: compare by the path inside `root`.
+            let file = file
+                .rsplit_once("crates/")
+                .map_or(file.clone(), |(_, f)| f.to_owned());
+            (
+                m["code"]["code"].as_str().unwrap().to_owned(),
+                file,
+                m["spans"][0]["line_start"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_package_s_findings_do_not_depend_on_the_other_crates_of_the_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let manifest = |name: &str| {
+        format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
+    };
+    // mini-redis awaits its own async `client::connect`; `redis` has a sync one that
+    // blocks, and `dotenv` a sync `var` that reads a file, which `app` calls by path.
+    write(root, "crates/mini-redis/Cargo.toml", manifest("mini-redis"));
+    write(
+        root,
+        "crates/mini-redis/src/client.rs",
+        "pub async fn connect(_a: &str) {}\n",
+    );
+    write(
+        root,
+        "crates/mini-redis/examples/hello.rs",
+        "async fn main() {\n    mini_redis::client::connect(\"a\").await;\n}\n",
+    );
+    write(root, "crates/redis/Cargo.toml", manifest("redis"));
+    write(
+        root,
+        "crates/redis/src/client.rs",
+        "pub fn connect(a: &str) {\n    std::net::TcpStream::connect(a).unwrap();\n}\n",
+    );
+    write(root, "crates/dotenv/Cargo.toml", manifest("dotenv"));
+    write(
+        root,
+        "crates/dotenv/src/lib.rs",
+        "pub fn var(k: &str) -> String {\n    std::fs::read_to_string(k).unwrap()\n}\n",
+    );
+    write(root, "crates/app/Cargo.toml", manifest("app"));
+    write(
+        root,
+        "crates/app/src/lib.rs",
+        "pub async fn start() {\n    dotenv::var(\"URL\");\n}\n",
+    );
+    let json = ["--message-format", "json"];
+    let run = |dirs: &[&str]| {
+        let mut args = json.to_vec();
+        args.extend_from_slice(dirs);
+        let o = lint(&root.join("crates"), &args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        finding_set(&o)
+    };
+    let apart: Vec<_> = ["mini-redis", "redis", "dotenv", "app"]
+        .iter()
+        .flat_map(|c| run(&[c]))
+        .collect();
+    assert_eq!(apart, vec![]);
+    assert_eq!(run(&["mini-redis", "redis", "dotenv", "app"]), apart);
+
+    // Members of one cargo workspace are one program: a path into a sibling is followed.
+    write(
+        root,
+        "crates/Cargo.toml",
+        "[workspace]\nmembers = [\"app\", \"dot*\"]\nexclude = [\"redis\"]\n",
+    );
+    assert_eq!(
+        run(&["app", "dotenv"]),
+        vec![("aio::blocking_fs".into(), "app/src/lib.rs".into(), 2)]
+    );
+    // ...and not into a crate the workspace excludes or does not list.
+    assert_eq!(run(&["mini-redis", "redis"]), vec![]);
+}
+
+#[test]
+fn edition_2015_syntax_parses_in_2015_crates_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let old = "pub type Action = Fn(&u8) + Send + Sync;\npub trait Handler {\n    fn handle(&self, u8, &str) -> Box<Fn(u8)>;\n}\npub fn pause() {\n    std::thread::sleep(std::time::Duration::from_millis(1));\n}\n";
+    // No `edition` key: 2015, as cargo reads it.
+    write(
+        root,
+        "old/Cargo.toml",
+        "[package]\nname = \"old\"\nversion = \"0.1.0\"\n",
+    );
+    write(root, "old/src/lib.rs", old);
+    write(
+        root,
+        "new/Cargo.toml",
+        "[package]\nname = \"new\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    );
+    write(root, "new/src/lib.rs", old);
+    let o = lint(root, &["--message-format", "json", "old", "new"]);
+    assert_eq!(
+        finding_set(&o),
+        vec![("aio::parse_error".into(), "new/src/lib.rs".into(), 1)],
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn rustc_s_opt_out_silences_unawaited_future_on_its_item() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(
+        tmp.path(),
+        "lib.rs",
+        "async fn work() {}\n\
+         #[allow(unused_must_use)]\n\
+         fn a() { work(); }\n\
+         #[expect(unused_must_use, reason = \"on purpose\")]\n\
+         fn b() { let _ = work(); }\n\
+         #[allow(dead_code, clippy::let_underscore_future)]\n\
+         fn c() { let _ = work(); }\n\
+         #[allow(unused_must_use)]\n\
+         async fn d() { std::thread::sleep(std::time::Duration::from_millis(1)); }\n",
+    );
+    let o = lint(tmp.path(), &["--message-format", "json", "lib.rs"]);
+    let found: Vec<_> = finding_set(&o)
+        .into_iter()
+        .map(|(rule, _, line)| (rule, line))
+        .collect();
+    // Only the dropped future of the item without rustc's opt-out (clippy's is not one),
+    // and the other rule.
+    assert_eq!(
+        found,
+        vec![
+            ("aio::blocking_sleep".into(), 9),
+            ("aio::unawaited_future".into(), 7),
+        ],
+        "{}",
+        stdout(&o)
+    );
+}

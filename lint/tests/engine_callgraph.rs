@@ -106,12 +106,38 @@ fn methods_resolve_by_unique_name_only() {
     ]);
     assert_eq!(findings(&twice), vec![]);
 
-    // A name shared with common std vocabulary (`get`, `read`, `send`, ...): silent.
+    // A receiver of unknown type (a field, a generic) resolves by a unique name...
+    let by_name = workspace(&[(
+        "src/lib.rs",
+        "struct Store;\nimpl Store {\n    fn load_all(&self) { std::fs::read(\"x\"); }\n}\nstruct App { store: Store }\nimpl App {\n    async fn f(&self) {\n        self.store.load_all();\n    }\n}\n",
+    )]);
+    assert_eq!(
+        findings(&by_name),
+        vec![("src/lib.rs".into(), 8, "blocking_fs")]
+    );
+
+    // ...but never by a name shared with std or common vocabulary (`get`, `set_len`,
+    // `read_to_end`, ...): `m.get(&1)` on a map and `v.set_len(n)` on a `Vec` are not `C`'s.
     let common = workspace(&[(
         "src/lib.rs",
-        "struct C;\nimpl C {\n    fn get(&self) { std::fs::read(\"x\"); }\n}\nasync fn f(c: C, m: std::collections::HashMap<u8, u8>) {\n    c.get();\n    m.get(&1);\n}\n",
+        "struct C { v: Vec<u8> }\nimpl C {\n    fn get(&self) { std::fs::read(\"x\"); }\n    fn set_len(&self) { std::fs::read(\"x\"); }\n}\nstruct D { m: std::collections::HashMap<u8, u8>, v: Vec<u8> }\nimpl D {\n    async fn f(&mut self) {\n        self.m.get(&1);\n        unsafe { self.v.set_len(0) };\n    }\n}\n",
     )]);
     assert_eq!(findings(&common), vec![]);
+
+    // A receiver whose workspace type the code says (`self`, an annotated binding, a
+    // constructor call) names its method by path, even a common name.
+    let typed = workspace(&[(
+        "src/lib.rs",
+        "pub struct C;\nimpl C {\n    pub fn new() -> C { C }\n    fn get(&self) { std::fs::read(\"x\"); }\n    async fn own(&self) {\n        self.get();\n    }\n}\nasync fn f(c: &C) {\n    c.get();\n    let made = C::new();\n    made.get();\n}\n",
+    )]);
+    assert_eq!(
+        findings(&typed),
+        vec![
+            ("src/lib.rs".into(), 6, "blocking_fs"),
+            ("src/lib.rs".into(), 10, "blocking_fs"),
+            ("src/lib.rs".into(), 12, "blocking_fs"),
+        ]
+    );
 }
 
 #[test]
@@ -316,5 +342,174 @@ fn a_path_into_a_known_library_never_links_to_workspace_code_of_the_same_shape()
     assert_eq!(
         findings(&a),
         vec![("src/lib.rs".to_string(), 3, "blocking_sleep")]
+    );
+}
+
+#[test]
+fn a_dropped_method_call_is_a_workspace_future_only_when_the_receiver_says_so() {
+    // The workspace's `File::set_len` is async; `Vec::set_len` and a reader's
+    // `read_to_end` are not, and a receiver of unknown type could be either.
+    let file = "pub struct File { cache: Vec<u8> }\nimpl File {\n    pub fn open() -> File { File { cache: Vec::new() } }\n    pub async fn set_len(&self, _n: u64) {}\n    pub async fn read_to_end(&self) {}\n    pub async fn flush_cache(&self) {}\n}\n";
+    let a = workspace(&[
+        ("src/fs.rs", file),
+        (
+            "src/user.rs",
+            "use crate::fs::File;\nfn sync_user(f: &File, mut v: Vec<u8>, r: &mut dyn std::io::Read) {\n    unsafe { v.set_len(0) };\n    r.read_to_end(&mut v);\n    f.set_len(1);\n    let g = File::new_empty();\n    let opened = File::open();\n    opened.read_to_end();\n    let h: File = make();\n    h.set_len(2);\n    thing().flush_cache();\n    other.cache.set_len(3);\n}\n",
+        ),
+    ]);
+    assert_eq!(
+        findings(&a),
+        vec![
+            ("src/user.rs".into(), 5, "unawaited_future"),
+            ("src/user.rs".into(), 8, "unawaited_future"),
+            ("src/user.rs".into(), 10, "unawaited_future"),
+            // A name no std type has, unique in the package: still resolved by name.
+            ("src/user.rs".into(), 11, "unawaited_future"),
+        ]
+    );
+}
+
+#[test]
+fn a_type_s_associated_fn_never_links_to_a_free_fn_of_the_same_name() {
+    // hyper's `Request::get(uri)` is not the workspace's free `async fn get` of another
+    // file; `api::get()` names a module `api` and does not reach `client::get` either.
+    let a = workspace(&[
+        (
+            "src/client.rs",
+            "pub async fn get() {}\npub async fn fetch_all() {}\n",
+        ),
+        (
+            "src/user.rs",
+            "fn f() {\n    http::Request::get(\"/\");\n    Request::get(\"/\");\n    api::get();\n    client::get();\n    remote::client::fetch_all();\n    crate::reexported::fetch_all();\n}\n",
+        ),
+    ]);
+    // `crate::reexported::fetch_all` is this crate's (a re-export): its unique name decides.
+    assert_eq!(
+        findings(&a),
+        vec![
+            ("src/user.rs".into(), 5, "unawaited_future"),
+            ("src/user.rs".into(), 6, "unawaited_future"),
+            ("src/user.rs".into(), 7, "unawaited_future"),
+        ]
+    );
+}
+
+#[test]
+fn a_package_s_findings_are_the_same_linted_alone_or_with_others() {
+    // mini-redis's example awaits its own async `client::connect`; another crate of the run
+    // has a sync `client::connect` that blocks. Linted together, the example's path must
+    // still name mini-redis's fn (by the crate name in the package id), not the other one.
+    let mini = [
+        (
+            "mini-redis/src/client.rs",
+            "pub async fn connect(_a: &str) {}\n",
+            Some("path+file:///v/mini-redis#0.4.1"),
+        ),
+        (
+            "mini-redis/examples/hello.rs",
+            "async fn main() {\n    mini_redis::client::connect(\"a\").await;\n    mini_redis::client::connect(\"b\");\n}\n",
+            Some("path+file:///v/mini-redis#0.4.1"),
+        ),
+    ];
+    let other = [
+        (
+            "redis/src/client.rs",
+            "pub fn connect(a: &str) { std::net::TcpStream::connect(a); }\npub async fn serve() {\n    crate::client::connect(\"c\");\n}\n",
+            Some("path+file:///v/redis#redis@0.32.7"),
+        ),
+        (
+            "redis/src/lib.rs",
+            "async fn ping(c: Conn) {\n    c.query_async();\n}\n",
+            Some("path+file:///v/redis#redis@0.32.7"),
+        ),
+    ];
+    let alone_mini = findings(&packages(&mini));
+    let alone_other = findings(&packages(&other));
+    assert_eq!(
+        alone_mini,
+        vec![("mini-redis/examples/hello.rs".into(), 3, "unawaited_future")]
+    );
+    assert_eq!(
+        alone_other,
+        vec![("redis/src/client.rs".into(), 3, "blocking_net")]
+    );
+    let both: Vec<_> = mini.iter().chain(&other).copied().collect();
+    let mut apart = [alone_mini, alone_other].concat();
+    apart.sort();
+    assert_eq!(findings(&packages(&both)), apart);
+
+    // A crate named by path in the run is still followed (a workspace's sibling crate).
+    let siblings = packages(&[
+        (
+            "w/core/src/io.rs",
+            "pub fn slurp() { std::fs::read(\"x\"); }\n",
+            Some("path+file:///w/core#my-core@0.1.0"),
+        ),
+        (
+            "w/app/src/main.rs",
+            "async fn f() {\n    my_core::io::slurp();\n    other_core::io::slurp();\n    my_core::slurp();\n}\n",
+            Some("path+file:///w/app#0.1.0"),
+        ),
+        (
+            "w/core/tests/t.rs",
+            "async fn t() {\n    my_core::slurp();\n}\n",
+            Some("path+file:///w/core#my-core@0.1.0"),
+        ),
+    ]);
+    // `my_core::slurp` is the crate's re-export of `io::slurp`, from a sibling or from the
+    // crate's own tests.
+    assert_eq!(
+        findings(&siblings),
+        vec![
+            ("w/app/src/main.rs".into(), 2, "blocking_fs"),
+            ("w/app/src/main.rs".into(), 4, "blocking_fs"),
+            ("w/core/tests/t.rs".into(), 2, "blocking_fs"),
+        ]
+    );
+}
+
+#[test]
+fn a_helper_that_blocks_under_a_bool_parameter_is_not_reported_where_the_literal_says_no() {
+    let a = workspace(&[(
+        "src/lib.rs",
+        "fn iter(flag: u8, stall: bool) {\n    if stall {\n        std::thread::sleep(D);\n    }\n}\nfn fast(quick: bool) {\n    if !quick { std::thread::sleep(D) } else { std::fs::read(\"x\"); }\n}\nfn both(stall: bool) {\n    if stall { std::thread::sleep(D) }\n    std::fs::read(\"x\");\n}\nasync fn f(s: bool) {\n    iter(1, false);\n    iter(1, true);\n    iter(1, s);\n    fast(true);\n    both(false);\n}\nfn slow_unless(quick: bool) { if !quick { std::thread::sleep(D) } }\nasync fn g() { slow_unless(true); }\nasync fn h() { slow_unless(false); }\n",
+    )]);
+    assert_eq!(
+        findings(&a),
+        vec![
+            ("src/lib.rs".into(), 15, "blocking_sleep"),
+            ("src/lib.rs".into(), 16, "blocking_sleep"),
+            // `fast(true)` takes the `else` branch, which blocks too (`fast`'s first
+            // blocking call is then under no single guard).
+            ("src/lib.rs".into(), 17, "blocking_sleep"),
+            ("src/lib.rs".into(), 18, "blocking_sleep"),
+            ("src/lib.rs".into(), 22, "blocking_sleep"),
+        ]
+    );
+    let notes: Vec<_> = a[0]
+        .diagnostics
+        .iter()
+        .map(|d| d.notes[0].clone())
+        .collect();
+    assert!(
+        notes[0].ends_with("(src/lib.rs:3) when its argument `stall` is `true`"),
+        "{notes:?}"
+    );
+    assert!(notes[2].ends_with("(src/lib.rs:7)"), "{notes:?}");
+    assert!(notes[3].ends_with("(src/lib.rs:10)"), "{notes:?}");
+}
+
+#[test]
+fn methods_of_impls_on_references_and_parenthesized_types_resolve_by_receiver() {
+    let a = workspace(&[(
+        "src/lib.rs",
+        "pub struct S;\nimpl (S) {\n    fn slow(&self) { std::thread::sleep(D) }\n}\npub trait Tr { fn also_slow(self); }\nimpl Tr for &S {\n    fn also_slow(self) { std::thread::sleep(D) }\n}\nasync fn f(s: S) {\n    s.slow();\n    s.also_slow();\n}\n",
+    )]);
+    assert_eq!(
+        findings(&a),
+        vec![
+            ("src/lib.rs".into(), 10, "blocking_sleep"),
+            ("src/lib.rs".into(), 11, "blocking_sleep"),
+        ]
     );
 }

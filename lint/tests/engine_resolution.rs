@@ -150,6 +150,36 @@ async fn f(handle: tokio::runtime::Handle) {
 }
 
 #[test]
+fn a_closure_that_is_the_tail_of_a_block_argument_is_offloaded() {
+    let src = r#"
+use std::thread::sleep;
+async fn f(t: std::sync::Arc<u8>) {
+    std::thread::spawn({ let t = t.clone(); move || { sleep(D); drop(t) } });
+    tokio::task::spawn_blocking({
+        let t = t.clone();
+        sleep(D);
+        move || sleep(D)
+    }).await;
+    tokio::spawn({ let t = t.clone(); async move { sleep(D) } });
+    not_an_offloader({ move || sleep(D) });
+    std::thread::spawn({ let t = t.clone(); make(sleep(D)) });
+}
+"#;
+    // The block's own statements run here (line 7); so does an async block handed to a
+    // spawner (line 10); a closure given to anything else may be called here (line 11).
+    assert_eq!(
+        rules_at(src),
+        vec![
+            (7, "blocking_sleep"),
+            (10, "blocking_sleep"),
+            (11, "blocking_sleep"),
+            // A block whose tail is no closure runs here, tail included.
+            (12, "blocking_sleep")
+        ]
+    );
+}
+
+#[test]
 fn configured_blocking_and_offload_functions() {
     let src = r#"
 use my_crate::io::slow_read;
@@ -481,5 +511,36 @@ mod never_panics {
                 prop_assert!(s.start.line >= 1 && s.start.column >= 1);
             }
         }
+    }
+}
+
+#[test]
+fn item_allows_are_read_on_every_kind_of_item() {
+    let kinds = [
+        "const C: u8 = 1;",
+        "enum E { A }",
+        "extern crate alloc;",
+        "fn f() {}",
+        "extern \"C\" {}",
+        "impl S {}",
+        "m! {}",
+        "mod m {}",
+        "static S: u8 = 1;",
+        "struct S;",
+        "trait T {}",
+        "type A = u8;",
+        "trait A = Sized;",
+        "union U { a: u8 }",
+        "use std::io;",
+    ];
+    for item in kinds {
+        let src = format!("#[aio::allow(blocking_sleep)]\n{item}\n");
+        let a = analyze_file(Path::new("src/lib.rs"), &src, &FileOptions::default());
+        let allows: Vec<_> = a
+            .item_allows
+            .iter()
+            .map(|a| (a.rule.as_str(), a.span.start.line, a.span.end.line))
+            .collect();
+        assert_eq!(allows, vec![("blocking_sleep", 1, 2)], "{item}");
     }
 }

@@ -39,6 +39,8 @@ pub(crate) enum Fix {
     Condvar,
     Barrier,
     Stdin,
+    /// A write or flush of stdout/stderr.
+    Stdout,
     /// From the configuration's `blocking` list.
     Configured,
 }

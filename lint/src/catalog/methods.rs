@@ -71,6 +71,10 @@ pub(crate) fn method(ty: Ty, name: &str) -> Option<(Effect, Option<Ty>)> {
             Ty::Stdin | Ty::StdinLock,
             "read_line" | "read_to_string" | "read_to_end" | "lines" | "read_exact",
         ) => (Block(WAIT, Fix::Stdin), None),
+        (Ty::Stdout, "lock") => (Plain, Some(Ty::Stdout)),
+        (Ty::Stdout, "write_all" | "write" | "flush" | "write_fmt" | "write_vectored") => {
+            (Block(WAIT, Fix::Stdout), None)
+        }
         (Ty::ReqwestClientBuilder, "build") => (Plain, Some(Ty::ReqwestClient)),
         (Ty::ReqwestClientBuilder, _) => (Plain, Some(Ty::ReqwestClientBuilder)),
         (Ty::ReqwestClient, "get" | "post" | "put" | "patch" | "delete" | "head" | "request") => {
@@ -108,6 +112,17 @@ pub(crate) fn method(ty: Ty, name: &str) -> Option<(Effect, Option<Ty>)> {
     })
 }
 
+/// A std function that blocks depending on the reader it is given:
+/// `std::io::read_to_string(std::io::stdin())` waits for input.
+pub(crate) fn reads_argument(path: &str) -> bool {
+    path == "std::io::read_to_string"
+}
+
+/// What [`reads_argument`] does with an argument of type `arg`.
+pub(crate) fn read_of(arg: Ty) -> Option<Effect> {
+    matches!(arg, Ty::Stdin | Ty::StdinLock).then_some(Effect::Block(BLOCKING_WAIT, Fix::Stdin))
+}
+
 /// Methods that start a rayon parallel iterator.
 pub(crate) fn starts_par_iter(name: &str) -> bool {
     matches!(
@@ -140,6 +155,8 @@ pub(super) const CONSTRUCTORS: &[(&str, Ty)] = &[
     ("std::sync::Condvar::new", Ty::Condvar),
     ("std::sync::Barrier::new", Ty::Barrier),
     ("std::io::stdin", Ty::Stdin),
+    ("std::io::stdout", Ty::Stdout),
+    ("std::io::stderr", Ty::Stdout),
     ("reqwest::blocking::Client::new", Ty::ReqwestClient),
     (
         "reqwest::blocking::Client::builder",

@@ -40,7 +40,7 @@ pub(crate) use blocking::BLOCKING;
 pub(crate) use effect::{
     BLOCKING_FS, BLOCKING_NET, BLOCKING_PROCESS, BLOCKING_SLEEP, BLOCKING_WAIT, Effect, Fix,
 };
-pub(crate) use names::{is_common_method, is_known_crate, std_short_form};
+pub(crate) use names::{is_common_method, is_known_crate, is_std_method, std_short_form};
 pub(crate) use ty::{Ty, display, from_type_path, pair};
 
 /// One known function.

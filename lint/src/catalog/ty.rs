@@ -23,6 +23,8 @@ pub(crate) enum Ty {
     Barrier,
     Stdin,
     StdinLock,
+    /// `std::io::Stdout`/`Stderr` and their locks.
+    Stdout,
     ReqwestClient,
     ReqwestClientBuilder,
     ReqwestRequest,
@@ -71,6 +73,7 @@ pub(crate) fn display(ty: Ty) -> &'static str {
         Ty::Barrier => "std::sync::Barrier",
         Ty::Stdin => "std::io::Stdin",
         Ty::StdinLock => "std::io::StdinLock",
+        Ty::Stdout => "std::io::Stdout",
         Ty::ReqwestClient => "reqwest::blocking::Client",
         Ty::ReqwestClientBuilder => "reqwest::blocking::ClientBuilder",
         Ty::ReqwestRequest => "reqwest::blocking::RequestBuilder",
@@ -117,6 +120,9 @@ pub(crate) fn from_type_path(path: &str) -> Option<Ty> {
         "std::sync::Condvar" => Ty::Condvar,
         "std::sync::Barrier" => Ty::Barrier,
         "std::io::Stdin" => Ty::Stdin,
+        "std::io::Stdout" | "std::io::Stderr" | "std::io::StdoutLock" | "std::io::StderrLock" => {
+            Ty::Stdout
+        }
         "crossbeam_channel::Receiver" | "crossbeam::channel::Receiver" => Ty::CrossbeamReceiver,
         "reqwest::blocking::Client" => Ty::ReqwestClient,
         "tokio::sync::mpsc::Sender" => Ty::TokioSender,

@@ -145,6 +145,68 @@ struct ManifestPackage {
 struct ManifestWorkspace {
     package: Option<WorkspacePackage>,
     metadata: Option<Metadata>,
+    members: Option<Vec<String>>,
+    exclude: Option<Vec<String>>,
+}
+
+/// A `[workspace]` table's folder and which folders below it are its members.
+#[derive(Debug)]
+struct WorkspaceRoot {
+    dir: PathBuf,
+    members: Vec<String>,
+    exclude: Vec<String>,
+}
+
+impl WorkspaceRoot {
+    /// Whether the package in `dir` is a member: the root itself, or a folder one of the
+    /// `members` globs names and no `exclude` entry does (path dependencies that are not
+    /// listed are not counted).
+    fn has_member(&self, dir: &Path) -> bool {
+        if dir == self.dir {
+            return true;
+        }
+        let Ok(rel) = dir.strip_prefix(&self.dir) else {
+            return false;
+        };
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        let named = |globs: &[String]| {
+            globs
+                .iter()
+                .any(|g| path_glob(g.trim_end_matches('/'), &rel))
+        };
+        named(&self.members) && !named(&self.exclude)
+    }
+}
+
+/// A cargo `members` glob against a relative path: `*` within one segment, `**` any.
+fn path_glob(pattern: &str, path: &str) -> bool {
+    let pat: Vec<&str> = pattern
+        .split('/')
+        .filter(|s| !s.is_empty() && *s != ".")
+        .collect();
+    let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    fn go(pat: &[&str], segs: &[&str]) -> bool {
+        match (pat.first(), segs.first()) {
+            (None, None) => true,
+            (Some(&"**"), _) => go(&pat[1..], segs) || (!segs.is_empty() && go(pat, &segs[1..])),
+            (Some(p), Some(s)) => {
+                segment_glob(p.as_bytes(), s.as_bytes()) && go(&pat[1..], &segs[1..])
+            }
+            _ => false,
+        }
+    }
+    go(&pat, &segs)
+}
+
+/// `*` (any run) and `?` (one character) within one path segment.
+fn segment_glob(p: &[u8], s: &[u8]) -> bool {
+    match (p.first(), s.first()) {
+        (None, None) => true,
+        (Some(b'*'), _) => segment_glob(&p[1..], s) || (!s.is_empty() && segment_glob(p, &s[1..])),
+        (Some(b'?'), Some(_)) => segment_glob(&p[1..], &s[1..]),
+        (Some(a), Some(b)) if a == b => segment_glob(&p[1..], &s[1..]),
+        _ => false,
+    }
 }
 
 #[derive(Debug, Default, Deserialize, Clone)]
@@ -164,6 +226,13 @@ struct Metadata {
 pub(crate) struct DirInfo {
     layers: Vec<Arc<Layer>>,
     workspace_package: Option<Arc<WorkspacePackage>>,
+    /// The nearest `[workspace]` at or above the folder.
+    workspace: Option<Arc<WorkspaceRoot>>,
+    /// The workspace of the nearest package: its root folder, or the package's own folder
+    /// when it is no member of the workspace above it.
+    workspace_id: Option<String>,
+    /// The edition of the nearest package.
+    edition: Option<u16>,
     runtime: Runtime,
     features: RuntimeFeatures,
     /// The nearest package at or above the folder.
@@ -227,6 +296,9 @@ impl<'r> Context<'r> {
     fn read_dir(&self, dir: &Path, parent: &DirInfo) -> Result<DirInfo, ContextError> {
         let mut layers = parent.layers.clone();
         let mut workspace_package = parent.workspace_package.clone();
+        let mut workspace = parent.workspace.clone();
+        let mut workspace_id = parent.workspace_id.clone();
+        let mut edition = parent.edition;
         let mut package = parent.package.clone();
         let mut runtime = parent.runtime;
         let mut features = parent.features;
@@ -242,6 +314,11 @@ impl<'r> Context<'r> {
                     layers.push(Arc::new(self.check(raw, dir, &manifest_path, &text)?));
                 }
                 workspace_package = ws.package.clone().map(Arc::new);
+                workspace = Some(Arc::new(WorkspaceRoot {
+                    dir: dir.to_owned(),
+                    members: ws.members.take().unwrap_or_default(),
+                    exclude: ws.exclude.take().unwrap_or_default(),
+                }));
             }
             if let Some(p) = &mut manifest.package {
                 if let Some(raw) = p.metadata.as_mut().and_then(|m| m.aio_lint.take()) {
@@ -249,6 +326,18 @@ impl<'r> Context<'r> {
                 }
                 runtime = detect_runtime(&manifest);
                 features = detect_features(&manifest);
+                let root = match &workspace {
+                    Some(w) if w.has_member(dir) => &w.dir,
+                    _ => dir,
+                };
+                workspace_id = Some(root.display().to_string());
+                let p = manifest.package.as_ref();
+                let ws_edition = workspace_package
+                    .as_deref()
+                    .and_then(|w| w.edition.as_deref());
+                edition = inherited(p.and_then(|p| p.edition.as_ref()), ws_edition, "2015")
+                    .parse()
+                    .ok();
                 package = Some(match self.known_packages.get(&manifest_path) {
                     Some(known) => known.clone(),
                     None => Arc::new(package_info(
@@ -278,6 +367,8 @@ impl<'r> Context<'r> {
             let mut s = Settings::merge(layers.iter().map(|l| &**l), runtime);
             s.options.package = package.as_ref().map(|p| p.id.clone());
             s.features = features;
+            s.options.workspace = workspace_id.clone();
+            s.options.edition = edition;
             Arc::new(s)
         } else {
             parent.settings.clone()
@@ -285,6 +376,9 @@ impl<'r> Context<'r> {
         Ok(DirInfo {
             layers,
             workspace_package,
+            workspace,
+            workspace_id,
+            edition,
             runtime,
             features,
             package,
@@ -608,5 +702,33 @@ mod tests {
         std::fs::write(tmp.path().join("Cargo.toml"), "[package\n").unwrap();
         let e = Context::new(rules).dir(tmp.path()).unwrap_err();
         assert_eq!(e.line, 1, "{e}");
+    }
+
+    #[test]
+    fn workspace_members_follow_cargo_globs() {
+        let ws = WorkspaceRoot {
+            dir: PathBuf::from("/w"),
+            members: vec!["crates/*".into(), "tools/x?".into(), "deep/**/leaf/".into()],
+            exclude: vec!["crates/old".into()],
+        };
+        for yes in [
+            "/w",
+            "/w/crates/a",
+            "/w/tools/x1",
+            "/w/deep/leaf",
+            "/w/deep/a/b/leaf",
+        ] {
+            assert!(ws.has_member(Path::new(yes)), "{yes}");
+        }
+        for no in [
+            "/w/crates/old",
+            "/w/crates/a/b",
+            "/w/tools/x12",
+            "/w/vendor/a",
+            "/v/crates/a",
+            "/w/deep/leaf/no",
+        ] {
+            assert!(!ws.has_member(Path::new(no)), "{no}");
+        }
     }
 }

@@ -20,8 +20,16 @@ pub(crate) const RULE: Rule = Rule {
 Flags a call that returns a future — an async fn or method of the linted workspace, an
 `#[aio::coroutine]` fn, or a known async API of aio, tokio, async-std, smol or futures
 (`sleep`, `timeout`, `tokio::fs::*`, `send` on an async channel, ...) — whose result is
-thrown away: `f();`, `let _ = f();`, or `let x = f();` with `x` never used again. Spawns
-(`tokio::spawn(..)`, `aio::spawn(..)`) are never flagged: their tasks already run.
+thrown away: `f();`, `let _ = f();`, or `let x = f();` with `x` never used again; and an
+`async { .. };` block built and dropped. Spawns (`tokio::spawn(..)`, `aio::spawn(..)`) are
+never flagged: their tasks already run.
+
+A method call is taken for a workspace async method only when the receiver's type is
+known to be that method's type (`self`, a parameter or `let` annotated with it, a
+constructor such as `Db::new(..)`), or when its name is unique in the package and is no
+method of std or common types (`set_len`, `read_to_end`, `write`, `flush`, `get`, `send`,
+...); otherwise it stays silent. `#[allow(unused_must_use)]` or `#[expect(unused_must_use)]`
+on the item opts out, as for rustc.
 
 ## Why is this bad
 
@@ -62,6 +70,9 @@ call.
 pub(crate) fn message(call: &str) -> String {
     format!("the future returned by `{call}` is dropped without being awaited")
 }
+
+/// What [`message`] names for a dropped `async { .. }` block.
+pub(crate) const ASYNC_BLOCK: &str = "async { .. }";
 
 /// The label of the dropped call.
 pub(crate) const LABEL: &str = "this future is never polled";

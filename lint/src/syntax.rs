@@ -1,0 +1,85 @@
+//! Small questions about syntax the engine's walk asks: an item's attributes, a block's
+//! tail, a type's last segment, whether a condition tests a bool parameter, a call's bool
+//! literals.
+
+use syn::punctuated::Punctuated;
+use syn::{Expr, Item, Stmt, Token};
+
+/// The attributes of an item.
+pub(crate) fn item_attrs(item: &Item) -> &[syn::Attribute] {
+    match item {
+        Item::Const(i) => &i.attrs,
+        Item::Enum(i) => &i.attrs,
+        Item::ExternCrate(i) => &i.attrs,
+        Item::Fn(i) => &i.attrs,
+        Item::ForeignMod(i) => &i.attrs,
+        Item::Impl(i) => &i.attrs,
+        Item::Macro(i) => &i.attrs,
+        Item::Mod(i) => &i.attrs,
+        Item::Static(i) => &i.attrs,
+        Item::Struct(i) => &i.attrs,
+        Item::Trait(i) => &i.attrs,
+        Item::TraitAlias(i) => &i.attrs,
+        Item::Type(i) => &i.attrs,
+        Item::Union(i) => &i.attrs,
+        Item::Use(i) => &i.attrs,
+        _ => &[],
+    }
+}
+
+/// Whether a block's value is a closure (its last statement, without `;`).
+pub(crate) fn tail_closure(b: &syn::Block) -> bool {
+    matches!(b.stmts.last(), Some(Stmt::Expr(Expr::Closure(_), None)))
+}
+
+/// The last segment of a type (`Foo` of `crate::x::Foo<T>`), for `impl` blocks.
+pub(crate) fn type_name(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        syn::Type::Reference(r) => type_name(&r.elem),
+        syn::Type::Paren(p) => type_name(&p.elem),
+        _ => None,
+    }
+}
+
+/// The name a parameter's pattern binds, if it is a plain name (`stall`, `mut stall`).
+pub(crate) fn ident_of(pat: &syn::Pat) -> Option<Box<str>> {
+    match pat {
+        syn::Pat::Ident(p) => Some(p.ident.to_string().into()),
+        _ => None,
+    }
+}
+
+/// Whether an `if` condition is `param` or `!param` for one of `params` (by position):
+/// the position, and the value that takes the `then` branch.
+pub(crate) fn param_test(cond: &Expr, params: &[Option<Box<str>>]) -> Option<(usize, bool)> {
+    match cond {
+        Expr::Paren(p) => param_test(&p.expr, params),
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Not(_)) => {
+            param_test(&u.expr, params).map(|(i, v)| (i, !v))
+        }
+        Expr::Path(p) if p.qself.is_none() => {
+            let id = p.path.get_ident()?;
+            let i = params
+                .iter()
+                .position(|n| n.as_deref().is_some_and(|n| id == n))?;
+            Some((i, true))
+        }
+        _ => None,
+    }
+}
+
+/// The `true`/`false` literal arguments of a call, by position (at most 256).
+pub(crate) fn bool_literals(args: &Punctuated<Expr, Token![,]>) -> Vec<(u8, bool)> {
+    args.iter()
+        .take(256)
+        .enumerate()
+        .filter_map(|(i, a)| match a {
+            Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Bool(b),
+                ..
+            }) => Some((i as u8, b.value)),
+            _ => None,
+        })
+        .collect()
+}
