@@ -35,6 +35,19 @@ pub async fn handler(ids: Vec<u32>) -> std::io::Result<u32> {
     // aio-lint: allow(blocking_net) nothing here uses the network
     Ok(first + task + a + b + all.iter().sum::<u32>())
 }
+
+pub async fn pump(mut rx: tokio::sync::mpsc::Receiver<u32>) -> u32 {
+    let mut seen = 0;
+    loop {
+        tokio::select! {
+            m = rx.recv() => match m {
+                Some(m) => seen += m,
+                None => break seen,
+            },
+            _ = tokio::time::sleep(Duration::from_millis(5)) => log("idle").await,
+        }
+    }
+}
 "#;
 
 const AIO_LIB: &str = r#"use std::time::Duration;
@@ -125,7 +138,7 @@ fn fixed_crates_still_compile_and_have_nothing_left_to_fix() {
     std::fs::copy(aio.join("Cargo.lock"), root.join("Cargo.lock")).unwrap();
     write(
         &root.join("on-tokio/Cargo.toml"),
-        "[package]\nname = \"on-tokio\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[dependencies]\ntokio = { version = \"1\", features = [\"rt\", \"time\", \"fs\", \"macros\"] }\nfutures = \"0.3\"\n",
+        "[package]\nname = \"on-tokio\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[dependencies]\ntokio = { version = \"1\", features = [\"rt\", \"time\", \"fs\", \"macros\", \"sync\"] }\nfutures = \"0.3\"\n",
     );
     write(&root.join("on-tokio/src/lib.rs"), TOKIO_LIB);
     write(
@@ -154,6 +167,10 @@ fn fixed_crates_still_compile_and_have_nothing_left_to_fix() {
         assert_ne!(before, after.as_str(), "{name}: nothing was fixed");
         assert!(!after.contains(gone), "{name}: not fixed:\n{after}");
     }
+    assert!(
+        tokio_after.contains("tokio::pin!(timer);"),
+        "the select! timer was not hoisted:\n{tokio_after}"
+    );
     if let Err(e) = cargo_check(root) {
         panic!("the fixed crates do not compile:\n{e}\n{tokio_after}\n{aio_after}");
     }

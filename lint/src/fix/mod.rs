@@ -19,6 +19,7 @@ mod cx;
 mod immediately_awaited_task;
 mod locate;
 mod nested_block_on;
+mod select_timeout_reset;
 mod sequential_await_in_loop;
 mod sequential_awaits;
 mod unawaited_future;
@@ -37,6 +38,7 @@ pub const FIXABLE_RULES: &[&str] = &[
     "blocking_sleep",
     "immediately_awaited_task",
     "nested_block_on",
+    "select_timeout_reset",
     "sequential_await_in_loop",
     "sequential_awaits",
     "unawaited_future",
@@ -94,6 +96,7 @@ fn fix_one(cx: &FixCx<'_>, d: &Diagnostic, all: &[Diagnostic]) -> Option<Suggest
         "blocking_sleep" => blocking_sleep::fix(cx, d),
         "immediately_awaited_task" => immediately_awaited_task::fix(cx, d),
         "nested_block_on" => nested_block_on::fix(cx, d),
+        "select_timeout_reset" => select_timeout_reset::fix(cx, d),
         "sequential_await_in_loop" => sequential_await_in_loop::fix(cx, d),
         "sequential_awaits" => sequential_awaits::fix(cx, d),
         "unawaited_future" => unawaited_future::fix(cx, d),

@@ -68,6 +68,19 @@ async fn pump(mut rx: tokio::sync::mpsc::Receiver<Msg>, out: &mut Batch) {
     }
 }
 ```
+
+## Fix safety
+
+Unsafe, and for tokio only (with its `time` feature): a `sleep(d)` written in the branch of
+a `tokio::select!` becomes `&mut timer`, with `let timer = tokio::time::sleep(d);
+tokio::pin!(timer);` before the loop and `timer.as_mut().reset(tokio::time::Instant::now() + d);`
+first in the branch's handler (a fired `Sleep` is ready again at once, so it must be
+re-armed, and first, so that a `continue` cannot skip it). The delay then counts from the
+last fire rather than from each iteration, and `d` is evaluated before the loop. No fix
+when `d` uses a name the loop binds or changes, holds an await, a macro, a block or a
+closure, when the loop holds another loop or is not a statement of its own, for a timer
+bound in the iteration before the `select!`, for futures' `select!`, or for the other
+runtimes: those get only the help.
 "#,
     },
     shape: Shape::Body(check),

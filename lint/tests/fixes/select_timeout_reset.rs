@@ -1,0 +1,102 @@
+// runtime: tokio
+use std::time::Duration;
+use tokio::sync::mpsc::Receiver;
+use tokio::time::sleep;
+
+const EVERY: Duration = Duration::from_secs(5);
+
+async fn flush() {}
+async fn work(_m: u32) {}
+
+pub async fn in_the_branch(mut rx: Receiver<u32>) {
+    loop {
+        tokio::select! {
+            Some(m) = rx.recv() => work(m).await,
+            _ = sleep(EVERY) => flush().await,
+        }
+    }
+}
+
+pub async fn block_handler(mut rx: Receiver<u32>, every: Duration) {
+    while !rx.is_closed() {
+        tokio::select! {
+            Some(m) = rx.recv() => work(m).await,
+            _ = tokio::time::sleep(every * 2) => {
+                // The re-arm goes first, so that `continue` cannot skip it.
+                if rx.is_empty() {
+                    continue;
+                }
+                flush().await;
+            }
+        }
+    }
+}
+
+pub async fn value_used(mut rx: Receiver<u32>) {
+    let total = loop {
+        let got = tokio::select! {
+            m = rx.recv() => m,
+            () = sleep(Duration::from_millis(10)) => None,
+        };
+        if let Some(m) = got {
+            work(m).await;
+        }
+        if rx.is_closed() {
+            break 0;
+        }
+    };
+    let _ = total;
+}
+
+pub async fn not_fixed(mut rx: Receiver<u32>) {
+    // Created in the iteration before the `select!`: only the help.
+    loop {
+        let tick = sleep(EVERY);
+        tokio::pin!(tick);
+        tokio::select! {
+            Some(m) = rx.recv() => work(m).await,
+            _ = &mut tick => flush().await,
+        }
+    }
+}
+
+pub async fn delay_from_the_loop(mut rx: Receiver<u32>) {
+    // The delay depends on the loop variable: it cannot be computed before the loop.
+    for round in 1..4u64 {
+        tokio::select! {
+            Some(m) = rx.recv() => work(m).await,
+            _ = sleep(Duration::from_millis(round)) => flush().await,
+        }
+    }
+}
+
+pub async fn delay_changed_in_the_loop(mut rx: Receiver<u32>) {
+    // A back-off the handler changes: hoisting would freeze its first value.
+    let mut backoff = EVERY;
+    loop {
+        tokio::select! {
+            Some(m) = rx.recv() => work(m).await,
+            _ = sleep(backoff) => {
+                backoff *= 2;
+                flush().await;
+            }
+        }
+    }
+}
+
+pub async fn nested_loops(mut rx: Receiver<u32>) {
+    // The outer loop holds another: only the inner timer is hoisted, so the two cannot
+    // share a name.
+    loop {
+        loop {
+            tokio::select! {
+                Some(m) = rx.recv() => work(m).await,
+                _ = sleep(EVERY) => flush().await,
+            }
+        }
+        tokio::select! {
+            Some(m) = rx.recv() => work(m).await,
+            _ = sleep(EVERY) => flush().await,
+        }
+    }
+}
