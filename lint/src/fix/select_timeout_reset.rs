@@ -92,14 +92,16 @@ pub(crate) fn fix(cx: &FixCx<'_>, d: &Diagnostic) -> Option<Suggestion> {
     let hoist = format!("let {name} = tokio::time::sleep({delay});{sep}tokio::pin!({name});{sep}");
     let rearm = format!("{name}.as_mut().reset(tokio::time::Instant::now() + {delay});");
     let handler = match &arm.handler {
-        Expr::Block(b) if b.label.is_none() && b.attrs.is_empty() => {
+        // A label or attributes on the block do not matter: the re-arm goes inside.
+        Expr::Block(b) => {
             let (open, _) = cx.range(&b.block.brace_token.span.open());
             let inside = match b.block.stmts.first() {
                 Some(first) => {
                     let (s, _) = cx.range(first);
                     let ls = cx.text[..s].rfind('\n').map_or(0, |i| i + 1);
                     let ind = &cx.text[ls..s];
-                    if ls > open && ind.trim().is_empty() {
+                    // Only blanks before the statement: it starts a line after the `{`.
+                    if ind.trim().is_empty() {
                         format!("\n{ind}{rearm}")
                     } else {
                         format!(" {rearm}")

@@ -100,3 +100,25 @@ pub async fn nested_loops(mut rx: Receiver<u32>) {
         }
     }
 }
+
+pub async fn not_tokio_sleep(mut rx: Receiver<u32>) {
+    // Another crate's `sleep`, and a call of another shape: only the help.
+    loop {
+        tokio::select! {
+            Some(m) = rx.recv() => work(m).await,
+            _ = backoff::sleep(EVERY) => flush().await,
+            _ = sleep(EVERY, 1) => flush().await,
+        }
+    }
+}
+
+pub async fn labelled_block(mut rx: Receiver<u32>) {
+    loop {
+        tokio::select! {
+            Some(m) = rx.recv() => work(m).await,
+            _ = sleep(EVERY) => 'done: {
+                flush().await;
+            }
+        }
+    }
+}
