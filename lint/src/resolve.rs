@@ -697,5 +697,55 @@ pub(crate) fn returns_future(attrs: &[syn::Attribute], sig: &syn::Signature) -> 
             return false;
         }
     }
-    coroutine || sig.asyncness.is_some()
+    coroutine || sig.asyncness.is_some() || future_type(&sig.output)
+}
+
+/// Whether a sync fn's declared return type is a future: `impl Future<..>`,
+/// `Pin<Box<dyn Future<..>>>`, `BoxFuture<..>` or `LocalBoxFuture<..>` (by path, so
+/// `std::future::Future` and `futures::future::BoxFuture` alike).
+fn future_type(output: &syn::ReturnType) -> bool {
+    let syn::ReturnType::Type(_, ty) = output else {
+        return false;
+    };
+    is_future_type(ty)
+}
+
+fn is_future_type(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Paren(p) => is_future_type(&p.elem),
+        syn::Type::Group(g) => is_future_type(&g.elem),
+        syn::Type::ImplTrait(t) => bounds_future(&t.bounds),
+        syn::Type::TraitObject(t) => bounds_future(&t.bounds),
+        syn::Type::Path(p) if p.qself.is_none() => {
+            let Some(last) = p.path.segments.last() else {
+                return false;
+            };
+            if last.ident == "BoxFuture" || last.ident == "LocalBoxFuture" {
+                return true;
+            }
+            // `Pin<Box<dyn Future>>`, `Box<dyn Future>`, `Pin<&mut dyn Future>`.
+            if last.ident == "Pin" || last.ident == "Box" {
+                let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+                    return false;
+                };
+                return args.args.iter().any(|a| match a {
+                    syn::GenericArgument::Type(t) => is_future_type(t),
+                    _ => false,
+                });
+            }
+            false
+        }
+        _ => false,
+    }
+}
+
+fn bounds_future(
+    bounds: &syn::punctuated::Punctuated<syn::TypeParamBound, syn::Token![+]>,
+) -> bool {
+    bounds.iter().any(|b| match b {
+        syn::TypeParamBound::Trait(t) => {
+            t.path.segments.last().is_some_and(|s| s.ident == "Future")
+        }
+        _ => false,
+    })
 }
