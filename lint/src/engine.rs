@@ -304,7 +304,7 @@ impl<'s> Engine<'s> {
             path.push_str("::");
             path.push_str(&name);
             let trait_impl = method && self.cx.in_trait_impl;
-            let returns = resolve::returns_future(attrs, sig);
+            let returns = resolve::returns_future(attrs, sig, body);
             fact = Some(
                 self.facts
                     .define_fn(&name, &path, method, trait_impl, returns),

@@ -19,7 +19,9 @@ pub(crate) const RULE: Rule = Rule {
 
 Flags a call that returns a future — an async fn or method of the linted workspace (trait
 methods and their impls included), a fn or method whose signature returns one
-(`impl Future<..>`, `Pin<Box<dyn Future<..>>>`, `BoxFuture`, `LocalBoxFuture`), an
+(`impl Future<..>`, `Pin<Box<dyn Future<..>>>`, `BoxFuture`, `LocalBoxFuture`) and
+whose body only builds it (one that first does work, such as sending a command and
+returning a future of the reply, is left alone), an
 `#[aio::coroutine]` fn, or a known async API of aio, tokio, async-std, smol or futures
 (`sleep`, `timeout`, `tokio::fs::*`, `send` on an async channel, ...) — whose result is
 thrown away: `f();`, `let _ = f();`, or `let x = f();` with `x` never used again; and an
