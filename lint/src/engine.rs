@@ -64,6 +64,9 @@ enum At<'a> {
     LetWild,
     /// `let x = f();`: followed through `x`.
     LetBind(&'a syn::Ident),
+    /// The tail of an async block or closure: its output, so a future there is handed
+    /// out unpolled (`spawn(async { compute() })` runs nothing of `compute`).
+    Yielded,
 }
 
 /// The walk's context: saved and restored whole around every item, body and closure.
@@ -266,6 +269,27 @@ impl<'s> Engine<'s> {
         self.pop_scope(Some(b.brace_token.span));
     }
 
+    /// Walks the block of an async block or closure as [`Self::visit_body`] does, its
+    /// tail expression as the block's output.
+    fn visit_async_body(&mut self, b: &syn::Block) {
+        self.scopes.push(ScopeKind::Block);
+        let items = b
+            .stmts
+            .iter()
+            .filter_map(|s| if let Stmt::Item(i) = s { Some(i) } else { None });
+        if items.clone().next().is_some() {
+            self.scopes.collect_items(items);
+        }
+        self.flow_body(b);
+        for s in &b.stmts {
+            match s {
+                Stmt::Expr(e, None) => self.visit_expr_at(e, At::Yielded),
+                s => self.visit_stmt(s),
+            }
+        }
+        self.pop_scope(Some(b.brace_token.span));
+    }
+
     /// The known type of an expression's value.
     fn ty_of(&mut self, e: &Expr) -> Option<Ty> {
         types::ty_of(&self.scopes.resolver(self.cx.self_ty), &mut self.buf, e, 0)
@@ -419,6 +443,19 @@ impl<'s> Engine<'s> {
         }
     }
 
+    /// A future that is the output of an async block or closure.
+    fn yielded(&mut self, span: PmSpan, call: &str) {
+        self.findings.push(Finding {
+            rule: unawaited_future::RULE.info.name,
+            span,
+            message: unawaited_future::yielded_message(call),
+            label: unawaited_future::LABEL,
+            call: call.to_string(),
+            help: Some(unawaited_future::YIELDED_HELP.into()),
+            replacement: None,
+        });
+    }
+
     fn unawaited(&mut self, span: PmSpan, call: &str) {
         self.findings.push(Finding {
             rule: unawaited_future::RULE.info.name,
@@ -461,11 +498,12 @@ impl<'s> Engine<'s> {
             (Call::BlockOn { shown }, _) => self.block_on(span(), shown, args),
             (Call::Offload, _) => return true,
             (Call::Future(call), At::Stmt | At::LetWild) => self.unawaited(span(), &call),
+            (Call::Future(call), At::Yielded) => self.yielded(span(), &call),
             (Call::Future(call), At::LetBind(name)) => {
                 let span = span();
                 self.pend(name, PendingWhat::Known { call, span });
             }
-            (Call::Candidate(callee), At::Stmt | At::LetWild) => {
+            (Call::Candidate(callee), At::Stmt | At::LetWild | At::Yielded) => {
                 self.record_call(callee, span, true, args);
             }
             (Call::Candidate(callee), At::LetBind(name)) => {
@@ -506,6 +544,10 @@ impl<'s> Engine<'s> {
             // `async { .. };` and `let _ = async { .. };` build a future and drop it.
             Expr::Async(a) if matches!(at, At::Stmt | At::LetWild) => {
                 this.unawaited(a.async_token.span, unawaited_future::ASYNC_BLOCK);
+                visit::visit_expr(this, e);
+            }
+            Expr::Async(a) if matches!(at, At::Yielded) => {
+                this.yielded(a.async_token.span, unawaited_future::ASYNC_BLOCK);
                 visit::visit_expr(this, e);
             }
             _ => visit::visit_expr(this, e),
@@ -827,7 +869,7 @@ impl<'ast> Visit<'ast> for Engine<'_> {
             cur_fn: None,
             ..self.cx
         };
-        self.with_cx(cx, |this| this.visit_body(&a.block, true));
+        self.with_cx(cx, |this| this.visit_async_body(&a.block));
     }
 
     fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {
@@ -849,7 +891,8 @@ impl<'ast> Visit<'ast> for Engine<'_> {
             }
             match &*c.body {
                 // An async closure's block is an async body: the flow checks see it.
-                Expr::Block(b) if is_async => this.deeper(|this| this.visit_body(&b.block, true)),
+                Expr::Block(b) if is_async => this.deeper(|this| this.visit_async_body(&b.block)),
+                body if is_async => this.visit_expr_at(body, At::Yielded),
                 body => this.visit_expr(body),
             }
             this.pop_scope(None);

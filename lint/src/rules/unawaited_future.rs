@@ -25,7 +25,9 @@ returning a future of the reply, is left alone), an
 `#[aio::coroutine]` fn, or a known async API of aio, tokio, async-std, smol or futures
 (`sleep`, `timeout`, `tokio::fs::*`, `send` on an async channel, ...) — whose result is
 thrown away: `f();`, `let _ = f();`, or `let x = f();` with `x` never used again; and an
-`async { .. };` block built and dropped. Spawns (`tokio::spawn(..)`, `aio::spawn(..)`) are
+`async { .. };` block built and dropped; and a future that is the output of an async
+block or closure (`spawn(async { compute() })`, `async || compute()`), which awaiting the
+block hands out without running. Spawns (`tokio::spawn(..)`, `aio::spawn(..)`) are
 never flagged: their tasks already run.
 
 A method call is taken for a workspace async method only when the receiver's type is
@@ -64,7 +66,7 @@ async fn save(db: &Db, row: Row) {
 Unsafe: `f();` and `let _ = f();` become `f().await;`, so the work now happens, and
 happens before the next statement; the code may have meant to spawn the future or to
 drop it. No fix for `let x = f();` with `x` unused, inside a sync closure or a macro
-call.
+call, nor for a future yielded by an async block.
 "#,
     },
     shape: Shape::Builtin,
@@ -84,3 +86,14 @@ pub(crate) const LABEL: &str = "this future is never polled";
 /// The help line.
 pub(crate) const HELP: &str =
     "`.await` it, spawn it as a task, or return it; futures do nothing until polled";
+
+/// The message for a future that is the output of an async block or closure.
+pub(crate) fn yielded_message(call: &str) -> String {
+    format!(
+        "the future returned by `{call}` is the output of an async block or closure, never awaited in it"
+    )
+}
+
+/// The help line for a future yielded by an async block or closure.
+pub(crate) const YIELDED_HELP: &str =
+    "`.await` it inside the block: awaiting the block only hands this future out, unpolled";
