@@ -107,6 +107,9 @@ pub(crate) struct Engine<'s> {
     cx: Cx,
     pub(crate) facts: FactsBuilder,
     pending: Vec<Pending>,
+    /// Locals bound to an async closure (`let f = async || ..;`), with their scope's depth:
+    /// calling one builds a future.
+    async_closures: Vec<(usize, String)>,
     pub(crate) findings: Vec<Finding>,
     /// Findings of the flow rules (already placed in the file).
     pub(crate) flow: Vec<Diagnostic>,
@@ -145,6 +148,7 @@ impl<'s> Engine<'s> {
                 options.workspace.clone(),
             ),
             pending: Vec::new(),
+            async_closures: Vec::new(),
             findings: Vec::new(),
             flow: Vec::new(),
             allows: Vec::new(),
@@ -238,6 +242,7 @@ impl<'s> Engine<'s> {
     fn pop_scope(&mut self, braces: Option<DelimSpan>) {
         let depth = self.scopes.depth();
         self.scopes.pop(braces);
+        while self.async_closures.pop_if(|c| c.0 == depth).is_some() {}
         while let Some(p) = self.pending.pop_if(|p| p.depth == depth) {
             if p.used {
                 continue;
@@ -555,10 +560,46 @@ impl<'s> Engine<'s> {
     }
 
     fn visit_call(&mut self, c: &ExprCall, at: At<'_>) {
+        // `(async || ..)()` dropped.
+        if let Expr::Paren(p) = &*c.func
+            && let Expr::Closure(cl) = &*p.expr
+            && cl.asyncness.is_some()
+            && matches!(at, At::Stmt | At::LetWild)
+        {
+            self.unawaited(call_span(c), unawaited_future::ASYNC_CLOSURE);
+        }
         let Expr::Path(func) = &*c.func else {
             visit::visit_expr_call(self, c);
             return;
         };
+        if let Some(name) = func.path.get_ident().filter(|_| func.qself.is_none()) {
+            // `drop(x)` of a pending future does not use it.
+            if name == "drop" && c.args.len() == 1 && pending_local(&c.args[0]) {
+                return;
+            }
+            // `f()` where `let f = async || ..;`.
+            if self.async_closures.iter().any(|(_, n)| name == n.as_str()) {
+                let call = Call::Future(name.to_string());
+                self.act(call, at, || call_span(c), &c.args);
+                self.visit_args(&c.args, false);
+                return;
+            }
+        } else if c.args.len() == 1
+            && pending_local(&c.args[0])
+            && func.qself.is_none()
+            && func.path.segments.len() >= 2
+            && func
+                .path
+                .segments
+                .iter()
+                .rev()
+                .nth(1)
+                .is_some_and(|s| s.ident == "mem")
+            && func.path.segments.last().is_some_and(|s| s.ident == "drop")
+        {
+            // `std::mem::drop(x)`, `mem::drop(x)`.
+            return;
+        }
         let mut classifier = self.classifier();
         let (call, param) = classifier.path(func);
         let call = classifier.reading(call, &c.args);
@@ -819,6 +860,24 @@ impl<'ast> Visit<'ast> for Engine<'_> {
     }
 
     fn visit_local(&mut self, l: &'ast syn::Local) {
+        if let Pat::Ident(p) = &l.pat {
+            let name = p.ident.to_string();
+            self.async_closures.retain(|(_, n)| *n != name);
+            if let Some(init) = &l.init
+                && let Expr::Closure(cl) = &*init.expr
+                && cl.asyncness.is_some()
+            {
+                self.async_closures.push((self.scopes.depth(), name));
+            }
+        }
+        // `let _ = x;` does not use a pending future `x`: it drops it.
+        if matches!(l.pat, Pat::Wild(_))
+            && let Some(init) = &l.init
+            && init.diverge.is_none()
+            && pending_local(&init.expr)
+        {
+            return;
+        }
         if let Some(init) = &l.init {
             let at = match &l.pat {
                 Pat::Wild(_) => At::LetWild,
@@ -936,4 +995,9 @@ impl<'ast> Visit<'ast> for Engine<'_> {
     fn visit_expr_method_call(&mut self, m: &'ast ExprMethodCall) {
         self.visit_method_call(m, At::Value);
     }
+}
+
+/// Whether `e` is a bare local name (`x`), as `let _ = x;` and `drop(x)` take it.
+fn pending_local(e: &Expr) -> bool {
+    matches!(e, Expr::Path(p) if p.qself.is_none() && p.path.get_ident().is_some())
 }

@@ -24,8 +24,9 @@ whose body only builds it (one that first does work, such as sending a command a
 returning a future of the reply, is left alone), an
 `#[aio::coroutine]` fn, or a known async API of aio, tokio, async-std, smol or futures
 (`sleep`, `timeout`, `tokio::fs::*`, `send` on an async channel, ...) — whose result is
-thrown away: `f();`, `let _ = f();`, or `let x = f();` with `x` never used again; and an
-`async { .. };` block built and dropped; and a future that is the output of an async
+thrown away: `f();`, `let _ = f();`, or `let x = f();` with `x` never used again or only
+dropped (`let _ = x;`, `drop(x)`); an `async { .. };` block built and dropped; an async
+closure called and dropped (`(async || ..)();`, `let f = async || ..; f();`); and a future that is the output of an async
 block or closure (`spawn(async { compute() })`, `async || compute()`), which awaiting the
 block hands out without running. Spawns (`tokio::spawn(..)`, `aio::spawn(..)`) are
 never flagged: their tasks already run.
@@ -79,6 +80,9 @@ pub(crate) fn message(call: &str) -> String {
 
 /// What [`message`] names for a dropped `async { .. }` block.
 pub(crate) const ASYNC_BLOCK: &str = "async { .. }";
+
+/// What [`message`] names for a dropped call of an async closure literal.
+pub(crate) const ASYNC_CLOSURE: &str = "async || ..";
 
 /// The label of the dropped call.
 pub(crate) const LABEL: &str = "this future is never polled";
