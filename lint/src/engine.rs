@@ -110,6 +110,9 @@ pub(crate) struct Engine<'s> {
     /// Locals bound to an async closure (`let f = async || ..;`), with their scope's depth:
     /// calling one builds a future.
     async_closures: Vec<(usize, String)>,
+    /// Inside an expression that allows clippy's `async_yields_async`: a future yielded
+    /// by an async block there is meant.
+    yields_allowed: bool,
     pub(crate) findings: Vec<Finding>,
     /// Findings of the flow rules (already placed in the file).
     pub(crate) flow: Vec<Diagnostic>,
@@ -149,6 +152,7 @@ impl<'s> Engine<'s> {
             ),
             pending: Vec::new(),
             async_closures: Vec::new(),
+            yields_allowed: false,
             findings: Vec::new(),
             flow: Vec::new(),
             allows: Vec::new(),
@@ -450,6 +454,9 @@ impl<'s> Engine<'s> {
 
     /// A future that is the output of an async block or closure.
     fn yielded(&mut self, span: PmSpan, call: &str) {
+        if self.yields_allowed {
+            return;
+        }
         self.findings.push(Finding {
             rule: unawaited_future::RULE.info.name,
             span,
@@ -542,6 +549,12 @@ impl<'s> Engine<'s> {
     /// Walks a call or method call (under parentheses) knowing where its value goes;
     /// any other expression is walked as usual.
     fn visit_expr_at(&mut self, e: &Expr, at: At<'_>) {
+        if !self.yields_allowed && allows_yields(expr_attrs(e)) {
+            self.yields_allowed = true;
+            self.visit_expr_at(e, at);
+            self.yields_allowed = false;
+            return;
+        }
         self.deeper(|this| match e {
             Expr::Paren(p) => this.visit_expr_at(&p.expr, at),
             Expr::Call(c) => this.visit_call(c, at),
@@ -904,6 +917,12 @@ impl<'ast> Visit<'ast> for Engine<'_> {
     }
 
     fn visit_expr(&mut self, e: &'ast Expr) {
+        if !self.yields_allowed && allows_yields(expr_attrs(e)) {
+            self.yields_allowed = true;
+            self.deeper(|this| visit::visit_expr(this, e));
+            self.yields_allowed = false;
+            return;
+        }
         self.deeper(|this| visit::visit_expr(this, e));
     }
 
@@ -1000,4 +1019,33 @@ impl<'ast> Visit<'ast> for Engine<'_> {
 /// Whether `e` is a bare local name (`x`), as `let _ = x;` and `drop(x)` take it.
 fn pending_local(e: &Expr) -> bool {
     matches!(e, Expr::Path(p) if p.qself.is_none() && p.path.get_ident().is_some())
+}
+
+/// The attributes of the expressions that carry them in practice.
+fn expr_attrs(e: &Expr) -> &[syn::Attribute] {
+    match e {
+        Expr::Call(c) => &c.attrs,
+        Expr::MethodCall(m) => &m.attrs,
+        Expr::Async(a) => &a.attrs,
+        Expr::Closure(c) => &c.attrs,
+        Expr::Block(b) => &b.attrs,
+        _ => &[],
+    }
+}
+
+/// Whether `#[allow(..)]`/`#[expect(..)]` names clippy's `async_yields_async`.
+fn allows_yields(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| {
+        (a.path().is_ident("allow") || a.path().is_ident("expect"))
+            && a.parse_args_with(
+                syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+            )
+            .is_ok_and(|list| {
+                list.iter().any(|p| {
+                    p.segments.len() == 2
+                        && p.segments[0].ident == "clippy"
+                        && p.segments[1].ident == "async_yields_async"
+                })
+            })
+    })
 }

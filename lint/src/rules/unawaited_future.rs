@@ -36,7 +36,8 @@ known to be that method's type (`self`, a parameter or `let` annotated with it, 
 constructor such as `Db::new(..)`), or when its name is unique in the package and is no
 method of std or common types (`set_len`, `read_to_end`, `write`, `flush`, `get`, `send`,
 ...); otherwise it stays silent. `#[allow(unused_must_use)]` or `#[expect(unused_must_use)]`
-on the item opts out, as for rustc.
+on the item opts out, as for rustc; `#[allow(clippy::async_yields_async)]` (or `expect`)
+on an expression or item says that its async blocks yield a future on purpose.
 
 ## Why is this bad
 
