@@ -873,6 +873,12 @@ impl<'ast> Visit<'ast> for Engine<'_> {
     }
 
     fn visit_local(&mut self, l: &'ast syn::Local) {
+        if !self.yields_allowed && allows_yields(&l.attrs) {
+            self.yields_allowed = true;
+            self.visit_local(l);
+            self.yields_allowed = false;
+            return;
+        }
         if let Pat::Ident(p) = &l.pat {
             let name = p.ident.to_string();
             self.async_closures.retain(|(_, n)| *n != name);

@@ -37,7 +37,7 @@ constructor such as `Db::new(..)`), or when its name is unique in the package an
 method of std or common types (`set_len`, `read_to_end`, `write`, `flush`, `get`, `send`,
 ...); otherwise it stays silent. `#[allow(unused_must_use)]` or `#[expect(unused_must_use)]`
 on the item opts out, as for rustc; `#[allow(clippy::async_yields_async)]` (or `expect`)
-on an expression or item says that its async blocks yield a future on purpose.
+on an expression or a `let` says that its async blocks yield a future on purpose.
 
 ## Why is this bad
 
