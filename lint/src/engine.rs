@@ -14,14 +14,14 @@
 //! - **Positions**: a call learns where its value goes (awaited, dropped by `f();` or
 //!   `let _ =`, bound by `let x =`) from the node above it, through [`At`].
 //!
-//! It does not know about output formats, suppression comments or configuration files;
-//! and it keeps no syntax tree after the walk.
+//! This file holds the engine's state and what it does at a call; the walk itself (the
+//! `syn::visit::Visit` impl) is in `crate::visit`. It does not know about output formats,
+//! suppression comments or configuration files; and it keeps no syntax tree after the walk.
 
 use proc_macro2::Span as PmSpan;
 use proc_macro2::extra::DelimSpan;
-use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
-use syn::{Expr, ExprCall, ExprMethodCall, Item, Pat, Stmt};
+use syn::{Expr, ExprCall, ExprMethodCall, Pat, Stmt};
 
 use crate::allows;
 use crate::callgraph::{Callee, FactsBuilder, FnId, Guard, Hit, SiteId};
@@ -34,7 +34,7 @@ use crate::options::FileOptions;
 use crate::resolve::{self, Res, ScopeKind, Scopes, SelfTy};
 use crate::rules::{self, blocking, nested_block_on, unawaited_future};
 use crate::source::SourceText;
-use crate::syntax::{self, item_attrs, tail_closure, type_name};
+use crate::syntax::{self, allows_yields, expr_attrs, pending_local, tail_closure};
 use crate::types;
 
 /// Expression nesting the walker follows before giving up on the file.
@@ -53,7 +53,7 @@ pub(crate) struct Finding {
 
 /// Where a call's value goes, as the node above it says.
 #[derive(Clone, Copy)]
-enum At<'a> {
+pub(crate) enum At<'a> {
     /// Anywhere else: an argument, a receiver, a tail, ...
     Value,
     /// The operand of `.await`.
@@ -64,31 +64,34 @@ enum At<'a> {
     LetWild,
     /// `let x = f();`: followed through `x`.
     LetBind(&'a syn::Ident),
+    /// The tail of an async block or closure: its output, so a future there is handed
+    /// out unpolled (`spawn(async { compute() })` runs nothing of `compute`).
+    Yielded,
 }
 
 /// The walk's context: saved and restored whole around every item, body and closure.
 #[derive(Clone, Copy, Default)]
-struct Cx {
+pub(crate) struct Cx {
     /// Code here runs in async context.
-    in_async: bool,
+    pub(crate) in_async: bool,
     /// The sync fn whose body is being walked (receives blocking hits and call edges).
-    cur_fn: Option<FnId>,
+    pub(crate) cur_fn: Option<FnId>,
     /// What `Self` names.
-    self_ty: Option<SelfTy>,
+    pub(crate) self_ty: Option<SelfTy>,
     /// Inside `impl Trait for Type` (or a trait's default methods): its methods share their
     /// names with every other implementor, so they are never resolved by name alone.
-    in_trait_impl: bool,
+    pub(crate) in_trait_impl: bool,
 }
 
 /// A `let x = future();` whose `x` has not been used yet, in the scope at `depth`.
-struct Pending {
-    depth: usize,
-    name: String,
-    used: bool,
-    what: PendingWhat,
+pub(crate) struct Pending {
+    pub(crate) depth: usize,
+    pub(crate) name: String,
+    pub(crate) used: bool,
+    pub(crate) what: PendingWhat,
 }
 
-enum PendingWhat {
+pub(crate) enum PendingWhat {
     /// A known future (`tokio::time::sleep(d)`, a local async fn): reported if unused.
     Known { call: String, span: PmSpan },
     /// A call the workspace pass may find to be an async fn: its site is marked dropped.
@@ -97,30 +100,36 @@ enum PendingWhat {
 
 /// The walker. `src` is `None` for the embed API (no file, no facts).
 pub(crate) struct Engine<'s> {
-    src: Option<&'s SourceText<'s>>,
-    options: &'s FileOptions,
-    embed: bool,
-    scopes: Scopes,
-    cx: Cx,
+    pub(crate) src: Option<&'s SourceText<'s>>,
+    pub(crate) options: &'s FileOptions,
+    pub(crate) embed: bool,
+    pub(crate) scopes: Scopes,
+    pub(crate) cx: Cx,
     pub(crate) facts: FactsBuilder,
-    pending: Vec<Pending>,
+    pub(crate) pending: Vec<Pending>,
+    /// Locals bound to an async closure (`let f = async || ..;`), with their scope's depth:
+    /// calling one builds a future.
+    pub(crate) async_closures: Vec<(usize, String)>,
+    /// Inside an expression that allows clippy's `async_yields_async`: a future yielded
+    /// by an async block there is meant.
+    pub(crate) yields_allowed: bool,
     pub(crate) findings: Vec<Finding>,
     /// Findings of the flow rules (already placed in the file).
     pub(crate) flow: Vec<Diagnostic>,
     pub(crate) allows: Vec<ItemAllow>,
     /// The type of the first parameter of the next closure (`thread::scope(|s| ..)`).
-    closure_param_ty: Option<Ty>,
+    pub(crate) closure_param_ty: Option<Ty>,
     /// The path the last resolution wrote.
-    buf: String,
-    depth: usize,
+    pub(crate) buf: String,
+    pub(crate) depth: usize,
     /// The file nests deeper than the walk follows (its findings are not reported).
     pub(crate) too_deep: bool,
     /// Whether the file mentions `parking_lot` (for `lock_across_await`).
-    parking_lot: bool,
+    pub(crate) parking_lot: bool,
     /// The bool-capable parameters of the sync fn being walked, by position (receiver not
     /// counted), and the `if param`/`if !param` guards around the current point.
-    params: Vec<Option<Box<str>>>,
-    guards: Vec<Guard>,
+    pub(crate) params: Vec<Option<Box<str>>>,
+    pub(crate) guards: Vec<Guard>,
 }
 
 impl<'s> Engine<'s> {
@@ -142,6 +151,8 @@ impl<'s> Engine<'s> {
                 options.workspace.clone(),
             ),
             pending: Vec::new(),
+            async_closures: Vec::new(),
+            yields_allowed: false,
             findings: Vec::new(),
             flow: Vec::new(),
             allows: Vec::new(),
@@ -177,14 +188,14 @@ impl<'s> Engine<'s> {
     }
 
     /// Runs `f` with the walk's context set to `cx`, then restores it.
-    fn with_cx(&mut self, cx: Cx, f: impl FnOnce(&mut Self)) {
+    pub(crate) fn with_cx(&mut self, cx: Cx, f: impl FnOnce(&mut Self)) {
         let saved = std::mem::replace(&mut self.cx, cx);
         f(self);
         self.cx = saved;
     }
 
     /// One level deeper in the expression tree, unless the file is too deep to follow.
-    fn deeper(&mut self, f: impl FnOnce(&mut Self)) {
+    pub(crate) fn deeper(&mut self, f: impl FnOnce(&mut Self)) {
         if self.depth >= MAX_DEPTH {
             self.too_deep = true;
             return;
@@ -197,7 +208,7 @@ impl<'s> Engine<'s> {
     // ----- flow rules ---------------------------------------------------------------
 
     /// Hands one async body to the per-body checks, names resolved at the body.
-    fn flow_body(&mut self, body: &syn::Block) {
+    pub(crate) fn flow_body(&mut self, body: &syn::Block) {
         let Some(src) = self.src.filter(|_| !self.embed) else {
             return;
         };
@@ -213,7 +224,7 @@ impl<'s> Engine<'s> {
     }
 
     /// Runs the per-file checks, each path resolved where it is written.
-    fn file_checks(&mut self, file: &syn::File) {
+    pub(crate) fn file_checks(&mut self, file: &syn::File) {
         let Some(src) = self.src.filter(|_| !self.embed) else {
             return;
         };
@@ -232,9 +243,10 @@ impl<'s> Engine<'s> {
 
     /// Closes the innermost scope (`braces`: see `Scopes::pop`) and settles the futures
     /// bound in it and never used.
-    fn pop_scope(&mut self, braces: Option<DelimSpan>) {
+    pub(crate) fn pop_scope(&mut self, braces: Option<DelimSpan>) {
         let depth = self.scopes.depth();
         self.scopes.pop(braces);
+        while self.async_closures.pop_if(|c| c.0 == depth).is_some() {}
         while let Some(p) = self.pending.pop_if(|p| p.depth == depth) {
             if p.used {
                 continue;
@@ -248,7 +260,7 @@ impl<'s> Engine<'s> {
 
     /// Walks a block in a scope of its own; `flow` hands it to the per-body checks once
     /// its items and `use`s are known.
-    fn visit_body(&mut self, b: &syn::Block, flow: bool) {
+    pub(crate) fn visit_body(&mut self, b: &syn::Block, flow: bool) {
         self.scopes.push(ScopeKind::Block);
         let items = b
             .stmts
@@ -266,12 +278,33 @@ impl<'s> Engine<'s> {
         self.pop_scope(Some(b.brace_token.span));
     }
 
+    /// Walks the block of an async block or closure as [`Self::visit_body`] does, its
+    /// tail expression as the block's output.
+    pub(crate) fn visit_async_body(&mut self, b: &syn::Block) {
+        self.scopes.push(ScopeKind::Block);
+        let items = b
+            .stmts
+            .iter()
+            .filter_map(|s| if let Stmt::Item(i) = s { Some(i) } else { None });
+        if items.clone().next().is_some() {
+            self.scopes.collect_items(items);
+        }
+        self.flow_body(b);
+        for s in &b.stmts {
+            match s {
+                Stmt::Expr(e, None) => self.visit_expr_at(e, At::Yielded),
+                s => self.visit_stmt(s),
+            }
+        }
+        self.pop_scope(Some(b.brace_token.span));
+    }
+
     /// The known type of an expression's value.
-    fn ty_of(&mut self, e: &Expr) -> Option<Ty> {
+    pub(crate) fn ty_of(&mut self, e: &Expr) -> Option<Ty> {
         types::ty_of(&self.scopes.resolver(self.cx.self_ty), &mut self.buf, e, 0)
     }
 
-    fn bind_pat(&mut self, pat: &Pat, ty: Option<Ty>, ws: Option<Box<str>>) {
+    pub(crate) fn bind_pat(&mut self, pat: &Pat, ty: Option<Ty>, ws: Option<Box<str>>) {
         types::bind_pat(
             &mut self.scopes,
             self.cx.self_ty,
@@ -285,7 +318,7 @@ impl<'s> Engine<'s> {
 
     // ----- items --------------------------------------------------------------------
 
-    fn enter_fn(
+    pub(crate) fn enter_fn(
         &mut self,
         attrs: &[syn::Attribute],
         sig: &syn::Signature,
@@ -304,7 +337,7 @@ impl<'s> Engine<'s> {
             path.push_str("::");
             path.push_str(&name);
             let trait_impl = method && self.cx.in_trait_impl;
-            let returns = resolve::returns_future(attrs, sig);
+            let returns = resolve::returns_future(attrs, sig, body);
             fact = Some(
                 self.facts
                     .define_fn(&name, &path, method, trait_impl, returns),
@@ -347,7 +380,7 @@ impl<'s> Engine<'s> {
         (self.params, self.guards) = saved;
     }
 
-    fn check_allows(&mut self, attrs: &[syn::Attribute], item: &dyn Fn() -> PmSpan) {
+    pub(crate) fn check_allows(&mut self, attrs: &[syn::Attribute], item: &dyn Fn() -> PmSpan) {
         if let Some(src) = self.src {
             allows::of_item(src, attrs, item, &mut self.allows);
         }
@@ -356,7 +389,7 @@ impl<'s> Engine<'s> {
     // ----- findings and facts -------------------------------------------------------
 
     /// Classifies calls at this point of the walk.
-    fn classifier(&mut self) -> Classifier<'_> {
+    pub(crate) fn classifier(&mut self) -> Classifier<'_> {
         Classifier {
             scopes: &self.scopes,
             self_ty: self.cx.self_ty,
@@ -367,7 +400,14 @@ impl<'s> Engine<'s> {
     }
 
     /// A blocking call: a finding in async context, a fact in a sync fn.
-    fn blocking(&mut self, span: PmSpan, rule: &'static str, fix: Fix, call: String, args: &Args) {
+    pub(crate) fn blocking(
+        &mut self,
+        span: PmSpan,
+        rule: &'static str,
+        fix: Fix,
+        call: String,
+        args: &Args,
+    ) {
         if self.cx.in_async {
             let args = self.src.and_then(|src| args_text(src, args));
             let help = rules::blocking_help(rule, fix, self.options.runtime, args.as_deref());
@@ -385,7 +425,7 @@ impl<'s> Engine<'s> {
         }
     }
 
-    fn block_on(&mut self, span: PmSpan, call: String, args: &Args) {
+    pub(crate) fn block_on(&mut self, span: PmSpan, call: String, args: &Args) {
         if self.cx.in_async {
             let arg = if args.len() == 1 {
                 self.src.and_then(|src| args_text(src, args))
@@ -408,7 +448,7 @@ impl<'s> Engine<'s> {
     }
 
     /// Records that the sync fn being walked blocks, for the call graph.
-    fn hit(&mut self, span: PmSpan, rule: &'static str, call: String) {
+    pub(crate) fn hit(&mut self, span: PmSpan, rule: &'static str, call: String) {
         if let (Some(f), Some(src)) = (self.cx.cur_fn, self.src) {
             self.facts.blocks(f, self.guards.last(), || Hit {
                 rule,
@@ -419,7 +459,23 @@ impl<'s> Engine<'s> {
         }
     }
 
-    fn unawaited(&mut self, span: PmSpan, call: &str) {
+    /// A future that is the output of an async block or closure.
+    pub(crate) fn yielded(&mut self, span: PmSpan, call: &str) {
+        if self.yields_allowed {
+            return;
+        }
+        self.findings.push(Finding {
+            rule: unawaited_future::RULE.info.name,
+            span,
+            message: unawaited_future::yielded_message(call),
+            label: unawaited_future::LABEL,
+            call: call.to_string(),
+            help: Some(unawaited_future::YIELDED_HELP.into()),
+            replacement: None,
+        });
+    }
+
+    pub(crate) fn unawaited(&mut self, span: PmSpan, call: &str) {
         self.findings.push(Finding {
             rule: unawaited_future::RULE.info.name,
             span,
@@ -433,7 +489,7 @@ impl<'s> Engine<'s> {
 
     /// Records a call for the call graph: an edge from the sync fn being walked, and a
     /// site when it runs in async context or its value is dropped.
-    fn record_call(
+    pub(crate) fn record_call(
         &mut self,
         callee: Callee,
         span: impl FnOnce() -> PmSpan,
@@ -453,7 +509,13 @@ impl<'s> Engine<'s> {
 
     /// Acts on what a call does, given where its value goes; returns whether its closure
     /// arguments run elsewhere.
-    fn act(&mut self, call: Call, at: At<'_>, span: impl Fn() -> PmSpan, args: &Args) -> bool {
+    pub(crate) fn act(
+        &mut self,
+        call: Call,
+        at: At<'_>,
+        span: impl Fn() -> PmSpan,
+        args: &Args,
+    ) -> bool {
         match (call, at) {
             // `.await`ed, so it is an async API of the same name, not the blocking one.
             (Call::Block { .. }, At::Awaited) => {}
@@ -461,11 +523,12 @@ impl<'s> Engine<'s> {
             (Call::BlockOn { shown }, _) => self.block_on(span(), shown, args),
             (Call::Offload, _) => return true,
             (Call::Future(call), At::Stmt | At::LetWild) => self.unawaited(span(), &call),
+            (Call::Future(call), At::Yielded) => self.yielded(span(), &call),
             (Call::Future(call), At::LetBind(name)) => {
                 let span = span();
                 self.pend(name, PendingWhat::Known { call, span });
             }
-            (Call::Candidate(callee), At::Stmt | At::LetWild) => {
+            (Call::Candidate(callee), At::Stmt | At::LetWild | At::Yielded) => {
                 self.record_call(callee, span, true, args);
             }
             (Call::Candidate(callee), At::LetBind(name)) => {
@@ -481,7 +544,7 @@ impl<'s> Engine<'s> {
         false
     }
 
-    fn pend(&mut self, name: &syn::Ident, what: PendingWhat) {
+    pub(crate) fn pend(&mut self, name: &syn::Ident, what: PendingWhat) {
         self.pending.push(Pending {
             depth: self.scopes.depth(),
             name: name.to_string(),
@@ -490,7 +553,7 @@ impl<'s> Engine<'s> {
         });
     }
 
-    fn mark_used(&mut self, ident: &proc_macro2::Ident) {
+    pub(crate) fn mark_used(&mut self, ident: &proc_macro2::Ident) {
         if let Some(p) = self.pending.iter_mut().rev().find(|p| *ident == p.name) {
             p.used = true;
         }
@@ -498,7 +561,13 @@ impl<'s> Engine<'s> {
 
     /// Walks a call or method call (under parentheses) knowing where its value goes;
     /// any other expression is walked as usual.
-    fn visit_expr_at(&mut self, e: &Expr, at: At<'_>) {
+    pub(crate) fn visit_expr_at(&mut self, e: &Expr, at: At<'_>) {
+        if !self.yields_allowed && allows_yields(expr_attrs(e)) {
+            self.yields_allowed = true;
+            self.visit_expr_at(e, at);
+            self.yields_allowed = false;
+            return;
+        }
         self.deeper(|this| match e {
             Expr::Paren(p) => this.visit_expr_at(&p.expr, at),
             Expr::Call(c) => this.visit_call(c, at),
@@ -508,15 +577,55 @@ impl<'s> Engine<'s> {
                 this.unawaited(a.async_token.span, unawaited_future::ASYNC_BLOCK);
                 visit::visit_expr(this, e);
             }
+            Expr::Async(a) if matches!(at, At::Yielded) => {
+                this.yielded(a.async_token.span, unawaited_future::ASYNC_BLOCK);
+                visit::visit_expr(this, e);
+            }
             _ => visit::visit_expr(this, e),
         });
     }
 
-    fn visit_call(&mut self, c: &ExprCall, at: At<'_>) {
+    pub(crate) fn visit_call(&mut self, c: &ExprCall, at: At<'_>) {
+        // `(async || ..)()` dropped.
+        if let Expr::Paren(p) = &*c.func
+            && let Expr::Closure(cl) = &*p.expr
+            && cl.asyncness.is_some()
+            && matches!(at, At::Stmt | At::LetWild)
+        {
+            self.unawaited(call_span(c), unawaited_future::ASYNC_CLOSURE);
+        }
         let Expr::Path(func) = &*c.func else {
             visit::visit_expr_call(self, c);
             return;
         };
+        if let Some(name) = func.path.get_ident().filter(|_| func.qself.is_none()) {
+            // `drop(x)` of a pending future does not use it.
+            if name == "drop" && c.args.len() == 1 && pending_local(&c.args[0]) {
+                return;
+            }
+            // `f()` where `let f = async || ..;`.
+            if self.async_closures.iter().any(|(_, n)| name == n.as_str()) {
+                let call = Call::Future(name.to_string());
+                self.act(call, at, || call_span(c), &c.args);
+                self.visit_args(&c.args, false);
+                return;
+            }
+        } else if c.args.len() == 1
+            && pending_local(&c.args[0])
+            && func.qself.is_none()
+            && func.path.segments.len() >= 2
+            && func
+                .path
+                .segments
+                .iter()
+                .rev()
+                .nth(1)
+                .is_some_and(|s| s.ident == "mem")
+            && func.path.segments.last().is_some_and(|s| s.ident == "drop")
+        {
+            // `std::mem::drop(x)`, `mem::drop(x)`.
+            return;
+        }
         let mut classifier = self.classifier();
         let (call, param) = classifier.path(func);
         let call = classifier.reading(call, &c.args);
@@ -528,7 +637,7 @@ impl<'s> Engine<'s> {
         self.closure_param_ty = None;
     }
 
-    fn visit_method_call(&mut self, m: &ExprMethodCall, at: At<'_>) {
+    pub(crate) fn visit_method_call(&mut self, m: &ExprMethodCall, at: At<'_>) {
         let call = self.classifier().method(m, matches!(at, At::Awaited));
         let offload = self.act(call, at, || method_span(m), &m.args);
         self.visit_expr(&m.receiver);
@@ -538,7 +647,7 @@ impl<'s> Engine<'s> {
     /// Walks a call's arguments; the closures among them run elsewhere if `offload`.
     /// A closure argument, or one that is the tail of a block argument
     /// (`thread::spawn({ let t = t.clone(); move || .. })`), runs elsewhere if `offload`.
-    fn visit_args(&mut self, args: &Args, offload: bool) {
+    pub(crate) fn visit_args(&mut self, args: &Args, offload: bool) {
         for arg in args {
             match arg {
                 Expr::Closure(_) if offload => self.visit_offloaded(arg),
@@ -565,7 +674,7 @@ impl<'s> Engine<'s> {
     }
 
     /// Walks a closure that runs off the event loop: sync, and no part of any fn's body.
-    fn visit_offloaded(&mut self, closure: &Expr) {
+    pub(crate) fn visit_offloaded(&mut self, closure: &Expr) {
         let cx = Cx {
             in_async: false,
             cur_fn: None,
@@ -574,7 +683,7 @@ impl<'s> Engine<'s> {
         self.with_cx(cx, |this| this.visit_expr(closure));
     }
 
-    fn visit_macro_body(&mut self, mac: &syn::Macro, item_position: bool) {
+    pub(crate) fn visit_macro_body(&mut self, mac: &syn::Macro, item_position: bool) {
         // Macro bodies are parsed again, which costs: only where findings can come from
         // them directly (async context). Sync code only feeds the call graph, which can
         // afford to miss a call hidden in a `println!`.
@@ -631,266 +740,5 @@ fn flow_cx<'a>(
         src,
         runtime: options.runtime,
         parking_lot,
-    }
-}
-
-impl<'ast> Visit<'ast> for Engine<'_> {
-    fn visit_item(&mut self, item: &'ast Item) {
-        let attrs = item_attrs(item);
-        if !attrs.is_empty() {
-            self.check_allows(attrs, &|| item.span());
-        }
-        visit::visit_item(self, item);
-    }
-
-    fn visit_impl_item(&mut self, item: &'ast syn::ImplItem) {
-        if let syn::ImplItem::Fn(f) = item {
-            self.check_allows(&f.attrs, &|| item.span());
-        }
-        visit::visit_impl_item(self, item);
-    }
-
-    fn visit_trait_item(&mut self, item: &'ast syn::TraitItem) {
-        if let syn::TraitItem::Fn(f) = item {
-            self.check_allows(&f.attrs, &|| item.span());
-        }
-        visit::visit_trait_item(self, item);
-    }
-
-    fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
-        let Some((brace, items)) = &m.content else {
-            return;
-        };
-        let cx = Cx {
-            in_async: false,
-            cur_fn: None,
-            self_ty: None,
-            ..self.cx
-        };
-        self.with_cx(cx, |this| {
-            this.scopes.enter_module(m.ident.to_string());
-            this.scopes.push(ScopeKind::Module);
-            this.scopes.collect_items(items.iter());
-            for item in items {
-                this.visit_item(item);
-            }
-            this.pop_scope(Some(brace.span));
-            this.scopes.leave_module();
-        });
-    }
-
-    fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
-        let cx = Cx {
-            self_ty: None,
-            in_trait_impl: false,
-            ..self.cx
-        };
-        self.with_cx(cx, |this| {
-            this.enter_fn(&f.attrs, &f.sig, Some(&f.block), false);
-        });
-    }
-
-    fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
-        self.enter_fn(&f.attrs, &f.sig, Some(&f.block), true);
-    }
-
-    fn visit_trait_item_fn(&mut self, f: &'ast syn::TraitItemFn) {
-        if f.default.is_some() {
-            self.enter_fn(&f.attrs, &f.sig, f.default.as_ref(), true);
-        }
-    }
-
-    fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
-        let cx = Cx {
-            self_ty: type_name(&i.self_ty).map(|t| self.scopes.self_type(t)),
-            in_trait_impl: i.trait_.is_some(),
-            ..self.cx
-        };
-        self.with_cx(cx, |this| {
-            for item in &i.items {
-                this.visit_impl_item(item);
-            }
-        });
-    }
-
-    fn visit_item_trait(&mut self, t: &'ast syn::ItemTrait) {
-        let cx = Cx {
-            self_ty: Some(self.scopes.self_type(t.ident.to_string())),
-            // A default method can be overridden by any implementor: same rule as trait
-            // impls.
-            in_trait_impl: true,
-            ..self.cx
-        };
-        self.with_cx(cx, |this| {
-            for item in &t.items {
-                this.visit_trait_item(item);
-            }
-        });
-    }
-
-    fn visit_item_const(&mut self, c: &'ast syn::ItemConst) {
-        let cx = Cx {
-            in_async: false,
-            cur_fn: None,
-            ..self.cx
-        };
-        self.with_cx(cx, |this| visit::visit_item_const(this, c));
-    }
-
-    fn visit_item_static(&mut self, s: &'ast syn::ItemStatic) {
-        let cx = Cx {
-            in_async: false,
-            cur_fn: None,
-            ..self.cx
-        };
-        self.with_cx(cx, |this| visit::visit_item_static(this, s));
-    }
-
-    fn visit_item_use(&mut self, _: &'ast syn::ItemUse) {}
-
-    fn visit_item_macro(&mut self, m: &'ast syn::ItemMacro) {
-        if m.ident.is_some() {
-            return; // macro_rules! name { ... }
-        }
-        self.visit_macro_body(&m.mac, true);
-    }
-
-    fn visit_block(&mut self, b: &'ast syn::Block) {
-        self.visit_body(b, false);
-    }
-
-    fn visit_stmt(&mut self, s: &'ast Stmt) {
-        match s {
-            Stmt::Expr(e, Some(_)) => self.visit_expr_at(e, At::Stmt),
-            Stmt::Item(i) => {
-                // Items inside a body are not part of its async context.
-                let cx = Cx {
-                    in_async: false,
-                    cur_fn: None,
-                    ..self.cx
-                };
-                self.with_cx(cx, |this| this.visit_item(i));
-            }
-            Stmt::Macro(m) => self.visit_macro_body(&m.mac, false),
-            _ => visit::visit_stmt(self, s),
-        }
-    }
-
-    fn visit_local(&mut self, l: &'ast syn::Local) {
-        if let Some(init) = &l.init {
-            let at = match &l.pat {
-                Pat::Wild(_) => At::LetWild,
-                // `let _name = f();` says "unused on purpose": not flagged.
-                Pat::Ident(p) if p.subpat.is_none() && !p.ident.to_string().starts_with('_') => {
-                    At::LetBind(&p.ident)
-                }
-                _ => At::Value,
-            };
-            self.visit_expr_at(&init.expr, at);
-            if let Some((_, d)) = &init.diverge {
-                self.visit_expr(d);
-            }
-        }
-        let (ty, ws) = match &l.init {
-            Some(init) => {
-                let r = self.scopes.resolver(self.cx.self_ty);
-                let ws = types::ws_type_of(&r, &mut self.buf, &init.expr);
-                (self.ty_of(&init.expr), ws)
-            }
-            None => (None, None),
-        };
-        self.bind_pat(&l.pat, ty, ws);
-    }
-
-    fn visit_expr(&mut self, e: &'ast Expr) {
-        self.deeper(|this| visit::visit_expr(this, e));
-    }
-
-    fn visit_expr_await(&mut self, a: &'ast syn::ExprAwait) {
-        self.visit_expr_at(&a.base, At::Awaited);
-    }
-
-    fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
-        if p.qself.is_none() && p.path.segments.len() == 1 && !self.pending.is_empty() {
-            let id = p.path.segments[0].ident.clone();
-            self.mark_used(&id);
-        }
-    }
-
-    fn visit_macro(&mut self, m: &'ast syn::Macro) {
-        self.visit_macro_body(m, false);
-    }
-
-    fn visit_expr_async(&mut self, a: &'ast syn::ExprAsync) {
-        let cx = Cx {
-            in_async: true,
-            cur_fn: None,
-            ..self.cx
-        };
-        self.with_cx(cx, |this| this.visit_body(&a.block, true));
-    }
-
-    fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {
-        let param_ty = self.closure_param_ty.take();
-        let is_async = c.asyncness.is_some();
-        let cx = if is_async {
-            Cx {
-                in_async: true,
-                cur_fn: None,
-                ..self.cx
-            }
-        } else {
-            self.cx
-        };
-        self.with_cx(cx, |this| {
-            this.scopes.push(ScopeKind::Block);
-            for (i, p) in c.inputs.iter().enumerate() {
-                this.bind_pat(p, if i == 0 { param_ty } else { None }, None);
-            }
-            match &*c.body {
-                // An async closure's block is an async body: the flow checks see it.
-                Expr::Block(b) if is_async => this.deeper(|this| this.visit_body(&b.block, true)),
-                body => this.visit_expr(body),
-            }
-            this.pop_scope(None);
-        });
-    }
-
-    fn visit_expr_if(&mut self, i: &'ast syn::ExprIf) {
-        let guard = match self.cx {
-            Cx {
-                in_async: false,
-                cur_fn: Some(_),
-                ..
-            } => syntax::param_test(&i.cond, &self.params),
-            _ => None,
-        };
-        let Some((index, when)) = guard else {
-            visit::visit_expr_if(self, i);
-            return;
-        };
-        let name = self.params[index].clone().unwrap_or_default();
-        let mut guard = Guard {
-            index: index as u8,
-            name,
-            blocks_when: when,
-        };
-        self.guards.push(guard.clone());
-        self.visit_block(&i.then_branch);
-        self.guards.pop();
-        if let Some((_, e)) = &i.else_branch {
-            guard.blocks_when = !when;
-            self.guards.push(guard);
-            self.visit_expr(e);
-            self.guards.pop();
-        }
-    }
-
-    fn visit_expr_call(&mut self, c: &'ast ExprCall) {
-        self.visit_call(c, At::Value);
-    }
-
-    fn visit_expr_method_call(&mut self, m: &'ast ExprMethodCall) {
-        self.visit_method_call(m, At::Value);
     }
 }

@@ -43,6 +43,7 @@ pub(crate) mod rules;
 mod source;
 mod syntax;
 mod types;
+mod visit;
 
 use std::path::Path;
 

@@ -357,7 +357,7 @@ impl Scopes {
                 Item::Fn(f) => (
                     &f.sig.ident,
                     ItemKind::Fn {
-                        is_async: returns_future(&f.attrs, &f.sig),
+                        is_async: returns_future(&f.attrs, &f.sig, Some(&f.block)),
                     },
                 ),
                 Item::Mod(m) => (&m.ident, ItemKind::Other),
@@ -684,7 +684,15 @@ impl<S: Borrow<Scope>> Resolver<'_, S> {
 /// Whether calling the fn returns a future: `async fn`, or `#[aio::coroutine]`; not an
 /// `async fn` that a runtime attribute (`#[tokio::main]`, `#[aio::test]`, ...) turns into
 /// a sync fn.
-pub(crate) fn returns_future(attrs: &[syn::Attribute], sig: &syn::Signature) -> bool {
+///
+/// A sync fn declared to return a future counts when its body only builds that future
+/// (at most `let`s that clone or borrow before the tail): one that does work first, such
+/// as sending a command and returning a future of the reply, has done its job when called.
+pub(crate) fn returns_future(
+    attrs: &[syn::Attribute],
+    sig: &syn::Signature,
+    body: Option<&syn::Block>,
+) -> bool {
     let mut coroutine = false;
     for attr in attrs {
         let p = attr.path();
@@ -697,5 +705,80 @@ pub(crate) fn returns_future(attrs: &[syn::Attribute], sig: &syn::Signature) -> 
             return false;
         }
     }
-    coroutine || sig.asyncness.is_some()
+    coroutine || sig.asyncness.is_some() || (future_type(&sig.output) && body.is_none_or(lazy))
+}
+
+/// Whether a block does nothing but compute its tail: the statements before it are
+/// `let`s of a path, a reference or a `.clone()`.
+fn lazy(body: &syn::Block) -> bool {
+    let Some((syn::Stmt::Expr(_, None), before)) = body.stmts.split_last() else {
+        return false;
+    };
+    before.iter().all(|s| match s {
+        syn::Stmt::Local(l) => l
+            .init
+            .as_ref()
+            .is_some_and(|i| i.diverge.is_none() && inert(&i.expr)),
+        syn::Stmt::Item(_) => true,
+        _ => false,
+    })
+}
+
+fn inert(e: &syn::Expr) -> bool {
+    match e {
+        syn::Expr::Path(_) | syn::Expr::Lit(_) | syn::Expr::Field(_) => true,
+        syn::Expr::Reference(r) => inert(&r.expr),
+        syn::Expr::MethodCall(m) => m.method == "clone" && m.args.is_empty() && inert(&m.receiver),
+        _ => false,
+    }
+}
+
+/// Whether a sync fn's declared return type is a future: `impl Future<..>`,
+/// `Pin<Box<dyn Future<..>>>`, `BoxFuture<..>` or `LocalBoxFuture<..>` (by path, so
+/// `std::future::Future` and `futures::future::BoxFuture` alike).
+fn future_type(output: &syn::ReturnType) -> bool {
+    let syn::ReturnType::Type(_, ty) = output else {
+        return false;
+    };
+    is_future_type(ty)
+}
+
+fn is_future_type(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Paren(p) => is_future_type(&p.elem),
+        syn::Type::Group(g) => is_future_type(&g.elem),
+        syn::Type::ImplTrait(t) => bounds_future(&t.bounds),
+        syn::Type::TraitObject(t) => bounds_future(&t.bounds),
+        syn::Type::Path(p) if p.qself.is_none() => {
+            let Some(last) = p.path.segments.last() else {
+                return false;
+            };
+            if last.ident == "BoxFuture" || last.ident == "LocalBoxFuture" {
+                return true;
+            }
+            // `Pin<Box<dyn Future>>`, `Box<dyn Future>`, `Pin<&mut dyn Future>`.
+            if last.ident == "Pin" || last.ident == "Box" {
+                let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+                    return false;
+                };
+                return args.args.iter().any(|a| match a {
+                    syn::GenericArgument::Type(t) => is_future_type(t),
+                    _ => false,
+                });
+            }
+            false
+        }
+        _ => false,
+    }
+}
+
+fn bounds_future(
+    bounds: &syn::punctuated::Punctuated<syn::TypeParamBound, syn::Token![+]>,
+) -> bool {
+    bounds.iter().any(|b| match b {
+        syn::TypeParamBound::Trait(t) => {
+            t.path.segments.last().is_some_and(|s| s.ident == "Future")
+        }
+        _ => false,
+    })
 }

@@ -83,3 +83,37 @@ pub(crate) fn bool_literals(args: &Punctuated<Expr, Token![,]>) -> Vec<(u8, bool
         })
         .collect()
 }
+
+/// Whether `e` is a bare local name (`x`), as `let _ = x;` and `drop(x)` take it.
+pub(crate) fn pending_local(e: &Expr) -> bool {
+    matches!(e, Expr::Path(p) if p.qself.is_none() && p.path.get_ident().is_some())
+}
+
+/// The attributes of the expressions that carry them in practice.
+pub(crate) fn expr_attrs(e: &Expr) -> &[syn::Attribute] {
+    match e {
+        Expr::Call(c) => &c.attrs,
+        Expr::MethodCall(m) => &m.attrs,
+        Expr::Async(a) => &a.attrs,
+        Expr::Closure(c) => &c.attrs,
+        Expr::Block(b) => &b.attrs,
+        _ => &[],
+    }
+}
+
+/// Whether `#[allow(..)]`/`#[expect(..)]` names clippy's `async_yields_async`.
+pub(crate) fn allows_yields(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| {
+        (a.path().is_ident("allow") || a.path().is_ident("expect"))
+            && a.parse_args_with(
+                syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+            )
+            .is_ok_and(|list| {
+                list.iter().any(|p| {
+                    p.segments.len() == 2
+                        && p.segments[0].ident == "clippy"
+                        && p.segments[1].ident == "async_yields_async"
+                })
+            })
+    })
+}
