@@ -1,16 +1,46 @@
 //! The linter's findings in the protocol's terms: diagnostics, the hover text of a rule,
-//! and the "suppress on this line" code action.
+//! and the code actions: a finding's fix, "suppress on this line", and "fix all".
 
 use std::str::FromStr;
 
 use lsp_types::{
     CodeAction, CodeActionKind, CodeDescription, DiagnosticRelatedInformation, DiagnosticSeverity,
-    Location, NumberOrString, Position, Range, TextEdit, Uri, WorkspaceEdit,
+    DocumentChanges, Location, NumberOrString, OneOf, OptionalVersionedTextDocumentIdentifier,
+    Position, Range, TextDocumentEdit, TextEdit, Uri, WorkspaceEdit,
 };
 
 use super::text::Lines;
 use crate::cli::seam::{RuleInfo, UNUSED_SUPPRESSION};
-use crate::{Diagnostic, Level};
+use crate::{Applicability, Diagnostic, Level};
+
+/// The kind of the action that applies a document's safe fixes.
+pub(crate) const FIX_ALL: &str = "source.fixAll.aio-lint";
+
+/// The document a code action edits: its URI, and its version when the client takes
+/// versioned edits (`workspace.workspaceEdit.documentChanges`), so that an edit computed
+/// for an older text is refused rather than applied in the wrong place.
+pub(crate) struct Target<'a> {
+    pub(crate) uri: &'a Uri,
+    pub(crate) version: Option<i32>,
+}
+
+impl Target<'_> {
+    fn edit(&self, edits: Vec<TextEdit>) -> WorkspaceEdit {
+        match self.version {
+            Some(version) => WorkspaceEdit {
+                document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
+                    text_document: OptionalVersionedTextDocumentIdentifier {
+                        uri: self.uri.clone(),
+                        version: Some(version),
+                    },
+                    edits: edits.into_iter().map(OneOf::Left).collect(),
+                }])),
+                ..WorkspaceEdit::default()
+            },
+            None => WorkspaceEdit::new([(self.uri.clone(), edits)].into_iter().collect()),
+        }
+    }
+}
 
 /// Where the rules are documented: the README's rule table (the command line has no docs
 /// address of its own; `cargo aio-lint explain` and hover give each rule's full docs).
@@ -81,7 +111,7 @@ pub(crate) fn rule_docs(rule: &RuleInfo) -> String {
 pub(crate) fn suppress_action(
     d: &Diagnostic,
     diagnostic: lsp_types::Diagnostic,
-    uri: &Uri,
+    target: &Target<'_>,
     text: &str,
     lines: &Lines,
 ) -> Option<CodeAction> {
@@ -103,11 +133,87 @@ pub(crate) fn suppress_action(
         title: format!("Suppress aio::{} on this line", d.rule),
         kind: Some(CodeActionKind::QUICKFIX),
         diagnostics: Some(vec![diagnostic]),
-        edit: Some(WorkspaceEdit::new(
-            [(uri.clone(), vec![edit])].into_iter().collect(),
-        )),
+        edit: Some(target.edit(vec![edit])),
         command: None,
         is_preferred: Some(false),
+        disabled: None,
+        data: None,
+    })
+}
+
+/// The fix `--fix` would apply to `d`, as a quick fix with every edit of its suggestion.
+/// A safe fix (`MachineApplicable`) is the preferred action; an unsafe one
+/// (`MaybeIncorrect`, applied by `--unsafe-fixes` only) is titled "(unsafe)" and one with
+/// placeholders (never applied by `--fix`) "(has placeholders)": the user reads those
+/// before taking them, so neither is ever preferred.
+pub(crate) fn fix_action(
+    d: &Diagnostic,
+    diagnostic: lsp_types::Diagnostic,
+    target: &Target<'_>,
+    text: &str,
+    lines: &Lines,
+) -> Option<CodeAction> {
+    let s = d.suggestion.as_ref()?;
+    let edits = s
+        .edits()
+        .map(|(span, replacement)| {
+            TextEdit::new(
+                lines.range(text, span.byte_start, span.byte_end),
+                replacement.to_owned(),
+            )
+        })
+        .collect();
+    let (tag, preferred) = match s.applicability {
+        Applicability::MachineApplicable => ("", true),
+        Applicability::MaybeIncorrect => (" (unsafe)", false),
+        Applicability::HasPlaceholders => (" (has placeholders)", false),
+    };
+    let title = match &d.help {
+        Some(help) => format!("Fix aio::{}: {help}{tag}", d.rule),
+        None => format!("Fix aio::{}{tag}", d.rule),
+    };
+    Some(CodeAction {
+        title,
+        kind: Some(CodeActionKind::QUICKFIX),
+        diagnostics: Some(vec![diagnostic]),
+        edit: Some(target.edit(edits)),
+        command: None,
+        is_preferred: Some(preferred),
+        disabled: None,
+        data: None,
+    })
+}
+
+/// "Fix all": one edit turning `before` into `after` (the part between their common
+/// prefix and suffix), or `None` when they are the same.
+pub(crate) fn fix_all_action(target: &Target<'_>, before: &str, after: &str) -> Option<CodeAction> {
+    if before == after {
+        return None;
+    }
+    let prefix = before
+        .char_indices()
+        .zip(after.chars())
+        .find(|((_, a), b)| a != b)
+        .map_or(before.len().min(after.len()), |((i, _), _)| i);
+    let suffix = before[prefix..]
+        .chars()
+        .rev()
+        .zip(after[prefix..].chars().rev())
+        .take_while(|(a, b)| a == b)
+        .map(|(a, _)| a.len_utf8())
+        .sum::<usize>();
+    let lines = Lines::new(before);
+    let edit = TextEdit::new(
+        lines.range(before, prefix, before.len() - suffix),
+        after[prefix..after.len() - suffix].to_owned(),
+    );
+    Some(CodeAction {
+        title: "Apply every safe aio-lint fix".to_owned(),
+        kind: Some(CodeActionKind::new(FIX_ALL)),
+        diagnostics: None,
+        edit: Some(target.edit(vec![edit])),
+        command: None,
+        is_preferred: None,
         disabled: None,
         data: None,
     })
