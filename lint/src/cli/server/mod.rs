@@ -773,6 +773,80 @@ mod tests {
     }
 
     #[test]
+    fn fixes_of_findings_older_than_the_text_are_not_offered() {
+        let text =
+            "async fn f() {\n    std::thread::sleep(std::time::Duration::from_millis(1));\n}\n";
+        let (connection, _client) = Connection::memory();
+        let (work, _rx) = crossbeam_channel::unbounded();
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(
+            tmp.path().join("Cargo.toml"),
+            "[package]\nname = \"demo\"\nversion = \"0.1.0\"\n\n[dependencies]\ntokio = { version = \"1\", features = [\"full\"] }\n",
+        )
+        .unwrap();
+        let uri: Uri = format!("file://{}/lib.rs", tmp.path().display())
+            .parse()
+            .unwrap();
+        let job = pipeline::resolve(&uri_to_path(&uri), seam::rules(), &mut Vec::new()).unwrap();
+        let findings = pipeline::relint(&job, text, seam::rules());
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert!(findings[0].suggestion.is_some());
+        let mut server = Server {
+            connection: &connection,
+            work,
+            client: ClientInfo::default(),
+            documents: HashMap::new(),
+            pending: HashMap::new(),
+            shut_down: false,
+            next_id: 0,
+        };
+        let ask = |server: &Server<'_>, only: Value| {
+            let p = json!({
+                "textDocument": {"uri": uri.as_str()},
+                "range": {"start": {"line": 1, "character": 6}, "end": {"line": 1, "character": 6}},
+                "context": {"diagnostics": [], "only": only},
+            });
+            let v = server.code_actions(serde_json::from_value(p).unwrap());
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a["title"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        };
+        let fix = "Fix aio::blocking_sleep: use `tokio::time::sleep(d).await`";
+        let suppress = "Suppress aio::blocking_sleep on this line";
+        let fix_all = "Apply every safe aio-lint fix";
+        for (analysed, quick) in [
+            (Some(2), vec![fix, suppress]),
+            (Some(1), vec![suppress]),
+            (None, vec![suppress]),
+        ] {
+            server.documents.insert(
+                uri.clone(),
+                Document {
+                    text: text.into(),
+                    version: 2,
+                    findings: findings.clone(),
+                    analysed,
+                },
+            );
+            assert_eq!(ask(&server, Value::Null), quick, "{analysed:?}");
+            assert_eq!(ask(&server, json!(["quickfix"])), quick, "{analysed:?}");
+            // Fix all lints the text afresh when its findings are stale.
+            assert_eq!(
+                ask(&server, json!(["source.fixAll"])),
+                [fix_all],
+                "{analysed:?}"
+            );
+        }
+        // Current findings with nothing to fix: no "fix all", even if the text has some.
+        let doc = server.documents.get_mut(&uri).unwrap();
+        doc.findings.clear();
+        doc.analysed = Some(2);
+        assert_eq!(ask(&server, json!(["source"])), Vec::<String>::new());
+    }
+
+    #[test]
     fn file_uris_become_paths() {
         let uri = |s: &str| s.parse::<Uri>().unwrap();
         assert_eq!(
