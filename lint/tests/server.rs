@@ -539,6 +539,28 @@ fn fix_all_applies_the_safe_fixes_and_leaves_the_unsafe_ones() {
 }
 
 #[test]
+fn fix_all_follows_the_configuration_of_the_file() {
+    let (tmp, uri) = tokio_project(CLEAN);
+    let manifest = tmp.path().join("Cargo.toml");
+    let mut toml = std::fs::read_to_string(&manifest).unwrap();
+    toml.push_str("\n[package.metadata.aio-lint]\nunfixable = [\"blocking_sleep\"]\n");
+    std::fs::write(&manifest, toml).unwrap();
+    let mut client = versioned_client();
+    client.open(&uri, MIXED);
+    let d = client.diagnostics(&uri);
+    assert_eq!(d.len(), 3);
+    let range = &d[0]["range"];
+    assert_eq!(
+        code_actions(&mut client, &uri, range, Some(json!(["source.fixAll"]))),
+        Vec::<Value>::new()
+    );
+    // The quick fix is still offered: the user asks for it.
+    let quick = code_actions(&mut client, &uri, range, Some(json!(["quickfix"])));
+    assert_eq!(quick[0]["isPreferred"], true, "{quick:?}");
+    assert_eq!(client.shutdown_and_exit(), Ending::Clean);
+}
+
+#[test]
 fn hover_on_a_finding_shows_the_rule_docs() {
     let (_tmp, uri) = project("");
     let (mut client, _) = Client::start();

@@ -285,9 +285,10 @@ mod tests {
             return (docs[0].text_document.version, edits);
         }
         assert!(edit.document_changes.is_none());
-        let changes = edit.changes.as_ref().expect("edits");
+        let changes: Vec<_> = edit.changes.iter().flatten().collect();
         assert_eq!(changes.len(), 1);
-        (None, changes[&uri()].clone())
+        assert_eq!(*changes[0].0, uri());
+        (None, changes[0].1.clone())
     }
 
     fn pos(line: u32, character: u32) -> Position {
