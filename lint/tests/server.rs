@@ -141,7 +141,7 @@ fn initialize_announces_sync_code_actions_and_hover() {
     assert_eq!(caps["textDocumentSync"]["save"], true);
     assert_eq!(
         caps["codeActionProvider"]["codeActionKinds"],
-        json!(["quickfix"])
+        json!(["quickfix", "source.fixAll.aio-lint"])
     );
     assert_eq!(caps["hoverProvider"], true);
     assert_eq!(init["serverInfo"]["name"], "aio-lint");
@@ -291,8 +291,10 @@ fn the_suppress_action_silences_the_finding() {
         );
         let actions = r.unwrap();
         let actions = actions.as_array().unwrap();
-        assert_eq!(actions.len(), 1, "{actions:?}");
-        let a = &actions[0];
+        // The fix first (unsafe: tokio's `time` feature is not known to be on), then this.
+        assert_eq!(actions.len(), 2, "{actions:?}");
+        assert!(actions[0]["title"].as_str().unwrap().ends_with("(unsafe)"));
+        let a = &actions[1];
         assert_eq!(a["title"], "Suppress aio::blocking_sleep on this line");
         assert_eq!(a["kind"], "quickfix");
         assert_eq!(a["diagnostics"][0]["code"], "aio::blocking_sleep");
@@ -312,9 +314,249 @@ fn the_suppress_action_silences_the_finding() {
         "textDocument/codeAction",
         json!({"textDocument": {"uri": uri}, "range": d[0]["range"], "context": {"diagnostics": d}}),
     );
-    let fixed = apply(text, &r.unwrap()[0]["edit"], &uri);
+    let fixed = apply(text, &r.unwrap()[1]["edit"], &uri);
     client.change(&uri, 2, json!([{"text": fixed}]));
     assert_eq!(client.diagnostics(&uri), Vec::<Value>::new(), "{fixed}");
+    assert_eq!(client.shutdown_and_exit(), Ending::Clean);
+}
+
+/// A crate in a temporary folder whose tokio has the `time` feature (so `blocking_sleep`'s
+/// fix is safe), with `src/lib.rs` on disk holding `on_disk`.
+fn tokio_project(on_disk: &str) -> (tempfile::TempDir, String) {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("Cargo.toml"),
+        "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\ntokio = { version = \"1\", features = [\"rt\", \"time\"] }\n",
+    )
+    .unwrap();
+    std::fs::create_dir(tmp.path().join("src")).unwrap();
+    std::fs::write(tmp.path().join("src/lib.rs"), on_disk).unwrap();
+    let uri = uri_of(&tmp.path().join("src/lib.rs"));
+    (tmp, uri)
+}
+
+/// Two safe fixes (`blocking_sleep`) around an unsafe one (`unawaited_future`).
+const MIXED: &str = "async fn handler() {\n    std::thread::sleep(std::time::Duration::from_millis(10));\n    ping();\n    std::thread::sleep(std::time::Duration::from_millis(20));\n}\n\nasync fn ping() {}\n";
+
+/// A client that takes versioned workspace edits.
+fn versioned_client() -> Client {
+    Client::start_with(
+        json!({"capabilities": {"workspace": {"workspaceEdit": {"documentChanges": true}}}}),
+    )
+    .0
+}
+
+/// The byte offset of an LSP position (UTF-16 columns) in `text`.
+fn offset(text: &str, pos: &Value) -> usize {
+    let line = pos["line"].as_u64().unwrap() as usize;
+    let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+    let mut units = pos["character"].as_u64().unwrap();
+    let mut at = start;
+    for c in text[start..].chars() {
+        if units == 0 || c == '\n' {
+            break;
+        }
+        units -= c.len_utf16() as u64;
+        at += c.len_utf8();
+    }
+    at
+}
+
+/// Applies a versioned workspace edit for `uri` at `version` to `text`, as an editor does.
+fn apply_versioned(text: &str, edit: &Value, uri: &str, version: i32) -> String {
+    let changes = edit["documentChanges"].as_array().expect("versioned edits");
+    assert_eq!(changes.len(), 1, "{edit}");
+    assert_eq!(changes[0]["textDocument"]["uri"], uri);
+    assert_eq!(changes[0]["textDocument"]["version"], version);
+    let mut edits: Vec<(usize, usize, &str)> = changes[0]["edits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                offset(text, &e["range"]["start"]),
+                offset(text, &e["range"]["end"]),
+                e["newText"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    edits.sort();
+    let mut out = text.to_owned();
+    for (start, end, new) in edits.into_iter().rev() {
+        out.replace_range(start..end, new);
+    }
+    out
+}
+
+fn code_actions(client: &mut Client, uri: &str, range: &Value, only: Option<Value>) -> Vec<Value> {
+    let mut context = json!({"diagnostics": []});
+    if let Some(only) = only {
+        context["only"] = only;
+    }
+    let r = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": range, "context": context}),
+    );
+    r.unwrap().as_array().unwrap().clone()
+}
+
+fn rules_of(diagnostics: &[Value]) -> Vec<&str> {
+    diagnostics
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn each_fix_is_a_quick_fix_safe_ones_preferred_unsafe_ones_titled() {
+    let (tmp, uri) = tokio_project(CLEAN);
+    let mut client = versioned_client();
+    client.open(&uri, MIXED);
+    let d = client.diagnostics(&uri);
+    assert_eq!(
+        rules_of(&d),
+        [
+            "aio::blocking_sleep",
+            "aio::unawaited_future",
+            "aio::blocking_sleep"
+        ]
+    );
+
+    // The safe fix: preferred, before the suppression.
+    let actions = code_actions(&mut client, &uri, &d[0]["range"], None);
+    assert_eq!(actions.len(), 2, "{actions:?}");
+    let fix = &actions[0];
+    assert_eq!(
+        fix["title"],
+        "Fix aio::blocking_sleep: use `tokio::time::sleep(d).await`"
+    );
+    assert_eq!(fix["kind"], "quickfix");
+    assert_eq!(fix["isPreferred"], true);
+    assert_eq!(fix["diagnostics"][0]["code"], "aio::blocking_sleep");
+    assert_eq!(actions[1]["isPreferred"], false, "the suppression");
+    let fixed = apply_versioned(MIXED, &fix["edit"], &uri, 1);
+    assert_eq!(
+        fixed,
+        MIXED.replacen(
+            "std::thread::sleep(std::time::Duration::from_millis(10))",
+            "tokio::time::sleep(std::time::Duration::from_millis(10)).await",
+            1
+        )
+    );
+
+    // The unsafe fix: titled so, never preferred.
+    let actions = code_actions(&mut client, &uri, &d[1]["range"], None);
+    assert_eq!(actions.len(), 2, "{actions:?}");
+    let fix = &actions[0];
+    let title = fix["title"].as_str().unwrap();
+    assert!(title.starts_with("Fix aio::unawaited_future"), "{title}");
+    assert!(title.ends_with(" (unsafe)"), "{title}");
+    assert_eq!(fix["isPreferred"], false);
+    assert_eq!(
+        apply_versioned(MIXED, &fix["edit"], &uri, 1),
+        MIXED.replace("    ping();", "    ping().await;")
+    );
+
+    // Only what `context.only` asks for.
+    let only_source = code_actions(&mut client, &uri, &d[0]["range"], Some(json!(["source"])));
+    assert_eq!(only_source.len(), 1, "{only_source:?}");
+    assert_eq!(only_source[0]["kind"], "source.fixAll.aio-lint");
+    let only_quick = code_actions(&mut client, &uri, &d[0]["range"], Some(json!(["quickfix"])));
+    assert_eq!(only_quick.len(), 2, "{only_quick:?}");
+    assert!(only_quick.iter().all(|a| a["kind"] == "quickfix"));
+    for other in [
+        json!(["refactor"]),
+        json!(["source.organizeImports"]),
+        json!(["quick"]),
+    ] {
+        assert_eq!(
+            code_actions(&mut client, &uri, &d[0]["range"], Some(other.clone())),
+            Vec::<Value>::new(),
+            "{other}"
+        );
+    }
+
+    // Taking the safe fix clears its finding, and only it.
+    client.change(&uri, 2, json!([{"text": fixed}]));
+    let d = client.diagnostics(&uri);
+    assert_eq!(
+        rules_of(&d),
+        ["aio::unawaited_future", "aio::blocking_sleep"],
+        "{fixed}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("src/lib.rs")).unwrap(),
+        CLEAN,
+        "the file on disk is untouched"
+    );
+    assert_eq!(client.shutdown_and_exit(), Ending::Clean);
+}
+
+#[test]
+fn fix_all_applies_the_safe_fixes_and_leaves_the_unsafe_ones() {
+    let (tmp, uri) = tokio_project(CLEAN);
+    let mut client = versioned_client();
+    client.open(&uri, MIXED);
+    assert_eq!(client.diagnostics(&uri).len(), 3);
+    // Asked for as an editor does on save: anywhere in the document.
+    let start = json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}});
+    let actions = code_actions(&mut client, &uri, &start, Some(json!(["source.fixAll"])));
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    let all = &actions[0];
+    assert_eq!(all["kind"], "source.fixAll.aio-lint");
+    let edits = &all["edit"]["documentChanges"][0]["edits"];
+    assert_eq!(edits.as_array().unwrap().len(), 1, "one edit: {edits}");
+    let fixed = apply_versioned(MIXED, &all["edit"], &uri, 1);
+    assert_eq!(
+        fixed,
+        MIXED
+            .replace(
+                "std::thread::sleep(std::time::Duration::from_millis(10))",
+                "tokio::time::sleep(std::time::Duration::from_millis(10)).await"
+            )
+            .replace(
+                "std::thread::sleep(std::time::Duration::from_millis(20))",
+                "tokio::time::sleep(std::time::Duration::from_millis(20)).await"
+            )
+    );
+    client.change(&uri, 2, json!([{"text": fixed}]));
+    let d = client.diagnostics(&uri);
+    assert_eq!(rules_of(&d), ["aio::unawaited_future"], "{fixed}");
+    // Nothing safe is left to fix.
+    let actions = code_actions(
+        &mut client,
+        &uri,
+        &start,
+        Some(json!(["source.fixAll.aio-lint"])),
+    );
+    assert_eq!(actions, Vec::<Value>::new());
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("src/lib.rs")).unwrap(),
+        CLEAN,
+        "the file on disk is untouched"
+    );
+    assert_eq!(client.shutdown_and_exit(), Ending::Clean);
+}
+
+#[test]
+fn fix_all_follows_the_configuration_of_the_file() {
+    let (tmp, uri) = tokio_project(CLEAN);
+    let manifest = tmp.path().join("Cargo.toml");
+    let mut toml = std::fs::read_to_string(&manifest).unwrap();
+    toml.push_str("\n[package.metadata.aio-lint]\nunfixable = [\"blocking_sleep\"]\n");
+    std::fs::write(&manifest, toml).unwrap();
+    let mut client = versioned_client();
+    client.open(&uri, MIXED);
+    let d = client.diagnostics(&uri);
+    assert_eq!(d.len(), 3);
+    let range = &d[0]["range"];
+    assert_eq!(
+        code_actions(&mut client, &uri, range, Some(json!(["source.fixAll"]))),
+        Vec::<Value>::new()
+    );
+    // The quick fix is still offered: the user asks for it.
+    let quick = code_actions(&mut client, &uri, range, Some(json!(["quickfix"])));
+    assert_eq!(quick[0]["isPreferred"], true, "{quick:?}");
     assert_eq!(client.shutdown_and_exit(), Ending::Clean);
 }
 
@@ -911,7 +1153,7 @@ impl Editor {
 
 #[test]
 fn an_editor_session_over_stdio_end_to_end() {
-    let (tmp, uri) = project(CLEAN);
+    let (tmp, uri) = tokio_project(CLEAN);
     let mut s = Editor::start();
     let request = |id: i32, method: &str, params: Value| {
         Message::from(Request::new(RequestId::from(id), method.into(), params))
@@ -921,7 +1163,10 @@ fn an_editor_session_over_stdio_end_to_end() {
     s.send(request(
         1,
         "initialize",
-        init_with_folder(tmp.path(), json!({})),
+        init_with_folder(
+            tmp.path(),
+            json!({"workspace": {"workspaceEdit": {"documentChanges": true}}}),
+        ),
     ));
     assert_eq!(s.response(1)["serverInfo"]["name"], "aio-lint");
     s.send(notify("initialized", json!({})));
@@ -934,7 +1179,7 @@ fn an_editor_session_over_stdio_end_to_end() {
     let d = p["diagnostics"].as_array().unwrap().clone();
     assert_eq!(d.len(), 1, "{d:?}");
     assert_eq!(d[0]["code"], "aio::blocking_sleep");
-    assert_eq!(d[0]["severity"], 1);
+    assert_eq!(d[0]["severity"], 2);
 
     s.send(request(
         2,
@@ -942,12 +1187,17 @@ fn an_editor_session_over_stdio_end_to_end() {
         json!({"textDocument": {"uri": uri}, "range": d[0]["range"], "context": {"diagnostics": d}}),
     ));
     let actions = s.response(2);
-    assert_eq!(actions.as_array().unwrap().len(), 1, "{actions}");
+    assert_eq!(actions.as_array().unwrap().len(), 2, "{actions}");
     assert_eq!(actions[0]["kind"], "quickfix");
-    let fixed = apply(SLEEPY, &actions[0]["edit"], &uri);
-    assert!(
-        fixed.contains("// aio-lint: allow(blocking_sleep)"),
-        "{fixed}"
+    assert_eq!(actions[0]["isPreferred"], true);
+    assert_eq!(
+        actions[1]["title"],
+        "Suppress aio::blocking_sleep on this line"
+    );
+    let fixed = apply_versioned(SLEEPY, &actions[0]["edit"], &uri, 1);
+    assert_eq!(
+        fixed,
+        "async fn handler() {\n    tokio::time::sleep(std::time::Duration::from_millis(10)).await;\n}\n"
     );
     s.send(notify(
         "textDocument/didChange",

@@ -1,8 +1,9 @@
 //! `cargo aio-lint server`: a language server over stdio (LSP 3.17, synchronous, on
 //! `lsp-server`'s channels). It lints the workspace folders at startup and each open
 //! document as the editor holds it, with the configuration the command line would use
-//! for that file, and offers hover docs and a "suppress on this line" code action on its
-//! findings.
+//! for that file, and offers hover docs and code actions on its findings: each finding's
+//! fix as `--fix` computes it, "suppress on this line", and `source.fixAll.aio-lint`,
+//! which runs `--fix`'s loop over the document's safe fixes.
 //!
 //! Two threads: this one reads the client's messages, keeps the open documents' text and
 //! answers requests; the analysis thread (`workspace.rs`) keeps every file's facts and
@@ -42,8 +43,10 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::Diagnostic;
+use crate::cli::fix::Mode;
 use crate::cli::pipeline::{self, STACK_SIZE};
-use crate::cli::seam;
+use crate::cli::seam::{self, UNUSED_SUPPRESSION, fixes};
+use convert::Target;
 use text::Lines;
 pub(crate) use workspace::Analyzer;
 use workspace::{Report, Work, Workspace};
@@ -90,6 +93,8 @@ struct ClientInfo {
     progress: bool,
     /// `workspace.didChangeWatchedFiles.dynamicRegistration`.
     watch: bool,
+    /// `workspace.workspaceEdit.documentChanges`: it takes edits for a document version.
+    versioned: bool,
 }
 
 impl ClientInfo {
@@ -108,6 +113,7 @@ impl ClientInfo {
                 .collect(),
             progress: caps["window"]["workDoneProgress"] == true,
             watch: caps["workspace"]["didChangeWatchedFiles"]["dynamicRegistration"] == true,
+            versioned: caps["workspace"]["workspaceEdit"]["documentChanges"] == true,
         }
     }
 }
@@ -160,7 +166,10 @@ fn capabilities() -> ServerCapabilities {
             },
         )),
         code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
-            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+            code_action_kinds: Some(vec![
+                CodeActionKind::QUICKFIX,
+                CodeActionKind::new(convert::FIX_ALL),
+            ]),
             ..CodeActionOptions::default()
         })),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
@@ -173,6 +182,8 @@ struct Document {
     text: String,
     version: i32,
     findings: Vec<Diagnostic>,
+    /// The version `findings` are of (older than `version` while a change is pending).
+    analysed: Option<i32>,
 }
 
 struct Server<'c> {
@@ -400,6 +411,7 @@ impl Server<'_> {
                 text: doc.text,
                 version: doc.version,
                 findings: Vec::new(),
+                analysed: None,
             },
         );
         self.pending.remove(&doc.uri);
@@ -460,6 +472,7 @@ impl Server<'_> {
                     return;
                 }
                 doc.findings = r.findings;
+                doc.analysed = r.version;
                 let lines = Lines::new(&doc.text);
                 let diagnostics = doc
                     .findings
@@ -540,29 +553,104 @@ impl Server<'_> {
         serde_json::to_value(hover).unwrap_or_default()
     }
 
+    /// The quick fixes of the findings in the range (each fix, then "suppress on this
+    /// line") unless `context.only` leaves them out, and "fix all" when `context.only`
+    /// asks for it (`source`, `source.fixAll` or ours): it runs the fix loop, too much
+    /// work for the requests an editor makes at every move of the cursor.
     fn code_actions(&self, p: CodeActionParams) -> Value {
         let uri = &p.text_document.uri;
         let Some((doc, lines, found)) = self.findings_at(uri, p.range) else {
             return Value::Array(Vec::new());
         };
-        let mut seen = Vec::new();
-        let actions: Vec<CodeActionOrCommand> = found
-            .into_iter()
-            .filter(|d| {
+        let only = p.context.only.as_deref();
+        let asked = |kind: &str| {
+            only.is_some_and(|only| {
+                only.iter().any(|k| {
+                    kind.strip_prefix(k.as_str())
+                        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+                })
+            })
+        };
+        let target = Target {
+            uri,
+            version: self.client.versioned.then_some(doc.version),
+        };
+        // Fixes of findings of an older text would edit the wrong place.
+        let current = doc.analysed == Some(doc.version);
+        let mut actions = Vec::new();
+        if only.is_none() || asked(CodeActionKind::QUICKFIX.as_str()) {
+            let mut seen = Vec::new();
+            for d in found {
                 let key = (d.rule, d.primary.span.start.line);
-                !seen.contains(&key) && {
-                    seen.push(key);
-                    true
+                if seen.contains(&key) {
+                    continue;
                 }
-            })
-            .filter_map(|d| {
+                seen.push(key);
                 let diagnostic = convert::diagnostic(d, uri, &doc.text, &lines);
-                convert::suppress_action(d, diagnostic, uri, &doc.text, &lines)
-            })
+                if current {
+                    actions.extend(convert::fix_action(
+                        d,
+                        diagnostic.clone(),
+                        &target,
+                        &doc.text,
+                        &lines,
+                    ));
+                }
+                actions.extend(convert::suppress_action(
+                    d, diagnostic, &target, &doc.text, &lines,
+                ));
+            }
+        }
+        if asked(convert::FIX_ALL)
+            && let Some(after) = fix_all(uri, doc)
+        {
+            actions.extend(convert::fix_all_action(&target, &doc.text, &after));
+        }
+        let actions: Vec<CodeActionOrCommand> = actions
+            .into_iter()
             .map(CodeActionOrCommand::CodeAction)
             .collect();
         serde_json::to_value(actions).unwrap_or_default()
     }
+}
+
+/// The text of the open document `uri` after `--fix`: its safe fixes (those `--fix`
+/// applies, configuration's `fixable` and `extend-safe-fixes` included) applied by the fix
+/// loop, re-linting the text alone after each pass, so overlapping and iterated fixes
+/// converge as on the command line. `None` when the configuration excludes the file, it
+/// has nothing to fix, or the fix code panicked. Runs on a thread with the analysis's
+/// stack, as syn needs it.
+fn fix_all(uri: &Uri, doc: &Document) -> Option<String> {
+    let rules = seam::rules();
+    let job = pipeline::resolve(&uri_to_path(uri), rules, &mut Vec::new())?;
+    let mode = Mode {
+        unsafe_fixes: false,
+    };
+    let current = doc.analysed == Some(doc.version);
+    if current && !doc.findings.iter().any(|d| mode.wants(&job, d)) {
+        return None;
+    }
+    let text = doc.text.as_str();
+    let job = &job;
+    std::thread::scope(|s| {
+        let fixing = std::thread::Builder::new()
+            .name("aio-lint-fix".into())
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(s, move || {
+                let first = if current {
+                    doc.findings.clone()
+                } else {
+                    pipeline::relint(job, text, rules)
+                };
+                let alone = |t: &str| {
+                    let mut v = pipeline::relint(job, t, rules);
+                    v.retain(|d| d.rule != UNUSED_SUPPRESSION);
+                    v
+                };
+                fixes::fix_text(text, first, alone, |d| mode.wants(job, d)).text
+            });
+        fixing.ok()?.join().ok()
+    })
 }
 
 /// The file a `file:` URI names (percent-decoded); any other URI (an unsaved `untitled:`
@@ -682,6 +770,80 @@ mod tests {
         assert_eq!(published.params["diagnostics"], Value::Array(Vec::new()));
         send(Notification::new("exit".into(), json!(null)).into());
         assert_eq!(handle.join().unwrap(), Ending::Abrupt);
+    }
+
+    #[test]
+    fn fixes_of_findings_older_than_the_text_are_not_offered() {
+        let text =
+            "async fn f() {\n    std::thread::sleep(std::time::Duration::from_millis(1));\n}\n";
+        let (connection, _client) = Connection::memory();
+        let (work, _rx) = crossbeam_channel::unbounded();
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(
+            tmp.path().join("Cargo.toml"),
+            "[package]\nname = \"demo\"\nversion = \"0.1.0\"\n\n[dependencies]\ntokio = { version = \"1\", features = [\"full\"] }\n",
+        )
+        .unwrap();
+        let uri: Uri = format!("file://{}/lib.rs", tmp.path().display())
+            .parse()
+            .unwrap();
+        let job = pipeline::resolve(&uri_to_path(&uri), seam::rules(), &mut Vec::new()).unwrap();
+        let findings = pipeline::relint(&job, text, seam::rules());
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert!(findings[0].suggestion.is_some());
+        let mut server = Server {
+            connection: &connection,
+            work,
+            client: ClientInfo::default(),
+            documents: HashMap::new(),
+            pending: HashMap::new(),
+            shut_down: false,
+            next_id: 0,
+        };
+        let ask = |server: &Server<'_>, only: Value| {
+            let p = json!({
+                "textDocument": {"uri": uri.as_str()},
+                "range": {"start": {"line": 1, "character": 6}, "end": {"line": 1, "character": 6}},
+                "context": {"diagnostics": [], "only": only},
+            });
+            let v = server.code_actions(serde_json::from_value(p).unwrap());
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a["title"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        };
+        let fix = "Fix aio::blocking_sleep: use `tokio::time::sleep(d).await`";
+        let suppress = "Suppress aio::blocking_sleep on this line";
+        let fix_all = "Apply every safe aio-lint fix";
+        for (analysed, quick) in [
+            (Some(2), vec![fix, suppress]),
+            (Some(1), vec![suppress]),
+            (None, vec![suppress]),
+        ] {
+            server.documents.insert(
+                uri.clone(),
+                Document {
+                    text: text.into(),
+                    version: 2,
+                    findings: findings.clone(),
+                    analysed,
+                },
+            );
+            assert_eq!(ask(&server, Value::Null), quick, "{analysed:?}");
+            assert_eq!(ask(&server, json!(["quickfix"])), quick, "{analysed:?}");
+            // Fix all lints the text afresh when its findings are stale.
+            assert_eq!(
+                ask(&server, json!(["source.fixAll"])),
+                [fix_all],
+                "{analysed:?}"
+            );
+        }
+        // Current findings with nothing to fix: no "fix all", even if the text has some.
+        let doc = server.documents.get_mut(&uri).unwrap();
+        doc.findings.clear();
+        doc.analysed = Some(2);
+        assert_eq!(ask(&server, json!(["source"])), Vec::<String>::new());
     }
 
     #[test]
