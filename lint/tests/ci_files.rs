@@ -90,7 +90,10 @@ fn every_hook_entry_is_an_executable_script_that_runs_the_linter() {
         "async fn f() {}\npub async fn g() {\n    std::thread::sleep(std::time::Duration::ZERO);\n}\n",
     )
     .unwrap();
-    let out = Command::new(&script)
+    // Run through `sh`: executing a file this process has just written races with a fork
+    // in another test's thread that still holds it open for writing (ETXTBSY).
+    let out = Command::new("sh")
+        .arg(&script)
         .args(["--message-format", "github"])
         .arg(&file)
         .output()

@@ -11,8 +11,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::cli::output::Report;
-use crate::cli::pipeline::{Job, relint};
-use crate::cli::seam::{RuleInfo, UNUSED_SUPPRESSION, fixes};
+use crate::cli::pipeline::{Job, relint_for_fix};
+use crate::cli::seam::{RuleInfo, fixes};
 use crate::{Applicability, Diagnostic};
 
 /// Which suggestions a run applies.
@@ -73,11 +73,7 @@ pub(crate) fn fix_files(
         if !file.diagnostics.iter().any(|d| mode.wants(job, d)) {
             continue;
         }
-        let relint_alone = |text: &str| {
-            let mut v = relint(job, text, rules);
-            v.retain(|d| d.rule != UNUSED_SUPPRESSION);
-            v
-        };
+        let relint_alone = |text: &str| relint_for_fix(job, text, rules);
         let done = fixes::fix_text(&file.source, file.diagnostics.clone(), relint_alone, |d| {
             mode.wants(job, d)
         });

@@ -269,6 +269,15 @@ pub(crate) fn relint(job: &Job, text: &str, rules: &[RuleInfo]) -> Vec<Diagnosti
     finish(job, &mut l, rules).map_or_else(Vec::new, |r| r.diagnostics)
 }
 
+/// What the fix loop re-lints after each pass: [`relint`] without `unused_suppression`,
+/// since a suppression that only a cross-file finding uses must never be removed by a
+/// later pass that sees the file alone. `--fix` and the server's fix-all share it.
+pub(crate) fn relint_for_fix(job: &Job, text: &str, rules: &[RuleInfo]) -> Vec<Diagnostic> {
+    let mut v = relint(job, text, rules);
+    v.retain(|d| d.rule != UNUSED_SUPPRESSION);
+    v
+}
+
 /// The job for the file at `abs` (an editor's buffer): the configuration around it
 /// resolved as for a walk, read afresh. A configuration error is pushed on `errors` and
 /// the defaults used; `None` when the configuration excludes the file.

@@ -45,7 +45,7 @@ use serde_json::Value;
 use crate::Diagnostic;
 use crate::cli::fix::Mode;
 use crate::cli::pipeline::{self, STACK_SIZE};
-use crate::cli::seam::{self, UNUSED_SUPPRESSION, fixes};
+use crate::cli::seam::{self, fixes};
 use convert::Target;
 use text::Lines;
 pub(crate) use workspace::Analyzer;
@@ -642,11 +642,7 @@ fn fix_all(uri: &Uri, doc: &Document) -> Option<String> {
                 } else {
                     pipeline::relint(job, text, rules)
                 };
-                let alone = |t: &str| {
-                    let mut v = pipeline::relint(job, t, rules);
-                    v.retain(|d| d.rule != UNUSED_SUPPRESSION);
-                    v
-                };
+                let alone = |t: &str| pipeline::relint_for_fix(job, t, rules);
                 fixes::fix_text(text, first, alone, |d| mode.wants(job, d)).text
             });
         fixing.ok()?.join().ok()
