@@ -3,7 +3,7 @@
 //!
 //! Rules do not know about fixes. [`suggest`] reads a file's findings after suppressions
 //! and levels, re-parses the file once, finds the syntax under each finding's spans
-//! ([`locate`]) and asks the rule's fix (one file per rule here) for a
+//! (`locate`) and asks the rule's fix (one file per rule here) for a
 //! [`Suggestion`]: the edits, in rustc's applicability vocabulary. Every fix writes full
 //! paths (`tokio::time::sleep`, `tokio::join!`), so none needs an import. Rules without a
 //! fix here carry no suggestion. [`apply`] is the `--fix` loop.
