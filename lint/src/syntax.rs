@@ -117,3 +117,21 @@ pub(crate) fn allows_yields(attrs: &[syn::Attribute]) -> bool {
             })
     })
 }
+
+/// Whether `op` is a compound assignment (`+=`, `<<=`, ...), which writes its left side.
+pub(crate) fn is_assign(op: &syn::BinOp) -> bool {
+    use syn::BinOp::*;
+    matches!(
+        op,
+        AddAssign(_)
+            | SubAssign(_)
+            | MulAssign(_)
+            | DivAssign(_)
+            | RemAssign(_)
+            | BitXorAssign(_)
+            | BitAndAssign(_)
+            | BitOrAssign(_)
+            | ShlAssign(_)
+            | ShrAssign(_)
+    )
+}

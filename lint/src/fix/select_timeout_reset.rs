@@ -37,6 +37,7 @@ use super::cx::FixCx;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Suggestion};
 use crate::macros::{self, Body};
 use crate::options::Runtime;
+use crate::syntax::is_assign;
 
 pub(crate) fn fix(cx: &FixCx<'_>, d: &Diagnostic) -> Option<Suggestion> {
     if cx.runtime != Runtime::Tokio || !cx.features.tokio_time {
@@ -248,23 +249,6 @@ fn plain(e: &Expr) -> bool {
     let mut v = V(true);
     v.visit_expr(e);
     v.0
-}
-
-fn is_assign(op: &syn::BinOp) -> bool {
-    use syn::BinOp::*;
-    matches!(
-        op,
-        AddAssign(_)
-            | SubAssign(_)
-            | MulAssign(_)
-            | DivAssign(_)
-            | RemAssign(_)
-            | BitXorAssign(_)
-            | BitAndAssign(_)
-            | BitOrAssign(_)
-            | ShlAssign(_)
-            | ShrAssign(_)
-    )
 }
 
 /// The identifiers of an expression's paths (single-segment ones: locals).

@@ -15,6 +15,7 @@ use crate::catalog::sync;
 use crate::diagnostic::RuleInfo;
 use crate::flow::FlowCx;
 use crate::flow::walk::{BodyVisitor, awaits_in, strip, walk_body};
+use crate::syntax::is_assign;
 use crate::{Diagnostic, Level, Runtime};
 
 /// The descriptor.
@@ -375,21 +376,4 @@ fn read_only(cx: &FlowCx<'_>, e: &Expr, r: &mut Reads, cond_of_hint_loop: bool) 
         }
         _ => false,
     }
-}
-
-fn is_assign(op: &syn::BinOp) -> bool {
-    use syn::BinOp::*;
-    matches!(
-        op,
-        AddAssign(_)
-            | SubAssign(_)
-            | MulAssign(_)
-            | DivAssign(_)
-            | RemAssign(_)
-            | BitXorAssign(_)
-            | BitAndAssign(_)
-            | BitOrAssign(_)
-            | ShlAssign(_)
-            | ShrAssign(_)
-    )
 }
