@@ -261,14 +261,7 @@ impl<'s> Engine<'s> {
     /// Walks a block in a scope of its own; `flow` hands it to the per-body checks once
     /// its items and `use`s are known.
     pub(crate) fn visit_body(&mut self, b: &syn::Block, flow: bool) {
-        self.scopes.push(ScopeKind::Block);
-        let items = b
-            .stmts
-            .iter()
-            .filter_map(|s| if let Stmt::Item(i) = s { Some(i) } else { None });
-        if items.clone().next().is_some() {
-            self.scopes.collect_items(items);
-        }
+        self.push_block_scope(b);
         if flow {
             self.flow_body(b);
         }
@@ -278,9 +271,8 @@ impl<'s> Engine<'s> {
         self.pop_scope(Some(b.brace_token.span));
     }
 
-    /// Walks the block of an async block or closure as [`Self::visit_body`] does, its
-    /// tail expression as the block's output.
-    pub(crate) fn visit_async_body(&mut self, b: &syn::Block) {
+    /// Opens the scope of block `b` with its items (and `use`s) known.
+    fn push_block_scope(&mut self, b: &syn::Block) {
         self.scopes.push(ScopeKind::Block);
         let items = b
             .stmts
@@ -289,6 +281,12 @@ impl<'s> Engine<'s> {
         if items.clone().next().is_some() {
             self.scopes.collect_items(items);
         }
+    }
+
+    /// Walks the block of an async block or closure as [`Self::visit_body`] does, its
+    /// tail expression as the block's output.
+    pub(crate) fn visit_async_body(&mut self, b: &syn::Block) {
+        self.push_block_scope(b);
         self.flow_body(b);
         for s in &b.stmts {
             match s {
