@@ -27,6 +27,15 @@
 // live ones the heap is compacted, so cancelled timers cost nothing later beyond amortized
 // O(1). The sequence number keeps timers with equal deadlines in creation order.
 //
+// Timers due more than `HORIZON` after their registration (timeouts, mostly: hyper's
+// header read timeout is armed for every request and cancelled a millisecond later) go
+// to an unsorted `far` list instead, at the cost of a push; a cancelled one is dropped
+// by the next pass over the list instead of being sifted through the heap twice. A pass
+// moves the timers whose time is near into the heap; it runs when the earliest far
+// deadline comes within `HORIZON` of the clock, when the loop is about to block (so the
+// deadline it blocks until is exact) after a far timer was cancelled, and when cancelled
+// ones make up more than half of the list.
+//
 // This module does not decide when the loop blocks (that is `executor.rs`); it only says
 // when the next timer is due and wakes the timers that are.
 
@@ -69,7 +78,7 @@ impl Clock {
     }
 }
 
-#[derive(PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 struct Entry {
     deadline: Instant,
     seq: u64,
@@ -93,8 +102,13 @@ struct Slot {
     /// Sequence number of the registration using this slot; 0 when free.
     seq: u64,
     fired: bool,
+    /// The registration's entry is in the `far` list, not in the heap.
+    far: bool,
     waker: Option<Waker>,
 }
+
+/// How far ahead a timer's deadline must be for it to wait in the `far` list.
+const HORIZON: Duration = Duration::from_secs(1);
 
 /// Slot capacity kept when the last timer goes away; above it the tables are freed.
 const SHRINK_ABOVE: usize = 1024;
@@ -107,6 +121,13 @@ pub(crate) struct Timers {
     next_seq: u64,
     /// Heap entries whose timer was cancelled.
     stale: usize,
+    /// Timers due more than `HORIZON` after they were registered, in no order.
+    far: Vec<Entry>,
+    /// No deadline in `far` is earlier (exact after a pass, a lower bound after a
+    /// cancellation); `None` when `far` is empty.
+    far_min: Option<Instant>,
+    /// Entries of `far` whose timer was cancelled.
+    far_stale: usize,
 }
 
 impl Timers {
@@ -117,10 +138,14 @@ impl Timers {
             free: Vec::new(),
             next_seq: 1,
             stale: 0,
+            far: Vec::new(),
+            far_min: None,
+            far_stale: 0,
         }
     }
 
-    fn insert(&mut self, deadline: Instant, waker: Waker) -> (u32, u64) {
+    /// Registers a timer due at `deadline`, `now` being the loop's time.
+    fn insert(&mut self, deadline: Instant, now: Instant, waker: Waker) -> (u32, u64) {
         let seq = self.next_seq;
         self.next_seq += 1;
         let slot = match self.free.pop() {
@@ -129,6 +154,7 @@ impl Timers {
                 self.slots.push(Slot {
                     seq: 0,
                     fired: false,
+                    far: false,
                     waker: None,
                 });
                 u32::try_from(self.slots.len() - 1).expect("more than 4 billion timers")
@@ -138,11 +164,18 @@ impl Timers {
         s.seq = seq;
         s.fired = false;
         s.waker = Some(waker);
-        self.heap.push(Entry {
+        let entry = Entry {
             deadline,
             seq,
             slot,
-        });
+        };
+        s.far = now.checked_add(HORIZON).is_some_and(|near| deadline > near);
+        if s.far {
+            self.far.push(entry);
+            self.far_min = Some(self.far_min.map_or(deadline, |m| m.min(deadline)));
+        } else {
+            self.heap.push(entry);
+        }
         (slot, seq)
     }
 
@@ -179,6 +212,9 @@ impl Timers {
             self.free = Vec::new();
             self.heap = BinaryHeap::new();
             self.stale = 0;
+            self.far = Vec::new();
+            self.far_min = None;
+            self.far_stale = 0;
         }
         waker
     }
@@ -190,10 +226,15 @@ impl Timers {
         if s.seq != seq {
             return None;
         }
-        if !s.fired {
+        if s.far {
+            self.far_stale += 1;
+        } else if !s.fired {
             self.stale += 1;
         }
         let waker = self.free_slot(slot);
+        if self.far_stale > 64 && self.far_stale * 2 > self.far.len() {
+            self.pass_over_far(None);
+        }
         if self.stale > 64 && self.stale * 2 > self.heap.len() {
             let slots = &self.slots;
             self.heap
@@ -208,19 +249,52 @@ impl Timers {
         s.seq == e.seq && !s.fired
     }
 
+    /// Drops the cancelled entries of `far` and makes `far_min` exact; with `Some(now)`,
+    /// also moves the timers due within `HORIZON` of `now` into the heap.
+    fn pass_over_far(&mut self, now: Option<Instant>) {
+        let near = now.map(|now| now.checked_add(HORIZON).unwrap_or(now));
+        let (slots, heap) = (&mut self.slots, &mut self.heap);
+        let mut min: Option<Instant> = None;
+        self.far.retain(|e| {
+            let s = &mut slots[e.slot as usize];
+            if s.seq != e.seq {
+                return false;
+            }
+            if near.is_some_and(|near| e.deadline <= near) {
+                s.far = false;
+                heap.push(*e);
+                return false;
+            }
+            min = Some(min.map_or(e.deadline, |m| m.min(e.deadline)));
+            true
+        });
+        self.far_min = min;
+        self.far_stale = 0;
+    }
+
     pub(crate) fn next_deadline(&mut self) -> Option<Instant> {
+        if self.far_stale > 0 {
+            // The earliest far timer may be one that was cancelled.
+            self.pass_over_far(None);
+        }
         while let Some(top) = self.heap.peek() {
             if self.is_live(top) {
-                return Some(top.deadline);
+                return Some(top.deadline.min(self.far_min.unwrap_or(top.deadline)));
             }
             self.heap.pop();
             self.stale = self.stale.saturating_sub(1);
         }
-        None
+        self.far_min
     }
 
     /// Marks every timer due at `now` as fired and collects their wakers, in deadline order.
     pub(crate) fn fire(&mut self, now: Instant, out: &mut Vec<Waker>) {
+        if self
+            .far_min
+            .is_some_and(|m| now.checked_add(HORIZON).is_none_or(|near| m <= near))
+        {
+            self.pass_over_far(Some(now));
+        }
         while let Some(top) = self.heap.peek() {
             if top.deadline > now {
                 break;
@@ -236,9 +310,10 @@ impl Timers {
         }
     }
 
+    /// Entries held, live or stale, in the heap and the far list.
     #[cfg(test)]
-    fn heap_len(&self) -> usize {
-        self.heap.len()
+    fn entries(&self) -> usize {
+        self.heap.len() + self.far.len()
     }
 }
 
@@ -405,14 +480,15 @@ impl Sleep {
             // Moved to another loop, or fresh: (re)register below.
             SleepState::Registered { .. } | SleepState::Idle => {}
         }
-        if self.deadline <= core.clock.now() {
+        let now = core.clock.now();
+        if self.deadline <= now {
             self.state = SleepState::Done;
             return Poll::Ready(());
         }
         let (slot, seq) = core
             .timers
             .borrow_mut()
-            .insert(self.deadline, cx.waker().clone());
+            .insert(self.deadline, now, cx.waker().clone());
         self.state = SleepState::Registered {
             core: core.id(),
             slot,
@@ -860,21 +936,85 @@ mod tests {
     }
 
     #[test]
+    fn far_timers_skip_the_heap_and_fire_in_order_with_near_ones() {
+        let mut t = Timers::new();
+        let base = Instant::now();
+        let secs = |n| base + Duration::from_secs(n);
+        // Timeouts armed and cancelled, as an HTTP server's per request: none reaches
+        // the heap, and the far list does not grow with them.
+        for _ in 0..1000 {
+            let (slot, seq) = t.insert(secs(30), base, Waker::noop().clone());
+            assert!(t.remove(slot, seq).is_some());
+        }
+        assert_eq!(t.heap.len(), 0);
+        assert!(t.far.len() <= 130, "far list kept {}", t.far.len());
+        assert_eq!(t.next_deadline(), None);
+        // A cancelled far timer never stands for the next deadline (a paused clock would
+        // jump to it).
+        let early = t.insert(secs(10), base, Waker::noop().clone());
+        let late = t.insert(secs(20), base, Waker::noop().clone());
+        assert_eq!(t.next_deadline(), Some(secs(10)));
+        assert!(t.remove(early.0, early.1).is_some());
+        assert_eq!(t.next_deadline(), Some(secs(20)));
+        // Registered 19.5 s later for the same instant, a near timer: the far one,
+        // created first, fires first.
+        let near = t.insert(
+            secs(20),
+            base + Duration::from_millis(19_500),
+            Waker::noop().clone(),
+        );
+        assert!(!t.slots[near.0 as usize].far && t.slots[late.0 as usize].far);
+        let mut out = Vec::new();
+        t.fire(secs(19), &mut out);
+        assert!(out.is_empty());
+        // Within the horizon: moved into the heap, not fired early.
+        assert!(!t.slots[late.0 as usize].far);
+        assert_eq!(t.next_deadline(), Some(secs(20)));
+        t.fire(secs(20), &mut out);
+        assert_eq!(out.len(), 2);
+        assert!(t.slots[late.0 as usize].fired && t.slots[near.0 as usize].fired);
+        assert!(t.heap.peek().is_none() && t.far.is_empty());
+    }
+
+    #[test]
+    fn a_far_timer_fires_when_the_loop_jumps_straight_to_it() {
+        let mut t = Timers::new();
+        let base = Instant::now();
+        let (slot, seq) = t.insert(
+            base + Duration::from_secs(3600),
+            base,
+            Waker::noop().clone(),
+        );
+        let next = t.next_deadline().unwrap();
+        assert_eq!(next, base + Duration::from_secs(3600));
+        let mut out = Vec::new();
+        t.fire(next, &mut out);
+        assert_eq!(out.len(), 1);
+        assert!(t.poll_slot(slot, seq, Waker::noop()).0);
+    }
+
+    #[test]
     fn cancelled_timers_are_compacted() {
         // 1000 timers (300 under Miri); 90% cancelled.
         let n: u64 = if cfg!(miri) { 300 } else { 1000 };
         let mut t = Timers::new();
         let base = Instant::now();
         let regs: Vec<_> = (0..n)
-            .map(|i| t.insert(base + Duration::from_secs(i + 1), Waker::noop().clone()))
+            .map(|i| {
+                t.insert(
+                    base + Duration::from_secs(i + 1),
+                    base,
+                    Waker::noop().clone(),
+                )
+            })
             .collect();
         for (slot, seq) in &regs[..(n * 9 / 10) as usize] {
             assert!(t.remove(*slot, *seq).is_some());
         }
         assert!(
-            (t.heap_len() as u64) < n * 4 / 10,
-            "heap kept {} entries",
-            t.heap_len()
+            (t.entries() as u64) < n * 4 / 10,
+            "kept {} entries",
+            t.entries()
         );
         assert_eq!(
             t.next_deadline(),
