@@ -977,6 +977,54 @@ mod tests {
     }
 
     #[test]
+    fn the_far_list_is_compacted_once_cancelled_entries_are_more_than_half_and_64() {
+        let mut t = Timers::new();
+        let base = Instant::now();
+        // A deadline exactly `HORIZON` ahead is near: it goes to the heap.
+        let edge = t.insert(base + HORIZON, base, Waker::noop().clone());
+        assert!(!t.slots[edge.0 as usize].far);
+        assert!(t.remove(edge.0, edge.1).is_some());
+        let far = |t: &mut Timers, n| -> Vec<(u32, u64)> {
+            (0..n)
+                .map(|i| {
+                    t.insert(
+                        base + Duration::from_secs(60 + i),
+                        base,
+                        Waker::noop().clone(),
+                    )
+                })
+                .collect()
+        };
+        let cancel = |t: &mut Timers, regs: &[(u32, u64)]| {
+            for &(slot, seq) in regs {
+                assert!(t.remove(slot, seq).is_some());
+            }
+        };
+        // More than half cancelled, but not more than 64: kept.
+        let regs = far(&mut t, 10);
+        cancel(&mut t, &regs[..6]);
+        assert_eq!(t.far.len(), 10);
+        cancel(&mut t, &regs[6..]);
+        assert_eq!(t.next_deadline(), None);
+        assert!(t.far.is_empty());
+        // 64 cancelled of 70: kept; the 65th cancellation compacts.
+        let regs = far(&mut t, 70);
+        cancel(&mut t, &regs[..64]);
+        assert_eq!(t.far.len(), 70);
+        cancel(&mut t, &regs[64..65]);
+        assert_eq!(t.far.len(), 5);
+        cancel(&mut t, &regs[65..]);
+        t.next_deadline();
+        // 65 cancelled of 130, exactly half: kept; one more compacts.
+        let regs = far(&mut t, 130);
+        cancel(&mut t, &regs[..65]);
+        assert_eq!(t.far.len(), 130);
+        cancel(&mut t, &regs[65..66]);
+        assert_eq!(t.far.len(), 64);
+        assert_eq!(t.heap.len(), 0);
+    }
+
+    #[test]
     fn a_far_timer_fires_when_the_loop_jumps_straight_to_it() {
         let mut t = Timers::new();
         let base = Instant::now();
@@ -995,19 +1043,29 @@ mod tests {
 
     #[test]
     fn cancelled_timers_are_compacted() {
+        for far in [false, true] {
+            cancelled_timers_are_compacted_in(far);
+        }
+    }
+
+    /// In the heap (timers registered near their deadlines) or in the far list.
+    fn cancelled_timers_are_compacted_in(far: bool) {
         // 1000 timers (300 under Miri); 90% cancelled.
         let n: u64 = if cfg!(miri) { 300 } else { 1000 };
         let mut t = Timers::new();
         let base = Instant::now();
+        let registered = if far {
+            base
+        } else {
+            base + Duration::from_secs(n)
+        };
         let regs: Vec<_> = (0..n)
             .map(|i| {
-                t.insert(
-                    base + Duration::from_secs(i + 1),
-                    base,
-                    Waker::noop().clone(),
-                )
+                let deadline = base + Duration::from_secs(i + 1);
+                t.insert(deadline, registered, Waker::noop().clone())
             })
             .collect();
+        assert_eq!(t.heap.len() as u64, if far { 1 } else { n });
         for (slot, seq) in &regs[..(n * 9 / 10) as usize] {
             assert!(t.remove(*slot, *seq).is_some());
         }
