@@ -72,43 +72,13 @@ pub(crate) fn fix(cx: &FixCx<'_>, d: &Diagnostic) -> Option<Suggestion> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::{Label, Level};
-    use crate::fix::cx::RuntimeFeatures;
-    use crate::source::LineIndex;
+    use crate::fix::cx::fix_for;
 
     /// The fix of a finding whose spans are the first occurrences of `needles` (the first
-    /// one primary), as a replacement and its byte range.
+    /// one primary).
     fn fix_of(text: &str, needles: &[&str]) -> Option<(String, usize, usize)> {
-        let lines = LineIndex::new(text);
-        let label = |needle: &str| {
-            let at = text.find(needle).unwrap();
-            Label {
-                span: lines.span(text, at, at + needle.len()),
-                message: String::new(),
-            }
-        };
-        let d = Diagnostic {
-            rule: "sequential_awaits",
-            level: Level::Warn,
-            message: String::new(),
-            primary: label(needles[0]),
-            secondary: needles[1..].iter().map(|n| label(n)).collect(),
-            notes: Vec::new(),
-            help: None,
-            suggestion: None,
-        };
-        let file = syn::parse_file(text).unwrap();
-        let cx = FixCx {
-            text,
-            base: 0,
-            file: &file,
-            runtime: Runtime::Tokio,
-            features: RuntimeFeatures::ALL,
-            lines: LineIndex::new(text),
-        };
-        fix(&cx, &d).map(|s| (s.replacement, s.span.byte_start, s.span.byte_end))
+        fix_for(text, needles[0], &needles[1..], fix)
     }
-
     #[test]
     fn adjacent_lets_are_joined() {
         let text = "async fn f() { let a = g().await; let b = h().await; }";
