@@ -109,6 +109,29 @@ mod tests {
         fix_for(text, "g(x).await", &[header], fix)
     }
 
+    /// A `return`, `break` or `continue` in the operation would move into a closure:
+    /// no fix, whichever it is.
+    #[test]
+    fn jumps_out_of_the_operation_are_not_gathered() {
+        for jump in ["return v", "break", "continue"] {
+            let op = format!("g(match x {{ 0 => {jump}, n => n }})");
+            let text = format!(
+                "async fn f(xs: Vec<u8>) -> Vec<u8> {{ let mut v = Vec::new(); for x in xs {{ v.push({op}.await); }} v }}"
+            );
+            assert_eq!(
+                fix_for(&text, &format!("{op}.await"), &["for x in xs"], fix),
+                None,
+                "{jump}"
+            );
+        }
+        // The same shape without a jump is gathered.
+        let op = "g(match x { 0 => 1, n => n })";
+        let text = format!(
+            "async fn f(xs: Vec<u8>) -> Vec<u8> {{ let mut v = Vec::new(); for x in xs {{ v.push({op}.await); }} v }}"
+        );
+        assert!(fix_for(&text, &format!("{op}.await"), &["for x in xs"], fix).is_some());
+    }
+
     #[test]
     fn a_plain_loop_is_gathered() {
         let text = "async fn f(xs: Vec<u8>) { let mut v = Vec::new(); for x in xs { v.push(g(x).await); } }";

@@ -122,3 +122,19 @@ pub async fn labelled_block(mut rx: Receiver<u32>) {
         }
     }
 }
+
+pub struct Flusher {
+    rx: Receiver<u32>,
+}
+
+impl Flusher {
+    pub async fn run(&mut self) {
+        // In a method: fixed like in a fn.
+        loop {
+            tokio::select! {
+                Some(m) = self.rx.recv() => work(m).await,
+                _ = sleep(EVERY) => flush().await,
+            }
+        }
+    }
+}
