@@ -123,6 +123,26 @@ pub async fn labelled_block(mut rx: Receiver<u32>) {
     }
 }
 
+pub async fn delay_not_plain(mut rx: Receiver<u32>) {
+    // The delay is chosen from the state at each iteration: it cannot move before the loop.
+    loop {
+        tokio::select! {
+            Some(m) = rx.recv() => work(m).await,
+            _ = sleep(if rx.is_empty() { EVERY } else { EVERY * 2 }) => flush().await,
+        }
+    }
+}
+
+pub async fn futures_select(mut rx: Receiver<u32>) {
+    // futures' `select!` would not take an unfused `Sleep`: only the help.
+    loop {
+        futures::select! {
+            m = rx.recv() => work(m.unwrap_or(0)).await,
+            _ = sleep(EVERY) => flush().await,
+        }
+    }
+}
+
 pub struct Flusher {
     rx: Receiver<u32>,
 }
