@@ -143,6 +143,29 @@ pub async fn futures_select(mut rx: Receiver<u32>) {
     }
 }
 
+pub struct Backoff {
+    every: Duration,
+}
+
+pub async fn delay_changed_through_places(mut rx: Receiver<u32>, step: &mut Duration) {
+    // Each delay is changed in its handler (assigned, through a field, an index, parentheses
+    // or a reference): no fix for any.
+    let mut backoff = EVERY;
+    let mut b = Backoff { every: EVERY };
+    let mut steps = vec![EVERY];
+    let mut paren = EVERY;
+    loop {
+        tokio::select! {
+            Some(m) = rx.recv() => work(m).await,
+            _ = sleep(backoff) => backoff = backoff * 2,
+            _ = sleep(b.every) => b.every *= 2,
+            _ = sleep(steps.iter().sum()) => steps[0] *= 2,
+            _ = sleep(paren) => (paren) *= 2,
+            _ = sleep(*step) => *step *= 2,
+        }
+    }
+}
+
 pub struct Flusher {
     rx: Receiver<u32>,
 }

@@ -16,4 +16,14 @@ pub async fn attribute_keeps_the_used_name() {
     std::thread::sleep(Duration::from_millis(1));
 }
 
+impl Backoff {
+    #[aio::allow(blocking_net)]
+    pub fn indented_attribute() {}
+}
+
+pub struct Backoff;
+
+// aio-lint: allow(no_such_rule, blocking_net) an unknown name stays
+pub fn unknown_and_unused() {}
+
 pub fn last_line() {} // aio-lint: allow(blocking_wait)
