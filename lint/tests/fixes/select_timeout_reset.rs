@@ -143,17 +143,22 @@ pub async fn futures_select(mut rx: Receiver<u32>) {
     }
 }
 
+fn grow(d: &mut Duration) {
+    *d *= 2;
+}
+
 pub struct Backoff {
     every: Duration,
 }
 
 pub async fn delay_changed_through_places(mut rx: Receiver<u32>, step: &mut Duration) {
-    // Each delay is changed in its handler (assigned, through a field, an index, parentheses
-    // or a reference): no fix for any.
+    // Each delay is changed in its handler (assigned, through a field, an index, parentheses,
+    // a reference, or lent mutably): no fix for any.
     let mut backoff = EVERY;
     let mut b = Backoff { every: EVERY };
     let mut steps = vec![EVERY];
     let mut paren = EVERY;
+    let mut lent = EVERY;
     loop {
         tokio::select! {
             Some(m) = rx.recv() => work(m).await,
@@ -162,6 +167,7 @@ pub async fn delay_changed_through_places(mut rx: Receiver<u32>, step: &mut Dura
             _ = sleep(steps.iter().sum()) => steps[0] *= 2,
             _ = sleep(paren) => (paren) *= 2,
             _ = sleep(*step) => *step *= 2,
+            _ = sleep(lent) => grow(&mut lent),
         }
     }
 }
