@@ -5,7 +5,7 @@ use std::time::Duration;
 #[aio::allow(blocking_net)]
 pub fn attribute_on_its_own_line() {}
 
-#[aio::allow(blocking_fs, blocking_net)] pub fn attribute_before_code() {}
+#[aio::allow(blocking_fs, blocking_net)]   pub fn attribute_before_code() {}
 
 pub async fn spaced_list() {
     std::thread::sleep(Duration::from_millis(1)); // aio-lint: allow( blocking_fs ,blocking_sleep , blocking_net )
