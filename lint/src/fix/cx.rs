@@ -121,6 +121,47 @@ pub(crate) fn awaited(expr: &syn::Expr, text: &str) -> String {
     }
 }
 
+/// For the fixes' unit tests: the fix `fix` computes, for tokio with every feature, for a
+/// finding of `text` whose primary span is the first `primary` and whose secondary spans
+/// are the first of each of `secondary`, as (replacement, byte start, byte end).
+#[cfg(test)]
+pub(crate) fn fix_for(
+    text: &str,
+    primary: &str,
+    secondary: &[&str],
+    fix: impl Fn(&FixCx<'_>, &crate::diagnostic::Diagnostic) -> Option<Suggestion>,
+) -> Option<(String, usize, usize)> {
+    use crate::diagnostic::{Diagnostic, Label, Level};
+    let lines = LineIndex::new(text);
+    let label = |needle: &str| {
+        let at = text.find(needle).expect("the needle is in the text");
+        Label {
+            span: lines.span(text, at, at + needle.len()),
+            message: String::new(),
+        }
+    };
+    let d = Diagnostic {
+        rule: "test",
+        level: Level::Warn,
+        message: String::new(),
+        primary: label(primary),
+        secondary: secondary.iter().map(|n| label(n)).collect(),
+        notes: Vec::new(),
+        help: None,
+        suggestion: None,
+    };
+    let file = syn::parse_file(text).expect("the text parses");
+    let cx = FixCx {
+        text,
+        base: 0,
+        file: &file,
+        runtime: Runtime::Tokio,
+        features: RuntimeFeatures::ALL,
+        lines: LineIndex::new(text),
+    };
+    fix(&cx, &d).map(|s| (s.replacement, s.span.byte_start, s.span.byte_end))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

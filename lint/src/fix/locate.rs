@@ -181,7 +181,8 @@ mod tests {
     use crate::options::Runtime;
     use crate::source::LineIndex;
 
-    fn find(text: &str, needle: &str) -> Option<(String, bool, Option<usize>)> {
+    /// Runs `f` with the fix context of `text`.
+    fn with_cx<R>(text: &str, f: impl FnOnce(&FixCx<'_>) -> R) -> R {
         let file = syn::parse_file(text).unwrap();
         let cx = FixCx {
             text,
@@ -191,20 +192,43 @@ mod tests {
             features: RuntimeFeatures::ALL,
             lines: LineIndex::new(text),
         };
+        f(&cx)
+    }
+
+    /// The span of the first `needle` in `text`.
+    fn span_of(text: &str, needle: &str) -> Span {
         let at = text.find(needle).unwrap();
         let pos = LineCol { line: 1, column: 1 };
-        let span = Span {
+        Span {
             byte_start: at,
             byte_end: at + needle.len(),
             start: pos,
             end: pos,
-        };
-        expr_at(&cx, span).map(|f| {
+        }
+    }
+
+    /// What `found` says: the expression's text, whether it is in async context, and
+    /// the index of the statement it makes up.
+    fn described(
+        cx: &FixCx<'_>,
+        found: Option<Found<'_>>,
+    ) -> Option<(String, bool, Option<usize>)> {
+        found.map(|f| {
             (
                 cx.snippet(f.expr).to_string(),
                 f.in_async,
                 f.stmt.map(|s| s.1),
             )
+        })
+    }
+
+    fn find(text: &str, needle: &str) -> Option<(String, bool, Option<usize>)> {
+        with_cx(text, |cx| described(cx, expr_at(cx, span_of(text, needle))))
+    }
+
+    fn find_loop(text: &str, needle: &str) -> Option<(String, bool, Option<usize>)> {
+        with_cx(text, |cx| {
+            described(cx, for_loop_at(cx, span_of(text, needle)))
         })
     }
 
@@ -235,5 +259,54 @@ mod tests {
         let text = "async fn a() { const C: u8 = f(1); static S: u8 = f(2); }";
         assert_eq!(find(text, "f(1)").map(|f| f.1), Some(false));
         assert_eq!(find(text, "f(2)").map(|f| f.1), Some(false));
+    }
+
+    /// An expression inside a larger one that starts or ends where it does is still
+    /// found, and is not the statement.
+    #[test]
+    fn expressions_sharing_an_end_with_their_parent_are_found() {
+        let text =
+            "async fn a() -> Option<u8> { g(f(1)?); let y = 1 + f(2); h(&f(3)); f(4).await; None }";
+        assert_eq!(find(text, "f(1)"), Some(("f(1)".into(), true, None)));
+        assert_eq!(find(text, "f(2)"), Some(("f(2)".into(), true, None)));
+        assert_eq!(find(text, "f(3)"), Some(("f(3)".into(), true, None)));
+        assert_eq!(find(text, "f(4)"), Some(("f(4)".into(), true, None)));
+        assert_eq!(
+            find(text, "f(4).await"),
+            Some(("f(4).await".into(), true, Some(3)))
+        );
+        assert_eq!(
+            find(text, "1 + f(2)"),
+            Some(("1 + f(2)".into(), true, Some(1)))
+        );
+    }
+
+    /// An async block makes async context even inside a sync fn.
+    #[test]
+    fn an_async_block_in_a_sync_fn_is_async() {
+        let text = "fn s() { let _ = async { m(6) }; n(7); }";
+        assert_eq!(find(text, "m(6)"), Some(("m(6)".into(), true, Some(0))));
+        assert_eq!(find(text, "n(7)"), Some(("n(7)".into(), false, Some(1))));
+    }
+
+    /// A loop is found by where its header starts: the inner one of two nested loops,
+    /// never the outer one around it nor another expression starting there.
+    #[test]
+    fn loops_are_found_by_their_start() {
+        let text = "async fn a(g: Vec<Vec<u8>>) { for xs in g { for x in xs { f(x).await; } } }";
+        assert_eq!(
+            find_loop(text, "for x in xs"),
+            Some(("for x in xs { f(x).await; }".into(), true, Some(0)))
+        );
+        assert_eq!(
+            find_loop(text, "for xs"),
+            Some((
+                "for xs in g { for x in xs { f(x).await; } }".into(),
+                true,
+                Some(0)
+            ))
+        );
+        // `f(x).await` starts there, but it is no loop.
+        assert_eq!(find_loop(text, "f(x)"), None);
     }
 }

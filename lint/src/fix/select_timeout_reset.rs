@@ -110,8 +110,10 @@ pub(crate) fn fix(cx: &FixCx<'_>, d: &Diagnostic) -> Option<Suggestion> {
                 }
                 None => format!(" {rearm}"),
             };
+            // Inserted right after the `{`.
+            let at = open + 1;
             Edit {
-                span: cx.span(open + 1, open + 1),
+                span: cx.span(at, at),
                 replacement: inside,
             }
         }

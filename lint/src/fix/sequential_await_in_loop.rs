@@ -98,3 +98,72 @@ fn has_jump(ts: proc_macro2::TokenStream) -> bool {
         _ => false,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fix::cx::fix_for;
+
+    /// The fix of a finding on `await` whose secondary span starts at `header`.
+    fn fix_of(text: &str, header: &str) -> Option<(String, usize, usize)> {
+        fix_for(text, "g(x).await", &[header], fix)
+    }
+
+    /// A `return`, `break` or `continue` in the operation would move into a closure:
+    /// no fix, whichever it is.
+    #[test]
+    fn jumps_out_of_the_operation_are_not_gathered() {
+        for jump in ["return v", "break", "continue"] {
+            let op = format!("g(match x {{ 0 => {jump}, n => n }})");
+            let text = format!(
+                "async fn f(xs: Vec<u8>) -> Vec<u8> {{ let mut v = Vec::new(); for x in xs {{ v.push({op}.await); }} v }}"
+            );
+            assert_eq!(
+                fix_for(&text, &format!("{op}.await"), &["for x in xs"], fix),
+                None,
+                "{jump}"
+            );
+        }
+        // The same shape without a jump is gathered.
+        let op = "g(match x { 0 => 1, n => n })";
+        let text = format!(
+            "async fn f(xs: Vec<u8>) -> Vec<u8> {{ let mut v = Vec::new(); for x in xs {{ v.push({op}.await); }} v }}"
+        );
+        assert!(fix_for(&text, &format!("{op}.await"), &["for x in xs"], fix).is_some());
+    }
+
+    #[test]
+    fn a_plain_loop_is_gathered() {
+        let text = "async fn f(xs: Vec<u8>) { let mut v = Vec::new(); for x in xs { v.push(g(x).await); } }";
+        let start = text.find("for x").unwrap();
+        let end = text.rfind(" }").unwrap();
+        assert_eq!(
+            fix_of(text, "for x in xs"),
+            Some((
+                "v.extend(futures::future::join_all(IntoIterator::into_iter(xs).map(|x| g(x))).await);"
+                    .into(),
+                start,
+                end
+            ))
+        );
+    }
+
+    /// The rule points at `for`; a finding that points at a label or an attribute before
+    /// it (where the loop's syntax starts) still gets no fix: `break 'label` would have no
+    /// loop left, and the attribute nothing to sit on.
+    #[test]
+    fn labelled_or_attributed_loops_are_not_gathered() {
+        let text = "async fn f(xs: Vec<u8>) { let mut v = Vec::new(); 'l: for x in xs { v.push(g(x).await); } }";
+        assert_eq!(fix_of(text, "'l: for x in xs"), None);
+        let text = "async fn f(xs: Vec<u8>) { let mut v = Vec::new(); #[allow(unused)] for x in xs { v.push(g(x).await); } }";
+        assert_eq!(fix_of(text, "#[allow(unused)] for x in xs"), None);
+    }
+
+    /// Outside async context (`.await` there is an error the compiler reports): no fix.
+    #[test]
+    fn a_loop_in_a_sync_fn_is_not_gathered() {
+        let text =
+            "fn f(xs: Vec<u8>) { let mut v = Vec::new(); for x in xs { v.push(g(x).await); } }";
+        assert_eq!(fix_of(text, "for x in xs"), None);
+    }
+}

@@ -26,7 +26,6 @@ pub(crate) fn fix(cx: &FixCx<'_>, d: &Diagnostic) -> Option<Suggestion> {
     let mut futs = Vec::new();
     let mut block = None;
     let mut range: Option<(usize, usize)> = None;
-    let mut next_index = None;
     for span in spans {
         let found = expr_at(cx, span)?;
         let Expr::Await(aw) = found.expr else {
@@ -40,10 +39,10 @@ pub(crate) fn fix(cx: &FixCx<'_>, d: &Diagnostic) -> Option<Suggestion> {
             || matches!(local.pat, Pat::Type(_))
             || local.init.as_ref().is_none_or(|i| i.diverge.is_some())
             || block.is_some_and(|prev| !std::ptr::eq(prev, b))
-            || next_index.is_some_and(|n| n != i)
         {
             return None;
         }
+        // In one block, nothing but blanks between two statements makes them adjacent.
         let (s, e) = cx.range(&b.stmts[i]);
         if let Some((_, prev_end)) = range
             && !cx.text[prev_end..s].trim().is_empty()
@@ -52,7 +51,6 @@ pub(crate) fn fix(cx: &FixCx<'_>, d: &Diagnostic) -> Option<Suggestion> {
         }
         range = Some((range.map_or(s, |r| r.0), e));
         block = Some(b);
-        next_index = Some(i + 1);
         pats.push(cx.snippet(&local.pat));
         futs.push(cx.snippet(&*aw.base));
     }
@@ -69,4 +67,50 @@ pub(crate) fn fix(cx: &FixCx<'_>, d: &Diagnostic) -> Option<Suggestion> {
         format!("let ({pats}) = {joined};"),
         Applicability::MaybeIncorrect,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fix::cx::fix_for;
+
+    /// The fix of a finding whose spans are the first occurrences of `needles` (the first
+    /// one primary).
+    fn fix_of(text: &str, needles: &[&str]) -> Option<(String, usize, usize)> {
+        fix_for(text, needles[0], &needles[1..], fix)
+    }
+    #[test]
+    fn adjacent_lets_are_joined() {
+        let text = "async fn f() { let a = g().await; let b = h().await; }";
+        let start = text.find("let a").unwrap();
+        let end = text.find(" }").unwrap();
+        assert_eq!(
+            fix_of(text, &["h().await", "g().await"]),
+            Some(("let (a, b) = tokio::join!(g(), h());".into(), start, end))
+        );
+    }
+
+    /// A `let .. else`: no fix (the tuple would lose the `else`).
+    #[test]
+    fn a_let_else_is_not_joined() {
+        let text = "async fn f() { let Some(a) = g().await else { return }; let b = h().await; }";
+        assert_eq!(fix_of(text, &["h().await", "g().await"]), None);
+    }
+
+    /// A `let` inside the initialiser of another is in another block: no fix (the run
+    /// would not be a series of statements).
+    #[test]
+    fn a_let_inside_another_is_not_joined() {
+        let text = "async fn f() { let a = async { let x = 1; let b = g().await; b }.await; }";
+        assert_eq!(
+            fix_of(
+                text,
+                &[
+                    "g().await",
+                    "async { let x = 1; let b = g().await; b }.await"
+                ]
+            ),
+            None
+        );
+    }
 }

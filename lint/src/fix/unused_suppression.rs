@@ -1,6 +1,7 @@
 //! `unused_suppression`: removes what suppresses nothing. When every rule a
 //! `// aio-lint: allow(..)` comment or `#[aio::allow(..)]` attribute names is unused, the
-//! whole comment or attribute goes (and its line, when nothing else is on it); otherwise
+//! whole comment or attribute goes (and its line, when nothing else is on it, or the
+//! blanks between an attribute and the code after it); otherwise
 //! the list keeps the names still in use. Every unused name of one list gets the same
 //! edit, so they are fixed together.
 //!
@@ -61,6 +62,10 @@ pub(crate) fn fix(cx: &FixCx<'_>, d: &Diagnostic, all: &[Diagnostic]) -> Option<
     let range = if own_line {
         // The whole line, its line break included.
         (line_start, (line_end + 1).min(text.len()))
+    } else if text[line_start..from].trim().is_empty() {
+        // An attribute before code on its line: it and the blanks after it.
+        let after = &text[to..line_end];
+        (from, to + after.len() - after.trim_start().len())
     } else {
         // The comment and the blanks before it.
         (line_start + text[line_start..from].trim_end().len(), to)

@@ -11,5 +11,10 @@ pub async fn load(path: &str) -> std::io::Result<String> {
     for entry in fs::read_dir(".")? {
         let _ = entry?;
     }
+    // No fix: tokio has no `exists`, only `try_exists`.
+    let _ = std::fs::exists(path)?;
+    // No fix: the closure is sync, so `.await` is not allowed in it.
+    let remove = || std::fs::remove_file("copy.txt");
+    remove()?;
     Ok(format!("{text}{n}"))
 }

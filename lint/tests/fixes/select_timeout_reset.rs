@@ -122,3 +122,68 @@ pub async fn labelled_block(mut rx: Receiver<u32>) {
         }
     }
 }
+
+pub async fn delay_not_plain(mut rx: Receiver<u32>) {
+    // The delay is chosen from the state at each iteration: it cannot move before the loop.
+    loop {
+        tokio::select! {
+            Some(m) = rx.recv() => work(m).await,
+            _ = sleep(if rx.is_empty() { EVERY } else { EVERY * 2 }) => flush().await,
+        }
+    }
+}
+
+pub async fn futures_select(mut rx: Receiver<u32>) {
+    // futures' `select!` would not take an unfused `Sleep`: only the help.
+    loop {
+        futures::select! {
+            m = rx.recv() => work(m.unwrap_or(0)).await,
+            _ = sleep(EVERY) => flush().await,
+        }
+    }
+}
+
+fn grow(d: &mut Duration) {
+    *d *= 2;
+}
+
+pub struct Backoff {
+    every: Duration,
+}
+
+pub async fn delay_changed_through_places(mut rx: Receiver<u32>, step: &mut Duration) {
+    // Each delay is changed in its handler (assigned, through a field, an index, parentheses,
+    // a reference, or lent mutably): no fix for any.
+    let mut backoff = EVERY;
+    let mut b = Backoff { every: EVERY };
+    let mut steps = vec![EVERY];
+    let mut paren = EVERY;
+    let mut lent = EVERY;
+    loop {
+        tokio::select! {
+            Some(m) = rx.recv() => work(m).await,
+            _ = sleep(backoff) => backoff = backoff * 2,
+            _ = sleep(b.every) => b.every *= 2,
+            _ = sleep(steps.iter().sum()) => steps[0] *= 2,
+            _ = sleep(paren) => (paren) *= 2,
+            _ = sleep(*step) => *step *= 2,
+            _ = sleep(lent) => grow(&mut lent),
+        }
+    }
+}
+
+pub struct Flusher {
+    rx: Receiver<u32>,
+}
+
+impl Flusher {
+    pub async fn run(&mut self) {
+        // In a method: fixed like in a fn.
+        loop {
+            tokio::select! {
+                Some(m) = self.rx.recv() => work(m).await,
+                _ = sleep(EVERY) => flush().await,
+            }
+        }
+    }
+}

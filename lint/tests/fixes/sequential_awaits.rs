@@ -17,3 +17,17 @@ pub async fn not_fixed() -> Option<u32> {
     let b = fetch(2).await;
     Some(a + b)
 }
+
+pub async fn typed() -> u32 {
+    // A type annotation: no fix (it would have to move into the tuple).
+    let a: u32 = fetch(1).await;
+    let b = fetch(2).await;
+    a + b
+}
+
+pub async fn with_attribute() -> u32 {
+    let a = fetch(1).await;
+    #[allow(unused_mut)]
+    let mut b = fetch(2).await;
+    a + b
+}
