@@ -8,6 +8,7 @@
 use syn::visit::{self, Visit};
 use syn::{Block, Expr, Stmt};
 
+use crate::flow::walk::tokens_mention;
 use crate::macros::{self, Body, SelectArm};
 
 /// One `select!` inside a loop.
@@ -146,4 +147,112 @@ pub(crate) fn bound_in<'a>(stmts: &'a [Stmt], name: &str) -> Option<&'a Expr> {
             .contains(name)
             .then_some(&*init.expr)
     })
+}
+
+/// Whether every branch of a `select!` other than `arms[this]` leaves the loop when it
+/// wins: then no rival's win comes round to create `arms[this]`'s future again.
+pub(crate) fn rivals_leave(arms: &[SelectArm], this: usize) -> bool {
+    arms.iter()
+        .enumerate()
+        .filter(|(j, a)| *j != this && a.future.is_some())
+        .all(|(_, a)| leaves_loop(&a.handler))
+}
+
+/// Whether a branch's handler can leave the loop (`break`, `return`, a panic): the
+/// timer is then an idle timeout, meant to restart on activity.
+pub(crate) fn leaves_loop(handler: &Expr) -> bool {
+    struct Exits {
+        loops: usize,
+        found: bool,
+    }
+    impl<'ast> Visit<'ast> for Exits {
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+        fn visit_expr_return(&mut self, _: &'ast syn::ExprReturn) {
+            self.found = true;
+        }
+        fn visit_expr_break(&mut self, b: &'ast syn::ExprBreak) {
+            if self.loops == 0 || b.label.is_some() {
+                self.found = true;
+            }
+            visit::visit_expr_break(self, b);
+        }
+        fn visit_expr_loop(&mut self, l: &'ast syn::ExprLoop) {
+            self.loops += 1;
+            visit::visit_expr_loop(self, l);
+            self.loops -= 1;
+        }
+        fn visit_expr_while(&mut self, l: &'ast syn::ExprWhile) {
+            self.loops += 1;
+            visit::visit_expr_while(self, l);
+            self.loops -= 1;
+        }
+        fn visit_expr_for_loop(&mut self, l: &'ast syn::ExprForLoop) {
+            self.loops += 1;
+            visit::visit_expr_for_loop(self, l);
+            self.loops -= 1;
+        }
+        fn visit_macro(&mut self, m: &'ast syn::Macro) {
+            let name = m.path.segments.last().map(|s| s.ident.to_string());
+            if matches!(
+                name.as_deref(),
+                Some("panic" | "unreachable" | "todo" | "unimplemented" | "bail")
+            ) || tokens_mention(&m.tokens, "return")
+                || tokens_mention(&m.tokens, "break")
+            {
+                self.found = true;
+            }
+        }
+    }
+    let mut v = Exits {
+        loops: 0,
+        found: false,
+    };
+    v.visit_expr(handler);
+    v.found
+}
+
+/// Whether a handler can `continue` the loop around the `select!`.
+pub(crate) fn continues(handler: &Expr) -> bool {
+    struct Skips {
+        loops: usize,
+        found: bool,
+    }
+    impl<'ast> Visit<'ast> for Skips {
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+        fn visit_expr_continue(&mut self, c: &'ast syn::ExprContinue) {
+            if self.loops == 0 || c.label.is_some() {
+                self.found = true;
+            }
+        }
+        fn visit_expr_loop(&mut self, l: &'ast syn::ExprLoop) {
+            self.loops += 1;
+            visit::visit_expr_loop(self, l);
+            self.loops -= 1;
+        }
+        fn visit_expr_while(&mut self, l: &'ast syn::ExprWhile) {
+            self.loops += 1;
+            visit::visit_expr_while(self, l);
+            self.loops -= 1;
+        }
+        fn visit_expr_for_loop(&mut self, l: &'ast syn::ExprForLoop) {
+            self.loops += 1;
+            visit::visit_expr_for_loop(self, l);
+            self.loops -= 1;
+        }
+        fn visit_macro(&mut self, m: &'ast syn::Macro) {
+            if tokens_mention(&m.tokens, "continue") {
+                self.found = true;
+            }
+        }
+    }
+    let mut v = Skips {
+        loops: 0,
+        found: false,
+    };
+    v.visit_expr(handler);
+    v.found
 }
