@@ -155,7 +155,47 @@ pub(crate) fn rivals_leave(arms: &[SelectArm], this: usize) -> bool {
     arms.iter()
         .enumerate()
         .filter(|(j, a)| *j != this && a.future.is_some())
-        .all(|(_, a)| leaves_loop(&a.handler))
+        .all(|(_, a)| always_leaves(&a.handler))
+}
+
+/// Whether a handler leaves the loop on every path: it is, or ends in, a `break`, a
+/// `return` or a panic, or it is an `if`/`else` or a `match` all of whose branches do.
+/// (`match msg { Some(m) => m, None => break }` leaves only sometimes.)
+fn always_leaves(e: &Expr) -> bool {
+    match e {
+        Expr::Break(_) | Expr::Return(_) => true,
+        Expr::Paren(p) => always_leaves(&p.expr),
+        Expr::Group(g) => always_leaves(&g.expr),
+        Expr::Block(b) => block_leaves(&b.block),
+        Expr::Unsafe(u) => block_leaves(&u.block),
+        Expr::If(i) => {
+            block_leaves(&i.then_branch)
+                && i.else_branch
+                    .as_ref()
+                    .is_some_and(|(_, e)| always_leaves(e))
+        }
+        Expr::Match(m) => !m.arms.is_empty() && m.arms.iter().all(|a| always_leaves(&a.body)),
+        Expr::Macro(m) => is_panic(&m.mac),
+        _ => false,
+    }
+}
+
+/// Whether a block reaches a statement that always leaves the loop.
+fn block_leaves(b: &Block) -> bool {
+    b.stmts.iter().any(|s| match s {
+        Stmt::Expr(e, _) => always_leaves(e),
+        Stmt::Macro(m) => is_panic(&m.mac),
+        _ => false,
+    })
+}
+
+fn is_panic(mac: &syn::Macro) -> bool {
+    mac.path.segments.last().is_some_and(|s| {
+        matches!(
+            s.ident.to_string().as_str(),
+            "panic" | "unreachable" | "todo" | "unimplemented" | "bail"
+        )
+    })
 }
 
 /// Whether a branch's handler can leave the loop (`break`, `return`, a panic): the
