@@ -371,6 +371,10 @@ fn report(cx: &FlowCx<'_>, span: PmSpan, fut: &Expr, u: &Unsafe) -> Diagnostic {
             chain.join(", which awaits "),
             u.op
         ));
+    } else if u.op == "read_until" {
+        d.notes.push(
+            "a dropped `read_until` leaves what it read in its buffer, but this iteration creates or empties that buffer before the `select!`, so the partial line is lost".to_string(),
+        );
     } else {
         d.notes.push(format!(
             "`{}` loses what it already transferred when it is dropped (tokio documents it as not cancel-safe)",
