@@ -8,6 +8,7 @@
 use syn::visit::{self, Visit};
 use syn::{Block, Expr, Stmt};
 
+use crate::flow::walk::tokens_mention;
 use crate::macros::{self, Body, SelectArm};
 
 /// One `select!` inside a loop.
@@ -146,4 +147,152 @@ pub(crate) fn bound_in<'a>(stmts: &'a [Stmt], name: &str) -> Option<&'a Expr> {
             .contains(name)
             .then_some(&*init.expr)
     })
+}
+
+/// Whether every branch of a `select!` other than `arms[this]` leaves the loop when it
+/// wins: then no rival's win comes round to create `arms[this]`'s future again.
+pub(crate) fn rivals_leave(arms: &[SelectArm], this: usize) -> bool {
+    arms.iter()
+        .enumerate()
+        .filter(|(j, a)| *j != this && a.future.is_some())
+        .all(|(_, a)| always_leaves(&a.handler))
+}
+
+/// Whether a handler leaves the loop on every path: it is, or ends in, a `break`, a
+/// `return` or a panic, or it is an `if`/`else` or a `match` all of whose branches do.
+/// (`match msg { Some(m) => m, None => break }` leaves only sometimes.)
+fn always_leaves(e: &Expr) -> bool {
+    match e {
+        Expr::Break(_) | Expr::Return(_) => true,
+        Expr::Paren(p) => always_leaves(&p.expr),
+        Expr::Group(g) => always_leaves(&g.expr),
+        Expr::Block(b) => block_leaves(&b.block),
+        Expr::Unsafe(u) => block_leaves(&u.block),
+        Expr::If(i) => {
+            block_leaves(&i.then_branch)
+                && i.else_branch
+                    .as_ref()
+                    .is_some_and(|(_, e)| always_leaves(e))
+        }
+        Expr::Match(m) => !m.arms.is_empty() && m.arms.iter().all(|a| always_leaves(&a.body)),
+        Expr::Macro(m) => is_panic(&m.mac),
+        _ => false,
+    }
+}
+
+/// Whether a block reaches a statement that always leaves the loop.
+fn block_leaves(b: &Block) -> bool {
+    b.stmts.iter().any(|s| match s {
+        Stmt::Expr(e, _) => always_leaves(e),
+        Stmt::Macro(m) => is_panic(&m.mac),
+        _ => false,
+    })
+}
+
+fn is_panic(mac: &syn::Macro) -> bool {
+    mac.path.segments.last().is_some_and(|s| {
+        matches!(
+            s.ident.to_string().as_str(),
+            "panic" | "unreachable" | "todo" | "unimplemented" | "bail"
+        )
+    })
+}
+
+/// Whether a branch's handler can leave the loop (`break`, `return`, a panic): the
+/// timer is then an idle timeout, meant to restart on activity.
+pub(crate) fn leaves_loop(handler: &Expr) -> bool {
+    struct Exits {
+        loops: usize,
+        found: bool,
+    }
+    impl<'ast> Visit<'ast> for Exits {
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+        fn visit_expr_return(&mut self, _: &'ast syn::ExprReturn) {
+            self.found = true;
+        }
+        fn visit_expr_break(&mut self, b: &'ast syn::ExprBreak) {
+            if self.loops == 0 || b.label.is_some() {
+                self.found = true;
+            }
+            visit::visit_expr_break(self, b);
+        }
+        fn visit_expr_loop(&mut self, l: &'ast syn::ExprLoop) {
+            self.loops += 1;
+            visit::visit_expr_loop(self, l);
+            self.loops -= 1;
+        }
+        fn visit_expr_while(&mut self, l: &'ast syn::ExprWhile) {
+            self.loops += 1;
+            visit::visit_expr_while(self, l);
+            self.loops -= 1;
+        }
+        fn visit_expr_for_loop(&mut self, l: &'ast syn::ExprForLoop) {
+            self.loops += 1;
+            visit::visit_expr_for_loop(self, l);
+            self.loops -= 1;
+        }
+        fn visit_macro(&mut self, m: &'ast syn::Macro) {
+            let name = m.path.segments.last().map(|s| s.ident.to_string());
+            if matches!(
+                name.as_deref(),
+                Some("panic" | "unreachable" | "todo" | "unimplemented" | "bail")
+            ) || tokens_mention(&m.tokens, "return")
+                || tokens_mention(&m.tokens, "break")
+            {
+                self.found = true;
+            }
+        }
+    }
+    let mut v = Exits {
+        loops: 0,
+        found: false,
+    };
+    v.visit_expr(handler);
+    v.found
+}
+
+/// Whether a handler can `continue` the loop around the `select!`.
+pub(crate) fn continues(handler: &Expr) -> bool {
+    struct Skips {
+        loops: usize,
+        found: bool,
+    }
+    impl<'ast> Visit<'ast> for Skips {
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+        fn visit_expr_continue(&mut self, c: &'ast syn::ExprContinue) {
+            if self.loops == 0 || c.label.is_some() {
+                self.found = true;
+            }
+        }
+        fn visit_expr_loop(&mut self, l: &'ast syn::ExprLoop) {
+            self.loops += 1;
+            visit::visit_expr_loop(self, l);
+            self.loops -= 1;
+        }
+        fn visit_expr_while(&mut self, l: &'ast syn::ExprWhile) {
+            self.loops += 1;
+            visit::visit_expr_while(self, l);
+            self.loops -= 1;
+        }
+        fn visit_expr_for_loop(&mut self, l: &'ast syn::ExprForLoop) {
+            self.loops += 1;
+            visit::visit_expr_for_loop(self, l);
+            self.loops -= 1;
+        }
+        fn visit_macro(&mut self, m: &'ast syn::Macro) {
+            if tokens_mention(&m.tokens, "continue") {
+                self.found = true;
+            }
+        }
+    }
+    let mut v = Skips {
+        loops: 0,
+        found: false,
+    };
+    v.visit_expr(handler);
+    v.found
 }

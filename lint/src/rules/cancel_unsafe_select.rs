@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use proc_macro2::Span as PmSpan;
 use syn::visit::{self, Visit};
-use syn::{Block, Expr};
+use syn::{Block, Expr, Stmt};
 
 use super::shape::{Rule, Shape};
 use crate::catalog::cancel::{CancelSafety, cancel_safety, method_cancel_safety};
@@ -37,7 +37,10 @@ tokio's documented list: `read_exact`, `read_to_end`, `read_to_string`, `read_li
 `write_all_buf`, `copy`. An async fn of the same file that awaits one of those (a
 `read_message` built on `read_exact`) is not cancel-safe either; the note names the
 operation inside it. Not flagged: cancel-safe calls (`read`, `recv`, `accept`, a
-stream's `next`) and a future created once before the loop and polled by `&mut`.
+stream's `next`), a future created once before the loop and polled by `&mut`, and a
+`read_until(b, &mut buf)` into a buffer that outlives the iteration (a dropped
+`read_until` leaves what it read in `buf`, so the next call goes on from there; it is
+flagged when the iteration creates, assigns or clears `buf` before the `select!`).
 
 ## Why is this bad
 
@@ -111,8 +114,14 @@ pub(crate) fn check(cx: &FlowCx<'_>, file: &syn::File, out: &mut Vec<Diagnostic>
                     Expr::Path(p) => {
                         let name = p.path.get_ident()?.to_string();
                         let init = bound_in(ls.before, &name)?;
-                        unpinned(init, &mut |i| op_of(cx, i, &local))
+                        unpinned(init, &mut |i| {
+                            keeps_partial_line(i, ls.before)
+                                .is_none()
+                                .then(|| op_of(cx, i, &local))
+                                .flatten()
+                        })
                     }
+                    _ if keeps_partial_line(e, ls.before).is_some() => None,
                     _ => op_of(cx, e, &local),
                 });
                 if let Some((span, u)) = found {
@@ -121,6 +130,63 @@ pub(crate) fn check(cx: &FlowCx<'_>, file: &syn::File, out: &mut Vec<Diagnostic>
             }
         }
     });
+}
+
+/// `read_until(byte, &mut buf)` whose `buf` outlives the iteration: a dropped
+/// `read_until` leaves what it read in `buf` (tokio's and futures' documentation), so
+/// the next iteration's call goes on from there. Only when `buf` is a binding that the
+/// statements of the iteration before the `select!` neither create, assign nor clear.
+fn keeps_partial_line(e: &Expr, before: &[Stmt]) -> Option<()> {
+    let Expr::MethodCall(m) = e else { return None };
+    if m.method != "read_until" || m.args.len() != 2 {
+        return None;
+    }
+    let Expr::Reference(r) = &m.args[1] else {
+        return None;
+    };
+    let Expr::Path(p) = &*r.expr else { return None };
+    let buf = p.path.get_ident()?.to_string();
+    if bound_in(before, &buf).is_some() || before.iter().any(|s| resets(s, &buf)) {
+        return None;
+    }
+    Some(())
+}
+
+/// Whether a statement assigns `name`, empties it (`clear`, `truncate`, `drain`,
+/// `split_off`) or lends it by `&mut` (`mem::take(&mut buf)`).
+fn resets(stmt: &Stmt, name: &str) -> bool {
+    struct Resets<'n> {
+        name: &'n str,
+        found: bool,
+    }
+    impl Resets<'_> {
+        fn is_name(&self, e: &Expr) -> bool {
+            matches!(e, Expr::Path(p) if p.path.is_ident(self.name))
+        }
+    }
+    impl<'ast> Visit<'ast> for Resets<'_> {
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+        fn visit_expr_assign(&mut self, a: &'ast syn::ExprAssign) {
+            self.found |= self.is_name(&a.left);
+            visit::visit_expr_assign(self, a);
+        }
+        fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+            self.found |= self.is_name(&m.receiver)
+                && matches!(
+                    m.method.to_string().as_str(),
+                    "clear" | "truncate" | "drain" | "split_off"
+                );
+            visit::visit_expr_method_call(self, m);
+        }
+        fn visit_expr_reference(&mut self, r: &'ast syn::ExprReference) {
+            // `mem::take(&mut buf)` and the like.
+            self.found |= r.mutability.is_some() && self.is_name(&r.expr);
+            visit::visit_expr_reference(self, r);
+        }
+    }
+    let mut v = Resets { name, found: false };
+    v.visit_stmt(stmt);
+    v.found
 }
 
 /// The operation a future-creating call is, when it is not cancel-safe: a catalog
@@ -305,6 +371,10 @@ fn report(cx: &FlowCx<'_>, span: PmSpan, fut: &Expr, u: &Unsafe) -> Diagnostic {
             chain.join(", which awaits "),
             u.op
         ));
+    } else if u.op == "read_until" {
+        d.notes.push(
+            "a dropped `read_until` leaves what it read in its buffer, but this iteration creates or empties that buffer before the `select!`, so the partial line is lost".to_string(),
+        );
     } else {
         d.notes.push(format!(
             "`{}` loses what it already transferred when it is dropped (tokio documents it as not cancel-safe)",

@@ -5,15 +5,16 @@
 //! through pinning is `crate::flow::select`, the timers are the catalog's.
 
 use proc_macro2::Span as PmSpan;
-use syn::visit::{self, Visit};
 use syn::{Block, Expr};
 
 use super::shape::{Rule, Shape};
 use crate::catalog::futures::{self, TimerKind};
 use crate::diagnostic::RuleInfo;
 use crate::flow::FlowCx;
-use crate::flow::select::{bound_in, selects_in_loops, unpinned};
-use crate::flow::walk::tokens_mention;
+use crate::flow::select::{
+    bound_in, continues, leaves_loop, rivals_leave, selects_in_loops, unpinned,
+};
+use crate::macros::SelectArm;
 use crate::{Diagnostic, Label, Level, Runtime};
 
 /// The descriptor.
@@ -28,8 +29,12 @@ Flags, inside a loop, a `select!` branch that is only a delay (`sleep(d)`,
 `Timer::after(d)`, `Delay::new(d)`) created in the loop's body: written in the branch
 itself, or bound (and pinned) before the `select!` in the same iteration. Not flagged:
 a timer created before the loop and polled by `&mut`, `sleep_until(deadline)` (a fixed
-instant), a `timeout(d, op)` that bounds the branch's own work, and a branch that leaves
-the loop (`break`, `return`): that is an idle timeout, which is meant to restart.
+instant), a `timeout(d, op)` that bounds the branch's own work, a branch that leaves
+the loop (`break`, `return`): that is an idle timeout, which is meant to restart; a timer
+whose every rival leaves the loop (a periodic sleep with a way out: no rival's win
+comes round to restart it); and a timer with an empty handler (`=> {}`) when no rival
+`continue`s: it only wakes the loop, and any winner runs the same code after the
+`select!`.
 
 ## Why is this bad
 
@@ -99,7 +104,7 @@ pub(crate) fn help(runtime: Runtime) -> String {
 /// Checks each `select!` inside a loop of one async body.
 pub(crate) fn check(cx: &FlowCx<'_>, body: &Block, out: &mut Vec<Diagnostic>) {
     for ls in selects_in_loops(body) {
-        for arm in &ls.arms {
+        for (i, arm) in ls.arms.iter().enumerate() {
             let Some(fut) = &arm.future else { continue };
             let created = unpinned(fut, &mut |e| match e {
                 Expr::Path(p) => {
@@ -112,7 +117,7 @@ pub(crate) fn check(cx: &FlowCx<'_>, body: &Block, out: &mut Vec<Diagnostic>) {
             let Some((span, name)) = created else {
                 continue;
             };
-            if leaves_loop(&arm.handler) {
+            if leaves_loop(&arm.handler) || nothing_restarts(&ls.arms, i) {
                 continue;
             }
             out.push(report(cx, span, &name, fut));
@@ -143,61 +148,6 @@ fn delay_call(cx: &FlowCx<'_>, e: &Expr) -> Option<(PmSpan, String)> {
     is_delay.then(|| (syn::spanned::Spanned::span(e), written))
 }
 
-/// Whether a branch's handler can leave the loop (`break`, `return`, a panic): the
-/// timer is then an idle timeout, meant to restart on activity.
-fn leaves_loop(handler: &Expr) -> bool {
-    struct Exits {
-        loops: usize,
-        found: bool,
-    }
-    impl<'ast> Visit<'ast> for Exits {
-        fn visit_item(&mut self, _: &'ast syn::Item) {}
-        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
-        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
-        fn visit_expr_return(&mut self, _: &'ast syn::ExprReturn) {
-            self.found = true;
-        }
-        fn visit_expr_break(&mut self, b: &'ast syn::ExprBreak) {
-            if self.loops == 0 || b.label.is_some() {
-                self.found = true;
-            }
-            visit::visit_expr_break(self, b);
-        }
-        fn visit_expr_loop(&mut self, l: &'ast syn::ExprLoop) {
-            self.loops += 1;
-            visit::visit_expr_loop(self, l);
-            self.loops -= 1;
-        }
-        fn visit_expr_while(&mut self, l: &'ast syn::ExprWhile) {
-            self.loops += 1;
-            visit::visit_expr_while(self, l);
-            self.loops -= 1;
-        }
-        fn visit_expr_for_loop(&mut self, l: &'ast syn::ExprForLoop) {
-            self.loops += 1;
-            visit::visit_expr_for_loop(self, l);
-            self.loops -= 1;
-        }
-        fn visit_macro(&mut self, m: &'ast syn::Macro) {
-            let name = m.path.segments.last().map(|s| s.ident.to_string());
-            if matches!(
-                name.as_deref(),
-                Some("panic" | "unreachable" | "todo" | "unimplemented" | "bail")
-            ) || tokens_mention(&m.tokens, "return")
-                || tokens_mention(&m.tokens, "break")
-            {
-                self.found = true;
-            }
-        }
-    }
-    let mut v = Exits {
-        loops: 0,
-        found: false,
-    };
-    v.visit_expr(handler);
-    v.found
-}
-
 fn report(cx: &FlowCx<'_>, created: PmSpan, name: &str, fut: &Expr) -> Diagnostic {
     let mut d = RULE.info.diagnostic(
         format!(
@@ -218,4 +168,25 @@ fn report(cx: &FlowCx<'_>, created: PmSpan, name: &str, fut: &Expr) -> Diagnosti
     );
     d.help = Some(help(cx.runtime));
     d
+}
+
+/// Whether no other branch's win can starve the timer's: every other branch leaves the
+/// loop (a periodic sleep with a way out: nothing comes round to restart it), or the
+/// timer's handler is empty and no other branch skips the rest of the iteration (the
+/// timer only wakes the loop, and any other winner runs the same code after the
+/// `select!`).
+fn nothing_restarts(arms: &[SelectArm], timer: usize) -> bool {
+    if rivals_leave(arms, timer) {
+        return true;
+    }
+    let empty = match &arms[timer].handler {
+        Expr::Block(b) => b.block.stmts.is_empty(),
+        Expr::Tuple(t) => t.elems.is_empty(),
+        _ => false,
+    };
+    empty
+        && !arms
+            .iter()
+            .enumerate()
+            .any(|(j, a)| j != timer && a.future.is_some() && continues(&a.handler))
 }
