@@ -43,6 +43,22 @@ pub(crate) struct FileFacts {
     pub(crate) names: Vec<Box<str>>,
     pub(crate) fns: Vec<FnFact>,
     pub(crate) sites: Vec<Site>,
+    /// Types of the file's crate with an `impl Future for` in this file (their paths,
+    /// `crate::timer::Delay`).
+    pub(crate) future_types: Vec<Name>,
+    /// Values of workspace types built and dropped or yielded (`Delay { .. };`), which
+    /// are futures if their type is one of some file's [`FileFacts::future_types`].
+    pub(crate) values: Vec<ValueSite>,
+}
+
+/// A value of a workspace type built where it is dropped (`Delay { .. };`, `let _ =
+/// Delay;`) or is the output of an async block or closure.
+#[derive(Debug)]
+pub(crate) struct ValueSite {
+    /// The type's path (`crate::timer::Delay`).
+    pub(crate) ty: Name,
+    pub(crate) span: Span,
+    pub(crate) yielded: bool,
 }
 
 /// One fn or method defined in the file.
@@ -60,6 +76,10 @@ pub(crate) struct FnFact {
     pub(crate) hit: Option<Hit>,
     /// Workspace functions the (sync) body calls, deduplicated.
     pub(crate) calls: Vec<Callee>,
+    /// A sync fn whose body only builds its value: the path of its declared return type
+    /// when that is a workspace type (`crate::timer::Delay`, `Self` as its path), which
+    /// makes the call a future if the type implements `Future`.
+    pub(crate) ret: Option<Name>,
 }
 
 /// A blocking call inside a fn body.
@@ -105,6 +125,8 @@ pub(crate) struct Site {
     pub(crate) dropped: bool,
     /// Its `true`/`false` literal arguments, by position (for [`Guard`]s).
     pub(crate) bools: Vec<(u8, bool)>,
+    /// The dropped value is the output of an async block or closure.
+    pub(crate) yielded: bool,
 }
 
 /// A fn of the file being walked, as [`FactsBuilder::define_fn`] numbered it.
@@ -172,8 +194,29 @@ impl FactsBuilder {
             is_async,
             hit: None,
             calls: Vec::new(),
+            ret: None,
         });
         FnId(self.facts.fns.len() as u32 - 1)
+    }
+
+    /// Records the workspace type a sync fn that only builds its value returns.
+    pub(crate) fn returns(&mut self, f: FnId, ty: &str) {
+        let ty = self.intern(ty);
+        self.facts.fns[f.0 as usize].ret = Some(ty);
+    }
+
+    /// Records an `impl Future for` the workspace type at `ty`.
+    pub(crate) fn future_type(&mut self, ty: &str) {
+        let ty = self.intern(ty);
+        if !self.facts.future_types.contains(&ty) {
+            self.facts.future_types.push(ty);
+        }
+    }
+
+    /// Records a value of the workspace type at `ty` built and dropped (or yielded).
+    pub(crate) fn value(&mut self, ty: &str, span: Span, yielded: bool) {
+        let ty = self.intern(ty);
+        self.facts.values.push(ValueSite { ty, span, yielded });
     }
 
     /// Records that the sync body of `from` calls `callee` (once per callee).
@@ -208,6 +251,7 @@ impl FactsBuilder {
         span: Span,
         in_async: bool,
         dropped: bool,
+        yielded: bool,
         bools: Vec<(u8, bool)>,
     ) -> SiteId {
         self.facts.sites.push(Site {
@@ -216,6 +260,7 @@ impl FactsBuilder {
             in_async,
             dropped,
             bools,
+            yielded,
         });
         SiteId(self.facts.sites.len() as u32 - 1)
     }
@@ -267,6 +312,8 @@ struct Index<'a> {
     /// Names of trait methods defined in the package: a call by such a name may dispatch
     /// to any implementor (std's or another crate's too), so it never resolves by name.
     trait_method_names: HashMap<(Pkg, &'a str), ()>,
+    /// Types that implement `Future`, by package and path (`crate::timer::Delay`).
+    future_types: HashMap<(Pkg, &'a str), ()>,
 }
 
 impl<'a> Index<'a> {
@@ -297,8 +344,13 @@ impl<'a> Index<'a> {
             methods_by_name: HashMap::default(),
             any_by_name: HashMap::default(),
             trait_method_names: HashMap::default(),
+            future_types: HashMap::default(),
         };
         for (f, (_, facts)) in files.iter().enumerate() {
+            for &ty in &facts.future_types {
+                ix.future_types
+                    .insert((ix.pkg[f], &*facts.names[ty as usize]), ());
+            }
             for (d, def) in facts.fns.iter().enumerate() {
                 let id = DefId {
                     file: f as u32,
@@ -322,6 +374,13 @@ impl<'a> Index<'a> {
             }
         }
         ix
+    }
+
+    /// Whether the type at `path` of the package of `file` implements `Future`.
+    fn is_future(&self, file: u32, path: Name) -> bool {
+        let path = self.name(file, path);
+        self.future_types
+            .contains_key(&(self.pkg[file as usize], path))
     }
 
     fn def(&self, id: DefId) -> &'a FnFact {
@@ -497,7 +556,9 @@ struct Reach {
 pub(crate) fn link(files: &[LinkFile<'_>], base: &Path) -> Vec<(usize, Diagnostic)> {
     let ix = Index::new(files);
     let reach = propagate(&ix);
-    report(&ix, &reach, base)
+    let mut out = report(&ix, &reach, base);
+    report_values(&ix, &mut out);
+    out
 }
 
 fn propagate(ix: &Index<'_>) -> HashMap<DefId, Reach> {
@@ -563,21 +624,14 @@ fn report(
                 continue;
             };
             let def = ix.def(target);
+            // A sync fn that only builds a value of a type implementing `Future`.
+            let builds_future =
+                !def.is_async && def.ret.is_some_and(|t| ix.is_future(target.file, t));
+            if (def.is_async || builds_future) && site.dropped {
+                let name = ix.name(target.file, def.name);
+                out.push((f, unawaited(site.span, name, site.yielded, false)));
+            }
             if def.is_async {
-                if site.dropped {
-                    let name = ix.name(target.file, def.name);
-                    out.push((
-                        f,
-                        diag(
-                            unawaited_future::RULE.info.name,
-                            site.span,
-                            unawaited_future::message(name),
-                            unawaited_future::LABEL,
-                            Vec::new(),
-                            Some(unawaited_future::HELP.into()),
-                        ),
-                    ));
-                }
                 continue;
             }
             if !site.in_async {
@@ -655,6 +709,47 @@ fn report(
         }
     }
     out
+}
+
+/// Values of types that implement `Future`, built and dropped or yielded.
+fn report_values(ix: &Index<'_>, out: &mut Vec<(usize, Diagnostic)>) {
+    for (f, (_, facts)) in ix.files.iter().enumerate() {
+        for v in &facts.values {
+            if ix.is_future(f as u32, v.ty) {
+                let path = ix.name(f as u32, v.ty);
+                let name = path.rsplit("::").next().unwrap_or(path);
+                out.push((f, unawaited(v.span, name, v.yielded, true)));
+            }
+        }
+    }
+}
+
+/// An `unawaited_future` finding at `span` for the future of `name` (a fn, or with
+/// `value` a type whose value it is), dropped or `yielded` by an async block or closure.
+fn unawaited(span: Span, name: &str, yielded: bool, value: bool) -> Diagnostic {
+    let (message, help) = match (yielded, value) {
+        (false, false) => (unawaited_future::message(name), unawaited_future::HELP),
+        (true, false) => (
+            unawaited_future::yielded_message(name),
+            unawaited_future::YIELDED_HELP,
+        ),
+        (false, true) => (
+            unawaited_future::value_message(name),
+            unawaited_future::HELP,
+        ),
+        (true, true) => (
+            unawaited_future::yielded_value_message(name),
+            unawaited_future::YIELDED_HELP,
+        ),
+    };
+    diag(
+        unawaited_future::RULE.info.name,
+        span,
+        message,
+        unawaited_future::LABEL,
+        Vec::new(),
+        Some(help.into()),
+    )
 }
 
 fn diag(

@@ -26,7 +26,7 @@ use syn::{Expr, ExprCall, ExprMethodCall, Pat, Stmt};
 use crate::allows;
 use crate::callgraph::{Callee, FactsBuilder, FnId, Guard, Hit, SiteId};
 use crate::calls::{Args, Call, Classifier, args_text, call_span, method_span};
-use crate::catalog::{Fix, Ty};
+use crate::catalog::{self, Fix, Ty};
 use crate::diagnostic::{Diagnostic, ItemAllow};
 use crate::flow::FlowCx;
 use crate::macros::{self, Body};
@@ -336,10 +336,22 @@ impl<'s> Engine<'s> {
             path.push_str(&name);
             let trait_impl = method && self.cx.in_trait_impl;
             let returns = resolve::returns_future(attrs, sig, body);
-            fact = Some(
-                self.facts
-                    .define_fn(&name, &path, method, trait_impl, returns),
-            );
+            let id = self
+                .facts
+                .define_fn(&name, &path, method, trait_impl, returns);
+            // A sync fn that only builds a value of a workspace type (a future, if the
+            // type implements `Future`).
+            if !returns
+                && !is_async
+                && body.is_none_or(resolve::lazy)
+                && let syn::ReturnType::Type(_, ty) = &sig.output
+                && let syn::Type::Path(p) = &**ty
+                && p.qself.is_none()
+                && let Some(ty) = self.workspace_type(&p.path)
+            {
+                self.facts.returns(id, &ty);
+            }
+            fact = Some(id);
         }
         let Some(body) = body else { return };
         let cx = Cx {
@@ -486,12 +498,14 @@ impl<'s> Engine<'s> {
     }
 
     /// Records a call for the call graph: an edge from the sync fn being walked, and a
-    /// site when it runs in async context or its value is dropped.
+    /// site when it runs in async context or its value is dropped (`yielded`: as the
+    /// output of an async block or closure).
     pub(crate) fn record_call(
         &mut self,
         callee: Callee,
         span: impl FnOnce() -> PmSpan,
         dropped: bool,
+        yielded: bool,
         args: &Args,
     ) -> Option<SiteId> {
         let src = self.src?;
@@ -500,9 +514,55 @@ impl<'s> Engine<'s> {
         }
         (self.cx.in_async || dropped).then(|| {
             let bools = syntax::bool_literals(args);
+            let span = src.span(span());
             self.facts
-                .site(callee, src.span(span()), self.cx.in_async, dropped, bools)
+                .site(callee, span, self.cx.in_async, dropped, yielded, bools)
         })
+    }
+
+    /// A value of a type of the workspace (`Delay { .. }`, a unit struct `Delay`, a tuple
+    /// struct `Delay(..)`) built where `at` drops it or yields it: recorded for the
+    /// workspace pass, which knows which types implement `Future`.
+    pub(crate) fn value(&mut self, path: &syn::Path, span: PmSpan, at: At<'_>) {
+        let yielded = match at {
+            At::Stmt | At::LetWild => false,
+            At::Yielded if !self.yields_allowed => true,
+            _ => return,
+        };
+        let Some(src) = self.src.filter(|_| !self.embed) else {
+            return;
+        };
+        if let Some(ty) = self.workspace_type(path) {
+            self.facts.value(&ty, src.span(span), yielded);
+        }
+    }
+
+    /// Whether a trait path names std's `Future` (`Future` of the prelude,
+    /// `std::future::Future`, `core::future::Future`, or futures' re-exports of it).
+    pub(crate) fn names_future(&mut self, tr: &syn::Path) -> bool {
+        if tr.segments.last().is_none_or(|s| s.ident != "Future") {
+            return false;
+        }
+        let r = self.scopes.resolver(self.cx.self_ty);
+        match r.resolve(tr, &mut self.buf) {
+            Res::Unknown => true,
+            Res::Path { workspace: false } => catalog::futures::is_future_trait(&self.buf),
+            _ => false,
+        }
+    }
+
+    /// The full path of a type of the workspace that `path` names (`crate::timer::Delay`,
+    /// `Self` as its path); `None` for anything else, locals and lower-case names included.
+    pub(crate) fn workspace_type(&mut self, path: &syn::Path) -> Option<String> {
+        let last = path.segments.last()?;
+        if !last.ident.to_string().starts_with(char::is_uppercase) {
+            return None;
+        }
+        let r = self.scopes.resolver(self.cx.self_ty);
+        match r.resolve(path, &mut self.buf) {
+            Res::Path { workspace: true } => Some(self.buf.clone()),
+            _ => None,
+        }
     }
 
     /// Acts on what a call does, given where its value goes; returns whether its closure
@@ -526,16 +586,20 @@ impl<'s> Engine<'s> {
                 let span = span();
                 self.pend(name, PendingWhat::Known { call, span });
             }
-            (Call::Candidate(callee), At::Stmt | At::LetWild | At::Yielded) => {
-                self.record_call(callee, span, true, args);
+            (Call::Candidate(callee), At::Stmt | At::LetWild) => {
+                self.record_call(callee, span, true, false, args);
+            }
+            (Call::Candidate(callee), At::Yielded) => {
+                let yielded = !self.yields_allowed;
+                self.record_call(callee, span, yielded, yielded, args);
             }
             (Call::Candidate(callee), At::LetBind(name)) => {
-                if let Some(site) = self.record_call(callee, span, false, args) {
+                if let Some(site) = self.record_call(callee, span, false, false, args) {
                     self.pend(name, PendingWhat::Site(site));
                 }
             }
             (Call::Candidate(callee), At::Value | At::Awaited) => {
-                self.record_call(callee, span, false, args);
+                self.record_call(callee, span, false, false, args);
             }
             (Call::Future(_) | Call::Plain, _) => {}
         }
@@ -577,6 +641,16 @@ impl<'s> Engine<'s> {
             }
             Expr::Async(a) if matches!(at, At::Yielded) => {
                 this.yielded(a.async_token.span, unawaited_future::ASYNC_BLOCK);
+                visit::visit_expr(this, e);
+            }
+            // A value of a workspace type that may implement `Future`: `Delay { .. };`,
+            // a unit struct as an async block's output.
+            Expr::Struct(s) if s.qself.is_none() => {
+                this.value(&s.path, syn::spanned::Spanned::span(s), at);
+                visit::visit_expr(this, e);
+            }
+            Expr::Path(p) if p.qself.is_none() => {
+                this.value(&p.path, syn::spanned::Spanned::span(p), at);
                 visit::visit_expr(this, e);
             }
             _ => visit::visit_expr(this, e),
@@ -623,6 +697,10 @@ impl<'s> Engine<'s> {
         {
             // `std::mem::drop(x)`, `mem::drop(x)`.
             return;
+        }
+        if func.qself.is_none() {
+            // A tuple struct built and dropped: `Delay(d);`.
+            self.value(&func.path, call_span(c), at);
         }
         let mut classifier = self.classifier();
         let (call, param) = classifier.path(func);

@@ -513,3 +513,93 @@ fn methods_of_impls_on_references_and_parenthesized_types_resolve_by_receiver() 
         ]
     );
 }
+
+const DELAY: &str = "pub struct Delay;\n\
+impl std::future::Future for Delay {\n\
+    type Output = ();\n\
+    fn poll(self: std::pin::Pin<&mut Self>, _: &mut std::task::Context<'_>) -> std::task::Poll<()> {\n\
+        std::task::Poll::Ready(())\n\
+    }\n\
+}\n";
+
+#[test]
+fn a_workspace_type_that_implements_future_is_a_future_across_files() {
+    // The impl in one file, the type and its constructors in another, the calls in a third.
+    let a = workspace(&[
+        (
+            "src/timer.rs",
+            "pub struct Delay { pub ms: u64 }\n\
+             impl Delay {\n    pub fn new(ms: u64) -> Self {\n        Delay { ms }\n    }\n}\n\
+             pub fn delay(ms: u64) -> Delay {\n    Delay { ms }\n}\n",
+        ),
+        (
+            "src/poll.rs",
+            "use crate::timer::Delay;\n\
+             impl Future for Delay {\n    type Output = ();\n    fn poll(self: std::pin::Pin<&mut Self>, _: &mut std::task::Context<'_>) -> std::task::Poll<()> {\n        std::task::Poll::Ready(())\n    }\n}\n",
+        ),
+        (
+            "src/main.rs",
+            "use crate::timer::{delay, Delay};\n\
+             async fn run() {\n    delay(1);\n    let _ = Delay::new(2);\n    Delay { ms: 3 };\n    tokio::spawn(async { delay(4) });\n    delay(5).await;\n    Delay::new(6).await;\n}\n",
+        ),
+    ]);
+    assert_eq!(
+        findings(&a),
+        vec![
+            ("src/main.rs".into(), 3, "unawaited_future"),
+            ("src/main.rs".into(), 4, "unawaited_future"),
+            ("src/main.rs".into(), 5, "unawaited_future"),
+            ("src/main.rs".into(), 6, "unawaited_future"),
+        ]
+    );
+    let mut messages: Vec<(usize, &str)> = a
+        .iter()
+        .flat_map(|a| &a.diagnostics)
+        .map(|d| (d.primary.span.start.line, d.message.as_str()))
+        .collect();
+    messages.sort();
+    let messages: Vec<&str> = messages.into_iter().map(|m| m.1).collect();
+    assert_eq!(
+        messages,
+        vec![
+            "the future returned by `delay` is dropped without being awaited",
+            "the future returned by `new` is dropped without being awaited",
+            "this `Delay` is a future (its type implements `Future`) and is dropped without being awaited",
+            "the future returned by `delay` is the output of an async block or closure, never awaited in it",
+        ]
+    );
+}
+
+#[test]
+fn a_type_is_a_future_only_in_the_package_whose_code_implements_it() {
+    let caller = "use crate::Delay;\nfn delay() -> Delay {\n    Delay\n}\nasync fn run() {\n    delay();\n    let _ = Delay;\n    other::Delay;\n}\n";
+    // The impl in another package: a `Delay` of the caller's crate is no future.
+    let apart = packages(&[
+        ("a/src/lib.rs", DELAY, Some("a")),
+        (
+            "b/src/lib.rs",
+            &format!("pub struct Delay;\n{caller}"),
+            Some("b"),
+        ),
+    ]);
+    assert_eq!(findings(&apart), vec![]);
+    // The same files as one package: both are futures (`other::Delay` names another crate).
+    let together = packages(&[
+        ("a/src/timer.rs", DELAY, Some("a")),
+        (
+            "a/src/lib.rs",
+            &format!(
+                "pub use crate::timer::Delay;\n{}",
+                caller.replacen("use crate::Delay;\n", "use crate::timer::Delay;\n", 1)
+            ),
+            Some("a"),
+        ),
+    ]);
+    assert_eq!(
+        findings(&together),
+        vec![
+            ("a/src/lib.rs".into(), 7, "unawaited_future"),
+            ("a/src/lib.rs".into(), 8, "unawaited_future"),
+        ]
+    );
+}

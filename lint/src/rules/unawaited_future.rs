@@ -79,6 +79,22 @@ pub(crate) fn message(call: &str) -> String {
     format!("the future returned by `{call}` is dropped without being awaited")
 }
 
+/// The message for a dropped value of `ty`, a type of the workspace that implements
+/// `Future` (`Delay { .. };`).
+pub(crate) fn value_message(ty: &str) -> String {
+    format!(
+        "this `{ty}` is a future (its type implements `Future`) and is dropped without being awaited"
+    )
+}
+
+/// The message for a value of `ty`, a type of the workspace that implements `Future`,
+/// that is the output of an async block or closure.
+pub(crate) fn yielded_value_message(ty: &str) -> String {
+    format!(
+        "this `{ty}` is a future (its type implements `Future`) and is the output of an async block or closure, never awaited in it"
+    )
+}
+
 /// What [`message`] names for a dropped `async { .. }` block.
 pub(crate) const ASYNC_BLOCK: &str = "async { .. }";
 
