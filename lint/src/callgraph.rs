@@ -21,7 +21,7 @@ use std::collections::VecDeque;
 
 use rustc_hash::FxHashMap as HashMap;
 
-use crate::rules::{self, blocking, nested_block_on, unawaited_future};
+use crate::rules::{self, blocking, cancel_unsafe_select, nested_block_on, unawaited_future};
 use std::path::Path;
 
 use crate::{Diagnostic, Label, Runtime, Span};
@@ -80,6 +80,11 @@ pub(crate) struct FnFact {
     /// when that is a workspace type (`crate::timer::Delay`, `Self` as its path), which
     /// makes the call a future if the type implements `Future`.
     pub(crate) ret: Option<Name>,
+    /// An async body: the first operation it awaits that is not cancel-safe
+    /// (`read_exact`), with its line.
+    pub(crate) loses: Option<(Box<str>, usize)>,
+    /// An async body: the workspace functions it awaits, deduplicated.
+    pub(crate) awaits: Vec<Callee>,
 }
 
 /// A blocking call inside a fn body.
@@ -127,6 +132,9 @@ pub(crate) struct Site {
     pub(crate) bools: Vec<(u8, bool)>,
     /// The dropped value is the output of an async block or closure.
     pub(crate) yielded: bool,
+    /// The call creates the future of a `select!` branch anew in each iteration of a
+    /// loop (`cancel_unsafe_select`): the branch's span.
+    pub(crate) select: Option<Span>,
 }
 
 /// A fn of the file being walked, as [`FactsBuilder::define_fn`] numbered it.
@@ -195,8 +203,35 @@ impl FactsBuilder {
             hit: None,
             calls: Vec::new(),
             ret: None,
+            loses: None,
+            awaits: Vec::new(),
         });
         FnId(self.facts.fns.len() as u32 - 1)
+    }
+
+    /// Records that the async body of `f` awaits `callee` (once per callee).
+    pub(crate) fn awaits(&mut self, f: FnId, callee: Callee) {
+        let awaits = &mut self.facts.fns[f.0 as usize].awaits;
+        if !awaits.contains(&callee) {
+            awaits.push(callee);
+        }
+    }
+
+    /// Records that the async body of `f` awaits `op`, which is not cancel-safe, at
+    /// `line` (the first one only).
+    pub(crate) fn loses(&mut self, f: FnId, op: &str, line: usize) {
+        let def = &mut self.facts.fns[f.0 as usize];
+        if def.loses.is_none() {
+            def.loses = Some((op.into(), line));
+        }
+    }
+
+    /// Marks the call site at `span` as creating a `select!` branch's future in a loop
+    /// (`branch` is the branch's span).
+    pub(crate) fn select_site(&mut self, span: Span, branch: Span) {
+        if let Some(s) = self.facts.sites.iter_mut().rev().find(|s| s.span == span) {
+            s.select = Some(branch);
+        }
     }
 
     /// Records the workspace type a sync fn that only builds its value returns.
@@ -261,6 +296,7 @@ impl FactsBuilder {
             dropped,
             bools,
             yielded,
+            select: None,
         });
         SiteId(self.facts.sites.len() as u32 - 1)
     }
@@ -558,11 +594,86 @@ pub(crate) fn link(files: &[LinkFile<'_>], base: &Path) -> Vec<(usize, Diagnosti
     let reach = propagate(&ix);
     let mut out = report(&ix, &reach, base);
     report_values(&ix, &mut out);
+    report_selects(&ix, &propagate_cancel(&ix), base, &mut out);
     out
 }
 
+/// Async fns that await a non-cancel-safe operation, directly or through other async
+/// fns of the workspace.
+fn propagate_cancel(ix: &Index<'_>) -> HashMap<DefId, Reach> {
+    spread(ix, |d| d.loses.is_some(), |d| &d.awaits[..], |d| d.is_async)
+}
+
+/// `select!` branches in loops whose future is a workspace async fn that is not
+/// cancel-safe (`cancel_unsafe_select`), with the chain to the operation as a note.
+fn report_selects(
+    ix: &Index<'_>,
+    reach: &HashMap<DefId, Reach>,
+    cwd: &Path,
+    out: &mut Vec<(usize, Diagnostic)>,
+) {
+    for (f, (_, facts)) in ix.files.iter().enumerate() {
+        for site in &facts.sites {
+            let Some(branch) = site.select else { continue };
+            let Some(target) = ix.resolve(f as u32, site.callee) else {
+                continue;
+            };
+            let Some(r) = reach.get(&target) else {
+                continue;
+            };
+            let via = chain(ix, reach, target);
+            let Some((op, line)) = &ix.def(r.root).loses else {
+                continue;
+            };
+            let at = format!(
+                "{}:{line}",
+                shown_path(ix.files[r.root.file as usize].0, cwd)
+            );
+            out.push((
+                f,
+                cancel_unsafe_select::diagnostic(
+                    site.span,
+                    branch,
+                    &via,
+                    op,
+                    Some(&at),
+                    facts.runtime,
+                ),
+            ));
+        }
+    }
+}
+
+/// A path as notes show it: relative to `cwd` when under it.
+fn shown_path<'p>(path: &'p Path, cwd: &Path) -> std::path::Display<'p> {
+    match path.strip_prefix(cwd) {
+        Ok(rel) if !cwd.as_os_str().is_empty() => rel.display(),
+        _ => path.display(),
+    }
+}
+
+/// Sync fns that block, directly or through other sync fns.
 fn propagate(ix: &Index<'_>) -> HashMap<DefId, Reach> {
-    // Reverse edges: callee -> sync callers.
+    spread(
+        ix,
+        |d| !d.is_async && d.hit.is_some(),
+        |d| {
+            if d.is_async { &[] } else { &d.calls[..] }
+        },
+        |d| !d.is_async,
+    )
+}
+
+/// Backwards from the fns `seed` picks, through the edges `edges` gives (to callees that
+/// `via` accepts): each fn that reaches a seed, with its next hop and the seed.
+/// Breadth-first, so each gets its shortest chain, and cycles end.
+fn spread(
+    ix: &Index<'_>,
+    seed: impl Fn(&FnFact) -> bool,
+    edges: impl Fn(&FnFact) -> &[Callee],
+    via: impl Fn(&FnFact) -> bool,
+) -> HashMap<DefId, Reach> {
+    // Reverse edges: callee -> callers.
     let mut callers: HashMap<DefId, Vec<DefId>> = HashMap::default();
     let mut queue = VecDeque::new();
     let mut reach: HashMap<DefId, Reach> = HashMap::default();
@@ -572,10 +683,7 @@ fn propagate(ix: &Index<'_>) -> HashMap<DefId, Reach> {
                 file: f as u32,
                 def: d as u32,
             };
-            if def.is_async {
-                continue;
-            }
-            if def.hit.is_some() {
+            if seed(def) {
                 reach.insert(
                     id,
                     Reach {
@@ -585,10 +693,10 @@ fn propagate(ix: &Index<'_>) -> HashMap<DefId, Reach> {
                 );
                 queue.push_back(id);
             }
-            for &c in &def.calls {
+            for &c in edges(def) {
                 if let Some(callee) = ix.resolve(f as u32, c)
                     && callee != id
-                    && !ix.def(callee).is_async
+                    && via(ix.def(callee))
                 {
                     callers.entry(callee).or_default().push(id);
                 }
@@ -597,19 +705,31 @@ fn propagate(ix: &Index<'_>) -> HashMap<DefId, Reach> {
     }
     while let Some(id) = queue.pop_front() {
         let root = reach[&id].root;
-        if let Some(cs) = callers.get(&id) {
-            for &c in cs {
-                if let std::collections::hash_map::Entry::Vacant(e) = reach.entry(c) {
-                    e.insert(Reach {
-                        next: Some(id),
-                        root,
-                    });
-                    queue.push_back(c);
-                }
+        for &c in callers.get(&id).into_iter().flatten() {
+            if let std::collections::hash_map::Entry::Vacant(e) = reach.entry(c) {
+                e.insert(Reach {
+                    next: Some(id),
+                    root,
+                });
+                queue.push_back(c);
             }
         }
     }
     reach
+}
+
+/// The names of the fns from `target` down the chain `reach` recorded (at most 65).
+fn chain<'a>(ix: &Index<'a>, reach: &HashMap<DefId, Reach>, target: DefId) -> Vec<&'a str> {
+    let mut names = vec![ix.name(target.file, ix.def(target).name)];
+    let mut cur = reach[&target];
+    while let Some(next) = cur.next {
+        names.push(ix.name(next.file, ix.def(next).name));
+        cur = reach[&next];
+        if names.len() > 64 {
+            break;
+        }
+    }
+    names
 }
 
 fn report(
@@ -653,26 +773,12 @@ fn report(
             {
                 continue;
             }
-            let mut chain = format!("calls `{}`", ix.name(target.file, def.name));
-            let mut cur = *r;
-            let mut hops = 0;
-            while let Some(next) = cur.next {
-                chain.push_str(&format!(
-                    ", which calls `{}`",
-                    ix.name(next.file, ix.def(next).name)
-                ));
-                cur = reach[&next];
-                hops += 1;
-                if hops > 64 {
-                    chain.push_str(", ...");
-                    break;
-                }
+            let names = chain(ix, reach, target);
+            let mut chain = format!("calls `{}`", names.join("`, which calls `"));
+            if names.len() > 64 {
+                chain.push_str(", ...");
             }
-            let root_path = ix.files[r.root.file as usize].0;
-            let root_path = match root_path.strip_prefix(cwd) {
-                Ok(rel) if !cwd.as_os_str().is_empty() => rel.display(),
-                _ => root_path.display(),
-            };
+            let root_path = shown_path(ix.files[r.root.file as usize].0, cwd);
             chain.push_str(&format!(
                 ", which calls `{}` ({}:{})",
                 hit.call, root_path, hit.line

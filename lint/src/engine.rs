@@ -25,16 +25,18 @@ use syn::{Expr, ExprCall, ExprMethodCall, Pat, Stmt};
 
 use crate::allows;
 use crate::callgraph::{Callee, FactsBuilder, FnId, Guard, Hit, SiteId};
-use crate::calls::{Args, Call, Classifier, args_text, call_span, method_span};
+use crate::calls::{Args, Call, Classifier, args_text};
 use crate::catalog::{self, Fix, Ty};
 use crate::diagnostic::{Diagnostic, ItemAllow};
 use crate::flow::FlowCx;
 use crate::macros::{self, Body};
 use crate::options::FileOptions;
-use crate::resolve::{self, Res, ScopeKind, Scopes, SelfTy};
+use crate::resolve::{self, IdentStr, Res, ScopeKind, Scopes, SelfTy};
 use crate::rules::{self, blocking, nested_block_on, unawaited_future};
 use crate::source::SourceText;
-use crate::syntax::{self, allows_yields, expr_attrs, pending_local, tail_closure};
+use crate::syntax::{
+    self, allows_yields, call_span, expr_attrs, method_span, pending_local, tail_closure,
+};
 use crate::types;
 
 /// Expression nesting the walker follows before giving up on the file.
@@ -76,6 +78,9 @@ pub(crate) struct Cx {
     pub(crate) in_async: bool,
     /// The sync fn whose body is being walked (receives blocking hits and call edges).
     pub(crate) cur_fn: Option<FnId>,
+    /// The async fn whose own body is being walked (not a closure or async block in
+    /// it): receives what it awaits, for `cancel_unsafe_select` across files.
+    pub(crate) cur_async: Option<FnId>,
     /// What `Self` names.
     pub(crate) self_ty: Option<SelfTy>,
     /// Inside `impl Trait for Type` (or a trait's default methods): its methods share their
@@ -217,7 +222,7 @@ impl<'s> Engine<'s> {
             let mut buf = String::new();
             matches!(resolver.resolve(p, &mut buf), Res::Path { .. }).then_some(buf)
         };
-        let cx = flow_cx(src, &resolve, self.options, self.parking_lot);
+        let cx = flow_cx(src, &resolve, self.options, self.parking_lot, None);
         for check in rules::body_checks() {
             check(&cx, body, &mut self.flow);
         }
@@ -233,9 +238,19 @@ impl<'s> Engine<'s> {
             let mut buf = String::new();
             matches!(scopes.resolve_at(p, &mut buf), Res::Path { .. }).then_some(buf)
         };
-        let cx = flow_cx(src, &resolve, self.options, self.parking_lot);
+        let branches = std::cell::RefCell::new(Vec::new());
+        let cx = flow_cx(
+            src,
+            &resolve,
+            self.options,
+            self.parking_lot,
+            Some(&branches),
+        );
         for check in rules::file_checks() {
             check(&cx, file, &mut self.flow);
+        }
+        for (call, branch) in branches.into_inner() {
+            self.facts.select_site(call, branch);
         }
     }
 
@@ -357,6 +372,7 @@ impl<'s> Engine<'s> {
         let cx = Cx {
             in_async: is_async,
             cur_fn: if is_async { None } else { fact },
+            cur_async: if is_async { fact } else { None },
             ..self.cx
         };
         let params = sig
@@ -467,6 +483,61 @@ impl<'s> Engine<'s> {
                 line: src.line_of(span),
             });
         }
+    }
+
+    /// What the async fn being walked awaits in `.await`'s operand `base`: an operation
+    /// that is not cancel-safe, or a workspace fn (for the workspace pass).
+    pub(crate) fn awaited(&mut self, base: &Expr) {
+        let (Some(f), Some(src)) = (self.cx.cur_async, self.src) else {
+            return;
+        };
+        let e = crate::flow::walk::strip_result_suffixes(base);
+        let resolver = self.scopes.resolver(self.cx.self_ty);
+        let resolve_fn = |p: &syn::Path| {
+            let mut buf = String::new();
+            match resolver.resolve(p, &mut buf) {
+                Res::Path { .. } => Some(buf),
+                _ => (p.segments.len() > 1).then(|| crate::flow::order::path_string(p)),
+            }
+        };
+        if let Some(op) = rules::cancel_unsafe_select::lossy_op(e, &resolve_fn) {
+            let line = src.line_of(syn::spanned::Spanned::span(e));
+            self.facts.loses(f, &op, line);
+            return;
+        }
+        let callee = match e {
+            Expr::MethodCall(m) => {
+                let name = IdentStr::new(&m.method);
+                let recv = types::ws_type_of(&resolver, &mut self.buf, &m.receiver);
+                if recv.is_none() && catalog::is_common_method(&name) {
+                    return;
+                }
+                Callee::Method {
+                    name: self.facts.intern(&name),
+                    recv: recv.map(|t| self.facts.intern(&t)),
+                }
+            }
+            Expr::Call(c) => {
+                let Expr::Path(p) = &*c.func else { return };
+                let Some(last) = p.path.segments.last() else {
+                    return;
+                };
+                let path = match resolver.resolve(&p.path, &mut self.buf) {
+                    Res::Path { .. } | Res::Unknown if p.qself.is_none() => self.buf.clone(),
+                    _ => return,
+                };
+                if catalog::is_known_crate(path.split("::").next().unwrap_or("")) {
+                    return;
+                }
+                let name = IdentStr::new(&last.ident);
+                Callee::Path {
+                    path: self.facts.intern(&path),
+                    name: self.facts.intern(&name),
+                }
+            }
+            _ => return,
+        };
+        self.facts.awaits(f, callee);
     }
 
     /// A future that is the output of an async block or closure.
@@ -810,11 +881,13 @@ fn flow_cx<'a>(
     resolve: &'a dyn Fn(&syn::Path) -> Option<String>,
     options: &FileOptions,
     parking_lot: bool,
+    branches: Option<&'a std::cell::RefCell<Vec<(crate::Span, crate::Span)>>>,
 ) -> FlowCx<'a> {
     FlowCx {
         resolve,
         src,
         runtime: options.runtime,
         parking_lot,
+        branches,
     }
 }

@@ -156,6 +156,7 @@ impl<'ast> Visit<'ast> for Engine<'_> {
                 let cx = Cx {
                     in_async: false,
                     cur_fn: None,
+                    cur_async: None,
                     ..self.cx
                 };
                 self.with_cx(cx, |this| this.visit_item(i));
@@ -230,6 +231,9 @@ impl<'ast> Visit<'ast> for Engine<'_> {
     }
 
     fn visit_expr_await(&mut self, a: &'ast syn::ExprAwait) {
+        if self.cx.cur_async.is_some() {
+            self.awaited(&a.base);
+        }
         self.visit_expr_at(&a.base, At::Awaited);
     }
 
@@ -248,6 +252,7 @@ impl<'ast> Visit<'ast> for Engine<'_> {
         let cx = Cx {
             in_async: true,
             cur_fn: None,
+            cur_async: None,
             ..self.cx
         };
         self.with_cx(cx, |this| this.visit_async_body(&a.block));
@@ -260,10 +265,14 @@ impl<'ast> Visit<'ast> for Engine<'_> {
             Cx {
                 in_async: true,
                 cur_fn: None,
+                cur_async: None,
                 ..self.cx
             }
         } else {
-            self.cx
+            Cx {
+                cur_async: None,
+                ..self.cx
+            }
         };
         self.with_cx(cx, |this| {
             this.scopes.push(ScopeKind::Block);

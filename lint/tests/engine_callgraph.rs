@@ -603,3 +603,89 @@ fn a_type_is_a_future_only_in_the_package_whose_code_implements_it() {
         ]
     );
 }
+
+const PROTO: &str = "use tokio::io::AsyncReadExt;\n\
+pub struct Conn { sock: tokio::net::TcpStream }\n\
+impl Conn {\n\
+    pub async fn read_frame(&mut self) -> std::io::Result<u8> {\n\
+        read_message(&mut self.sock).await\n\
+    }\n\
+    pub async fn peek(&mut self) -> u8 {\n\
+        0\n\
+    }\n\
+}\n\
+pub async fn read_message(sock: &mut tokio::net::TcpStream) -> std::io::Result<u8> {\n\
+    let mut header = [0u8; 4];\n\
+    sock.read_exact(&mut header).await?;\n\
+    Ok(header[0])\n\
+}\n\
+pub async fn read_some(sock: &mut tokio::net::TcpStream) -> std::io::Result<usize> {\n\
+    let mut buf = [0u8; 4];\n\
+    sock.read(&mut buf).await\n\
+}\n";
+
+const SERVE: &str = "use crate::proto::{read_message, read_some, Conn};\n\
+async fn serve(mut sock: tokio::net::TcpStream, mut conn: Conn, mut stop: tokio::sync::mpsc::Receiver<()>) {\n\
+    loop {\n\
+        tokio::select! {\n\
+            r = read_message(&mut sock) => drop(r),\n\
+            f = conn.read_frame() => drop(f),\n\
+            p = conn.peek() => drop(p),\n\
+            n = read_some(&mut sock) => drop(n),\n\
+            _ = stop.recv() => break,\n\
+        }\n\
+    }\n\
+}\n";
+
+#[test]
+fn a_select_branch_calling_a_cancel_unsafe_async_fn_of_another_file_is_reported() {
+    let a = workspace(&[("src/proto.rs", PROTO), ("src/serve.rs", SERVE)]);
+    assert_eq!(
+        findings(&a),
+        vec![
+            ("src/serve.rs".into(), 5, "cancel_unsafe_select"),
+            ("src/serve.rs".into(), 6, "cancel_unsafe_select"),
+        ]
+    );
+    let notes: Vec<&str> = a
+        .iter()
+        .flat_map(|a| &a.diagnostics)
+        .map(|d| d.notes[0].as_str())
+        .collect();
+    assert!(notes.contains(&"`read_message`, which awaits `read_exact` (src/proto.rs:13): the inner `read_exact` loses what it already transferred when it is dropped (tokio documents it as not cancel-safe)"), "{notes:#?}");
+    assert!(notes.contains(&"`read_frame`, which awaits `read_message`, which awaits `read_exact` (src/proto.rs:13): the inner `read_exact` loses what it already transferred when it is dropped (tokio documents it as not cancel-safe)"), "{notes:#?}");
+    let d = &a[1].diagnostics[0];
+    assert_eq!(
+        d.message,
+        "`read_message` is not cancel-safe, and this `select!` branch creates it anew on every iteration of the loop"
+    );
+    // The branch is the call itself: no second label.
+    assert!(d.secondary.is_empty(), "{d:#?}");
+    assert!(d.help.as_deref().unwrap_or("").contains("outside the loop"));
+}
+
+#[test]
+fn cancel_safety_is_followed_only_within_the_callers_package() {
+    // The same files in two packages: `read_message` of another crate is not followed.
+    let apart = packages(&[
+        ("a/src/proto.rs", PROTO, Some("a")),
+        ("b/src/serve.rs", SERVE, Some("b")),
+    ]);
+    assert_eq!(findings(&apart), vec![]);
+    // One file holding both: the file's own check reports, and the workspace pass adds
+    // nothing twice.
+    let one = workspace(&[(
+        "src/proto.rs",
+        &format!(
+            "{PROTO}{}",
+            SERVE.replace("use crate::proto::{read_message, read_some, Conn};\n", "")
+        ),
+    )]);
+    assert_eq!(
+        findings(&one),
+        vec![
+            ("src/proto.rs".into(), 23, "cancel_unsafe_select"),
+            ("src/proto.rs".into(), 24, "cancel_unsafe_select"),
+        ]
+    );
+}

@@ -20,7 +20,7 @@ use crate::diagnostic::RuleInfo;
 use crate::flow::FlowCx;
 use crate::flow::select::{bound_in, selects_in_loops, unpinned};
 use crate::flow::walk::{for_each_async_body, strip_result_suffixes};
-use crate::{Diagnostic, Label, Level, Runtime};
+use crate::{Diagnostic, Label, Level, Runtime, Span};
 
 /// The descriptor.
 pub(crate) const RULE: Rule = Rule {
@@ -115,12 +115,44 @@ pub(crate) fn check(cx: &FlowCx<'_>, file: &syn::File, out: &mut Vec<Diagnostic>
                     }
                     _ => op_of(cx, e, &local),
                 });
-                if let Some((span, u)) = found {
-                    out.push(report(cx, span, fut, &u));
+                match found {
+                    Some((span, u)) => out.push(report(cx, span, fut, &u)),
+                    // Not known here: a call the workspace pass may find to be an async
+                    // fn of another file that is not cancel-safe.
+                    None => {
+                        if let Some(calls) = cx.branches
+                            && let Some(call) = created_call(fut, ls.before)
+                        {
+                            let branch = cx.span(syn::spanned::Spanned::span(fut));
+                            calls.borrow_mut().push((cx.span(call), branch));
+                        }
+                    }
                 }
             }
         }
     });
+}
+
+/// The call that creates a branch's future in the iteration (`f(..)`, `x.f(..)`, seen
+/// through pinning and a binding made before the `select!`): its span, as the engine
+/// records the call.
+fn created_call(fut: &Expr, before: &[syn::Stmt]) -> Option<PmSpan> {
+    unpinned(fut, &mut |e| match e {
+        Expr::Path(p) => {
+            let name = p.path.get_ident()?.to_string();
+            let init = bound_in(before, &name)?;
+            unpinned(init, &mut |i| call_span_of(i))
+        }
+        _ => call_span_of(e),
+    })
+}
+
+fn call_span_of(e: &Expr) -> Option<PmSpan> {
+    match e {
+        Expr::Call(c) => Some(crate::syntax::call_span(c)),
+        Expr::MethodCall(m) => Some(crate::syntax::method_span(m)),
+        _ => None,
+    }
 }
 
 /// The operation a future-creating call is, when it is not cancel-safe: a catalog
@@ -128,18 +160,18 @@ pub(crate) fn check(cx: &FlowCx<'_>, file: &syn::File, out: &mut Vec<Diagnostic>
 /// fns that awaits one.
 fn op_of(cx: &FlowCx<'_>, e: &Expr, local: &HashMap<String, Unsafe>) -> Option<(PmSpan, Unsafe)> {
     let span = syn::spanned::Spanned::span(e);
+    if let Some(op) = lossy_op(e, &|p| cx.resolve_fn(p)) {
+        return Some((
+            span,
+            Unsafe {
+                op,
+                via: Vec::new(),
+            },
+        ));
+    }
     match e {
         Expr::MethodCall(m) => {
             let name = m.method.to_string();
-            if method_cancel_safety(&name) == Some(CancelSafety::LosesData) {
-                return Some((
-                    span,
-                    Unsafe {
-                        op: name,
-                        via: Vec::new(),
-                    },
-                ));
-            }
             // `self.read_message()`: a method of the file.
             let is_self = matches!(&*m.receiver, Expr::Path(p) if p.path.is_ident("self"));
             if is_self {
@@ -151,18 +183,6 @@ fn op_of(cx: &FlowCx<'_>, e: &Expr, local: &HashMap<String, Unsafe>) -> Option<(
             let Expr::Path(p) = &*c.func else {
                 return None;
             };
-            if let Some(full) = cx.resolve_fn(&p.path)
-                && cancel_safety(&full) == Some(CancelSafety::LosesData)
-            {
-                let op = p.path.segments.last()?.ident.to_string();
-                return Some((
-                    span,
-                    Unsafe {
-                        op,
-                        via: Vec::new(),
-                    },
-                ));
-            }
             // `read_frame(&mut sock)` or `Self::read_frame(..)`: a fn of the file.
             let segs: Vec<String> = p
                 .path
@@ -176,6 +196,31 @@ fn op_of(cx: &FlowCx<'_>, e: &Expr, local: &HashMap<String, Unsafe>) -> Option<(
                 _ => return None,
             };
             local.get(name).cloned().map(|u| (span, u))
+        }
+        _ => None,
+    }
+}
+
+/// The operation a future-creating call is, when the catalog says it is not cancel-safe:
+/// an extension-trait method by name, a path call by its path (`resolve_fn` as
+/// [`FlowCx::resolve_fn`]). Shared with the engine, which records what async fns await.
+pub(crate) fn lossy_op(
+    e: &Expr,
+    resolve_fn: &dyn Fn(&syn::Path) -> Option<String>,
+) -> Option<String> {
+    match e {
+        Expr::MethodCall(m) => {
+            let name = m.method.to_string();
+            (method_cancel_safety(&name) == Some(CancelSafety::LosesData)).then_some(name)
+        }
+        Expr::Call(c) => {
+            let Expr::Path(p) = &*c.func else {
+                return None;
+            };
+            let full = resolve_fn(&p.path)?;
+            (cancel_safety(&full) == Some(CancelSafety::LosesData))
+                .then(|| p.path.segments.last().map(|s| s.ident.to_string()))
+                .flatten()
         }
         _ => None,
     }
@@ -280,37 +325,52 @@ fn awaited_unsafe_op(
 }
 
 fn report(cx: &FlowCx<'_>, span: PmSpan, fut: &Expr, u: &Unsafe) -> Diagnostic {
-    let outer = u.via.first().unwrap_or(&u.op);
+    let via: Vec<&str> = u.via.iter().map(String::as_str).collect();
+    diagnostic(
+        cx.span(span),
+        cx.span(syn::spanned::Spanned::span(fut)),
+        &via,
+        &u.op,
+        None,
+        cx.runtime,
+    )
+}
+
+/// The finding at `primary`, the future created in the `select!` branch at `branch`:
+/// `op` is not cancel-safe, reached through the async fns `via` (outermost first; empty
+/// when the branch is the operation), awaited `at` a place shown in the note.
+pub(crate) fn diagnostic(
+    primary: Span,
+    branch: Span,
+    via: &[&str],
+    op: &str,
+    at: Option<&str>,
+    runtime: Runtime,
+) -> Diagnostic {
+    let outer = via.first().copied().unwrap_or(op);
     let mut d = RULE.info.diagnostic(
         format!("`{outer}` is not cancel-safe, and this `select!` branch creates it anew on every iteration of the loop"),
-        cx.span(span),
+        primary,
         "when another branch wins, this future is dropped with what it had read or written",
     );
-    let branch = cx.span(syn::spanned::Spanned::span(fut));
     if branch != d.primary.span {
         d.secondary.push(Label {
             span: branch,
             message: "the `select!` branch that polls it".to_string(),
         });
     }
-    if !u.via.is_empty() {
-        let chain: Vec<String> = u
-            .via
-            .iter()
-            .chain([&u.op])
-            .map(|n| format!("`{n}`"))
-            .collect();
+    let at = at.map(|a| format!(" ({a})")).unwrap_or_default();
+    if !via.is_empty() {
+        let chain: Vec<String> = via.iter().chain([&op]).map(|n| format!("`{n}`")).collect();
         d.notes.push(format!(
-            "{}: the inner `{}` loses what it already transferred when it is dropped (tokio documents it as not cancel-safe)",
+            "{}{at}: the inner `{op}` loses what it already transferred when it is dropped (tokio documents it as not cancel-safe)",
             chain.join(", which awaits "),
-            u.op
         ));
     } else {
         d.notes.push(format!(
-            "`{}` loses what it already transferred when it is dropped (tokio documents it as not cancel-safe)",
-            u.op
+            "`{op}` loses what it already transferred when it is dropped (tokio documents it as not cancel-safe)"
         ));
     }
-    d.help = Some(help(cx.runtime));
+    d.help = Some(help(runtime));
     d
 }
