@@ -120,6 +120,11 @@ pub(crate) fn allows_yields(attrs: &[syn::Attribute]) -> bool {
     })
 }
 
+/// The names of a path's segments, as written (`["Box", "pin"]` of `Box::pin`).
+pub(crate) fn segment_names(path: &syn::Path) -> Vec<String> {
+    path.segments.iter().map(|s| s.ident.to_string()).collect()
+}
+
 /// Whether `op` is a compound assignment (`+=`, `<<=`, ...), which writes its left side.
 pub(crate) fn is_assign(op: &syn::BinOp) -> bool {
     use syn::BinOp::*;

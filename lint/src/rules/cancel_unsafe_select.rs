@@ -18,7 +18,7 @@ use super::shape::{Rule, Shape};
 use crate::catalog::cancel::{CancelSafety, cancel_safety, method_cancel_safety};
 use crate::diagnostic::RuleInfo;
 use crate::flow::FlowCx;
-use crate::flow::select::{bound_in, selects_in_loops, unpinned};
+use crate::flow::select::{created, for_each_loop_branch};
 use crate::flow::walk::{for_each_async_body, strip_result_suffixes};
 use crate::{Diagnostic, Label, Level, Runtime, Span};
 
@@ -104,49 +104,25 @@ struct Unsafe {
 pub(crate) fn check(cx: &FlowCx<'_>, file: &syn::File, out: &mut Vec<Diagnostic>) {
     let local = unsafe_fns(cx, file);
     for_each_async_body(file, &mut |b| {
-        for ls in selects_in_loops(b.block) {
-            for arm in &ls.arms {
-                let Some(fut) = &arm.future else { continue };
-                let found = unpinned(fut, &mut |e| match e {
-                    Expr::Path(p) => {
-                        let name = p.path.get_ident()?.to_string();
-                        let init = bound_in(ls.before, &name)?;
-                        unpinned(init, &mut |i| op_of(cx, i, &local))
-                    }
-                    _ => op_of(cx, e, &local),
-                });
-                match found {
-                    Some((span, u)) => out.push(report(cx, span, fut, &u)),
-                    // Not known here: a call the workspace pass may find to be an async
-                    // fn of another file that is not cancel-safe.
-                    None => {
-                        if let Some(calls) = cx.branches
-                            && let Some(call) = created_call(fut, ls.before)
-                        {
-                            let branch = cx.span(syn::spanned::Spanned::span(fut));
-                            calls.borrow_mut().push((cx.span(call), branch));
-                        }
+        for_each_loop_branch(b.block, &mut |ls, _, fut| {
+            match created(ls.before, fut, &mut |e| op_of(cx, e, &local)) {
+                Some((span, u)) => out.push(report(cx, span, fut, &u)),
+                // Not known here: a call the workspace pass may find to be an async fn of
+                // another file that is not cancel-safe.
+                None => {
+                    if let Some(calls) = cx.branches
+                        && let Some(call) = created(ls.before, fut, &mut call_span_of)
+                    {
+                        let branch = cx.span(syn::spanned::Spanned::span(fut));
+                        calls.borrow_mut().push((cx.span(call), branch));
                     }
                 }
             }
-        }
+        });
     });
 }
 
-/// The call that creates a branch's future in the iteration (`f(..)`, `x.f(..)`, seen
-/// through pinning and a binding made before the `select!`): its span, as the engine
-/// records the call.
-fn created_call(fut: &Expr, before: &[syn::Stmt]) -> Option<PmSpan> {
-    unpinned(fut, &mut |e| match e {
-        Expr::Path(p) => {
-            let name = p.path.get_ident()?.to_string();
-            let init = bound_in(before, &name)?;
-            unpinned(init, &mut |i| call_span_of(i))
-        }
-        _ => call_span_of(e),
-    })
-}
-
+/// The span of a call as the engine records it.
 fn call_span_of(e: &Expr) -> Option<PmSpan> {
     match e {
         Expr::Call(c) => Some(crate::syntax::call_span(c)),
@@ -184,12 +160,7 @@ fn op_of(cx: &FlowCx<'_>, e: &Expr, local: &HashMap<String, Unsafe>) -> Option<(
                 return None;
             };
             // `read_frame(&mut sock)` or `Self::read_frame(..)`: a fn of the file.
-            let segs: Vec<String> = p
-                .path
-                .segments
-                .iter()
-                .map(|s| s.ident.to_string())
-                .collect();
+            let segs = crate::syntax::segment_names(&p.path);
             let name = match segs.as_slice() {
                 [n] => n,
                 [s, n] if s == "Self" => n,
