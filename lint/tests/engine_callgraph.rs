@@ -689,3 +689,32 @@ fn cancel_safety_is_followed_only_within_the_callers_package() {
         ]
     );
 }
+
+#[test]
+fn a_cancel_unsafe_future_bound_and_pinned_in_the_iteration_is_followed_across_files() {
+    let serve = "use crate::proto::{read_message, read_some};\n\
+async fn serve(mut sock: tokio::net::TcpStream, mut other: tokio::net::TcpStream, mut stop: tokio::sync::mpsc::Receiver<()>) {\n\
+    let once = read_message(&mut other);\n\
+    tokio::pin!(once);\n\
+    loop {\n\
+        let m = read_message(&mut sock);\n\
+        tokio::pin!(m);\n\
+        let n = read_some(&mut sock);\n\
+        tokio::select! {\n\
+            r = &mut m => drop(r),\n\
+            r = n => drop(r),\n\
+            r = &mut once => drop(r),\n\
+            _ = stop.recv() => break,\n\
+        }\n\
+    }\n\
+}\n";
+    let a = workspace(&[("src/proto.rs", PROTO), ("src/serve.rs", serve)]);
+    assert_eq!(
+        findings(&a),
+        vec![("src/serve.rs".into(), 6, "cancel_unsafe_select")]
+    );
+    let d = &a[1].diagnostics[0];
+    assert_eq!(d.secondary.len(), 1, "{d:#?}");
+    assert_eq!(d.secondary[0].span.start.line, 10);
+    assert_eq!(d.secondary[0].message, "the `select!` branch that polls it");
+}

@@ -4,9 +4,10 @@
 //!
 //! Owns the docs, the detection and the texts. Finding `select!`s in loops is
 //! `crate::flow::select`; the cancel safety of library operations is the catalog's
-//! (`catalog/cancel.rs`). An async fn of the same file that awaits a non-cancel-safe
-//! operation is not cancel-safe either: the check follows them (transitively), and the
-//! note names the inner operation.
+//! (`catalog/cancel.rs`). An async fn that awaits a non-cancel-safe operation is not
+//! cancel-safe either: the check follows the file's own (transitively) and hands the
+//! branches it cannot judge to the workspace pass (`crate::callgraph`), which follows
+//! async fns across the files of the package; the note names the chain.
 
 use std::collections::HashMap;
 
@@ -34,9 +35,10 @@ Flags, inside a loop, a `select!` branch (tokio's `select!`, futures' `select!` 
 `select_biased!`) whose future is created in the loop and is not cancel-safe, after
 tokio's documented list: `read_exact`, `read_to_end`, `read_to_string`, `read_line`,
 `read_until`, the multi-byte number reads (`read_u32`, ...), `write_all`,
-`write_all_buf`, `copy`. An async fn of the same file that awaits one of those (a
-`read_message` built on `read_exact`) is not cancel-safe either; the note names the
-operation inside it. Not flagged: cancel-safe calls (`read`, `recv`, `accept`, a
+`write_all_buf`, `copy`. An async fn or method of the package that awaits one of those
+(a `read_message` built on `read_exact`), directly or through other async fns, in this
+file or another, is not cancel-safe either; the note names the chain down to the
+operation (and, across files, where it is awaited). Not flagged: cancel-safe calls (`read`, `recv`, `accept`, a
 stream's `next`) and a future created once before the loop and polled by `&mut`.
 
 ## Why is this bad
