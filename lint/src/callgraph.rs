@@ -621,7 +621,10 @@ fn report_selects(
             let Some(r) = reach.get(&target) else {
                 continue;
             };
-            let via = chain(ix, reach, target);
+            let (mut via, cut) = chain(ix, reach, target);
+            if cut {
+                via.push("...");
+            }
             let Some((op, line)) = &ix.def(r.root).loses else {
                 continue;
             };
@@ -718,18 +721,22 @@ fn spread(
     reach
 }
 
-/// The names of the fns from `target` down the chain `reach` recorded (at most 65).
-fn chain<'a>(ix: &Index<'a>, reach: &HashMap<DefId, Reach>, target: DefId) -> Vec<&'a str> {
+/// Hops a chain note shows before it is cut short.
+const MAX_HOPS: usize = 65;
+
+/// The names of the fns from `target` down the chain `reach` recorded (at most
+/// [`MAX_HOPS`] after `target`), and whether the chain goes on past them.
+fn chain<'a>(ix: &Index<'a>, reach: &HashMap<DefId, Reach>, target: DefId) -> (Vec<&'a str>, bool) {
     let mut names = vec![ix.name(target.file, ix.def(target).name)];
     let mut cur = reach[&target];
     while let Some(next) = cur.next {
+        if names.len() > MAX_HOPS {
+            return (names, true);
+        }
         names.push(ix.name(next.file, ix.def(next).name));
         cur = reach[&next];
-        if names.len() > 64 {
-            break;
-        }
     }
-    names
+    (names, false)
 }
 
 fn report(
@@ -773,9 +780,9 @@ fn report(
             {
                 continue;
             }
-            let names = chain(ix, reach, target);
+            let (names, cut) = chain(ix, reach, target);
             let mut chain = format!("calls `{}`", names.join("`, which calls `"));
-            if names.len() > 64 {
+            if cut {
                 chain.push_str(", ...");
             }
             let root_path = shown_path(ix.files[r.root.file as usize].0, cwd);

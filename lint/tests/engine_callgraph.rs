@@ -173,6 +173,27 @@ fn cycles_terminate_and_deep_chains_are_followed() {
         "{}",
         &d.notes[0][..80]
     );
+    // Cut short after 65 hops, and said so.
+    assert!(
+        d.notes[0]
+            .ends_with("which calls `f434`, ..., which calls `std::thread::sleep` (src/lib.rs:1)"),
+        "{}",
+        d.notes[0]
+    );
+    // A chain of exactly 65 hops is shown whole.
+    let mut src = String::from("fn f0() { std::thread::sleep(D); }\n");
+    for i in 1..66 {
+        src.push_str(&format!("fn f{i}() {{ f{}(); }}\n", i - 1));
+    }
+    src.push_str("async fn top() {\n    f65();\n}\n");
+    let whole = workspace(&[("src/lib.rs", &src)]);
+    let note = &only(&whole).notes[0];
+    assert!(
+        note.ends_with(
+            "which calls `f1`, which calls `f0`, which calls `std::thread::sleep` (src/lib.rs:1)"
+        ),
+        "{note}"
+    );
 }
 
 #[test]
