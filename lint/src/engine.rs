@@ -495,10 +495,7 @@ impl<'s> Engine<'s> {
         let resolver = self.scopes.resolver(self.cx.self_ty);
         let resolve_fn = |p: &syn::Path| {
             let mut buf = String::new();
-            match resolver.resolve(p, &mut buf) {
-                Res::Path { .. } => Some(buf),
-                _ => (p.segments.len() > 1).then(|| crate::flow::order::path_string(p)),
-            }
+            matches!(resolver.resolve(p, &mut buf), Res::Path { .. }).then_some(buf)
         };
         if let Some(op) = rules::cancel_unsafe_select::lossy_op(e, &resolve_fn) {
             let line = src.line_of(syn::spanned::Spanned::span(e));
@@ -523,7 +520,7 @@ impl<'s> Engine<'s> {
                     return;
                 };
                 let path = match resolver.resolve(&p.path, &mut self.buf) {
-                    Res::Path { .. } | Res::Unknown if p.qself.is_none() => self.buf.clone(),
+                    Res::Path { .. } | Res::Unknown => self.buf.clone(),
                     _ => return,
                 };
                 if catalog::is_known_crate(path.split("::").next().unwrap_or("")) {

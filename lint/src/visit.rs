@@ -156,7 +156,6 @@ impl<'ast> Visit<'ast> for Engine<'_> {
                 let cx = Cx {
                     in_async: false,
                     cur_fn: None,
-                    cur_async: None,
                     ..self.cx
                 };
                 self.with_cx(cx, |this| this.visit_item(i));
@@ -269,10 +268,7 @@ impl<'ast> Visit<'ast> for Engine<'_> {
                 ..self.cx
             }
         } else {
-            Cx {
-                cur_async: None,
-                ..self.cx
-            }
+            self.cx
         };
         self.with_cx(cx, |this| {
             this.scopes.push(ScopeKind::Block);

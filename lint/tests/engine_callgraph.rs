@@ -739,3 +739,55 @@ async fn serve(mut sock: tokio::net::TcpStream, mut other: tokio::net::TcpStream
     assert_eq!(d.secondary[0].span.start.line, 10);
     assert_eq!(d.secondary[0].message, "the `select!` branch that polls it");
 }
+
+#[test]
+fn only_what_an_async_fn_itself_awaits_counts_and_typed_receivers_are_followed() {
+    let more = "use tokio::io::AsyncReadExt;\n\
+use crate::proto::Conn;\n\
+pub async fn relay(conn: &mut Conn) -> std::io::Result<u8> {\n\
+    conn.read_frame().await\n\
+}\n\
+pub async fn spawner(mut s: tokio::net::TcpStream) {\n\
+    let h = tokio::spawn(async move {\n\
+        let mut b = [0u8; 4];\n\
+        let _ = s.read_exact(&mut b).await;\n\
+    });\n\
+    let _ = h.await;\n\
+}\n\
+pub async fn closure_reader(s: &mut tokio::net::TcpStream) {\n\
+    let f = async |s: &mut tokio::net::TcpStream| {\n\
+        let mut b = [0u8; 4];\n\
+        let _ = s.read_exact(&mut b).await;\n\
+    };\n\
+    f(s).await;\n\
+}\n";
+    let serve = "use crate::more::{closure_reader, relay, spawner};\n\
+async fn serve(mut c: crate::proto::Conn, mut s: tokio::net::TcpStream, mut stop: tokio::sync::mpsc::Receiver<()>) {\n\
+    loop {\n\
+        tokio::select! {\n\
+            r = relay(&mut c) => drop(r),\n\
+            _ = spawner(other()) => {}\n\
+            _ = closure_reader(&mut s) => {}\n\
+            _ = stop.recv() => break,\n\
+        }\n\
+    }\n\
+}\n";
+    let a = workspace(&[
+        ("src/proto.rs", PROTO),
+        ("src/more.rs", more),
+        ("src/serve.rs", serve),
+    ]);
+    let cancel: Vec<_> = findings(&a)
+        .into_iter()
+        .filter(|f| f.2 == "cancel_unsafe_select")
+        .collect();
+    assert_eq!(
+        cancel,
+        vec![("src/serve.rs".into(), 5, "cancel_unsafe_select")]
+    );
+    assert!(
+        a[2].diagnostics[0].notes[0].starts_with("`relay`, which awaits `read_frame`, which awaits `read_message`, which awaits `read_exact` (src/proto.rs:13)"),
+        "{:?}",
+        a[2].diagnostics[0].notes
+    );
+}
