@@ -21,7 +21,7 @@ use std::collections::VecDeque;
 
 use rustc_hash::FxHashMap as HashMap;
 
-use crate::rules::{self, blocking, nested_block_on, unawaited_future};
+use crate::rules::{self, blocking, cancel_unsafe_select, nested_block_on, unawaited_future};
 use std::path::Path;
 
 use crate::{Diagnostic, Label, Runtime, Span};
@@ -43,6 +43,22 @@ pub(crate) struct FileFacts {
     pub(crate) names: Vec<Box<str>>,
     pub(crate) fns: Vec<FnFact>,
     pub(crate) sites: Vec<Site>,
+    /// Types of the file's crate with an `impl Future for` in this file (their paths,
+    /// `crate::timer::Delay`).
+    pub(crate) future_types: Vec<Name>,
+    /// Values of workspace types built and dropped or yielded (`Delay { .. };`), which
+    /// are futures if their type is one of some file's [`FileFacts::future_types`].
+    pub(crate) values: Vec<ValueSite>,
+}
+
+/// A value of a workspace type built where it is dropped (`Delay { .. };`, `let _ =
+/// Delay;`) or is the output of an async block or closure.
+#[derive(Debug)]
+pub(crate) struct ValueSite {
+    /// The type's path (`crate::timer::Delay`).
+    pub(crate) ty: Name,
+    pub(crate) span: Span,
+    pub(crate) yielded: bool,
 }
 
 /// One fn or method defined in the file.
@@ -60,6 +76,15 @@ pub(crate) struct FnFact {
     pub(crate) hit: Option<Hit>,
     /// Workspace functions the (sync) body calls, deduplicated.
     pub(crate) calls: Vec<Callee>,
+    /// A sync fn whose body only builds its value: the path of its declared return type
+    /// when that is a workspace type (`crate::timer::Delay`, `Self` as its path), which
+    /// makes the call a future if the type implements `Future`.
+    pub(crate) ret: Option<Name>,
+    /// An async body: the first operation it awaits that is not cancel-safe
+    /// (`read_exact`), with its line.
+    pub(crate) loses: Option<(Box<str>, usize)>,
+    /// An async body: the workspace functions it awaits, deduplicated.
+    pub(crate) awaits: Vec<Callee>,
 }
 
 /// A blocking call inside a fn body.
@@ -105,6 +130,11 @@ pub(crate) struct Site {
     pub(crate) dropped: bool,
     /// Its `true`/`false` literal arguments, by position (for [`Guard`]s).
     pub(crate) bools: Vec<(u8, bool)>,
+    /// The dropped value is the output of an async block or closure.
+    pub(crate) yielded: bool,
+    /// The call creates the future of a `select!` branch anew in each iteration of a
+    /// loop (`cancel_unsafe_select`): the branch's span.
+    pub(crate) select: Option<Span>,
 }
 
 /// A fn of the file being walked, as [`FactsBuilder::define_fn`] numbered it.
@@ -172,8 +202,56 @@ impl FactsBuilder {
             is_async,
             hit: None,
             calls: Vec::new(),
+            ret: None,
+            loses: None,
+            awaits: Vec::new(),
         });
         FnId(self.facts.fns.len() as u32 - 1)
+    }
+
+    /// Records that the async body of `f` awaits `callee` (once per callee).
+    pub(crate) fn awaits(&mut self, f: FnId, callee: Callee) {
+        let awaits = &mut self.facts.fns[f.0 as usize].awaits;
+        if !awaits.contains(&callee) {
+            awaits.push(callee);
+        }
+    }
+
+    /// Records that the async body of `f` awaits `op`, which is not cancel-safe, at
+    /// `line` (the first one only).
+    pub(crate) fn loses(&mut self, f: FnId, op: &str, line: usize) {
+        let def = &mut self.facts.fns[f.0 as usize];
+        if def.loses.is_none() {
+            def.loses = Some((op.into(), line));
+        }
+    }
+
+    /// Marks the call site at `span` as creating a `select!` branch's future in a loop
+    /// (`branch` is the branch's span).
+    pub(crate) fn select_site(&mut self, span: Span, branch: Span) {
+        if let Some(s) = self.facts.sites.iter_mut().rev().find(|s| s.span == span) {
+            s.select = Some(branch);
+        }
+    }
+
+    /// Records the workspace type a sync fn that only builds its value returns.
+    pub(crate) fn returns(&mut self, f: FnId, ty: &str) {
+        let ty = self.intern(ty);
+        self.facts.fns[f.0 as usize].ret = Some(ty);
+    }
+
+    /// Records an `impl Future for` the workspace type at `ty`.
+    pub(crate) fn future_type(&mut self, ty: &str) {
+        let ty = self.intern(ty);
+        if !self.facts.future_types.contains(&ty) {
+            self.facts.future_types.push(ty);
+        }
+    }
+
+    /// Records a value of the workspace type at `ty` built and dropped (or yielded).
+    pub(crate) fn value(&mut self, ty: &str, span: Span, yielded: bool) {
+        let ty = self.intern(ty);
+        self.facts.values.push(ValueSite { ty, span, yielded });
     }
 
     /// Records that the sync body of `from` calls `callee` (once per callee).
@@ -208,6 +286,7 @@ impl FactsBuilder {
         span: Span,
         in_async: bool,
         dropped: bool,
+        yielded: bool,
         bools: Vec<(u8, bool)>,
     ) -> SiteId {
         self.facts.sites.push(Site {
@@ -216,6 +295,8 @@ impl FactsBuilder {
             in_async,
             dropped,
             bools,
+            yielded,
+            select: None,
         });
         SiteId(self.facts.sites.len() as u32 - 1)
     }
@@ -267,6 +348,8 @@ struct Index<'a> {
     /// Names of trait methods defined in the package: a call by such a name may dispatch
     /// to any implementor (std's or another crate's too), so it never resolves by name.
     trait_method_names: HashMap<(Pkg, &'a str), ()>,
+    /// Types that implement `Future`, by package and path (`crate::timer::Delay`).
+    future_types: HashMap<(Pkg, &'a str), ()>,
 }
 
 impl<'a> Index<'a> {
@@ -297,8 +380,13 @@ impl<'a> Index<'a> {
             methods_by_name: HashMap::default(),
             any_by_name: HashMap::default(),
             trait_method_names: HashMap::default(),
+            future_types: HashMap::default(),
         };
         for (f, (_, facts)) in files.iter().enumerate() {
+            for &ty in &facts.future_types {
+                ix.future_types
+                    .insert((ix.pkg[f], &*facts.names[ty as usize]), ());
+            }
             for (d, def) in facts.fns.iter().enumerate() {
                 let id = DefId {
                     file: f as u32,
@@ -322,6 +410,13 @@ impl<'a> Index<'a> {
             }
         }
         ix
+    }
+
+    /// Whether the type at `path` of the package of `file` implements `Future`.
+    fn is_future(&self, file: u32, path: Name) -> bool {
+        let path = self.name(file, path);
+        self.future_types
+            .contains_key(&(self.pkg[file as usize], path))
     }
 
     fn def(&self, id: DefId) -> &'a FnFact {
@@ -497,11 +592,91 @@ struct Reach {
 pub(crate) fn link(files: &[LinkFile<'_>], base: &Path) -> Vec<(usize, Diagnostic)> {
     let ix = Index::new(files);
     let reach = propagate(&ix);
-    report(&ix, &reach, base)
+    let mut out = report(&ix, &reach, base);
+    report_values(&ix, &mut out);
+    report_selects(&ix, &propagate_cancel(&ix), base, &mut out);
+    out
 }
 
+/// Async fns that await a non-cancel-safe operation, directly or through other async
+/// fns of the workspace.
+fn propagate_cancel(ix: &Index<'_>) -> HashMap<DefId, Reach> {
+    spread(ix, |d| d.loses.is_some(), |d| &d.awaits[..], |d| d.is_async)
+}
+
+/// `select!` branches in loops whose future is a workspace async fn that is not
+/// cancel-safe (`cancel_unsafe_select`), with the chain to the operation as a note.
+fn report_selects(
+    ix: &Index<'_>,
+    reach: &HashMap<DefId, Reach>,
+    cwd: &Path,
+    out: &mut Vec<(usize, Diagnostic)>,
+) {
+    for (f, (_, facts)) in ix.files.iter().enumerate() {
+        for site in &facts.sites {
+            let Some(branch) = site.select else { continue };
+            let Some(target) = ix.resolve(f as u32, site.callee) else {
+                continue;
+            };
+            let Some(r) = reach.get(&target) else {
+                continue;
+            };
+            let (mut via, cut) = chain(ix, reach, target);
+            if cut {
+                via.push("...");
+            }
+            let Some((op, line)) = &ix.def(r.root).loses else {
+                continue;
+            };
+            let at = format!(
+                "{}:{line}",
+                shown_path(ix.files[r.root.file as usize].0, cwd)
+            );
+            out.push((
+                f,
+                cancel_unsafe_select::diagnostic(
+                    site.span,
+                    branch,
+                    &via,
+                    op,
+                    Some(&at),
+                    facts.runtime,
+                ),
+            ));
+        }
+    }
+}
+
+/// A path as notes show it: relative to `cwd` when under it.
+fn shown_path<'p>(path: &'p Path, cwd: &Path) -> std::path::Display<'p> {
+    match path.strip_prefix(cwd) {
+        Ok(rel) if !cwd.as_os_str().is_empty() => rel.display(),
+        _ => path.display(),
+    }
+}
+
+/// Sync fns that block, directly or through other sync fns.
 fn propagate(ix: &Index<'_>) -> HashMap<DefId, Reach> {
-    // Reverse edges: callee -> sync callers.
+    spread(
+        ix,
+        |d| !d.is_async && d.hit.is_some(),
+        |d| {
+            if d.is_async { &[] } else { &d.calls[..] }
+        },
+        |d| !d.is_async,
+    )
+}
+
+/// Backwards from the fns `seed` picks, through the edges `edges` gives (to callees that
+/// `via` accepts): each fn that reaches a seed, with its next hop and the seed.
+/// Breadth-first, so each gets its shortest chain, and cycles end.
+fn spread(
+    ix: &Index<'_>,
+    seed: impl Fn(&FnFact) -> bool,
+    edges: impl Fn(&FnFact) -> &[Callee],
+    via: impl Fn(&FnFact) -> bool,
+) -> HashMap<DefId, Reach> {
+    // Reverse edges: callee -> callers.
     let mut callers: HashMap<DefId, Vec<DefId>> = HashMap::default();
     let mut queue = VecDeque::new();
     let mut reach: HashMap<DefId, Reach> = HashMap::default();
@@ -511,10 +686,7 @@ fn propagate(ix: &Index<'_>) -> HashMap<DefId, Reach> {
                 file: f as u32,
                 def: d as u32,
             };
-            if def.is_async {
-                continue;
-            }
-            if def.hit.is_some() {
+            if seed(def) {
                 reach.insert(
                     id,
                     Reach {
@@ -524,10 +696,10 @@ fn propagate(ix: &Index<'_>) -> HashMap<DefId, Reach> {
                 );
                 queue.push_back(id);
             }
-            for &c in &def.calls {
+            for &c in edges(def) {
                 if let Some(callee) = ix.resolve(f as u32, c)
                     && callee != id
-                    && !ix.def(callee).is_async
+                    && via(ix.def(callee))
                 {
                     callers.entry(callee).or_default().push(id);
                 }
@@ -536,19 +708,35 @@ fn propagate(ix: &Index<'_>) -> HashMap<DefId, Reach> {
     }
     while let Some(id) = queue.pop_front() {
         let root = reach[&id].root;
-        if let Some(cs) = callers.get(&id) {
-            for &c in cs {
-                if let std::collections::hash_map::Entry::Vacant(e) = reach.entry(c) {
-                    e.insert(Reach {
-                        next: Some(id),
-                        root,
-                    });
-                    queue.push_back(c);
-                }
+        for &c in callers.get(&id).into_iter().flatten() {
+            if let std::collections::hash_map::Entry::Vacant(e) = reach.entry(c) {
+                e.insert(Reach {
+                    next: Some(id),
+                    root,
+                });
+                queue.push_back(c);
             }
         }
     }
     reach
+}
+
+/// Hops a chain note shows before it is cut short.
+const MAX_HOPS: usize = 65;
+
+/// The names of the fns from `target` down the chain `reach` recorded (at most
+/// [`MAX_HOPS`] after `target`), and whether the chain goes on past them.
+fn chain<'a>(ix: &Index<'a>, reach: &HashMap<DefId, Reach>, target: DefId) -> (Vec<&'a str>, bool) {
+    let mut names = vec![ix.name(target.file, ix.def(target).name)];
+    let mut cur = reach[&target];
+    while let Some(next) = cur.next {
+        if names.len() > MAX_HOPS {
+            return (names, true);
+        }
+        names.push(ix.name(next.file, ix.def(next).name));
+        cur = reach[&next];
+    }
+    (names, false)
 }
 
 fn report(
@@ -563,21 +751,14 @@ fn report(
                 continue;
             };
             let def = ix.def(target);
+            // A sync fn that only builds a value of a type implementing `Future`.
+            let builds_future =
+                !def.is_async && def.ret.is_some_and(|t| ix.is_future(target.file, t));
+            if (def.is_async || builds_future) && site.dropped {
+                let name = ix.name(target.file, def.name);
+                out.push((f, unawaited(site.span, name, site.yielded, false)));
+            }
             if def.is_async {
-                if site.dropped {
-                    let name = ix.name(target.file, def.name);
-                    out.push((
-                        f,
-                        diag(
-                            unawaited_future::RULE.info.name,
-                            site.span,
-                            unawaited_future::message(name),
-                            unawaited_future::LABEL,
-                            Vec::new(),
-                            Some(unawaited_future::HELP.into()),
-                        ),
-                    ));
-                }
                 continue;
             }
             if !site.in_async {
@@ -599,26 +780,12 @@ fn report(
             {
                 continue;
             }
-            let mut chain = format!("calls `{}`", ix.name(target.file, def.name));
-            let mut cur = *r;
-            let mut hops = 0;
-            while let Some(next) = cur.next {
-                chain.push_str(&format!(
-                    ", which calls `{}`",
-                    ix.name(next.file, ix.def(next).name)
-                ));
-                cur = reach[&next];
-                hops += 1;
-                if hops > 64 {
-                    chain.push_str(", ...");
-                    break;
-                }
+            let (names, cut) = chain(ix, reach, target);
+            let mut chain = format!("calls `{}`", names.join("`, which calls `"));
+            if cut {
+                chain.push_str(", ...");
             }
-            let root_path = ix.files[r.root.file as usize].0;
-            let root_path = match root_path.strip_prefix(cwd) {
-                Ok(rel) if !cwd.as_os_str().is_empty() => rel.display(),
-                _ => root_path.display(),
-            };
+            let root_path = shown_path(ix.files[r.root.file as usize].0, cwd);
             chain.push_str(&format!(
                 ", which calls `{}` ({}:{})",
                 hit.call, root_path, hit.line
@@ -655,6 +822,47 @@ fn report(
         }
     }
     out
+}
+
+/// Values of types that implement `Future`, built and dropped or yielded.
+fn report_values(ix: &Index<'_>, out: &mut Vec<(usize, Diagnostic)>) {
+    for (f, (_, facts)) in ix.files.iter().enumerate() {
+        for v in &facts.values {
+            if ix.is_future(f as u32, v.ty) {
+                let path = ix.name(f as u32, v.ty);
+                let name = path.rsplit("::").next().unwrap_or(path);
+                out.push((f, unawaited(v.span, name, v.yielded, true)));
+            }
+        }
+    }
+}
+
+/// An `unawaited_future` finding at `span` for the future of `name` (a fn, or with
+/// `value` a type whose value it is), dropped or `yielded` by an async block or closure.
+fn unawaited(span: Span, name: &str, yielded: bool, value: bool) -> Diagnostic {
+    let (message, help) = match (yielded, value) {
+        (false, false) => (unawaited_future::message(name), unawaited_future::HELP),
+        (true, false) => (
+            unawaited_future::yielded_message(name),
+            unawaited_future::YIELDED_HELP,
+        ),
+        (false, true) => (
+            unawaited_future::value_message(name),
+            unawaited_future::HELP,
+        ),
+        (true, true) => (
+            unawaited_future::yielded_value_message(name),
+            unawaited_future::YIELDED_HELP,
+        ),
+    };
+    diag(
+        unawaited_future::RULE.info.name,
+        span,
+        message,
+        unawaited_future::LABEL,
+        Vec::new(),
+        Some(help.into()),
+    )
 }
 
 fn diag(

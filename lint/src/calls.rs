@@ -1,11 +1,10 @@
 //! What a call does, as the engine acts on it: a path call resolved and looked up in the
 //! catalog (or a configured extra call, or a candidate for the call graph), a method call
-//! from its receiver's type or its name; and the spans and argument text of a call.
+//! from its receiver's type or its name; and the argument text of a call.
 
-use proc_macro2::Span as PmSpan;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
-use syn::{Expr, ExprCall, ExprMethodCall, Token};
+use syn::{Expr, ExprMethodCall, Token};
 
 use crate::callgraph::{Callee, FactsBuilder};
 use crate::catalog::{self, Effect, Fix, Ty, methods, tasks};
@@ -13,6 +12,7 @@ use crate::options::FileOptions;
 use crate::resolve::{IdentStr, Res, Scopes, SelfTy};
 use crate::rules::blocking;
 use crate::source::SourceText;
+use crate::syntax::start_span;
 use crate::types;
 
 /// A call's arguments.
@@ -234,45 +234,4 @@ pub(crate) fn extra_match(list: &[String], path: &str, name: &str) -> bool {
             name == e
         }
     })
-}
-
-/// The span of the first token of an expression, cheaply for the usual shapes (and
-/// without walking more than a few links of a long method chain).
-fn start_span(e: &Expr) -> PmSpan {
-    let mut e = e;
-    for _ in 0..32 {
-        e = match e {
-            Expr::Path(p) if p.qself.is_none() => {
-                return match (&p.path.leading_colon, p.path.segments.first()) {
-                    (Some(c), _) => c.spans[0],
-                    (None, Some(s)) => s.ident.span(),
-                    _ => e.span(),
-                };
-            }
-            Expr::Call(c) => &c.func,
-            Expr::MethodCall(m) => &m.receiver,
-            Expr::Field(f) => &f.base,
-            Expr::Await(a) => &a.base,
-            Expr::Try(t) => &t.expr,
-            Expr::Paren(p) => return p.paren_token.span.open(),
-            Expr::Lit(l) => return l.lit.span(),
-            _ => return e.span(),
-        };
-    }
-    match e {
-        Expr::MethodCall(m) => m.method.span(),
-        _ => e.span(),
-    }
-}
-
-fn join(a: PmSpan, b: PmSpan) -> PmSpan {
-    a.join(b).unwrap_or(a)
-}
-
-pub(crate) fn call_span(c: &ExprCall) -> PmSpan {
-    join(start_span(&c.func), c.paren_token.span.close())
-}
-
-pub(crate) fn method_span(m: &ExprMethodCall) -> PmSpan {
-    join(start_span(&m.receiver), m.paren_token.span.close())
 }

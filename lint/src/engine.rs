@@ -25,16 +25,18 @@ use syn::{Expr, ExprCall, ExprMethodCall, Pat, Stmt};
 
 use crate::allows;
 use crate::callgraph::{Callee, FactsBuilder, FnId, Guard, Hit, SiteId};
-use crate::calls::{Args, Call, Classifier, args_text, call_span, method_span};
-use crate::catalog::{Fix, Ty};
+use crate::calls::{Args, Call, Classifier, args_text};
+use crate::catalog::{self, Fix, Ty};
 use crate::diagnostic::{Diagnostic, ItemAllow};
 use crate::flow::FlowCx;
 use crate::macros::{self, Body};
 use crate::options::FileOptions;
-use crate::resolve::{self, Res, ScopeKind, Scopes, SelfTy};
+use crate::resolve::{self, IdentStr, Res, ScopeKind, Scopes, SelfTy};
 use crate::rules::{self, blocking, nested_block_on, unawaited_future};
 use crate::source::SourceText;
-use crate::syntax::{self, allows_yields, expr_attrs, pending_local, tail_closure};
+use crate::syntax::{
+    self, allows_yields, call_span, expr_attrs, method_span, pending_local, tail_closure,
+};
 use crate::types;
 
 /// Expression nesting the walker follows before giving up on the file.
@@ -76,6 +78,9 @@ pub(crate) struct Cx {
     pub(crate) in_async: bool,
     /// The sync fn whose body is being walked (receives blocking hits and call edges).
     pub(crate) cur_fn: Option<FnId>,
+    /// The async fn whose own body is being walked (not a closure or async block in
+    /// it): receives what it awaits, for `cancel_unsafe_select` across files.
+    pub(crate) cur_async: Option<FnId>,
     /// What `Self` names.
     pub(crate) self_ty: Option<SelfTy>,
     /// Inside `impl Trait for Type` (or a trait's default methods): its methods share their
@@ -217,7 +222,7 @@ impl<'s> Engine<'s> {
             let mut buf = String::new();
             matches!(resolver.resolve(p, &mut buf), Res::Path { .. }).then_some(buf)
         };
-        let cx = flow_cx(src, &resolve, self.options, self.parking_lot);
+        let cx = flow_cx(src, &resolve, self.options, self.parking_lot, None);
         for check in rules::body_checks() {
             check(&cx, body, &mut self.flow);
         }
@@ -233,9 +238,19 @@ impl<'s> Engine<'s> {
             let mut buf = String::new();
             matches!(scopes.resolve_at(p, &mut buf), Res::Path { .. }).then_some(buf)
         };
-        let cx = flow_cx(src, &resolve, self.options, self.parking_lot);
+        let branches = std::cell::RefCell::new(Vec::new());
+        let cx = flow_cx(
+            src,
+            &resolve,
+            self.options,
+            self.parking_lot,
+            Some(&branches),
+        );
         for check in rules::file_checks() {
             check(&cx, file, &mut self.flow);
+        }
+        for (call, branch) in branches.into_inner() {
+            self.facts.select_site(call, branch);
         }
     }
 
@@ -336,15 +351,28 @@ impl<'s> Engine<'s> {
             path.push_str(&name);
             let trait_impl = method && self.cx.in_trait_impl;
             let returns = resolve::returns_future(attrs, sig, body);
-            fact = Some(
-                self.facts
-                    .define_fn(&name, &path, method, trait_impl, returns),
-            );
+            let id = self
+                .facts
+                .define_fn(&name, &path, method, trait_impl, returns);
+            // A sync fn that only builds a value of a workspace type (a future, if the
+            // type implements `Future`).
+            if !returns
+                && !is_async
+                && body.is_none_or(resolve::lazy)
+                && let syn::ReturnType::Type(_, ty) = &sig.output
+                && let syn::Type::Path(p) = &**ty
+                && p.qself.is_none()
+                && let Some(ty) = self.workspace_type(&p.path)
+            {
+                self.facts.returns(id, &ty);
+            }
+            fact = Some(id);
         }
         let Some(body) = body else { return };
         let cx = Cx {
             in_async: is_async,
             cur_fn: if is_async { None } else { fact },
+            cur_async: if is_async { fact } else { None },
             ..self.cx
         };
         let params = sig
@@ -457,6 +485,58 @@ impl<'s> Engine<'s> {
         }
     }
 
+    /// What the async fn being walked awaits in `.await`'s operand `base`: an operation
+    /// that is not cancel-safe, or a workspace fn (for the workspace pass).
+    pub(crate) fn awaited(&mut self, base: &Expr) {
+        let (Some(f), Some(src)) = (self.cx.cur_async, self.src) else {
+            return;
+        };
+        let e = crate::flow::walk::strip_result_suffixes(base);
+        let resolver = self.scopes.resolver(self.cx.self_ty);
+        let resolve_fn = |p: &syn::Path| {
+            let mut buf = String::new();
+            matches!(resolver.resolve(p, &mut buf), Res::Path { .. }).then_some(buf)
+        };
+        if let Some(op) = rules::cancel_unsafe_select::lossy_op(e, &resolve_fn) {
+            let line = src.line_of(syn::spanned::Spanned::span(e));
+            self.facts.loses(f, &op, line);
+            return;
+        }
+        let callee = match e {
+            Expr::MethodCall(m) => {
+                let name = IdentStr::new(&m.method);
+                let recv = types::ws_type_of(&resolver, &mut self.buf, &m.receiver);
+                if recv.is_none() && catalog::is_common_method(&name) {
+                    return;
+                }
+                Callee::Method {
+                    name: self.facts.intern(&name),
+                    recv: recv.map(|t| self.facts.intern(&t)),
+                }
+            }
+            Expr::Call(c) => {
+                let Expr::Path(p) = &*c.func else { return };
+                let Some(last) = p.path.segments.last() else {
+                    return;
+                };
+                let path = match resolver.resolve(&p.path, &mut self.buf) {
+                    Res::Path { .. } | Res::Unknown => self.buf.clone(),
+                    _ => return,
+                };
+                if catalog::is_known_crate(path.split("::").next().unwrap_or("")) {
+                    return;
+                }
+                let name = IdentStr::new(&last.ident);
+                Callee::Path {
+                    path: self.facts.intern(&path),
+                    name: self.facts.intern(&name),
+                }
+            }
+            _ => return,
+        };
+        self.facts.awaits(f, callee);
+    }
+
     /// A future that is the output of an async block or closure.
     pub(crate) fn yielded(&mut self, span: PmSpan, call: &str) {
         if self.yields_allowed {
@@ -486,12 +566,14 @@ impl<'s> Engine<'s> {
     }
 
     /// Records a call for the call graph: an edge from the sync fn being walked, and a
-    /// site when it runs in async context or its value is dropped.
+    /// site when it runs in async context or its value is dropped (`yielded`: as the
+    /// output of an async block or closure).
     pub(crate) fn record_call(
         &mut self,
         callee: Callee,
         span: impl FnOnce() -> PmSpan,
         dropped: bool,
+        yielded: bool,
         args: &Args,
     ) -> Option<SiteId> {
         let src = self.src?;
@@ -500,9 +582,55 @@ impl<'s> Engine<'s> {
         }
         (self.cx.in_async || dropped).then(|| {
             let bools = syntax::bool_literals(args);
+            let span = src.span(span());
             self.facts
-                .site(callee, src.span(span()), self.cx.in_async, dropped, bools)
+                .site(callee, span, self.cx.in_async, dropped, yielded, bools)
         })
+    }
+
+    /// A value of a type of the workspace (`Delay { .. }`, a unit struct `Delay`, a tuple
+    /// struct `Delay(..)`) built where `at` drops it or yields it: recorded for the
+    /// workspace pass, which knows which types implement `Future`.
+    pub(crate) fn value(&mut self, path: &syn::Path, span: PmSpan, at: At<'_>) {
+        let yielded = match at {
+            At::Stmt | At::LetWild => false,
+            At::Yielded if !self.yields_allowed => true,
+            _ => return,
+        };
+        let Some(src) = self.src.filter(|_| !self.embed) else {
+            return;
+        };
+        if let Some(ty) = self.workspace_type(path) {
+            self.facts.value(&ty, src.span(span), yielded);
+        }
+    }
+
+    /// Whether a trait path names std's `Future` (`Future` of the prelude,
+    /// `std::future::Future`, `core::future::Future`, or futures' re-exports of it).
+    pub(crate) fn names_future(&mut self, tr: &syn::Path) -> bool {
+        if tr.segments.last().is_none_or(|s| s.ident != "Future") {
+            return false;
+        }
+        let r = self.scopes.resolver(self.cx.self_ty);
+        match r.resolve(tr, &mut self.buf) {
+            Res::Unknown => true,
+            Res::Path { workspace: false } => catalog::futures::is_future_trait(&self.buf),
+            _ => false,
+        }
+    }
+
+    /// The full path of a type of the workspace that `path` names (`crate::timer::Delay`,
+    /// `Self` as its path); `None` for anything else, locals and lower-case names included.
+    pub(crate) fn workspace_type(&mut self, path: &syn::Path) -> Option<String> {
+        let last = path.segments.last()?;
+        if !last.ident.to_string().starts_with(char::is_uppercase) {
+            return None;
+        }
+        let r = self.scopes.resolver(self.cx.self_ty);
+        match r.resolve(path, &mut self.buf) {
+            Res::Path { workspace: true } => Some(self.buf.clone()),
+            _ => None,
+        }
     }
 
     /// Acts on what a call does, given where its value goes; returns whether its closure
@@ -526,16 +654,20 @@ impl<'s> Engine<'s> {
                 let span = span();
                 self.pend(name, PendingWhat::Known { call, span });
             }
-            (Call::Candidate(callee), At::Stmt | At::LetWild | At::Yielded) => {
-                self.record_call(callee, span, true, args);
+            (Call::Candidate(callee), At::Stmt | At::LetWild) => {
+                self.record_call(callee, span, true, false, args);
+            }
+            (Call::Candidate(callee), At::Yielded) => {
+                let yielded = !self.yields_allowed;
+                self.record_call(callee, span, yielded, yielded, args);
             }
             (Call::Candidate(callee), At::LetBind(name)) => {
-                if let Some(site) = self.record_call(callee, span, false, args) {
+                if let Some(site) = self.record_call(callee, span, false, false, args) {
                     self.pend(name, PendingWhat::Site(site));
                 }
             }
             (Call::Candidate(callee), At::Value | At::Awaited) => {
-                self.record_call(callee, span, false, args);
+                self.record_call(callee, span, false, false, args);
             }
             (Call::Future(_) | Call::Plain, _) => {}
         }
@@ -577,6 +709,16 @@ impl<'s> Engine<'s> {
             }
             Expr::Async(a) if matches!(at, At::Yielded) => {
                 this.yielded(a.async_token.span, unawaited_future::ASYNC_BLOCK);
+                visit::visit_expr(this, e);
+            }
+            // A value of a workspace type that may implement `Future`: `Delay { .. };`,
+            // a unit struct as an async block's output.
+            Expr::Struct(s) if s.qself.is_none() => {
+                this.value(&s.path, syn::spanned::Spanned::span(s), at);
+                visit::visit_expr(this, e);
+            }
+            Expr::Path(p) if p.qself.is_none() => {
+                this.value(&p.path, syn::spanned::Spanned::span(p), at);
                 visit::visit_expr(this, e);
             }
             _ => visit::visit_expr(this, e),
@@ -623,6 +765,10 @@ impl<'s> Engine<'s> {
         {
             // `std::mem::drop(x)`, `mem::drop(x)`.
             return;
+        }
+        if func.qself.is_none() {
+            // A tuple struct built and dropped: `Delay(d);`.
+            self.value(&func.path, call_span(c), at);
         }
         let mut classifier = self.classifier();
         let (call, param) = classifier.path(func);
@@ -732,11 +878,13 @@ fn flow_cx<'a>(
     resolve: &'a dyn Fn(&syn::Path) -> Option<String>,
     options: &FileOptions,
     parking_lot: bool,
+    branches: Option<&'a std::cell::RefCell<Vec<(crate::Span, crate::Span)>>>,
 ) -> FlowCx<'a> {
     FlowCx {
         resolve,
         src,
         runtime: options.runtime,
         parking_lot,
+        branches,
     }
 }

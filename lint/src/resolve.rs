@@ -710,7 +710,7 @@ pub(crate) fn returns_future(
 
 /// Whether a block does nothing but compute its tail: the statements before it are
 /// `let`s of a path, a reference or a `.clone()`.
-fn lazy(body: &syn::Block) -> bool {
+pub(crate) fn lazy(body: &syn::Block) -> bool {
     let Some((syn::Stmt::Expr(_, None), before)) = body.stmts.split_last() else {
         return false;
     };

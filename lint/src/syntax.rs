@@ -2,8 +2,10 @@
 //! tail, a type's last segment, whether a condition tests a bool parameter, a call's bool
 //! literals.
 
+use proc_macro2::Span as PmSpan;
 use syn::punctuated::Punctuated;
-use syn::{Expr, Item, Stmt, Token};
+use syn::spanned::Spanned;
+use syn::{Expr, ExprCall, ExprMethodCall, Item, Stmt, Token};
 
 /// The attributes of an item.
 pub(crate) fn item_attrs(item: &Item) -> &[syn::Attribute] {
@@ -118,6 +120,11 @@ pub(crate) fn allows_yields(attrs: &[syn::Attribute]) -> bool {
     })
 }
 
+/// The names of a path's segments, as written (`["Box", "pin"]` of `Box::pin`).
+pub(crate) fn segment_names(path: &syn::Path) -> Vec<String> {
+    path.segments.iter().map(|s| s.ident.to_string()).collect()
+}
+
 /// Whether `op` is a compound assignment (`+=`, `<<=`, ...), which writes its left side.
 pub(crate) fn is_assign(op: &syn::BinOp) -> bool {
     use syn::BinOp::*;
@@ -134,4 +141,48 @@ pub(crate) fn is_assign(op: &syn::BinOp) -> bool {
             | ShlAssign(_)
             | ShrAssign(_)
     )
+}
+
+/// The span of the first token of an expression, cheaply for the usual shapes (and
+/// without walking more than a few links of a long method chain).
+pub(crate) fn start_span(e: &Expr) -> PmSpan {
+    let mut e = e;
+    for _ in 0..32 {
+        e = match e {
+            Expr::Path(p) if p.qself.is_none() => {
+                return match (&p.path.leading_colon, p.path.segments.first()) {
+                    (Some(c), _) => c.spans[0],
+                    (None, Some(s)) => s.ident.span(),
+                    _ => e.span(),
+                };
+            }
+            Expr::Call(c) => &c.func,
+            Expr::MethodCall(m) => &m.receiver,
+            Expr::Field(f) => &f.base,
+            Expr::Await(a) => &a.base,
+            Expr::Try(t) => &t.expr,
+            Expr::Paren(p) => return p.paren_token.span.open(),
+            Expr::Lit(l) => return l.lit.span(),
+            _ => return e.span(),
+        };
+    }
+    match e {
+        Expr::MethodCall(m) => m.method.span(),
+        _ => e.span(),
+    }
+}
+
+fn join(a: PmSpan, b: PmSpan) -> PmSpan {
+    a.join(b).unwrap_or(a)
+}
+
+/// The span of a call, from its first token to its closing parenthesis.
+pub(crate) fn call_span(c: &ExprCall) -> PmSpan {
+    join(start_span(&c.func), c.paren_token.span.close())
+}
+
+/// The span of a method call, from its receiver's first token to its closing
+/// parenthesis.
+pub(crate) fn method_span(m: &ExprMethodCall) -> PmSpan {
+    join(start_span(&m.receiver), m.paren_token.span.close())
 }

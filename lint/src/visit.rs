@@ -80,6 +80,16 @@ impl<'ast> Visit<'ast> for Engine<'_> {
     }
 
     fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
+        if let Some((tr, _)) = &i.trait_
+            && let syn::Type::Path(ty) = &*i.self_ty
+            && ty.qself.is_none()
+            && self.src.is_some()
+            && !self.embed
+            && self.names_future(tr)
+            && let Some(path) = self.workspace_type(&ty.path)
+        {
+            self.facts.future_type(&path);
+        }
         let cx = Cx {
             self_ty: type_name(&i.self_ty).map(|t| self.scopes.self_type(t)),
             in_trait_impl: i.trait_.is_some(),
@@ -178,6 +188,10 @@ impl<'ast> Visit<'ast> for Engine<'_> {
             && init.diverge.is_none()
             && pending_local(&init.expr)
         {
+            // Unless it is a unit struct that is a future (`let _ = Tick;`).
+            if let Expr::Path(p) = &*init.expr {
+                self.value(&p.path, p.span(), At::LetWild);
+            }
             return;
         }
         if let Some(init) = &l.init {
@@ -216,6 +230,9 @@ impl<'ast> Visit<'ast> for Engine<'_> {
     }
 
     fn visit_expr_await(&mut self, a: &'ast syn::ExprAwait) {
+        if self.cx.cur_async.is_some() {
+            self.awaited(&a.base);
+        }
         self.visit_expr_at(&a.base, At::Awaited);
     }
 
@@ -234,6 +251,7 @@ impl<'ast> Visit<'ast> for Engine<'_> {
         let cx = Cx {
             in_async: true,
             cur_fn: None,
+            cur_async: None,
             ..self.cx
         };
         self.with_cx(cx, |this| this.visit_async_body(&a.block));
@@ -246,6 +264,7 @@ impl<'ast> Visit<'ast> for Engine<'_> {
             Cx {
                 in_async: true,
                 cur_fn: None,
+                cur_async: None,
                 ..self.cx
             }
         } else {

@@ -828,7 +828,13 @@ fn rustc_s_opt_out_silences_unawaited_future_on_its_item() {
          #[allow(dead_code, clippy::let_underscore_future)]\n\
          fn c() { let _ = work(); }\n\
          #[allow(unused_must_use)]\n\
-         async fn d() { std::thread::sleep(std::time::Duration::from_millis(1)); }\n",
+         async fn d() { std::thread::sleep(std::time::Duration::from_millis(1)); }\n\
+         struct Tk;\n\
+         impl std::future::Future for Tk { type Output = (); fn poll(self: std::pin::Pin<&mut Self>, _: &mut std::task::Context<'_>) -> std::task::Poll<()> { std::task::Poll::Ready(()) } }\n\
+         fn tk() -> Tk { Tk }\n\
+         #[allow(unused_must_use)]\n\
+         fn e() { tk(); Tk; }\n\
+         fn g() { tk(); }\n",
     );
     let o = lint(tmp.path(), &["--message-format", "json", "lib.rs"]);
     let found: Vec<_> = finding_set(&o)
@@ -842,6 +848,7 @@ fn rustc_s_opt_out_silences_unawaited_future_on_its_item() {
         vec![
             ("aio::blocking_sleep".into(), 9),
             ("aio::unawaited_future".into(), 7),
+            ("aio::unawaited_future".into(), 15),
         ],
         "{}",
         stdout(&o)

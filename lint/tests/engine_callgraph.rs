@@ -173,6 +173,27 @@ fn cycles_terminate_and_deep_chains_are_followed() {
         "{}",
         &d.notes[0][..80]
     );
+    // Cut short after 65 hops, and said so.
+    assert!(
+        d.notes[0]
+            .ends_with("which calls `f434`, ..., which calls `std::thread::sleep` (src/lib.rs:1)"),
+        "{}",
+        d.notes[0]
+    );
+    // A chain of exactly 65 hops is shown whole.
+    let mut src = String::from("fn f0() { std::thread::sleep(D); }\n");
+    for i in 1..66 {
+        src.push_str(&format!("fn f{i}() {{ f{}(); }}\n", i - 1));
+    }
+    src.push_str("async fn top() {\n    f65();\n}\n");
+    let whole = workspace(&[("src/lib.rs", &src)]);
+    let note = &only(&whole).notes[0];
+    assert!(
+        note.ends_with(
+            "which calls `f1`, which calls `f0`, which calls `std::thread::sleep` (src/lib.rs:1)"
+        ),
+        "{note}"
+    );
 }
 
 #[test]
@@ -511,5 +532,262 @@ fn methods_of_impls_on_references_and_parenthesized_types_resolve_by_receiver() 
             ("src/lib.rs".into(), 10, "blocking_sleep"),
             ("src/lib.rs".into(), 11, "blocking_sleep"),
         ]
+    );
+}
+
+const DELAY: &str = "pub struct Delay;\n\
+impl std::future::Future for Delay {\n\
+    type Output = ();\n\
+    fn poll(self: std::pin::Pin<&mut Self>, _: &mut std::task::Context<'_>) -> std::task::Poll<()> {\n\
+        std::task::Poll::Ready(())\n\
+    }\n\
+}\n";
+
+#[test]
+fn a_workspace_type_that_implements_future_is_a_future_across_files() {
+    // The impl in one file, the type and its constructors in another, the calls in a third.
+    let a = workspace(&[
+        (
+            "src/timer.rs",
+            "pub struct Delay { pub ms: u64 }\n\
+             impl Delay {\n    pub fn new(ms: u64) -> Self {\n        Delay { ms }\n    }\n}\n\
+             pub fn delay(ms: u64) -> Delay {\n    Delay { ms }\n}\n",
+        ),
+        (
+            "src/poll.rs",
+            "use crate::timer::Delay;\n\
+             impl Future for Delay {\n    type Output = ();\n    fn poll(self: std::pin::Pin<&mut Self>, _: &mut std::task::Context<'_>) -> std::task::Poll<()> {\n        std::task::Poll::Ready(())\n    }\n}\n",
+        ),
+        (
+            "src/main.rs",
+            "use crate::timer::{delay, Delay};\n\
+             async fn run() {\n    delay(1);\n    let _ = Delay::new(2);\n    Delay { ms: 3 };\n    tokio::spawn(async { delay(4) });\n    delay(5).await;\n    Delay::new(6).await;\n}\n",
+        ),
+    ]);
+    assert_eq!(
+        findings(&a),
+        vec![
+            ("src/main.rs".into(), 3, "unawaited_future"),
+            ("src/main.rs".into(), 4, "unawaited_future"),
+            ("src/main.rs".into(), 5, "unawaited_future"),
+            ("src/main.rs".into(), 6, "unawaited_future"),
+        ]
+    );
+    let mut messages: Vec<(usize, &str)> = a
+        .iter()
+        .flat_map(|a| &a.diagnostics)
+        .map(|d| (d.primary.span.start.line, d.message.as_str()))
+        .collect();
+    messages.sort();
+    let messages: Vec<&str> = messages.into_iter().map(|m| m.1).collect();
+    assert_eq!(
+        messages,
+        vec![
+            "the future returned by `delay` is dropped without being awaited",
+            "the future returned by `new` is dropped without being awaited",
+            "this `Delay` is a future (its type implements `Future`) and is dropped without being awaited",
+            "the future returned by `delay` is the output of an async block or closure, never awaited in it",
+        ]
+    );
+}
+
+#[test]
+fn a_type_is_a_future_only_in_the_package_whose_code_implements_it() {
+    let caller = "use crate::Delay;\nfn delay() -> Delay {\n    Delay\n}\nasync fn run() {\n    delay();\n    let _ = Delay;\n    other::Delay;\n}\n";
+    // The impl in another package: a `Delay` of the caller's crate is no future.
+    let apart = packages(&[
+        ("a/src/lib.rs", DELAY, Some("a")),
+        (
+            "b/src/lib.rs",
+            &format!("pub struct Delay;\n{caller}"),
+            Some("b"),
+        ),
+    ]);
+    assert_eq!(findings(&apart), vec![]);
+    // The same files as one package: both are futures (`other::Delay` names another crate).
+    let together = packages(&[
+        ("a/src/timer.rs", DELAY, Some("a")),
+        (
+            "a/src/lib.rs",
+            &format!(
+                "pub use crate::timer::Delay;\n{}",
+                caller.replacen("use crate::Delay;\n", "use crate::timer::Delay;\n", 1)
+            ),
+            Some("a"),
+        ),
+    ]);
+    assert_eq!(
+        findings(&together),
+        vec![
+            ("a/src/lib.rs".into(), 7, "unawaited_future"),
+            ("a/src/lib.rs".into(), 8, "unawaited_future"),
+        ]
+    );
+}
+
+const PROTO: &str = "use tokio::io::AsyncReadExt;\n\
+pub struct Conn { sock: tokio::net::TcpStream }\n\
+impl Conn {\n\
+    pub async fn read_frame(&mut self) -> std::io::Result<u8> {\n\
+        read_message(&mut self.sock).await\n\
+    }\n\
+    pub async fn peek(&mut self) -> u8 {\n\
+        0\n\
+    }\n\
+}\n\
+pub async fn read_message(sock: &mut tokio::net::TcpStream) -> std::io::Result<u8> {\n\
+    let mut header = [0u8; 4];\n\
+    sock.read_exact(&mut header).await?;\n\
+    Ok(header[0])\n\
+}\n\
+pub async fn read_some(sock: &mut tokio::net::TcpStream) -> std::io::Result<usize> {\n\
+    let mut buf = [0u8; 4];\n\
+    sock.read(&mut buf).await\n\
+}\n";
+
+const SERVE: &str = "use crate::proto::{read_message, read_some, Conn};\n\
+async fn serve(mut sock: tokio::net::TcpStream, mut conn: Conn, mut stop: tokio::sync::mpsc::Receiver<()>) {\n\
+    loop {\n\
+        tokio::select! {\n\
+            r = read_message(&mut sock) => drop(r),\n\
+            f = conn.read_frame() => drop(f),\n\
+            p = conn.peek() => drop(p),\n\
+            n = read_some(&mut sock) => drop(n),\n\
+            _ = stop.recv() => break,\n\
+        }\n\
+    }\n\
+}\n";
+
+#[test]
+fn a_select_branch_calling_a_cancel_unsafe_async_fn_of_another_file_is_reported() {
+    let a = workspace(&[("src/proto.rs", PROTO), ("src/serve.rs", SERVE)]);
+    assert_eq!(
+        findings(&a),
+        vec![
+            ("src/serve.rs".into(), 5, "cancel_unsafe_select"),
+            ("src/serve.rs".into(), 6, "cancel_unsafe_select"),
+        ]
+    );
+    let notes: Vec<&str> = a
+        .iter()
+        .flat_map(|a| &a.diagnostics)
+        .map(|d| d.notes[0].as_str())
+        .collect();
+    assert!(notes.contains(&"`read_message`, which awaits `read_exact` (src/proto.rs:13): the inner `read_exact` loses what it already transferred when it is dropped (tokio documents it as not cancel-safe)"), "{notes:#?}");
+    assert!(notes.contains(&"`read_frame`, which awaits `read_message`, which awaits `read_exact` (src/proto.rs:13): the inner `read_exact` loses what it already transferred when it is dropped (tokio documents it as not cancel-safe)"), "{notes:#?}");
+    let d = &a[1].diagnostics[0];
+    assert_eq!(
+        d.message,
+        "`read_message` is not cancel-safe, and this `select!` branch creates it anew on every iteration of the loop"
+    );
+    // The branch is the call itself: no second label.
+    assert!(d.secondary.is_empty(), "{d:#?}");
+    assert!(d.help.as_deref().unwrap_or("").contains("outside the loop"));
+}
+
+#[test]
+fn cancel_safety_is_followed_only_within_the_callers_package() {
+    // The same files in two packages: `read_message` of another crate is not followed.
+    let apart = packages(&[
+        ("a/src/proto.rs", PROTO, Some("a")),
+        ("b/src/serve.rs", SERVE, Some("b")),
+    ]);
+    assert_eq!(findings(&apart), vec![]);
+    // One file holding both: the file's own check reports, and the workspace pass adds
+    // nothing twice.
+    let one = workspace(&[(
+        "src/proto.rs",
+        &format!(
+            "{PROTO}{}",
+            SERVE.replace("use crate::proto::{read_message, read_some, Conn};\n", "")
+        ),
+    )]);
+    assert_eq!(
+        findings(&one),
+        vec![
+            ("src/proto.rs".into(), 23, "cancel_unsafe_select"),
+            ("src/proto.rs".into(), 24, "cancel_unsafe_select"),
+        ]
+    );
+}
+
+#[test]
+fn a_cancel_unsafe_future_bound_and_pinned_in_the_iteration_is_followed_across_files() {
+    let serve = "use crate::proto::{read_message, read_some};\n\
+async fn serve(mut sock: tokio::net::TcpStream, mut other: tokio::net::TcpStream, mut stop: tokio::sync::mpsc::Receiver<()>) {\n\
+    let once = read_message(&mut other);\n\
+    tokio::pin!(once);\n\
+    loop {\n\
+        let m = read_message(&mut sock);\n\
+        tokio::pin!(m);\n\
+        let n = read_some(&mut sock);\n\
+        tokio::select! {\n\
+            r = &mut m => drop(r),\n\
+            r = n => drop(r),\n\
+            r = &mut once => drop(r),\n\
+            _ = stop.recv() => break,\n\
+        }\n\
+    }\n\
+}\n";
+    let a = workspace(&[("src/proto.rs", PROTO), ("src/serve.rs", serve)]);
+    assert_eq!(
+        findings(&a),
+        vec![("src/serve.rs".into(), 6, "cancel_unsafe_select")]
+    );
+    let d = &a[1].diagnostics[0];
+    assert_eq!(d.secondary.len(), 1, "{d:#?}");
+    assert_eq!(d.secondary[0].span.start.line, 10);
+    assert_eq!(d.secondary[0].message, "the `select!` branch that polls it");
+}
+
+#[test]
+fn only_what_an_async_fn_itself_awaits_counts_and_typed_receivers_are_followed() {
+    let more = "use tokio::io::AsyncReadExt;\n\
+use crate::proto::Conn;\n\
+pub async fn relay(conn: &mut Conn) -> std::io::Result<u8> {\n\
+    conn.read_frame().await\n\
+}\n\
+pub async fn spawner(mut s: tokio::net::TcpStream) {\n\
+    let h = tokio::spawn(async move {\n\
+        let mut b = [0u8; 4];\n\
+        let _ = s.read_exact(&mut b).await;\n\
+    });\n\
+    let _ = h.await;\n\
+}\n\
+pub async fn closure_reader(s: &mut tokio::net::TcpStream) {\n\
+    let f = async |s: &mut tokio::net::TcpStream| {\n\
+        let mut b = [0u8; 4];\n\
+        let _ = s.read_exact(&mut b).await;\n\
+    };\n\
+    f(s).await;\n\
+}\n";
+    let serve = "use crate::more::{closure_reader, relay, spawner};\n\
+async fn serve(mut c: crate::proto::Conn, mut s: tokio::net::TcpStream, mut stop: tokio::sync::mpsc::Receiver<()>) {\n\
+    loop {\n\
+        tokio::select! {\n\
+            r = relay(&mut c) => drop(r),\n\
+            _ = spawner(other()) => {}\n\
+            _ = closure_reader(&mut s) => {}\n\
+            _ = stop.recv() => break,\n\
+        }\n\
+    }\n\
+}\n";
+    let a = workspace(&[
+        ("src/proto.rs", PROTO),
+        ("src/more.rs", more),
+        ("src/serve.rs", serve),
+    ]);
+    let cancel: Vec<_> = findings(&a)
+        .into_iter()
+        .filter(|f| f.2 == "cancel_unsafe_select")
+        .collect();
+    assert_eq!(
+        cancel,
+        vec![("src/serve.rs".into(), 5, "cancel_unsafe_select")]
+    );
+    assert!(
+        a[2].diagnostics[0].notes[0].starts_with("`relay`, which awaits `read_frame`, which awaits `read_message`, which awaits `read_exact` (src/proto.rs:13)"),
+        "{:?}",
+        a[2].diagnostics[0].notes
     );
 }

@@ -1248,3 +1248,50 @@ fn a_client_that_leaves_before_initialize_gets_exit_code_1_at_once() {
     drop(stdin);
     assert_eq!(code, Some(1));
 }
+
+const SAFE_READER: &str = "use tokio::io::AsyncReadExt;\npub async fn read_message(s: &mut tokio::net::TcpStream) -> u8 {\n    let mut b = [0u8; 4];\n    let _ = s.read(&mut b).await;\n    b[0]\n}\n";
+
+#[test]
+fn a_change_to_what_an_async_fn_awaits_re_lints_the_select_loops_of_other_files() {
+    let tmp = two_files(QUIET_HELPER);
+    let root = tmp.path();
+    std::fs::write(
+        root.join("src/a.rs"),
+        "pub async fn serve(mut s: tokio::net::TcpStream, mut stop: tokio::sync::mpsc::Receiver<()>) {\n    loop {\n        tokio::select! {\n            m = crate::b::read_message(&mut s) => drop(m),\n            _ = stop.recv() => break,\n        }\n    }\n}\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("src/b.rs"), SAFE_READER).unwrap();
+    let a = uri_of(&root.join("src/a.rs"));
+    let b = uri_of(&root.join("src/b.rs"));
+    let (mut client, _) = Client::start_with(init_with_folder(root, json!({})));
+    client.open(&b, SAFE_READER);
+    assert_eq!(client.diagnostics(&b), Vec::<Value>::new());
+    // `read` becomes `read_exact`: a.rs, never opened, gets the finding.
+    client.change(
+        &b,
+        2,
+        json!([{"text": SAFE_READER.replace("s.read(", "s.read_exact(")}]),
+    );
+    let mut found = None;
+    while found.is_none() {
+        let p = client.next("textDocument/publishDiagnostics");
+        if p["uri"] == a.as_str() {
+            found = Some(p);
+        }
+    }
+    let p = found.unwrap();
+    let d = p["diagnostics"].as_array().unwrap();
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0]["code"], "aio::cancel_unsafe_select");
+    assert_eq!(d[0]["range"]["start"], json!({"line": 3, "character": 16}));
+    // Back to `read`: a.rs is cleared.
+    client.change(&b, 3, json!([{"text": SAFE_READER}]));
+    loop {
+        let p = client.next("textDocument/publishDiagnostics");
+        if p["uri"] == a.as_str() {
+            assert_eq!(p["diagnostics"], json!([]));
+            break;
+        }
+    }
+    assert_eq!(client.shutdown_and_exit(), Ending::Clean);
+}

@@ -129,6 +129,23 @@ pub(crate) fn is_timer_name(last: &str) -> bool {
     TIMER_NAMES.contains(&last)
 }
 
+/// The paths of std's `Future` trait, as written or re-exported: an `impl` of it makes a
+/// workspace type a future.
+const FUTURE_TRAITS: &[&str] = &[
+    "std::future::Future",
+    "core::future::Future",
+    "futures::Future",
+    "futures::future::Future",
+    "futures_core::Future",
+    "futures_core::future::Future",
+    "futures_util::future::Future",
+];
+
+/// Whether `path` is std's `Future` trait (or a re-export of it).
+pub(crate) fn is_future_trait(path: &str) -> bool {
+    FUTURE_TRAITS.contains(&path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,5 +160,7 @@ mod tests {
         assert_eq!(timer("aio::timeout_at"), Some(TimerKind::TimeoutAt));
         assert_eq!(timer("std::thread::sleep"), None);
         assert!(is_timer_name("delay_for") && !is_timer_name("fetch"));
+        assert!(is_future_trait("core::future::Future"));
+        assert!(!is_future_trait("std::future::IntoFuture") && !is_future_trait("futures::Stream"));
     }
 }

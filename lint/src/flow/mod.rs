@@ -39,6 +39,10 @@ pub(crate) struct FlowCx<'a> {
     pub(crate) runtime: Runtime,
     /// Whether the file uses `parking_lot` (whose `lock()` returns the guard directly).
     pub(crate) parking_lot: bool,
+    /// For the per-file checks: calls that create a `select!` branch's future in a loop
+    /// and that the file alone cannot judge (the call's span, the branch's span), which
+    /// the workspace pass follows into other files (`cancel_unsafe_select`).
+    pub(crate) branches: Option<&'a std::cell::RefCell<Vec<(Span, Span)>>>,
 }
 
 impl FlowCx<'_> {

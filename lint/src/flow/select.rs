@@ -47,7 +47,7 @@ fn stmt_select(stmt: &Stmt) -> Option<&syn::Macro> {
 }
 
 /// Every `select!` statement inside a loop of `body`'s own async context.
-pub(crate) fn selects_in_loops(body: &Block) -> Vec<LoopSelect<'_>> {
+fn selects_in_loops(body: &Block) -> Vec<LoopSelect<'_>> {
     struct V<'a> {
         depth: usize,
         out: Vec<LoopSelect<'a>>,
@@ -97,9 +97,42 @@ pub(crate) fn selects_in_loops(body: &Block) -> Vec<LoopSelect<'_>> {
     v.out
 }
 
+/// Calls `f` with each branch of every `select!` inside a loop of `body`'s own async
+/// context that polls a future: the `select!`, the branch and its future.
+pub(crate) fn for_each_loop_branch(
+    body: &Block,
+    f: &mut dyn FnMut(&LoopSelect<'_>, &SelectArm, &Expr),
+) {
+    for ls in selects_in_loops(body) {
+        for arm in &ls.arms {
+            if let Some(fut) = &arm.future {
+                f(&ls, arm, fut);
+            }
+        }
+    }
+}
+
+/// What `f` says of the expression that creates a branch's future `fut`, seen through
+/// pinning ([`unpinned`]) and, for a name, the `let` that binds it among `before` (the
+/// statements before the `select!` in the same iteration).
+pub(crate) fn created<R>(
+    before: &[Stmt],
+    fut: &Expr,
+    f: &mut dyn FnMut(&Expr) -> Option<R>,
+) -> Option<R> {
+    unpinned(fut, &mut |e| match e {
+        Expr::Path(p) => {
+            let name = p.path.get_ident()?.to_string();
+            let init = bound_in(before, &name)?;
+            unpinned(init, &mut *f)
+        }
+        _ => f(e),
+    })
+}
+
 /// Calls `f` with `e` without the wrappers that only pin or fuse a future: `&mut x`,
 /// `x.as_mut()`, `x.fuse()`, `Box::pin(x)`, `Pin::new(x)`, `pin!(x)`, parentheses.
-pub(crate) fn unpinned<R>(e: &Expr, f: &mut dyn FnMut(&Expr) -> R) -> R {
+fn unpinned<R>(e: &Expr, f: &mut dyn FnMut(&Expr) -> R) -> R {
     match e {
         Expr::Paren(p) => unpinned(&p.expr, f),
         Expr::Group(g) => unpinned(&g.expr, f),
@@ -123,13 +156,7 @@ pub(crate) fn unpinned<R>(e: &Expr, f: &mut dyn FnMut(&Expr) -> R) -> R {
 /// `Box::pin`, `Pin::new`, `Box::new`, `pin::pin`.
 fn is_pin_fn(func: &Expr) -> bool {
     let Expr::Path(p) = func else { return false };
-    let segs: Vec<String> = p
-        .path
-        .segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect();
-    match segs.as_slice() {
+    match crate::syntax::segment_names(&p.path).as_slice() {
         [.., a, b] => matches!(
             (a.as_str(), b.as_str()),
             ("Box", "pin") | ("Pin", "new") | ("Box", "new") | ("pin", "pin")

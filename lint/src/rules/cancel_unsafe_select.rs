@@ -4,9 +4,10 @@
 //!
 //! Owns the docs, the detection and the texts. Finding `select!`s in loops is
 //! `crate::flow::select`; the cancel safety of library operations is the catalog's
-//! (`catalog/cancel.rs`). An async fn of the same file that awaits a non-cancel-safe
-//! operation is not cancel-safe either: the check follows them (transitively), and the
-//! note names the inner operation.
+//! (`catalog/cancel.rs`). An async fn that awaits a non-cancel-safe operation is not
+//! cancel-safe either: the check follows the file's own (transitively) and hands the
+//! branches it cannot judge to the workspace pass (`crate::callgraph`), which follows
+//! async fns across the files of the package; the note names the chain.
 
 use std::collections::HashMap;
 
@@ -18,9 +19,9 @@ use super::shape::{Rule, Shape};
 use crate::catalog::cancel::{CancelSafety, cancel_safety, method_cancel_safety};
 use crate::diagnostic::RuleInfo;
 use crate::flow::FlowCx;
-use crate::flow::select::{bound_in, selects_in_loops, unpinned};
+use crate::flow::select::{bound_in, created, for_each_loop_branch};
 use crate::flow::walk::{for_each_async_body, strip_result_suffixes};
-use crate::{Diagnostic, Label, Level, Runtime};
+use crate::{Diagnostic, Label, Level, Runtime, Span};
 
 /// The descriptor.
 pub(crate) const RULE: Rule = Rule {
@@ -34,9 +35,10 @@ Flags, inside a loop, a `select!` branch (tokio's `select!`, futures' `select!` 
 `select_biased!`) whose future is created in the loop and is not cancel-safe, after
 tokio's documented list: `read_exact`, `read_to_end`, `read_to_string`, `read_line`,
 `read_until`, the multi-byte number reads (`read_u32`, ...), `write_all`,
-`write_all_buf`, `copy`. An async fn of the same file that awaits one of those (a
-`read_message` built on `read_exact`) is not cancel-safe either; the note names the
-operation inside it. Not flagged: cancel-safe calls (`read`, `recv`, `accept`, a
+`write_all_buf`, `copy`. An async fn or method of the package that awaits one of those
+(a `read_message` built on `read_exact`), directly or through other async fns, in this
+file or another, is not cancel-safe either; the note names the chain down to the
+operation (and, across files, where it is awaited). Not flagged: cancel-safe calls (`read`, `recv`, `accept`, a
 stream's `next`), a future created once before the loop and polled by `&mut`, and a
 `read_until(b, &mut buf)` into a buffer that outlives the iteration (a dropped
 `read_until` leaves what it read in `buf`, so the next call goes on from there; it is
@@ -107,28 +109,26 @@ struct Unsafe {
 pub(crate) fn check(cx: &FlowCx<'_>, file: &syn::File, out: &mut Vec<Diagnostic>) {
     let local = unsafe_fns(cx, file);
     for_each_async_body(file, &mut |b| {
-        for ls in selects_in_loops(b.block) {
-            for arm in &ls.arms {
-                let Some(fut) = &arm.future else { continue };
-                let found = unpinned(fut, &mut |e| match e {
-                    Expr::Path(p) => {
-                        let name = p.path.get_ident()?.to_string();
-                        let init = bound_in(ls.before, &name)?;
-                        unpinned(init, &mut |i| {
-                            keeps_partial_line(i, ls.before)
-                                .is_none()
-                                .then(|| op_of(cx, i, &local))
-                                .flatten()
-                        })
+        for_each_loop_branch(b.block, &mut |ls, _, fut| {
+            match created(ls.before, fut, &mut |e| {
+                keeps_partial_line(e, ls.before)
+                    .is_none()
+                    .then(|| op_of(cx, e, &local))
+                    .flatten()
+            }) {
+                Some((span, u)) => out.push(report(cx, span, fut, &u)),
+                // Not known here: a call the workspace pass may find to be an async fn of
+                // another file that is not cancel-safe.
+                None => {
+                    if let Some(calls) = cx.branches
+                        && let Some(call) = created(ls.before, fut, &mut call_span_of)
+                    {
+                        let branch = cx.span(syn::spanned::Spanned::span(fut));
+                        calls.borrow_mut().push((cx.span(call), branch));
                     }
-                    _ if keeps_partial_line(e, ls.before).is_some() => None,
-                    _ => op_of(cx, e, &local),
-                });
-                if let Some((span, u)) = found {
-                    out.push(report(cx, span, fut, &u));
                 }
             }
-        }
+        });
     });
 }
 
@@ -189,23 +189,32 @@ fn resets(stmt: &Stmt, name: &str) -> bool {
     v.found
 }
 
+/// The span of a call as the engine records it.
+fn call_span_of(e: &Expr) -> Option<PmSpan> {
+    match e {
+        Expr::Call(c) => Some(crate::syntax::call_span(c)),
+        Expr::MethodCall(m) => Some(crate::syntax::method_span(m)),
+        _ => None,
+    }
+}
+
 /// The operation a future-creating call is, when it is not cancel-safe: a catalog
 /// operation (by path, or an extension-trait method by name) or one of the file's async
 /// fns that awaits one.
 fn op_of(cx: &FlowCx<'_>, e: &Expr, local: &HashMap<String, Unsafe>) -> Option<(PmSpan, Unsafe)> {
     let span = syn::spanned::Spanned::span(e);
+    if let Some(op) = lossy_op(e, &|p| cx.resolve_fn(p)) {
+        return Some((
+            span,
+            Unsafe {
+                op,
+                via: Vec::new(),
+            },
+        ));
+    }
     match e {
         Expr::MethodCall(m) => {
             let name = m.method.to_string();
-            if method_cancel_safety(&name) == Some(CancelSafety::LosesData) {
-                return Some((
-                    span,
-                    Unsafe {
-                        op: name,
-                        via: Vec::new(),
-                    },
-                ));
-            }
             // `self.read_message()`: a method of the file.
             let is_self = matches!(&*m.receiver, Expr::Path(p) if p.path.is_ident("self"));
             if is_self {
@@ -217,31 +226,39 @@ fn op_of(cx: &FlowCx<'_>, e: &Expr, local: &HashMap<String, Unsafe>) -> Option<(
             let Expr::Path(p) = &*c.func else {
                 return None;
             };
-            if let Some(full) = cx.resolve_fn(&p.path)
-                && cancel_safety(&full) == Some(CancelSafety::LosesData)
-            {
-                let op = p.path.segments.last()?.ident.to_string();
-                return Some((
-                    span,
-                    Unsafe {
-                        op,
-                        via: Vec::new(),
-                    },
-                ));
-            }
             // `read_frame(&mut sock)` or `Self::read_frame(..)`: a fn of the file.
-            let segs: Vec<String> = p
-                .path
-                .segments
-                .iter()
-                .map(|s| s.ident.to_string())
-                .collect();
+            let segs = crate::syntax::segment_names(&p.path);
             let name = match segs.as_slice() {
                 [n] => n,
                 [s, n] if s == "Self" => n,
                 _ => return None,
             };
             local.get(name).cloned().map(|u| (span, u))
+        }
+        _ => None,
+    }
+}
+
+/// The operation a future-creating call is, when the catalog says it is not cancel-safe:
+/// an extension-trait method by name, a path call by its path (`resolve_fn` as
+/// [`FlowCx::resolve_fn`]). Shared with the engine, which records what async fns await.
+pub(crate) fn lossy_op(
+    e: &Expr,
+    resolve_fn: &dyn Fn(&syn::Path) -> Option<String>,
+) -> Option<String> {
+    match e {
+        Expr::MethodCall(m) => {
+            let name = m.method.to_string();
+            (method_cancel_safety(&name) == Some(CancelSafety::LosesData)).then_some(name)
+        }
+        Expr::Call(c) => {
+            let Expr::Path(p) = &*c.func else {
+                return None;
+            };
+            let full = resolve_fn(&p.path)?;
+            (cancel_safety(&full) == Some(CancelSafety::LosesData))
+                .then(|| p.path.segments.last().map(|s| s.ident.to_string()))
+                .flatten()
         }
         _ => None,
     }
@@ -346,41 +363,56 @@ fn awaited_unsafe_op(
 }
 
 fn report(cx: &FlowCx<'_>, span: PmSpan, fut: &Expr, u: &Unsafe) -> Diagnostic {
-    let outer = u.via.first().unwrap_or(&u.op);
+    let via: Vec<&str> = u.via.iter().map(String::as_str).collect();
+    diagnostic(
+        cx.span(span),
+        cx.span(syn::spanned::Spanned::span(fut)),
+        &via,
+        &u.op,
+        None,
+        cx.runtime,
+    )
+}
+
+/// The finding at `primary`, the future created in the `select!` branch at `branch`:
+/// `op` is not cancel-safe, reached through the async fns `via` (outermost first; empty
+/// when the branch is the operation), awaited `at` a place shown in the note.
+pub(crate) fn diagnostic(
+    primary: Span,
+    branch: Span,
+    via: &[&str],
+    op: &str,
+    at: Option<&str>,
+    runtime: Runtime,
+) -> Diagnostic {
+    let outer = via.first().copied().unwrap_or(op);
     let mut d = RULE.info.diagnostic(
         format!("`{outer}` is not cancel-safe, and this `select!` branch creates it anew on every iteration of the loop"),
-        cx.span(span),
+        primary,
         "when another branch wins, this future is dropped with what it had read or written",
     );
-    let branch = cx.span(syn::spanned::Spanned::span(fut));
     if branch != d.primary.span {
         d.secondary.push(Label {
             span: branch,
             message: "the `select!` branch that polls it".to_string(),
         });
     }
-    if !u.via.is_empty() {
-        let chain: Vec<String> = u
-            .via
-            .iter()
-            .chain([&u.op])
-            .map(|n| format!("`{n}`"))
-            .collect();
+    let at = at.map(|a| format!(" ({a})")).unwrap_or_default();
+    if !via.is_empty() {
+        let chain: Vec<String> = via.iter().chain([&op]).map(|n| format!("`{n}`")).collect();
         d.notes.push(format!(
-            "{}: the inner `{}` loses what it already transferred when it is dropped (tokio documents it as not cancel-safe)",
+            "{}{at}: the inner `{op}` loses what it already transferred when it is dropped (tokio documents it as not cancel-safe)",
             chain.join(", which awaits "),
-            u.op
         ));
-    } else if u.op == "read_until" {
+    } else if op == "read_until" {
         d.notes.push(
             "a dropped `read_until` leaves what it read in its buffer, but this iteration creates or empties that buffer before the `select!`, so the partial line is lost".to_string(),
         );
     } else {
         d.notes.push(format!(
-            "`{}` loses what it already transferred when it is dropped (tokio documents it as not cancel-safe)",
-            u.op
+            "`{op}` loses what it already transferred when it is dropped (tokio documents it as not cancel-safe)"
         ));
     }
-    d.help = Some(help(cx.runtime));
+    d.help = Some(help(runtime));
     d
 }

@@ -11,9 +11,7 @@ use super::shape::{Rule, Shape};
 use crate::catalog::futures::{self, TimerKind};
 use crate::diagnostic::RuleInfo;
 use crate::flow::FlowCx;
-use crate::flow::select::{
-    bound_in, continues, leaves_loop, rivals_leave, selects_in_loops, unpinned,
-};
+use crate::flow::select::{continues, created, for_each_loop_branch, leaves_loop, rivals_leave};
 use crate::macros::SelectArm;
 use crate::{Diagnostic, Label, Level, Runtime};
 
@@ -103,26 +101,15 @@ pub(crate) fn help(runtime: Runtime) -> String {
 
 /// Checks each `select!` inside a loop of one async body.
 pub(crate) fn check(cx: &FlowCx<'_>, body: &Block, out: &mut Vec<Diagnostic>) {
-    for ls in selects_in_loops(body) {
-        for (i, arm) in ls.arms.iter().enumerate() {
-            let Some(fut) = &arm.future else { continue };
-            let created = unpinned(fut, &mut |e| match e {
-                Expr::Path(p) => {
-                    let name = p.path.get_ident()?.to_string();
-                    let init = bound_in(ls.before, &name)?;
-                    unpinned(init, &mut |i| delay_call(cx, i))
-                }
-                _ => delay_call(cx, e),
-            });
-            let Some((span, name)) = created else {
-                continue;
-            };
-            if leaves_loop(&arm.handler) || nothing_restarts(&ls.arms, i) {
-                continue;
-            }
+    for_each_loop_branch(body, &mut |ls, arm, fut| {
+        let Some((span, name)) = created(ls.before, fut, &mut |e| delay_call(cx, e)) else {
+            return;
+        };
+        let i = ls.arms.iter().position(|a| std::ptr::eq(a, arm));
+        if !leaves_loop(&arm.handler) && !i.is_some_and(|i| nothing_restarts(&ls.arms, i)) {
             out.push(report(cx, span, &name, fut));
         }
-    }
+    });
 }
 
 /// A call that creates a delay counted from now: the catalog's delays, or a function
@@ -138,13 +125,7 @@ fn delay_call(cx: &FlowCx<'_>, e: &Expr) -> Option<(PmSpan, String)> {
         Some(full) => futures::timer(&full) == Some(TimerKind::Delay),
         None => matches!(last.as_str(), "sleep" | "delay_for"),
     };
-    let written = p
-        .path
-        .segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect::<Vec<_>>()
-        .join("::");
+    let written = crate::syntax::segment_names(&p.path).join("::");
     is_delay.then(|| (syn::spanned::Spanned::span(e), written))
 }
 

@@ -19,9 +19,11 @@ pub(crate) const RULE: Rule = Rule {
 
 Flags a call that returns a future — an async fn or method of the linted workspace (trait
 methods and their impls included), a fn or method whose signature returns one
-(`impl Future<..>`, `Pin<Box<dyn Future<..>>>`, `BoxFuture`, `LocalBoxFuture`) and
-whose body only builds it (one that first does work, such as sending a command and
-returning a future of the reply, is left alone), an
+(`impl Future<..>`, `Pin<Box<dyn Future<..>>>`, `BoxFuture`, `LocalBoxFuture`, or a
+type of the package with an `impl Future for` it, `Self` included) and whose body only
+builds it (one that first does work, such as sending a command and returning a future of
+the reply, is left alone), a value of such a type (`Delay { .. }`, a unit or tuple
+struct), an
 `#[aio::coroutine]` fn, or a known async API of aio, tokio, async-std, smol or futures
 (`sleep`, `timeout`, `tokio::fs::*`, `send` on an async channel, ...) — whose result is
 thrown away: `f();`, `let _ = f();`, or `let x = f();` with `x` never used again or only
@@ -35,7 +37,9 @@ A method call is taken for a workspace async method only when the receiver's typ
 known to be that method's type (`self`, a parameter or `let` annotated with it, a
 constructor such as `Db::new(..)`), or when its name is unique in the package and is no
 method of std or common types (`set_len`, `read_to_end`, `write`, `flush`, `get`, `send`,
-...); otherwise it stays silent. `#[allow(unused_must_use)]` or `#[expect(unused_must_use)]`
+...); otherwise it stays silent. A type counts as a future only in the package whose
+code implements `Future` for it (a `Stream` or an `IntoFuture` type does not count).
+`#[allow(unused_must_use)]` or `#[expect(unused_must_use)]`
 on the item opts out, as for rustc; `#[allow(clippy::async_yields_async)]` (or `expect`)
 on an expression or a `let` says that its async blocks yield a future on purpose.
 
@@ -51,6 +55,7 @@ until it is awaited or spawned. Dropping it silently skips the work: asyncio's
 async fn save(db: &Db, row: Row) {
     db.insert(row); // async fn: nothing is inserted
     tokio::time::sleep(Duration::from_secs(1)); // does not wait
+    Backoff::new(3); // `impl Future for Backoff`: does not wait either
 }
 ```
 
@@ -60,6 +65,7 @@ async fn save(db: &Db, row: Row) {
 async fn save(db: &Db, row: Row) {
     db.insert(row).await;
     tokio::time::sleep(Duration::from_secs(1)).await;
+    Backoff::new(3).await;
 }
 ```
 
@@ -77,6 +83,22 @@ call, nor for a future yielded by an async block.
 /// The message for a dropped future of `what` (e.g. "`fetch` is an async fn").
 pub(crate) fn message(call: &str) -> String {
     format!("the future returned by `{call}` is dropped without being awaited")
+}
+
+/// The message for a dropped value of `ty`, a type of the workspace that implements
+/// `Future` (`Delay { .. };`).
+pub(crate) fn value_message(ty: &str) -> String {
+    format!(
+        "this `{ty}` is a future (its type implements `Future`) and is dropped without being awaited"
+    )
+}
+
+/// The message for a value of `ty`, a type of the workspace that implements `Future`,
+/// that is the output of an async block or closure.
+pub(crate) fn yielded_value_message(ty: &str) -> String {
+    format!(
+        "this `{ty}` is a future (its type implements `Future`) and is the output of an async block or closure, never awaited in it"
+    )
 }
 
 /// What [`message`] names for a dropped `async { .. }` block.
