@@ -187,3 +187,12 @@ impl Flusher {
         }
     }
 }
+
+pub async fn in_a_for_loop(mut rx: Receiver<u32>, batches: Vec<u32>) {
+    for _batch in batches {
+        tokio::select! {
+            Some(m) = rx.recv() => work(m).await,
+            _ = sleep(EVERY) => flush().await,
+        }
+    }
+}
