@@ -177,30 +177,20 @@ pub(crate) fn settle(
     source: &str,
     rules: &[RuleInfo],
 ) -> Vec<Diagnostic> {
-    let default_of = |rule: &str| {
-        rules
-            .iter()
-            .find(|r| r.name == rule)
-            .map_or(Level::Warn, |r| r.default_level)
-    };
     let parsed = !diagnostics.iter().any(|d| d.rule == PARSE_ERROR);
     suppress::apply(
         source,
         item_allows,
         rules,
         &mut diagnostics,
-        |rule| job.settings.level(rule, default_of(rule)).is_some(),
+        // Whether the rule is on: a configured `allow` is `None`, whatever the default.
+        |rule| job.settings.level(rule, Level::Warn).is_some(),
         parsed,
     );
     diagnostics.retain_mut(|d| {
-        match job.settings.level(
-            d.rule,
-            if d.rule == UNUSED_SUPPRESSION {
-                default_of(d.rule)
-            } else {
-                d.level
-            },
-        ) {
+        // Every finding is made at its rule's default level (`RuleInfo::diagnostic`, and
+        // `unused_suppression` by `suppress`), so `d.level` is the default to configure.
+        match job.settings.level(d.rule, d.level) {
             Some(level) => {
                 d.level = level;
                 true
@@ -356,5 +346,58 @@ mod tests {
             "{}",
             l.own[0].message
         );
+    }
+
+    fn job_for(dir: &Path, text: &str) -> Job {
+        let abs = dir.join("lib.rs");
+        std::fs::write(&abs, text).unwrap();
+        Job {
+            abs,
+            display: "lib.rs".into(),
+            settings: Arc::new(Settings::default()),
+            package: None,
+        }
+    }
+
+    #[test]
+    fn lines_count_a_last_line_without_its_newline() {
+        assert_eq!(count_lines(b""), 0);
+        assert_eq!(count_lines(b"a"), 1);
+        assert_eq!(count_lines(b"a\n"), 1);
+        assert_eq!(count_lines(b"a\nb"), 2);
+        assert_eq!(count_lines(b"\n\n"), 2);
+    }
+
+    /// The text is kept only for a file with findings, item allows or a suppression
+    /// comment; a clean file's is dropped (memory stays flat on a clean tree).
+    #[test]
+    fn only_the_text_of_files_that_may_need_it_is_kept() {
+        let tmp = tempfile::tempdir().unwrap();
+        let kept = |text: &str| lint_one(&job_for(tmp.path(), text)).source.is_some();
+        assert!(!kept("fn main() {}\n"));
+        assert!(kept(
+            "async fn f() { std::thread::sleep(std::time::Duration::ZERO); }\n"
+        ));
+        assert!(kept("// aio-lint: allow(blocking_sleep)\nfn main() {}\n"));
+        assert!(kept("#[aio::allow(blocking_sleep)]\nfn main() {}\n"));
+    }
+
+    /// A file that parsed, with a finding: its fixable finding gets its suggestion, and
+    /// an unused suppression in it is reported, with the configured levels applied.
+    #[test]
+    fn settle_adds_fixes_and_unused_suppressions_to_a_parsed_file_with_findings() {
+        let tmp = tempfile::tempdir().unwrap();
+        let job = job_for(
+            tmp.path(),
+            "async fn g() {}\npub async fn f() {\n    // aio-lint: allow(blocking_fs)\n    let _x = 1;\n    futures::executor::block_on(g());\n}\n",
+        );
+        let l = lint_one(&job);
+        let a = l.analysis.unwrap();
+        let source = l.source.unwrap();
+        let out = settle(&job, a.diagnostics, &a.item_allows, &source, seam::rules());
+        let rules: Vec<&str> = out.iter().map(|d| d.rule).collect();
+        assert_eq!(rules, ["unused_suppression", "nested_block_on"], "{out:#?}");
+        assert!(out[1].suggestion.is_some(), "{:#?}", out[1]);
+        assert!(out.iter().all(|d| d.level == Level::Warn));
     }
 }
