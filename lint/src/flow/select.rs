@@ -228,22 +228,51 @@ fn is_panic(mac: &syn::Macro) -> bool {
 /// Whether a branch's handler can leave the loop (`break`, `return`, a panic): the
 /// timer is then an idle timeout, meant to restart on activity.
 pub(crate) fn leaves_loop(handler: &Expr) -> bool {
+    exits(handler, Exit::Leave)
+}
+
+/// Whether a handler can `continue` the loop around the `select!`.
+pub(crate) fn continues(handler: &Expr) -> bool {
+    exits(handler, Exit::Continue)
+}
+
+/// The way out of the loop around the `select!` that [`exits`] looks for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Exit {
+    /// `break` (of that loop), `return`, a panic.
+    Leave,
+    /// `continue` (of that loop).
+    Continue,
+}
+
+/// Whether `handler` takes the way out `want` of the loop around the `select!`: a
+/// `break`/`continue` counts when it is not inside a loop of the handler's own, or when
+/// it names a label; closures, async blocks and items are other bodies.
+fn exits(handler: &Expr, want: Exit) -> bool {
     struct Exits {
+        want: Exit,
         loops: usize,
         found: bool,
+    }
+    impl Exits {
+        fn of_outer_loop(&self, label: &Option<syn::Lifetime>) -> bool {
+            self.loops == 0 || label.is_some()
+        }
     }
     impl<'ast> Visit<'ast> for Exits {
         fn visit_item(&mut self, _: &'ast syn::Item) {}
         fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
         fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
-        fn visit_expr_return(&mut self, _: &'ast syn::ExprReturn) {
-            self.found = true;
+        fn visit_expr_return(&mut self, r: &'ast syn::ExprReturn) {
+            self.found |= self.want == Exit::Leave;
+            visit::visit_expr_return(self, r);
         }
         fn visit_expr_break(&mut self, b: &'ast syn::ExprBreak) {
-            if self.loops == 0 || b.label.is_some() {
-                self.found = true;
-            }
+            self.found |= self.want == Exit::Leave && self.of_outer_loop(&b.label);
             visit::visit_expr_break(self, b);
+        }
+        fn visit_expr_continue(&mut self, c: &'ast syn::ExprContinue) {
+            self.found |= self.want == Exit::Continue && self.of_outer_loop(&c.label);
         }
         fn visit_expr_loop(&mut self, l: &'ast syn::ExprLoop) {
             self.loops += 1;
@@ -261,62 +290,18 @@ pub(crate) fn leaves_loop(handler: &Expr) -> bool {
             self.loops -= 1;
         }
         fn visit_macro(&mut self, m: &'ast syn::Macro) {
-            let name = m.path.segments.last().map(|s| s.ident.to_string());
-            if matches!(
-                name.as_deref(),
-                Some("panic" | "unreachable" | "todo" | "unimplemented" | "bail")
-            ) || tokens_mention(&m.tokens, "return")
-                || tokens_mention(&m.tokens, "break")
-            {
-                self.found = true;
-            }
+            self.found |= match self.want {
+                Exit::Leave => {
+                    is_panic(m)
+                        || tokens_mention(&m.tokens, "return")
+                        || tokens_mention(&m.tokens, "break")
+                }
+                Exit::Continue => tokens_mention(&m.tokens, "continue"),
+            };
         }
     }
     let mut v = Exits {
-        loops: 0,
-        found: false,
-    };
-    v.visit_expr(handler);
-    v.found
-}
-
-/// Whether a handler can `continue` the loop around the `select!`.
-pub(crate) fn continues(handler: &Expr) -> bool {
-    struct Skips {
-        loops: usize,
-        found: bool,
-    }
-    impl<'ast> Visit<'ast> for Skips {
-        fn visit_item(&mut self, _: &'ast syn::Item) {}
-        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
-        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
-        fn visit_expr_continue(&mut self, c: &'ast syn::ExprContinue) {
-            if self.loops == 0 || c.label.is_some() {
-                self.found = true;
-            }
-        }
-        fn visit_expr_loop(&mut self, l: &'ast syn::ExprLoop) {
-            self.loops += 1;
-            visit::visit_expr_loop(self, l);
-            self.loops -= 1;
-        }
-        fn visit_expr_while(&mut self, l: &'ast syn::ExprWhile) {
-            self.loops += 1;
-            visit::visit_expr_while(self, l);
-            self.loops -= 1;
-        }
-        fn visit_expr_for_loop(&mut self, l: &'ast syn::ExprForLoop) {
-            self.loops += 1;
-            visit::visit_expr_for_loop(self, l);
-            self.loops -= 1;
-        }
-        fn visit_macro(&mut self, m: &'ast syn::Macro) {
-            if tokens_mention(&m.tokens, "continue") {
-                self.found = true;
-            }
-        }
-    }
-    let mut v = Skips {
+        want,
         loops: 0,
         found: false,
     };
