@@ -150,16 +150,22 @@ pub(crate) fn fix_for(
         help: None,
         suggestion: None,
     };
+    with_cx(text, |cx| fix(cx, &d)).map(|s| (s.replacement, s.span.byte_start, s.span.byte_end))
+}
+
+/// For the fixes' unit tests: runs `f` with the fix context of `text`, for tokio with
+/// every feature.
+#[cfg(test)]
+pub(crate) fn with_cx<R>(text: &str, f: impl FnOnce(&FixCx<'_>) -> R) -> R {
     let file = syn::parse_file(text).expect("the text parses");
-    let cx = FixCx {
+    f(&FixCx {
         text,
         base: 0,
         file: &file,
         runtime: Runtime::Tokio,
         features: RuntimeFeatures::ALL,
         lines: LineIndex::new(text),
-    };
-    fix(&cx, &d).map(|s| (s.replacement, s.span.byte_start, s.span.byte_end))
+    })
 }
 
 #[cfg(test)]

@@ -177,23 +177,7 @@ impl<'a> Visit<'a> for Finder<'_, 'a> {
 mod tests {
     use super::*;
     use crate::diagnostic::LineCol;
-    use crate::fix::cx::RuntimeFeatures;
-    use crate::options::Runtime;
-    use crate::source::LineIndex;
-
-    /// Runs `f` with the fix context of `text`.
-    fn with_cx<R>(text: &str, f: impl FnOnce(&FixCx<'_>) -> R) -> R {
-        let file = syn::parse_file(text).unwrap();
-        let cx = FixCx {
-            text,
-            base: 0,
-            file: &file,
-            runtime: Runtime::Tokio,
-            features: RuntimeFeatures::ALL,
-            lines: LineIndex::new(text),
-        };
-        f(&cx)
-    }
+    use crate::fix::cx::with_cx;
 
     /// The span of the first `needle` in `text`.
     fn span_of(text: &str, needle: &str) -> Span {
