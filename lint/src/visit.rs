@@ -40,28 +40,23 @@ impl<'ast> Visit<'ast> for Engine<'_> {
         let Some((brace, items)) = &m.content else {
             return;
         };
-        let cx = Cx {
-            in_async: false,
-            cur_fn: None,
-            self_ty: None,
-            ..self.cx
-        };
-        self.with_cx(cx, |this| {
-            this.scopes.enter_module(m.ident.to_string());
-            this.scopes.push(ScopeKind::Module);
-            this.scopes.collect_items(items.iter());
-            for item in items {
-                this.visit_item(item);
-            }
-            this.pop_scope(Some(brace.span));
-            this.scopes.leave_module();
-        });
+        // The context is already that of an item: a body resets it for the items in it
+        // (`visit_stmt`), and fns and impls in the module set what `Self` names.
+        self.scopes.enter_module(m.ident.to_string());
+        self.scopes.push(ScopeKind::Module);
+        self.scopes.collect_items(items.iter());
+        for item in items {
+            self.visit_item(item);
+        }
+        self.pop_scope(Some(brace.span));
+        self.scopes.leave_module();
     }
 
     fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
+        // A fn declared in a method's body is not the type's: `Self` names nothing in it.
+        // (Whether it is in a trait impl matters only to methods, whose impl sets it.)
         let cx = Cx {
             self_ty: None,
-            in_trait_impl: false,
             ..self.cx
         };
         self.with_cx(cx, |this| {

@@ -791,3 +791,20 @@ async fn serve(mut c: crate::proto::Conn, mut s: tokio::net::TcpStream, mut stop
         a[2].diagnostics[0].notes
     );
 }
+
+#[test]
+fn a_fn_declared_inside_a_method_is_a_plain_fn_of_its_module() {
+    // `helper` is declared in the body of a method of `S`: it is not `S::helper`, the
+    // method of the same name that does not block, and only the call to it is reported.
+    for header in ["impl S", "impl Run for S"] {
+        let src = format!(
+            "pub struct S;\nimpl S {{\n    fn helper(&self) {{}}\n}}\n{header} {{\n    async fn run(&self) {{\n        fn helper() {{\n            std::thread::sleep(std::time::Duration::from_millis(5));\n        }}\n        helper();\n        self.helper();\n        S::helper(self);\n    }}\n}}\n"
+        );
+        let ws = workspace(&[("src/lib.rs", &src)]);
+        assert_eq!(
+            findings(&ws),
+            vec![("src/lib.rs".into(), 10, "blocking_sleep")],
+            "{header}"
+        );
+    }
+}
