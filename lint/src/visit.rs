@@ -112,24 +112,6 @@ impl<'ast> Visit<'ast> for Engine<'_> {
         });
     }
 
-    fn visit_item_const(&mut self, c: &'ast syn::ItemConst) {
-        let cx = Cx {
-            in_async: false,
-            cur_fn: None,
-            ..self.cx
-        };
-        self.with_cx(cx, |this| visit::visit_item_const(this, c));
-    }
-
-    fn visit_item_static(&mut self, s: &'ast syn::ItemStatic) {
-        let cx = Cx {
-            in_async: false,
-            cur_fn: None,
-            ..self.cx
-        };
-        self.with_cx(cx, |this| visit::visit_item_static(this, s));
-    }
-
     fn visit_item_use(&mut self, _: &'ast syn::ItemUse) {}
 
     fn visit_item_macro(&mut self, m: &'ast syn::ItemMacro) {
@@ -147,7 +129,9 @@ impl<'ast> Visit<'ast> for Engine<'_> {
         match s {
             Stmt::Expr(e, Some(_)) => self.visit_expr_at(e, At::Stmt),
             Stmt::Item(i) => {
-                // Items inside a body are not part of its async context.
+                // Items inside a body are not part of its async context. Every item is
+                // reached either here or from the file's or a module's top level, where
+                // the context is already an item's: consts and statics need no reset.
                 let cx = Cx {
                     in_async: false,
                     cur_fn: None,

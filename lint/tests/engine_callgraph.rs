@@ -808,3 +808,25 @@ fn a_fn_declared_inside_a_method_is_a_plain_fn_of_its_module() {
         );
     }
 }
+
+#[test]
+fn a_trait_s_methods_are_its_own_and_never_linked_by_name() {
+    // An implementor's method and a default method share their name with every other
+    // implementor: `self.inner.drain_all()` on a type the linter cannot see is not tied to
+    // them. A default method is the trait's (`Drain::drain_all`), and a call by that path
+    // is followed.
+    let imp = "pub trait Drain { fn drain_all(&mut self); }\npub struct SyncBridge;\nimpl Drain for SyncBridge {\n    fn drain_all(&mut self) {\n        futures::executor::block_on(async { 0 });\n    }\n}\n";
+    let default = "pub trait Drain {\n    fn drain_all(&mut self) {\n        futures::executor::block_on(async { 0 });\n    }\n}\n";
+    let caller = "struct App { inner: Pipe }\nimpl App {\n    async fn f(&mut self) {\n        self.inner.drain_all();\n    }\n}\n";
+    for bridge in [imp, default] {
+        let ws = workspace(&[("src/bridge.rs", bridge), ("src/main.rs", caller)]);
+        assert_eq!(findings(&ws), vec![], "{bridge}");
+    }
+    let by_path =
+        "use crate::bridge::Drain;\nasync fn f(p: &mut Pipe) {\n    Drain::drain_all(p);\n}\n";
+    let ws = workspace(&[("src/bridge.rs", default), ("src/main.rs", by_path)]);
+    assert_eq!(
+        findings(&ws),
+        vec![("src/main.rs".into(), 3, "nested_block_on")]
+    );
+}
