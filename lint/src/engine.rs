@@ -827,12 +827,12 @@ impl<'s> Engine<'s> {
         self.with_cx(cx, |this| this.visit_expr(closure));
     }
 
-    pub(crate) fn visit_macro_body(&mut self, mac: &syn::Macro, item_position: bool) {
+    pub(crate) fn visit_macro_body(&mut self, mac: &syn::Macro) {
         // Macro bodies are parsed again, which costs: only where findings can come from
         // them directly (async context). Sync code only feeds the call graph, which can
         // afford to miss a call hidden in a `println!`.
         let body = if self.cx.in_async {
-            macros::parse(mac, item_position)
+            macros::parse(mac)
         } else {
             Body::Opaque
         };

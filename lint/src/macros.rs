@@ -68,9 +68,10 @@ fn is_not_code(name: &str) -> bool {
     )
 }
 
-/// Parses the body of `mac`, in expression/statement position (`item_position` false) or
-/// item position.
-pub(crate) fn parse(mac: &syn::Macro, item_position: bool) -> Body {
+/// Parses the body of `mac`, a macro in expression or statement position. (Item macros,
+/// such as `cfg_if!` wrappers holding whole modules, are never parsed: they are never in
+/// async context.)
+pub(crate) fn parse(mac: &syn::Macro) -> Body {
     let Some(last) = mac.path.segments.last() else {
         return Body::Opaque;
     };
@@ -83,11 +84,8 @@ pub(crate) fn parse(mac: &syn::Macro, item_position: bool) -> Body {
     {
         return Body::Select(arms);
     }
-    // Item-position wrappers (`cfg_if!`, `cfg_rt! { ... }`) hold whole modules: parsing
-    // them again would double the cost of the file for little (items rarely hide
-    // blocking calls behind a wrapper macro); and a body without a single call has nothing
-    // for the rules to see.
-    if item_position || !has_call(&mac.tokens) {
+    // A body without a single call has nothing for the rules to see.
+    if !has_call(&mac.tokens) {
         return Body::Opaque;
     }
     // `m! { ... }` is usually a block of statements, `m!(...)`/`m![...]` a list.
@@ -217,7 +215,7 @@ mod tests {
 
     fn body(src: &str) -> Body {
         let mac: syn::Macro = syn::parse_str(src).unwrap();
-        parse(&mac, false)
+        parse(&mac)
     }
 
     #[test]

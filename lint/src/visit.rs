@@ -114,12 +114,10 @@ impl<'ast> Visit<'ast> for Engine<'_> {
 
     fn visit_item_use(&mut self, _: &'ast syn::ItemUse) {}
 
-    fn visit_item_macro(&mut self, m: &'ast syn::ItemMacro) {
-        if m.ident.is_some() {
-            return; // macro_rules! name { ... }
-        }
-        self.visit_macro_body(&m.mac, true);
-    }
+    // An item macro (`macro_rules!`, or `name! { .. }` at a module's level) is not walked:
+    // macro bodies are parsed only in async context, which an item never is, and it cannot
+    // name the locals of a body around it (a pending future stays unused).
+    fn visit_item_macro(&mut self, _: &'ast syn::ItemMacro) {}
 
     fn visit_block(&mut self, b: &'ast syn::Block) {
         self.visit_body(b, false);
@@ -139,7 +137,6 @@ impl<'ast> Visit<'ast> for Engine<'_> {
                 };
                 self.with_cx(cx, |this| this.visit_item(i));
             }
-            Stmt::Macro(m) => self.visit_macro_body(&m.mac, false),
             _ => visit::visit_stmt(self, s),
         }
     }
@@ -223,7 +220,7 @@ impl<'ast> Visit<'ast> for Engine<'_> {
     }
 
     fn visit_macro(&mut self, m: &'ast syn::Macro) {
-        self.visit_macro_body(m, false);
+        self.visit_macro_body(m);
     }
 
     fn visit_expr_async(&mut self, a: &'ast syn::ExprAsync) {

@@ -830,3 +830,12 @@ fn a_trait_s_methods_are_its_own_and_never_linked_by_name() {
         vec![("src/main.rs".into(), 3, "nested_block_on")]
     );
 }
+
+#[test]
+fn an_item_in_a_sync_body_is_not_that_fn_s_work() {
+    // `count` declares a const holding a closure that sleeps, and never calls it: calling
+    // `count` does not sleep.
+    let src = "fn count() -> u32 {\n    const WAIT: fn() = || std::thread::sleep(std::time::Duration::from_secs(1));\n    1\n}\nasync fn f() {\n    count();\n}\n";
+    let ws = workspace(&[("src/lib.rs", src)]);
+    assert_eq!(findings(&ws), vec![]);
+}

@@ -544,3 +544,32 @@ fn item_allows_are_read_on_every_kind_of_item() {
         assert_eq!(allows, vec![("blocking_sleep", 1, 2)], "{item}");
     }
 }
+
+#[test]
+fn an_item_in_an_async_body_is_not_async_context() {
+    // The initializer of a static declared in an async fn runs wherever it is first used,
+    // not in the fn; a closure in a const is a plain fn.
+    let src = r#"
+async fn f() -> usize {
+    static TABLE: std::sync::LazyLock<Vec<u8>> =
+        std::sync::LazyLock::new(|| std::fs::read("table").unwrap());
+    const WAIT: fn() = || std::thread::sleep(std::time::Duration::from_secs(1));
+    TABLE.len()
+}
+"#;
+    assert_eq!(rules_at(src), vec![]);
+}
+
+#[test]
+fn a_macro_in_a_module_of_a_body_cannot_use_the_body_s_future() {
+    // `fut` is never awaited: the `log!` in the nested module cannot name it.
+    let src = r#"
+async fn f() {
+    let fut = tokio::time::sleep(std::time::Duration::from_secs(1));
+    mod inner {
+        log! { fut }
+    }
+}
+"#;
+    assert_eq!(rules_at(src), vec![(3, "unawaited_future")]);
+}

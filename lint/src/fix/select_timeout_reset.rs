@@ -46,7 +46,7 @@ pub(crate) fn fix(cx: &FixCx<'_>, d: &Diagnostic) -> Option<Suggestion> {
     let target = (d.primary.span.byte_start, d.primary.span.byte_end);
     let site = site_of(cx, target)?;
     let (mac, stmt) = (site.select?, site.loop_stmt?);
-    let Body::Select(arms) = macros::parse(mac, false) else {
+    let Body::Select(arms) = macros::parse(mac) else {
         return None;
     };
     let arm = arms

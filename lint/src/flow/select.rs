@@ -77,7 +77,7 @@ fn selects_in_loops(body: &Block) -> Vec<LoopSelect<'_>> {
             if self.depth > 0 {
                 for (i, stmt) in b.stmts.iter().enumerate() {
                     if let Some(mac) = stmt_select(stmt)
-                        && let Body::Select(arms) = macros::parse(mac, false)
+                        && let Body::Select(arms) = macros::parse(mac)
                     {
                         self.out.push(LoopSelect {
                             before: &b.stmts[..i],

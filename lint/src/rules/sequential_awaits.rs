@@ -263,7 +263,7 @@ fn check_macro_args(
     mut_refs: &Names,
     out: &mut Vec<Diagnostic>,
 ) {
-    let Body::Exprs(args) = macros::parse(mac, false) else {
+    let Body::Exprs(args) = macros::parse(mac) else {
         return;
     };
     let mut run: Vec<Member<'_>> = Vec::new();
