@@ -573,3 +573,25 @@ async fn f() {
 "#;
     assert_eq!(rules_at(src), vec![(3, "unawaited_future")]);
 }
+
+#[test]
+fn shadowed_async_closures_and_module_paths_are_not_the_future() {
+    // `f` is shadowed by a sync closure: calling it builds no future; `g` is still the
+    // async closure. In `map(future::ready)`, `future` is the module, not the pending local.
+    let src = r#"
+use std::future;
+async fn run() {
+    let g = async || {};
+    let f = async || {};
+    let f = || 1;
+    f();
+    g();
+    let future = tokio::time::sleep(std::time::Duration::from_secs(1));
+    let _ready = [1, 2].map(future::ready);
+}
+"#;
+    assert_eq!(
+        rules_at(src),
+        vec![(8, "unawaited_future"), (9, "unawaited_future")]
+    );
+}
