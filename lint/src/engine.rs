@@ -77,6 +77,8 @@ pub(crate) struct Cx {
     /// Code here runs in async context.
     pub(crate) in_async: bool,
     /// The sync fn whose body is being walked (receives blocking hits and call edges).
+    /// Read only where `in_async` is false: an async block or closure in the fn runs
+    /// later, elsewhere.
     pub(crate) cur_fn: Option<FnId>,
     /// The async fn whose own body is being walked (not a closure or async block in
     /// it): receives what it awaits, for `cancel_unsafe_select` across files.

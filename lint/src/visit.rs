@@ -224,9 +224,9 @@ impl<'ast> Visit<'ast> for Engine<'_> {
     }
 
     fn visit_expr_async(&mut self, a: &'ast syn::ExprAsync) {
+        // (`cur_fn` is read only outside async context: it needs no reset here.)
         let cx = Cx {
             in_async: true,
-            cur_fn: None,
             cur_async: None,
             ..self.cx
         };
@@ -239,7 +239,6 @@ impl<'ast> Visit<'ast> for Engine<'_> {
         let cx = if is_async {
             Cx {
                 in_async: true,
-                cur_fn: None,
                 cur_async: None,
                 ..self.cx
             }

@@ -839,3 +839,18 @@ fn an_item_in_a_sync_body_is_not_that_fn_s_work() {
     let ws = workspace(&[("src/lib.rs", src)]);
     assert_eq!(findings(&ws), vec![]);
 }
+
+#[test]
+fn a_sync_fn_that_builds_an_async_block_or_closure_does_not_run_it() {
+    // `make` and `make_closure` only build what calls `pace`: the blocking call is
+    // reported where it runs, in the async block and the closure, not at their callers.
+    let src = "fn pace() {\n    std::thread::sleep(std::time::Duration::from_millis(5));\n}\nfn make() -> impl std::future::Future<Output = ()> {\n    async { pace(); }\n}\nfn make_closure() {\n    let _c = async || { pace(); };\n}\nasync fn f() {\n    make().await;\n    make_closure();\n}\n";
+    let ws = workspace(&[("src/lib.rs", src)]);
+    assert_eq!(
+        findings(&ws),
+        vec![
+            ("src/lib.rs".into(), 5, "blocking_sleep"),
+            ("src/lib.rs".into(), 8, "blocking_sleep"),
+        ]
+    );
+}

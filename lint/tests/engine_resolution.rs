@@ -595,3 +595,18 @@ async fn run() {
         vec![(8, "unawaited_future"), (9, "unawaited_future")]
     );
 }
+
+#[test]
+fn an_async_closure_s_block_is_an_async_body_for_the_flow_rules() {
+    let src = r#"
+async fn f(m: std::sync::Mutex<u8>) {
+    let c = async || {
+        let g = m.lock().unwrap();
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        drop(g);
+    };
+    c().await;
+}
+"#;
+    assert_eq!(rules_at(src), vec![(5, "lock_across_await")]);
+}
