@@ -87,7 +87,7 @@ fn run_file(
             out.diagnostics.push(d);
         }
         Ok(file) => {
-            let mut engine = Engine::new(Some(src), options, module, false);
+            let mut engine = Engine::new(Some(src), options, module);
             engine.file(&file);
             if engine.too_deep {
                 let d = parse_error::diagnostic(

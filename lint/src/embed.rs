@@ -38,7 +38,7 @@ pub fn blocking_calls(body: &syn::Block) -> Vec<BlockingCall> {
         runtime: Runtime::Aio,
         ..FileOptions::default()
     };
-    let mut engine = Engine::new(None, &options, vec!["crate".to_string()], true);
+    let mut engine = Engine::new(None, &options, vec!["crate".to_string()]);
     engine.async_body(body);
     std::mem::take(&mut engine.findings)
         .into_iter()

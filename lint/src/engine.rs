@@ -109,7 +109,6 @@ pub(crate) enum PendingWhat {
 pub(crate) struct Engine<'s> {
     pub(crate) src: Option<&'s SourceText<'s>>,
     pub(crate) options: &'s FileOptions,
-    pub(crate) embed: bool,
     pub(crate) scopes: Scopes,
     pub(crate) cx: Cx,
     pub(crate) facts: FactsBuilder,
@@ -144,13 +143,11 @@ impl<'s> Engine<'s> {
         src: Option<&'s SourceText<'s>>,
         options: &'s FileOptions,
         module: Vec<String>,
-        embed: bool,
     ) -> Self {
         Engine {
             src,
             options,
-            embed,
-            scopes: Scopes::new(module, embed),
+            scopes: Scopes::new(module, src.is_none()),
             cx: Cx::default(),
             facts: FactsBuilder::new(
                 options.runtime,
@@ -216,7 +213,7 @@ impl<'s> Engine<'s> {
 
     /// Hands one async body to the per-body checks, names resolved at the body.
     pub(crate) fn flow_body(&mut self, body: &syn::Block) {
-        let Some(src) = self.src.filter(|_| !self.embed) else {
+        let Some(src) = self.src else {
             return;
         };
         let resolver = self.scopes.resolver(self.cx.self_ty);
@@ -232,7 +229,7 @@ impl<'s> Engine<'s> {
 
     /// Runs the per-file checks, each path resolved where it is written.
     pub(crate) fn file_checks(&mut self, file: &syn::File) {
-        let Some(src) = self.src.filter(|_| !self.embed) else {
+        let Some(src) = self.src else {
             return;
         };
         let scopes = &self.scopes;
@@ -342,7 +339,7 @@ impl<'s> Engine<'s> {
     ) {
         let is_async = sig.asyncness.is_some();
         let mut fact = None;
-        if self.src.is_some() && !self.embed {
+        if self.src.is_some() {
             let name = sig.ident.to_string();
             let mut path = self.scopes.module_path();
             if let Some(ty) = self.cx.self_ty {
@@ -599,7 +596,7 @@ impl<'s> Engine<'s> {
             At::Yielded if !self.yields_allowed => true,
             _ => return,
         };
-        let Some(src) = self.src.filter(|_| !self.embed) else {
+        let Some(src) = self.src else {
             return;
         };
         if let Some(ty) = self.workspace_type(path) {

@@ -79,7 +79,6 @@ impl<'ast> Visit<'ast> for Engine<'_> {
             && let syn::Type::Path(ty) = &*i.self_ty
             && ty.qself.is_none()
             && self.src.is_some()
-            && !self.embed
             && self.names_future(tr)
             && let Some(path) = self.workspace_type(&ty.path)
         {

@@ -317,6 +317,13 @@ fn help_and_suggestion_name_the_runtime_replacement() {
 }
 
 #[test]
+fn nested_block_on_suggests_awaiting_its_one_argument() {
+    let one = lint("async fn f(rt: tokio::runtime::Runtime) { rt.block_on(fetch(1)); }");
+    let s = one[0].suggestion.as_ref().map(|s| s.replacement.as_str());
+    assert_eq!(s, Some("fetch(1).await"));
+}
+
+#[test]
 fn parse_errors_are_one_diagnostic_at_the_error() {
     let d = lint("fn ok() {}\nasync fn broken( {\n    std::thread::sleep(d);\n}\n");
     assert_eq!(d.len(), 1);
