@@ -652,30 +652,13 @@ fn fix_all(uri: &Uri, doc: &Document) -> Option<String> {
 /// The file a `file:` URI names (percent-decoded); any other URI (an unsaved `untitled:`
 /// buffer) becomes a relative path, linted without configuration.
 fn uri_to_path(uri: &Uri) -> PathBuf {
-    let s = uri.as_str();
-    let Some(rest) = s.strip_prefix("file://") else {
-        return PathBuf::from(s.replace([':', '/'], "_"));
-    };
-    // Drop the authority (`localhost` or empty), keep the path.
-    let path = rest.find('/').map_or("", |i| &rest[i..]);
-    let path = path.split(['?', '#']).next().unwrap_or_default();
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
-            (b'%', Some(&h), Some(&l)) if hex(h).is_some() && hex(l).is_some() => {
-                out.push((hex(h).unwrap_or(0) * 16 + hex(l).unwrap_or(0)) as u8);
-                i += 3;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
+    if !uri.scheme().is_some_and(|s| s.eq_lowercase("file")) {
+        return PathBuf::from(uri.as_str().replace([':', '/'], "_"));
     }
-    PathBuf::from(String::from_utf8_lossy(&out).into_owned())
+    // The parser has checked the percent-encoding; the authority (`localhost` or empty),
+    // the query and the fragment are not part of the path.
+    let bytes = uri.path().as_estr().decode().into_bytes();
+    PathBuf::from(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 #[cfg(test)]
@@ -843,6 +826,59 @@ mod tests {
     }
 
     #[test]
+    fn a_report_is_published_only_for_the_version_the_editor_has() {
+        let (connection, client) = Connection::memory();
+        let (work, _rx) = crossbeam_channel::unbounded();
+        let mut server = Server {
+            connection: &connection,
+            work,
+            client: ClientInfo::default(),
+            documents: HashMap::new(),
+            pending: HashMap::new(),
+            shut_down: false,
+            next_id: 0,
+        };
+        let uri: Uri = "file:///tmp/a.rs".parse().unwrap();
+        let report = |version| Report {
+            uri: uri.clone(),
+            version,
+            findings: Vec::new(),
+            text: Arc::from(""),
+        };
+        let published = || -> Vec<Value> {
+            client
+                .receiver
+                .try_iter()
+                .map(|m| match m {
+                    Message::Notification(n) => n.params["version"].clone(),
+                    other => panic!("{other:?}"),
+                })
+                .collect()
+        };
+        // Not open: a file's findings are published, a document's (closed since) are not.
+        server.publish_report(report(Some(1)));
+        assert_eq!(published(), Vec::<Value>::new());
+        server.publish_report(report(None));
+        assert_eq!(published(), [Value::Null]);
+        // Open at version 2: only a report for version 2 is.
+        server.documents.insert(
+            uri.clone(),
+            Document {
+                text: String::new(),
+                version: 2,
+                findings: Vec::new(),
+                analysed: None,
+            },
+        );
+        server.publish_report(report(Some(1)));
+        server.publish_report(report(None));
+        assert_eq!(published(), Vec::<Value>::new());
+        server.publish_report(report(Some(2)));
+        assert_eq!(published(), [json!(2)]);
+        assert_eq!(server.documents[&uri].analysed, Some(2));
+    }
+
+    #[test]
     fn file_uris_become_paths() {
         let uri = |s: &str| s.parse::<Uri>().unwrap();
         assert_eq!(
@@ -856,6 +892,14 @@ mod tests {
         assert_eq!(
             uri_to_path(&uri("file:///a/100%25.rs")),
             PathBuf::from("/a/100%.rs")
+        );
+        assert_eq!(
+            uri_to_path(&uri("FILE:///a/b.rs?query#fragment")),
+            PathBuf::from("/a/b.rs")
+        );
+        assert!(
+            "file:///a/%zz.rs".parse::<Uri>().is_err(),
+            "checked by the parser"
         );
         let untitled = uri_to_path(&uri("untitled:Untitled-1"));
         assert!(untitled.is_relative(), "{untitled:?}");
