@@ -879,6 +879,43 @@ mod tests {
     }
 
     #[test]
+    fn a_change_waits_for_the_debounce() {
+        let (connection, _client) = Connection::memory();
+        let (work, analyses) = crossbeam_channel::unbounded();
+        let mut server = Server {
+            connection: &connection,
+            work,
+            client: ClientInfo::default(),
+            documents: HashMap::new(),
+            pending: HashMap::new(),
+            shut_down: false,
+            next_id: 0,
+        };
+        let uri: Uri = "file:///tmp/a.rs".parse().unwrap();
+        server.documents.insert(
+            uri.clone(),
+            Document {
+                text: "fn a() {}\n".into(),
+                version: 1,
+                findings: Vec::new(),
+                analysed: Some(1),
+            },
+        );
+        let before = Instant::now();
+        let p = json!({
+            "textDocument": {"uri": uri.as_str(), "version": 2},
+            "contentChanges": [{"text": "fn b() {}\n"}],
+        });
+        server.change(serde_json::from_value(p).unwrap());
+        assert!(server.pending[&uri] >= before + DEBOUNCE);
+        assert_eq!(server.documents[&uri].text, "fn b() {}\n");
+        assert_eq!(server.documents[&uri].version, 2);
+        // Nothing is analysed until then.
+        server.flush_due();
+        assert!(analyses.try_recv().is_err());
+    }
+
+    #[test]
     fn file_uris_become_paths() {
         let uri = |s: &str| s.parse::<Uri>().unwrap();
         assert_eq!(
