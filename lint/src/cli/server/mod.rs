@@ -49,7 +49,7 @@ use crate::cli::seam::{self, fixes};
 use convert::Target;
 use text::Lines;
 pub(crate) use workspace::Analyzer;
-use workspace::{Report, Work, Workspace};
+use workspace::{Report, Work, Workspace, uri_to_path};
 
 /// How long after the last change of a document its analysis starts.
 pub(crate) const DEBOUNCE: Duration = Duration::from_millis(50);
@@ -649,18 +649,6 @@ fn fix_all(uri: &Uri, doc: &Document) -> Option<String> {
     })
 }
 
-/// The file a `file:` URI names (percent-decoded); any other URI (an unsaved `untitled:`
-/// buffer) becomes a relative path, linted without configuration.
-fn uri_to_path(uri: &Uri) -> PathBuf {
-    if !uri.scheme().is_some_and(|s| s.eq_lowercase("file")) {
-        return PathBuf::from(uri.as_str().replace([':', '/'], "_"));
-    }
-    // The parser has checked the percent-encoding; the authority (`localhost` or empty),
-    // the query and the fragment are not part of the path.
-    let bytes = uri.path().as_estr().decode().into_bytes();
-    PathBuf::from(String::from_utf8_lossy(&bytes).into_owned())
-}
-
 #[cfg(test)]
 mod tests {
     // What needs a stand-in analyser (a panic) or the private helpers; the protocol as an
@@ -687,6 +675,21 @@ mod tests {
                 Message::Response(_) | Message::Request(_) => {}
             }
         }
+    }
+
+    /// A message thread on `connection`, with what it hands the analysis thread.
+    fn server(connection: &Connection) -> (Server<'_>, crossbeam_channel::Receiver<Work>) {
+        let (work, analyses) = crossbeam_channel::unbounded();
+        let server = Server {
+            connection,
+            work,
+            client: ClientInfo::default(),
+            documents: HashMap::new(),
+            pending: HashMap::new(),
+            shut_down: false,
+            next_id: 0,
+        };
+        (server, analyses)
     }
 
     #[test]
@@ -756,7 +759,7 @@ mod tests {
         let text =
             "async fn f() {\n    std::thread::sleep(std::time::Duration::from_millis(1));\n}\n";
         let (connection, _client) = Connection::memory();
-        let (work, _rx) = crossbeam_channel::unbounded();
+        let (mut server, _analyses) = server(&connection);
         let tmp = tempfile::tempdir().unwrap();
         std::fs::write(
             tmp.path().join("Cargo.toml"),
@@ -770,15 +773,6 @@ mod tests {
         let findings = pipeline::relint(&job, text, seam::rules());
         assert_eq!(findings.len(), 1, "{findings:?}");
         assert!(findings[0].suggestion.is_some());
-        let mut server = Server {
-            connection: &connection,
-            work,
-            client: ClientInfo::default(),
-            documents: HashMap::new(),
-            pending: HashMap::new(),
-            shut_down: false,
-            next_id: 0,
-        };
         let ask = |server: &Server<'_>, only: Value| {
             let p = json!({
                 "textDocument": {"uri": uri.as_str()},
@@ -828,16 +822,7 @@ mod tests {
     #[test]
     fn a_report_is_published_only_for_the_version_the_editor_has() {
         let (connection, client) = Connection::memory();
-        let (work, _rx) = crossbeam_channel::unbounded();
-        let mut server = Server {
-            connection: &connection,
-            work,
-            client: ClientInfo::default(),
-            documents: HashMap::new(),
-            pending: HashMap::new(),
-            shut_down: false,
-            next_id: 0,
-        };
+        let (mut server, _analyses) = server(&connection);
         let uri: Uri = "file:///tmp/a.rs".parse().unwrap();
         let report = |version| Report {
             uri: uri.clone(),
@@ -881,16 +866,7 @@ mod tests {
     #[test]
     fn a_change_waits_for_the_debounce() {
         let (connection, _client) = Connection::memory();
-        let (work, analyses) = crossbeam_channel::unbounded();
-        let mut server = Server {
-            connection: &connection,
-            work,
-            client: ClientInfo::default(),
-            documents: HashMap::new(),
-            pending: HashMap::new(),
-            shut_down: false,
-            next_id: 0,
-        };
+        let (mut server, analyses) = server(&connection);
         let uri: Uri = "file:///tmp/a.rs".parse().unwrap();
         server.documents.insert(
             uri.clone(),
@@ -913,32 +889,5 @@ mod tests {
         // Nothing is analysed until then.
         server.flush_due();
         assert!(analyses.try_recv().is_err());
-    }
-
-    #[test]
-    fn file_uris_become_paths() {
-        let uri = |s: &str| s.parse::<Uri>().unwrap();
-        assert_eq!(
-            uri_to_path(&uri("file:///home/me/my%20crate/src/l%C3%A9.rs")),
-            PathBuf::from("/home/me/my crate/src/lé.rs")
-        );
-        assert_eq!(
-            uri_to_path(&uri("file://localhost/a/b.rs")),
-            PathBuf::from("/a/b.rs")
-        );
-        assert_eq!(
-            uri_to_path(&uri("file:///a/100%25.rs")),
-            PathBuf::from("/a/100%.rs")
-        );
-        assert_eq!(
-            uri_to_path(&uri("FILE:///a/b.rs?query#fragment")),
-            PathBuf::from("/a/b.rs")
-        );
-        assert!(
-            "file:///a/%zz.rs".parse::<Uri>().is_err(),
-            "checked by the parser"
-        );
-        let untitled = uri_to_path(&uri("untitled:Untitled-1"));
-        assert!(untitled.is_relative(), "{untitled:?}");
     }
 }

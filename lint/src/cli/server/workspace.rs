@@ -137,6 +137,18 @@ pub(crate) fn path_to_uri(path: &Path) -> Uri {
         .unwrap_or_else(|_| "file:///".parse().expect("a valid URI"))
 }
 
+/// The file a `file:` URI names (percent-decoded); any other URI (an unsaved `untitled:`
+/// buffer) becomes a relative path, linted without configuration.
+pub(crate) fn uri_to_path(uri: &Uri) -> PathBuf {
+    if !uri.scheme().is_some_and(|s| s.eq_lowercase("file")) {
+        return PathBuf::from(uri.as_str().replace([':', '/'], "_"));
+    }
+    // The parser has checked the percent-encoding; the authority (`localhost` or empty),
+    // the query and the fragment are not part of the path.
+    let bytes = uri.path().as_estr().decode().into_bytes();
+    PathBuf::from(String::from_utf8_lossy(&bytes).into_owned())
+}
+
 impl Workspace {
     pub(crate) fn new(analyzer: Analyzer, client: Sender<Message>, stop: Arc<AtomicBool>) -> Self {
         Workspace {
@@ -782,5 +794,32 @@ mod tests {
             summary(&reports),
             [unused("a.rs", Some(1)), unused("b.rs", Some(1))]
         );
+    }
+
+    #[test]
+    fn file_uris_become_paths() {
+        let uri = |s: &str| s.parse::<Uri>().unwrap();
+        assert_eq!(
+            uri_to_path(&uri("file:///home/me/my%20crate/src/l%C3%A9.rs")),
+            PathBuf::from("/home/me/my crate/src/lé.rs")
+        );
+        assert_eq!(
+            uri_to_path(&uri("file://localhost/a/b.rs")),
+            PathBuf::from("/a/b.rs")
+        );
+        assert_eq!(
+            uri_to_path(&uri("file:///a/100%25.rs")),
+            PathBuf::from("/a/100%.rs")
+        );
+        assert_eq!(
+            uri_to_path(&uri("FILE:///a/b.rs?query#fragment")),
+            PathBuf::from("/a/b.rs")
+        );
+        assert!(
+            "file:///a/%zz.rs".parse::<Uri>().is_err(),
+            "checked by the parser"
+        );
+        let untitled = uri_to_path(&uri("untitled:Untitled-1"));
+        assert!(untitled.is_relative(), "{untitled:?}");
     }
 }
