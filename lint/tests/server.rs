@@ -1063,11 +1063,19 @@ fn a_configuration_edit_re_lints_the_open_documents() {
     assert_eq!(p["uri"], a.as_str());
     assert_eq!(p["version"], 1);
     assert_eq!(p["diagnostics"][0]["severity"], 1, "an error now");
-    // A change to some other file is not a configuration change.
+    // A change to some other file is not a configuration change: no reload, so no new
+    // progress token (the server asks for one before it answers the next request).
     client.notify(
         "workspace/didChangeWatchedFiles",
         json!({"changes": [{"uri": uri_of(&tmp.path().join("src/lib.rs")), "type": 2}]}),
     );
+    client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": a}, "position": {"line": 0, "character": 0}}),
+        )
+        .unwrap();
+    assert_eq!(client.asked.len(), 3, "{:?}", client.asked);
     std::fs::write(&config, "allow = [\"blocking_sleep\"]\n").unwrap();
     client.notify(
         "workspace/didChangeWatchedFiles",

@@ -49,7 +49,7 @@ use crate::cli::seam::{self, fixes};
 use convert::Target;
 use text::Lines;
 pub(crate) use workspace::Analyzer;
-use workspace::{Report, Work, Workspace};
+use workspace::{Report, Work, Workspace, uri_to_path};
 
 /// How long after the last change of a document its analysis starts.
 pub(crate) const DEBOUNCE: Duration = Duration::from_millis(50);
@@ -649,35 +649,6 @@ fn fix_all(uri: &Uri, doc: &Document) -> Option<String> {
     })
 }
 
-/// The file a `file:` URI names (percent-decoded); any other URI (an unsaved `untitled:`
-/// buffer) becomes a relative path, linted without configuration.
-fn uri_to_path(uri: &Uri) -> PathBuf {
-    let s = uri.as_str();
-    let Some(rest) = s.strip_prefix("file://") else {
-        return PathBuf::from(s.replace([':', '/'], "_"));
-    };
-    // Drop the authority (`localhost` or empty), keep the path.
-    let path = rest.find('/').map_or("", |i| &rest[i..]);
-    let path = path.split(['?', '#']).next().unwrap_or_default();
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
-            (b'%', Some(&h), Some(&l)) if hex(h).is_some() && hex(l).is_some() => {
-                out.push((hex(h).unwrap_or(0) * 16 + hex(l).unwrap_or(0)) as u8);
-                i += 3;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    PathBuf::from(String::from_utf8_lossy(&out).into_owned())
-}
-
 #[cfg(test)]
 mod tests {
     // What needs a stand-in analyser (a panic) or the private helpers; the protocol as an
@@ -704,6 +675,21 @@ mod tests {
                 Message::Response(_) | Message::Request(_) => {}
             }
         }
+    }
+
+    /// A message thread on `connection`, with what it hands the analysis thread.
+    fn server(connection: &Connection) -> (Server<'_>, crossbeam_channel::Receiver<Work>) {
+        let (work, analyses) = crossbeam_channel::unbounded();
+        let server = Server {
+            connection,
+            work,
+            client: ClientInfo::default(),
+            documents: HashMap::new(),
+            pending: HashMap::new(),
+            shut_down: false,
+            next_id: 0,
+        };
+        (server, analyses)
     }
 
     #[test]
@@ -773,7 +759,7 @@ mod tests {
         let text =
             "async fn f() {\n    std::thread::sleep(std::time::Duration::from_millis(1));\n}\n";
         let (connection, _client) = Connection::memory();
-        let (work, _rx) = crossbeam_channel::unbounded();
+        let (mut server, _analyses) = server(&connection);
         let tmp = tempfile::tempdir().unwrap();
         std::fs::write(
             tmp.path().join("Cargo.toml"),
@@ -787,15 +773,6 @@ mod tests {
         let findings = pipeline::relint(&job, text, seam::rules());
         assert_eq!(findings.len(), 1, "{findings:?}");
         assert!(findings[0].suggestion.is_some());
-        let mut server = Server {
-            connection: &connection,
-            work,
-            client: ClientInfo::default(),
-            documents: HashMap::new(),
-            pending: HashMap::new(),
-            shut_down: false,
-            next_id: 0,
-        };
         let ask = |server: &Server<'_>, only: Value| {
             let p = json!({
                 "textDocument": {"uri": uri.as_str()},
@@ -843,21 +820,74 @@ mod tests {
     }
 
     #[test]
-    fn file_uris_become_paths() {
-        let uri = |s: &str| s.parse::<Uri>().unwrap();
-        assert_eq!(
-            uri_to_path(&uri("file:///home/me/my%20crate/src/l%C3%A9.rs")),
-            PathBuf::from("/home/me/my crate/src/lé.rs")
+    fn a_report_is_published_only_for_the_version_the_editor_has() {
+        let (connection, client) = Connection::memory();
+        let (mut server, _analyses) = server(&connection);
+        let uri: Uri = "file:///tmp/a.rs".parse().unwrap();
+        let report = |version| Report {
+            uri: uri.clone(),
+            version,
+            findings: Vec::new(),
+            text: Arc::from(""),
+        };
+        let published = || -> Vec<Value> {
+            client
+                .receiver
+                .try_iter()
+                .map(|m| match m {
+                    Message::Notification(n) => n.params["version"].clone(),
+                    other => panic!("{other:?}"),
+                })
+                .collect()
+        };
+        // Not open: a file's findings are published, a document's (closed since) are not.
+        server.publish_report(report(Some(1)));
+        assert_eq!(published(), Vec::<Value>::new());
+        server.publish_report(report(None));
+        assert_eq!(published(), [Value::Null]);
+        // Open at version 2: only a report for version 2 is.
+        server.documents.insert(
+            uri.clone(),
+            Document {
+                text: String::new(),
+                version: 2,
+                findings: Vec::new(),
+                analysed: None,
+            },
         );
-        assert_eq!(
-            uri_to_path(&uri("file://localhost/a/b.rs")),
-            PathBuf::from("/a/b.rs")
+        server.publish_report(report(Some(1)));
+        server.publish_report(report(None));
+        assert_eq!(published(), Vec::<Value>::new());
+        server.publish_report(report(Some(2)));
+        assert_eq!(published(), [json!(2)]);
+        assert_eq!(server.documents[&uri].analysed, Some(2));
+    }
+
+    #[test]
+    fn a_change_waits_for_the_debounce() {
+        let (connection, _client) = Connection::memory();
+        let (mut server, analyses) = server(&connection);
+        let uri: Uri = "file:///tmp/a.rs".parse().unwrap();
+        server.documents.insert(
+            uri.clone(),
+            Document {
+                text: "fn a() {}\n".into(),
+                version: 1,
+                findings: Vec::new(),
+                analysed: Some(1),
+            },
         );
-        assert_eq!(
-            uri_to_path(&uri("file:///a/100%25.rs")),
-            PathBuf::from("/a/100%.rs")
-        );
-        let untitled = uri_to_path(&uri("untitled:Untitled-1"));
-        assert!(untitled.is_relative(), "{untitled:?}");
+        let before = Instant::now();
+        let p = json!({
+            "textDocument": {"uri": uri.as_str(), "version": 2},
+            "contentChanges": [{"text": "fn b() {}\n"}],
+        });
+        server.change(serde_json::from_value(p).unwrap());
+        assert!(server.pending[&uri] >= before + DEBOUNCE);
+        assert_eq!(server.documents[&uri].text, "fn b() {}\n");
+        assert_eq!(server.documents[&uri].version, 2);
+        // Nothing is analysed until then.
+        server.flush_due();
+        assert!(analyses.try_recv().is_err());
     }
 }

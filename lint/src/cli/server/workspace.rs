@@ -31,6 +31,9 @@ use crate::cli::manifest::Context;
 use crate::cli::pipeline::{self, Job, Linted, STACK_SIZE, plan};
 use crate::cli::seam::{self, FileAnalysis, RuleInfo};
 
+/// What every suppression comment has (a text without it has none to apply).
+const MARKER: &str = "aio-lint:";
+
 /// What analyses one file's bytes: the command line's `lint_bytes`, or a stand-in in tests.
 pub(crate) type Analyzer = fn(&Job, Vec<u8>) -> Linted;
 
@@ -132,6 +135,18 @@ pub(crate) fn path_to_uri(path: &Path) -> Uri {
     }
     s.parse()
         .unwrap_or_else(|_| "file:///".parse().expect("a valid URI"))
+}
+
+/// The file a `file:` URI names (percent-decoded); any other URI (an unsaved `untitled:`
+/// buffer) becomes a relative path, linted without configuration.
+pub(crate) fn uri_to_path(uri: &Uri) -> PathBuf {
+    if !uri.scheme().is_some_and(|s| s.eq_lowercase("file")) {
+        return PathBuf::from(uri.as_str().replace([':', '/'], "_"));
+    }
+    // The parser has checked the percent-encoding; the authority (`localhost` or empty),
+    // the query and the fragment are not part of the path.
+    let bytes = uri.path().as_estr().decode().into_bytes();
+    PathBuf::from(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 impl Workspace {
@@ -397,7 +412,7 @@ impl Workspace {
                             }
                         },
                     };
-                    let may = bytes.windows(9).any(|w| w == b"aio-lint:");
+                    let may = String::from_utf8_lossy(&bytes).contains(MARKER);
                     let l = analyse_with(analyzer, client, job, bytes);
                     tick(client);
                     Some((l, may))
@@ -536,8 +551,8 @@ impl Workspace {
 impl Entry {
     fn set(&mut self, linted: Option<Linted>, text: &str) {
         let (analysis, own) = linted.map_or((None, Vec::new()), |l| (l.analysis, l.own));
-        self.may_suppress = text.contains("aio-lint:")
-            || analysis.as_ref().is_some_and(|a| !a.item_allows.is_empty());
+        self.may_suppress =
+            text.contains(MARKER) || analysis.as_ref().is_some_and(|a| !a.item_allows.is_empty());
         self.analysis = analysis;
         self.own = own;
     }
@@ -582,4 +597,229 @@ fn analyse_with(analyzer: Analyzer, client: &Sender<Message>, job: &Job, bytes: 
         }
     }
     linted
+}
+
+#[cfg(test)]
+mod tests {
+    // The analysis thread's side of the protocol, driven by `handle` directly: what a
+    // batch of work reports, and what it tells the client on the way.
+
+    use serde_json::Value;
+
+    use super::*;
+
+    const SLEEPY: &str =
+        "async fn handler() {\n    std::thread::sleep(std::time::Duration::from_millis(1));\n}\n";
+    const CLEAN: &str = "async fn handler() {\n    let _ = 1;\n}\n";
+
+    /// A cargo package in a temporary folder with `files` (name, text) in `src/`.
+    fn package(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(
+            tmp.path().join("Cargo.toml"),
+            "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\ntokio = \"1\"\n",
+        )
+        .unwrap();
+        std::fs::create_dir(tmp.path().join("src")).unwrap();
+        for (name, text) in files {
+            std::fs::write(tmp.path().join("src").join(name), text).unwrap();
+        }
+        tmp
+    }
+
+    fn workspace() -> (Workspace, Receiver<Message>) {
+        let (client, messages) = crossbeam_channel::unbounded();
+        let ws = Workspace::new(
+            pipeline::lint_bytes,
+            client,
+            Arc::new(AtomicBool::new(false)),
+        );
+        (ws, messages)
+    }
+
+    fn load(root: &Path, progress: Option<&str>) -> Work {
+        Work::Load {
+            folders: vec![root.to_owned()],
+            progress: progress.map(str::to_owned),
+        }
+    }
+
+    /// Each report as (file name, version, rules of its findings), sorted by name.
+    fn summary(reports: &[Report]) -> Vec<(String, Option<i32>, Vec<&'static str>)> {
+        let mut out: Vec<_> = reports
+            .iter()
+            .map(|r| {
+                let name = r.uri.as_str().rsplit('/').next().unwrap().to_owned();
+                (name, r.version, r.findings.iter().map(|d| d.rule).collect())
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// The notifications sent to the client so far, as (method, params).
+    fn sent(messages: &Receiver<Message>) -> Vec<(String, Value)> {
+        messages
+            .try_iter()
+            .filter_map(|m| match m {
+                Message::Notification(n) => Some((n.method, n.params)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_load_reports_progress_every_tenth_of_the_files_and_sums_up() {
+        let mut files: Vec<(String, &str)> = vec![("f00.rs".into(), SLEEPY)];
+        files.extend((1..20).map(|i| (format!("f{i:02}.rs"), "fn f() {}\n")));
+        let files: Vec<(&str, &str)> = files.iter().map(|(n, t)| (n.as_str(), *t)).collect();
+        let tmp = package(&files);
+        let (mut ws, messages) = workspace();
+        let reports = ws.handle(vec![load(tmp.path(), Some("t"))]);
+        assert_eq!(
+            summary(&reports),
+            [("f00.rs".to_owned(), None, vec!["blocking_sleep"])],
+            "only the file with findings is published"
+        );
+        let sent = sent(&messages);
+        let progress: Vec<&Value> = sent
+            .iter()
+            .filter(|(m, p)| m == "$/progress" && p["token"] == "t")
+            .map(|(_, p)| &p["value"])
+            .collect();
+        assert_eq!(progress.first().unwrap()["kind"], "begin");
+        let end = progress.last().unwrap();
+        assert_eq!(end["kind"], "end");
+        let summed = end["message"].as_str().unwrap();
+        assert!(
+            summed.starts_with("20 files, 1 with findings, in "),
+            "{summed}"
+        );
+        let mut reported: Vec<(u64, String)> = progress
+            .iter()
+            .filter(|v| v["kind"] == "report")
+            .map(|v| {
+                (
+                    v["percentage"].as_u64().unwrap(),
+                    v["message"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        reported.sort();
+        let every_tenth: Vec<(u64, String)> = (1..=10)
+            .map(|k| (k * 10, format!("{}/20 files", 2 * k)))
+            .collect();
+        assert_eq!(reported, every_tenth);
+        assert!(
+            sent.iter().any(|(m, p)| m == "window/logMessage"
+                && p["message"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("workspace linted: 20 files, 1 with findings, in ")),
+            "{sent:?}"
+        );
+    }
+
+    #[test]
+    fn closing_a_document_of_a_folder_goes_back_to_the_file_on_disk() {
+        let tmp = package(&[("a.rs", SLEEPY)]);
+        let path = tmp.path().join("src/a.rs");
+        let uri = path_to_uri(&path);
+        let (mut ws, _messages) = workspace();
+        let reports = ws.handle(vec![load(tmp.path(), None)]);
+        assert_eq!(
+            summary(&reports),
+            [("a.rs".to_owned(), None, vec!["blocking_sleep"])]
+        );
+        let edit = Work::Edit {
+            uri: uri.clone(),
+            path: path.clone(),
+            text: Arc::from(CLEAN),
+            version: 1,
+        };
+        let reports = ws.handle(vec![edit]);
+        assert_eq!(summary(&reports), [("a.rs".to_owned(), Some(1), vec![])]);
+        let reports = ws.handle(vec![Work::Close { uri, path }]);
+        assert_eq!(
+            summary(&reports),
+            [("a.rs".to_owned(), None, vec!["blocking_sleep"])],
+            "the findings of the file on disk again"
+        );
+    }
+
+    #[test]
+    fn a_reload_clears_the_files_that_left_the_workspace() {
+        let tmp = package(&[("a.rs", SLEEPY), ("b.rs", CLEAN)]);
+        let (mut ws, _messages) = workspace();
+        let reports = ws.handle(vec![load(tmp.path(), None)]);
+        assert_eq!(
+            summary(&reports),
+            [("a.rs".to_owned(), None, vec!["blocking_sleep"])]
+        );
+        std::fs::remove_file(tmp.path().join("src/a.rs")).unwrap();
+        std::fs::remove_file(tmp.path().join("src/b.rs")).unwrap();
+        let reports = ws.handle(vec![load(tmp.path(), None)]);
+        assert_eq!(
+            summary(&reports),
+            [("a.rs".to_owned(), None, vec![])],
+            "a.rs is cleared; b.rs had nothing to clear"
+        );
+    }
+
+    #[test]
+    fn unused_suppressions_are_found_in_files_without_other_findings() {
+        let attribute = "#[aio::allow(blocking_sleep)]\nasync fn f() {}\n";
+        let comment = "async fn g() {\n    // aio-lint: allow(blocking_sleep)\n    let _ = 1;\n}\n";
+        let tmp = package(&[("a.rs", attribute), ("b.rs", comment)]);
+        let (mut ws, _messages) = workspace();
+        let reports = ws.handle(vec![load(tmp.path(), None)]);
+        let unused = |name: &str, version| (name.to_owned(), version, vec![UNUSED]);
+        const UNUSED: &str = seam::UNUSED_SUPPRESSION;
+        assert_eq!(
+            summary(&reports),
+            [unused("a.rs", None), unused("b.rs", None)]
+        );
+        // The same texts as open documents.
+        let edits = [("a.rs", attribute), ("b.rs", comment)].map(|(name, text)| {
+            let path = tmp.path().join("src").join(name);
+            Work::Edit {
+                uri: path_to_uri(&path),
+                path,
+                text: Arc::from(text),
+                version: 1,
+            }
+        });
+        let reports = ws.handle(edits.into());
+        assert_eq!(
+            summary(&reports),
+            [unused("a.rs", Some(1)), unused("b.rs", Some(1))]
+        );
+    }
+
+    #[test]
+    fn file_uris_become_paths() {
+        let uri = |s: &str| s.parse::<Uri>().unwrap();
+        assert_eq!(
+            uri_to_path(&uri("file:///home/me/my%20crate/src/l%C3%A9.rs")),
+            PathBuf::from("/home/me/my crate/src/lé.rs")
+        );
+        assert_eq!(
+            uri_to_path(&uri("file://localhost/a/b.rs")),
+            PathBuf::from("/a/b.rs")
+        );
+        assert_eq!(
+            uri_to_path(&uri("file:///a/100%25.rs")),
+            PathBuf::from("/a/100%.rs")
+        );
+        assert_eq!(
+            uri_to_path(&uri("FILE:///a/b.rs?query#fragment")),
+            PathBuf::from("/a/b.rs")
+        );
+        assert!(
+            "file:///a/%zz.rs".parse::<Uri>().is_err(),
+            "checked by the parser"
+        );
+        let untitled = uri_to_path(&uri("untitled:Untitled-1"));
+        assert!(untitled.is_relative(), "{untitled:?}");
+    }
 }
