@@ -74,7 +74,6 @@ fn unwrap_chain(init: &Expr) -> (&Expr, bool) {
 fn strip_parens(e: &Expr) -> &Expr {
     match e {
         Expr::Paren(p) => strip_parens(&p.expr),
-        Expr::Group(g) => strip_parens(&g.expr),
         _ => e,
     }
 }
@@ -288,7 +287,6 @@ fn temp_guards<'a>(
             }
         }
         Expr::Paren(p) => temp_guards(&p.expr, value, parking_lot, out),
-        Expr::Group(g) => temp_guards(&g.expr, value, parking_lot, out),
         Expr::Try(t) => temp_guards(&t.expr, value, parking_lot, out),
         Expr::Await(a) => temp_guards(&a.base, value, parking_lot, out),
         Expr::Cast(c) => temp_guards(&c.expr, value, parking_lot, out),
