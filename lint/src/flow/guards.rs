@@ -625,4 +625,30 @@ mod tests {
             Some("a . await")
         );
     }
+
+    #[test]
+    fn moving_the_guard_anywhere_ends_it() {
+        for moved in [
+            "v.push(g);",
+            "let h = g;",
+            "slot = g;",
+            "g = other;",
+            "if c { return g; }",
+            "let h = Holder { inner: g };",
+            "let pair = (g, 1);",
+            "consume((g));",
+        ] {
+            let src = format!("{{ let g = m.lock().unwrap(); {moved} f().await; }}");
+            assert_eq!(await_after(&src), None, "{moved}");
+        }
+        for kept in [
+            "consume(other);",
+            "slot = other;",
+            "let h = <T>::g;",
+            "consume(T::g);",
+        ] {
+            let src = format!("{{ let g = m.lock().unwrap(); {kept} f().await; }}");
+            assert_eq!(await_after(&src).as_deref(), Some("f () . await"), "{kept}");
+        }
+    }
 }
