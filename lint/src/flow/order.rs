@@ -394,6 +394,9 @@ mod tests {
         assert_eq!(kind("self.out.write(b).await"), shared);
         assert_eq!(kind("make().write(b).await"), AwaitKind::Independent);
         assert_eq!(kind("write_all(&sock, b).await"), shared);
+        assert_eq!(kind("send(&mut conn, m).await"), shared);
+        assert_eq!(kind("read_u32(&mut sock).await"), shared);
+        assert_eq!(kind("write_u32(&mut sock, n).await"), shared);
         assert_eq!(kind("write_all(make(), b).await"), AwaitKind::Independent);
         assert_eq!(kind("write_all().await"), AwaitKind::Independent);
         // A queue's `get` is ordered on the queue, not when the queue is an argument.
