@@ -74,7 +74,6 @@ fn unwrap_chain(init: &Expr) -> (&Expr, bool) {
 fn strip_parens(e: &Expr) -> &Expr {
     match e {
         Expr::Paren(p) => strip_parens(&p.expr),
-        Expr::Group(g) => strip_parens(&g.expr),
         _ => e,
     }
 }
@@ -288,7 +287,6 @@ fn temp_guards<'a>(
             }
         }
         Expr::Paren(p) => temp_guards(&p.expr, value, parking_lot, out),
-        Expr::Group(g) => temp_guards(&g.expr, value, parking_lot, out),
         Expr::Try(t) => temp_guards(&t.expr, value, parking_lot, out),
         Expr::Await(a) => temp_guards(&a.base, value, parking_lot, out),
         Expr::Cast(c) => temp_guards(&c.expr, value, parking_lot, out),
@@ -626,5 +624,31 @@ mod tests {
             await_after("{ let g = m.lock().unwrap(); g.insert(k, f(a.await).await); }").as_deref(),
             Some("a . await")
         );
+    }
+
+    #[test]
+    fn moving_the_guard_anywhere_ends_it() {
+        for moved in [
+            "v.push(g);",
+            "let h = g;",
+            "slot = g;",
+            "g = other;",
+            "if c { return g; }",
+            "let h = Holder { inner: g };",
+            "let pair = (g, 1);",
+            "consume((g));",
+        ] {
+            let src = format!("{{ let g = m.lock().unwrap(); {moved} f().await; }}");
+            assert_eq!(await_after(&src), None, "{moved}");
+        }
+        for kept in [
+            "consume(other);",
+            "slot = other;",
+            "let h = <T>::g;",
+            "consume(T::g);",
+        ] {
+            let src = format!("{{ let g = m.lock().unwrap(); {kept} f().await; }}");
+            assert_eq!(await_after(&src).as_deref(), Some("f () . await"), "{kept}");
+        }
     }
 }

@@ -202,4 +202,33 @@ mod tests {
             None
         ));
     }
+
+    #[test]
+    fn a_break_of_an_inner_loop_is_not_an_exit_and_the_loops_after_it_are_ours() {
+        for inner in [
+            "while c { break; }",
+            "loop { break; }",
+            "for y in z { break; }",
+        ] {
+            assert!(
+                !exits_early(&body(&format!("{{ {inner} }}")), None),
+                "{inner}"
+            );
+            assert!(
+                exits_early(&body(&format!("{{ {inner} if d {{ break; }} }}")), None),
+                "{inner}"
+            );
+        }
+        assert!(exits_early(&body("{ while c { return; } }"), None));
+        assert!(exits_early(&body("{ loop { return; } }"), None));
+        assert!(exits_early(&body("{ for y in z { return; } }"), None));
+        assert!(exits_early(
+            &body("{ tokio::select! { _ = a => { return; } } }"),
+            None
+        ));
+        assert!(!exits_early(
+            &body("{ tokio::select! { _ = a => { go(); } } }"),
+            None
+        ));
+    }
 }

@@ -123,7 +123,6 @@ const ORDERED_ON_PLACE: &[(&str, &str)] = &[
 pub(crate) fn classify(base: &Expr, resolve: &dyn Fn(&Path) -> Option<String>) -> AwaitKind {
     match base {
         Expr::Paren(p) => classify(&p.expr, resolve),
-        Expr::Group(g) => classify(&g.expr, resolve),
         Expr::Path(_) | Expr::Field(_) | Expr::Index(_) => AwaitKind::Handle,
         Expr::Reference(r) => classify(&r.expr, resolve),
         Expr::Unary(u) => classify(&u.expr, resolve),
@@ -161,10 +160,7 @@ pub(crate) fn classify(base: &Expr, resolve: &dyn Fn(&Path) -> Option<String>) -
                     | "map_err"
                     | "err_into"
             ) {
-                return match classify(&m.receiver, resolve) {
-                    AwaitKind::Independent => AwaitKind::Independent,
-                    other => other,
-                };
+                return classify(&m.receiver, resolve);
             }
             AwaitKind::Independent
         }
@@ -185,7 +181,6 @@ pub(crate) fn classify(base: &Expr, resolve: &dyn Fn(&Path) -> Option<String>) -
                 AwaitKind::Independent
             }
         }
-        Expr::Async(_) | Expr::Block(_) => AwaitKind::Independent,
         _ => AwaitKind::Independent,
     }
 }
@@ -218,12 +213,7 @@ fn classify_fn(
     }
     // `write_all(&sock, buf)`, `send(&mut conn, msg)`: an operation on one object
     // passed as an argument is as ordered as one called on it.
-    if on_place_name(last)
-        && call
-            .args
-            .first()
-            .is_some_and(|a| place_of(strip_ref(a)).is_some())
-    {
+    if on_place_name(last) && call.args.first().is_some_and(|a| place_of(a).is_some()) {
         return AwaitKind::Ordered("i/o on a shared object");
     }
     if last == "poll_fn" {
@@ -261,22 +251,12 @@ fn is_stream_io(name: &str) -> bool {
         || name.starts_with("write_")
 }
 
-fn strip_ref(e: &Expr) -> &Expr {
-    match e {
-        Expr::Reference(r) => strip_ref(&r.expr),
-        Expr::Paren(p) => strip_ref(&p.expr),
-        Expr::Group(g) => strip_ref(&g.expr),
-        _ => e,
-    }
-}
-
 /// The one stream an ordered read or write acts on: the receiver of `peer.write(b)`,
 /// the first argument of `write_all(&sock, b)`. A loop that does it on its loop
 /// variable works on a different stream each iteration.
 pub(crate) fn stream_of_io(base: &Expr) -> Option<super::vars::Place> {
     match base {
         Expr::Paren(p) => stream_of_io(&p.expr),
-        Expr::Group(g) => stream_of_io(&g.expr),
         Expr::MethodCall(m) if is_stream_io(&m.method.to_string()) => place_of(&m.receiver),
         Expr::Call(c) => {
             let Expr::Path(p) = &*c.func else { return None };
@@ -284,7 +264,7 @@ pub(crate) fn stream_of_io(base: &Expr) -> Option<super::vars::Place> {
             if !is_stream_io(&last) {
                 return None;
             }
-            place_of(strip_ref(c.args.first()?))
+            place_of(c.args.first()?)
         }
         _ => None,
     }
@@ -386,7 +366,95 @@ mod tests {
     }
 
     #[test]
+    fn wrappers_keep_the_nature_of_what_they_wrap() {
+        assert_eq!(
+            kind("(m.lock()).await"),
+            AwaitKind::Ordered("lock acquisition")
+        );
+        assert_eq!(kind("(&mut fut).await"), AwaitKind::Handle);
+        assert_eq!(kind("(*fut).await"), AwaitKind::Handle);
+        assert_eq!(kind("sleep(d).fuse().await"), AwaitKind::Ordered("timer"));
+        assert_eq!(kind("fetch(u).boxed().await"), AwaitKind::Independent);
+        assert_eq!(kind("(self.make)(u).await"), AwaitKind::Independent);
+        assert_eq!(kind("pin(sleep(d)).await"), AwaitKind::Ordered("timer"));
+        assert_eq!(kind("other::pin(sleep(d)).await"), AwaitKind::Independent);
+    }
+
+    #[test]
+    fn macros_that_wait_on_others_are_ordered() {
+        assert_eq!(kind("join!(a, b).await"), AwaitKind::Ordered("macro"));
+        assert_eq!(kind("format!(\"x\").await"), AwaitKind::Independent);
+    }
+
+    #[test]
+    fn io_on_one_object_is_ordered_whether_receiver_or_argument() {
+        let shared = AwaitKind::Ordered("i/o on a shared object");
+        assert_eq!(kind("conn.read_frame().await"), shared);
+        assert_eq!(kind("rx.recv_timeout(d).await"), shared);
+        assert_eq!(kind("self.out.write(b).await"), shared);
+        assert_eq!(kind("make().write(b).await"), AwaitKind::Independent);
+        assert_eq!(kind("write_all(&sock, b).await"), shared);
+        assert_eq!(kind("send(&mut conn, m).await"), shared);
+        assert_eq!(kind("read_u32(&mut sock).await"), shared);
+        assert_eq!(kind("write_u32(&mut sock, n).await"), shared);
+        assert_eq!(kind("write_all(make(), b).await"), AwaitKind::Independent);
+        assert_eq!(kind("write_all().await"), AwaitKind::Independent);
+        // A queue's `get` is ordered on the queue, not when the queue is an argument.
+        assert_eq!(kind("get(&q).await"), AwaitKind::Independent);
+        assert_eq!(kind("send_request(&c, r).await"), AwaitKind::Independent);
+    }
+
+    fn stream(src: &str) -> Option<String> {
+        let e: Expr = syn::parse_str(src).unwrap();
+        stream_of_io(&e).map(|p| p.root)
+    }
+
+    #[test]
+    fn the_stream_an_io_operation_acts_on() {
+        assert_eq!(stream("(peer.write(b))").as_deref(), Some("peer"));
+        assert_eq!(stream("w.flush()").as_deref(), Some("w"));
+        assert_eq!(stream("write_all(&mut sock, b)").as_deref(), Some("sock"));
+        assert_eq!(stream("read_u32(&mut sock)").as_deref(), Some("sock"));
+        assert_eq!(stream("tx.send(m)"), None);
+        assert_eq!(stream("send(&tx, m)"), None);
+        assert_eq!(stream("write_all()"), None);
+        assert_eq!(stream("(self.sink)(b)"), None);
+        assert_eq!(stream("fetch(u)"), None);
+    }
+
+    #[test]
+    fn paths_are_written_with_their_separators() {
+        let p: Path = syn::parse_str("a::b::c").unwrap();
+        assert_eq!(path_string(&p), "a::b::c");
+    }
+
+    #[test]
     fn shared_outside_state_is_ordered() {
+        assert_eq!(kind("fs::read(p).await"), AwaitKind::Ordered("file system"));
+        assert_eq!(
+            kind("File::create(p).await"),
+            AwaitKind::Ordered("file system")
+        );
+        assert_eq!(
+            kind("OpenOptions::default().await"),
+            AwaitKind::Ordered("file system")
+        );
+        assert_eq!(
+            kind("tokio::signal::ctrl_c().await"),
+            AwaitKind::Ordered("process")
+        );
+        assert_eq!(
+            kind("process::exit_status(c).await"),
+            AwaitKind::Ordered("process")
+        );
+        assert_eq!(
+            kind("Command::output_of(c).await"),
+            AwaitKind::Ordered("process")
+        );
+        assert_eq!(
+            kind("ctrl_c().await"),
+            AwaitKind::Ordered("connection set-up")
+        );
         assert_eq!(
             kind("tokio::fs::write(p, b).await"),
             AwaitKind::Ordered("file system")

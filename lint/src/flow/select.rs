@@ -135,7 +135,6 @@ pub(crate) fn created<R>(
 fn unpinned<R>(e: &Expr, f: &mut dyn FnMut(&Expr) -> R) -> R {
     match e {
         Expr::Paren(p) => unpinned(&p.expr, f),
-        Expr::Group(g) => unpinned(&g.expr, f),
         Expr::Reference(r) => unpinned(&r.expr, f),
         Expr::MethodCall(m)
             if m.args.is_empty() && (m.method == "fuse" || m.method == "as_mut") =>
@@ -192,7 +191,6 @@ fn always_leaves(e: &Expr) -> bool {
     match e {
         Expr::Break(_) | Expr::Return(_) => true,
         Expr::Paren(p) => always_leaves(&p.expr),
-        Expr::Group(g) => always_leaves(&g.expr),
         Expr::Block(b) => block_leaves(&b.block),
         Expr::Unsafe(u) => block_leaves(&u.block),
         Expr::If(i) => {
