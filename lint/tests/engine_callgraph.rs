@@ -854,3 +854,30 @@ fn a_sync_fn_that_builds_an_async_block_or_closure_does_not_run_it() {
         ]
     );
 }
+
+#[test]
+fn an_awaited_method_on_a_receiver_of_unknown_type_is_followed_by_its_unique_name() {
+    // `h.conn`'s type is not known here: `read_frame` is still the workspace's only one.
+    let more = "pub struct Holder { pub conn: Box<dyn Send> }\n\
+pub async fn via_field(h: &mut Holder) -> std::io::Result<u8> {\n\
+    h.conn.read_frame().await\n\
+}\n";
+    let serve = "use crate::more::via_field;\n\
+async fn serve(mut h: crate::more::Holder, mut stop: tokio::sync::mpsc::Receiver<()>) {\n\
+    loop {\n\
+        tokio::select! {\n\
+            r = via_field(&mut h) => drop(r),\n\
+            _ = stop.recv() => break,\n\
+        }\n\
+    }\n\
+}\n";
+    let a = workspace(&[
+        ("src/proto.rs", PROTO),
+        ("src/more.rs", more),
+        ("src/serve.rs", serve),
+    ]);
+    assert_eq!(
+        findings(&a),
+        vec![("src/serve.rs".into(), 5, "cancel_unsafe_select")]
+    );
+}
