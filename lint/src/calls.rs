@@ -204,6 +204,8 @@ impl Classifier<'_> {
                         name: self.facts.intern(name),
                         recv: Some(self.facts.intern(&t)),
                     }),
+                    // (The workspace pass refuses common names too: this only spares
+                    // recording a site for every `.get(..)` and `.len()`.)
                     None if !catalog::is_common_method(name) => Call::Candidate(Callee::Method {
                         name: self.facts.intern(name),
                         recv: None,

@@ -187,12 +187,13 @@ async fn f() {
     slow_read();
     db.query_sync();
     my_pool::run(|| std::thread::sleep(D));
+    pool.run_detached(|| std::thread::sleep(D));
 }
 "#;
     let options = FileOptions {
         runtime: Runtime::Aio,
         extra_blocking: vec!["my_crate::io::slow_read".into(), "query_sync".into()],
-        extra_offload: vec!["my_pool::run".into()],
+        extra_offload: vec!["my_pool::run".into(), "run_detached".into()],
         ..FileOptions::default()
     };
     let d = analyze_file(Path::new("src/lib.rs"), src, &options).diagnostics;
