@@ -188,11 +188,19 @@ async fn f() {
     db.query_sync();
     my_pool::run(|| std::thread::sleep(D));
     pool.run_detached(|| std::thread::sleep(D));
+    crate::conn::exec(q);
+    crate::myconn::exec(q);
 }
 "#;
+    // A configured path matches whole segments at its end: `conn::exec` is
+    // `crate::conn::exec`, not `crate::myconn::exec`.
     let options = FileOptions {
         runtime: Runtime::Aio,
-        extra_blocking: vec!["my_crate::io::slow_read".into(), "query_sync".into()],
+        extra_blocking: vec![
+            "my_crate::io::slow_read".into(),
+            "query_sync".into(),
+            "conn::exec".into(),
+        ],
         extra_offload: vec!["my_pool::run".into(), "run_detached".into()],
         ..FileOptions::default()
     };
@@ -201,7 +209,10 @@ async fn f() {
         .iter()
         .map(|d| (d.primary.span.start.line, d.rule))
         .collect();
-    assert_eq!(got, vec![(4, "blocking_wait"), (5, "blocking_wait")]);
+    assert_eq!(
+        got,
+        vec![(4, "blocking_wait"), (5, "blocking_wait"), (8, "blocking_wait")]
+    );
 }
 
 #[test]
