@@ -211,7 +211,11 @@ async fn f() {
         .collect();
     assert_eq!(
         got,
-        vec![(4, "blocking_wait"), (5, "blocking_wait"), (8, "blocking_wait")]
+        vec![
+            (4, "blocking_wait"),
+            (5, "blocking_wait"),
+            (8, "blocking_wait")
+        ]
     );
 }
 
@@ -628,4 +632,19 @@ async fn f(m: std::sync::Mutex<u8>) {
 }
 "#;
     assert_eq!(rules_at(src), vec![(5, "lock_across_await")]);
+}
+
+#[test]
+fn a_future_dropped_in_parentheses_is_still_dropped() {
+    let src = r#"
+async fn fetch() -> u8 { 1 }
+async fn f() {
+    (fetch());
+    let _ = (fetch());
+}
+"#;
+    assert_eq!(
+        rules_at(src),
+        vec![(4, "unawaited_future"), (5, "unawaited_future")]
+    );
 }
