@@ -60,7 +60,8 @@ pub(crate) fn param_test(cond: &Expr, params: &[Option<Box<str>>]) -> Option<(us
         Expr::Unary(u) if matches!(u.op, syn::UnOp::Not(_)) => {
             param_test(&u.expr, params).map(|(i, v)| (i, !v))
         }
-        Expr::Path(p) if p.qself.is_none() => {
+        Expr::Path(p) => {
+            // (`<T>::x` is no ident: syn keeps the qualified path with a leading `::`.)
             let id = p.path.get_ident()?;
             let i = params
                 .iter()
@@ -185,4 +186,24 @@ pub(crate) fn call_span(c: &ExprCall) -> PmSpan {
 /// parenthesis.
 pub(crate) fn method_span(m: &ExprMethodCall) -> PmSpan {
     join(start_span(&m.receiver), m.paren_token.span.close())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn param_test_sees_a_parameter_through_parentheses_and_negation_only() {
+        let params: Vec<Option<Box<str>>> = vec![None, Some("quiet".into()), Some("wait".into())];
+        let test = |src: &str| param_test(&syn::parse_str(src).unwrap(), &params);
+        assert_eq!(test("wait"), Some((2, true)));
+        assert_eq!(test("(wait)"), Some((2, true)));
+        assert_eq!(test("!(quiet)"), Some((1, false)));
+        assert_eq!(test("!!wait"), Some((2, true)));
+        // Not a test of the parameter's value: a deref, an associated item, another name.
+        assert_eq!(test("*wait"), None);
+        assert_eq!(test("<Self>::wait"), None);
+        assert_eq!(test("other"), None);
+        assert_eq!(test("wait == quiet"), None);
+    }
 }
