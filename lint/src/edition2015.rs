@@ -198,6 +198,18 @@ mod tests {
     }
 
     #[test]
+    fn a_fn_name_without_parameters_after_it_is_left_alone() {
+        let rewritten = |src: &str| rewrite(TokenStream::from_str(src).unwrap(), 0).to_string();
+        // The stream ends after the name (a macro's input).
+        assert_eq!(rewritten("m! { fn name }"), "m ! { fn name }");
+        // A brace before any parentheses: the group after it is not the fn's parameters.
+        assert_eq!(
+            rewritten("m! { fn name { body } call(u8) }"),
+            "m ! { fn name { body } call (u8) }"
+        );
+    }
+
+    #[test]
     fn text_that_is_not_rust_still_fails() {
         assert!(parse("fn f( {").is_none());
         assert!(parse("fn f() { \"unterminated }").is_none());
