@@ -210,6 +210,21 @@ mod tests {
     }
 
     #[test]
+    fn generics_close_before_the_parameters_and_nesting_is_capped() {
+        let rewritten = |src: &str| rewrite(TokenStream::from_str(src).unwrap(), 0).to_string();
+        assert_eq!(
+            rewritten("trait T { fn d<T>(T); }"),
+            "trait T { fn d < T > (_ : T) ; }"
+        );
+        // A parameter list counts as a level of nesting like any group: past 256 levels
+        // nothing is rewritten.
+        let deep = format!("{}u8{}", "fn a(".repeat(301), ")".repeat(301));
+        assert!(!rewritten(&deep).contains("_ : u8"));
+        let shallow = format!("{}u8{}", "fn a(".repeat(101), ")".repeat(101));
+        assert!(rewritten(&shallow).contains("_ : u8"));
+    }
+
+    #[test]
     fn text_that_is_not_rust_still_fails() {
         assert!(parse("fn f( {").is_none());
         assert!(parse("fn f() { \"unterminated }").is_none());
