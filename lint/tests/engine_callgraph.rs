@@ -881,3 +881,13 @@ async fn serve(mut h: crate::more::Holder, mut stop: tokio::sync::mpsc::Receiver
         vec![("src/serve.rs".into(), 5, "cancel_unsafe_select")]
     );
 }
+
+#[test]
+fn a_unit_struct_that_is_a_future_dropped_as_a_statement_is_reported() {
+    let src = "pub struct Tick;\nimpl std::future::Future for Tick {\n    type Output = ();\n    fn poll(self: std::pin::Pin<&mut Self>, _: &mut std::task::Context<'_>) -> std::task::Poll<()> {\n        std::task::Poll::Ready(())\n    }\n}\nasync fn f() {\n    Tick;\n    Tick.await;\n}\n";
+    let ws = workspace(&[("src/lib.rs", src)]);
+    assert_eq!(
+        findings(&ws),
+        vec![("src/lib.rs".into(), 9, "unawaited_future")]
+    );
+}
