@@ -648,3 +648,19 @@ async fn f() {
         vec![(4, "unawaited_future"), (5, "unawaited_future")]
     );
 }
+
+#[test]
+fn only_mem_s_drop_drops_a_pending_future() {
+    // `later::drop` is the crate's own fn that takes the future (to run it elsewhere):
+    // passing it there uses it.
+    let src = r#"
+mod later { pub fn drop<F>(_f: F) {} }
+async fn f() {
+    let fut = tokio::time::sleep(std::time::Duration::from_secs(1));
+    later::drop(fut);
+    let gone = tokio::time::sleep(std::time::Duration::from_secs(1));
+    std::mem::drop(gone);
+}
+"#;
+    assert_eq!(rules_at(src), vec![(6, "unawaited_future")]);
+}
