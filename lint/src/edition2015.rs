@@ -14,6 +14,10 @@ pub(crate) fn parse(text: &str) -> Option<syn::File> {
     syn::parse2(rewrite(tokens, 0)).ok()
 }
 
+/// How deep groups and parameter lists are rewritten. The pre-scan bounds nesting for the
+/// first parse; this stays well inside it, so the recursion never nears the stack's end.
+const MAX_DEPTH: usize = 256;
+
 fn rewrite(tokens: TokenStream, depth: usize) -> TokenStream {
     let tts: Vec<TokenTree> = tokens.into_iter().collect();
     let mut out: Vec<TokenTree> = Vec::with_capacity(tts.len());
@@ -30,7 +34,9 @@ fn rewrite(tokens: TokenStream, depth: usize) -> TokenStream {
                 out.push(tt.clone());
             }
             TokenTree::Ident(id)
-                if id == "fn" && matches!(tts.get(i + 1), Some(TokenTree::Ident(_))) =>
+                if id == "fn"
+                    && depth < MAX_DEPTH
+                    && matches!(tts.get(i + 1), Some(TokenTree::Ident(_))) =>
             {
                 // `fn name <generics>? ( params )`: name the anonymous parameters.
                 out.push(tt.clone());
@@ -75,8 +81,7 @@ fn rewrite(tokens: TokenStream, depth: usize) -> TokenStream {
 
 fn recurse(tt: &TokenTree, depth: usize) -> TokenTree {
     match tt {
-        // The pre-scan bounds nesting for the first parse; stay well inside it here too.
-        TokenTree::Group(g) if depth < 256 => {
+        TokenTree::Group(g) if depth < MAX_DEPTH => {
             let mut ng = Group::new(g.delimiter(), rewrite(g.stream(), depth + 1));
             ng.set_span(g.span());
             TokenTree::Group(ng)
@@ -107,7 +112,8 @@ fn after_joint_minus(out: &[TokenTree]) -> bool {
 }
 
 /// A parameter list with `_:` before each parameter that has no top-level `:` and is not
-/// a `self` receiver.
+/// a `self` receiver, and each parameter rewritten like any other tokens (a bare
+/// `Box<Fn(u8)>` in a parameter's type).
 fn name_params(params: TokenStream, depth: usize) -> TokenStream {
     let mut out: Vec<TokenTree> = Vec::new();
     let mut current: Vec<TokenTree> = Vec::new();
@@ -126,7 +132,7 @@ fn name_params(params: TokenStream, depth: usize) -> TokenStream {
             colon.set_span(span);
             out.push(TokenTree::Punct(colon));
         }
-        out.append(current);
+        out.extend(rewrite(current.drain(..).collect(), depth));
     };
     let mut angle = 0i32;
     for tt in params {
@@ -140,7 +146,7 @@ fn name_params(params: TokenStream, depth: usize) -> TokenStream {
             }
             _ => {}
         }
-        current.push(recurse(&tt, depth));
+        current.push(tt);
     }
     flush(&mut current, &mut out);
     out.into_iter().collect()
@@ -165,15 +171,33 @@ mod tests {
     #[test]
     fn bare_fn_trait_objects_and_anonymous_parameters_parse() {
         let src = "type Action = Fn(&u8) + Send + Sync;\n\
-                   struct S { f: Box<Fn(u8) -> u8>, g: &'static FnMut(), h: Vec<(u8, Box<FnOnce()>)> }\n\
-                   trait T { fn a(&self, u8, &str) -> u8; fn b(std::io::Error, Vec<u8>); fn c<F: Fn(u8) -> u8>(F); }\n\
-                   fn ok<F>(f: F) where F: Fn(u8) + Send { let _ = |x: u8| x; }\n";
+                   struct S { f: Box<Fn(u8) -> u8>, g: &'static FnMut(), h: Vec<(u8, Box<FnOnce()>)>, i: &'static mut FnMut(u8) }\n\
+                   trait T { fn a(&self, u8, &str) -> u8; fn b(std::io::Error, Vec<u8>); fn c<F: Fn(u8) -> u8>(F); \
+                   fn e(Result<Box<Fn() -> u8>, u8>, u8); fn g(&self, f: Box<Fn(u8)>, Box<FnMut()>); fn h(::std::io::Error); }\n\
+                   fn ok<F>(f: F) where F: Fn(u8) + Send { let _ = |x: u8| x; let _ = call(1, other(2)); }\n\
+                   fn r() -> Box<dyn Fn(u8)> { loop {} }\n";
         assert!(syn::parse_file(src).is_err());
         let file = parse(src).expect("parses after the rewrite");
         let text = quote::ToTokens::to_token_stream(&file).to_string();
         assert!(text.contains("dyn Fn (& u8) + Send"), "{text}");
         assert!(text.contains("Box < dyn Fn (u8) -> u8 >"), "{text}");
         assert!(text.contains("& 'static dyn FnMut ()"), "{text}");
+        assert!(text.contains("& 'static mut dyn FnMut (u8)"), "{text}");
+        // A comma inside angle brackets (after a `->` whose `>` closes nothing) is not
+        // a parameter's end.
+        assert!(
+            text.contains("fn e (_ : Result < Box < dyn Fn () -> u8 > , u8 > , _ : u8)"),
+            "{text}"
+        );
+        // Parameters' types are rewritten too, named or not.
+        assert!(
+            text.contains("fn g (& self , f : Box < dyn Fn (u8) > , _ : Box < dyn FnMut () >)"),
+            "{text}"
+        );
+        assert!(text.contains("fn h (_ : :: std :: io :: Error)"), "{text}");
+        // Calls and written `dyn`s are no bare trait objects.
+        assert!(text.contains("let _ = call (1 , other (2))"), "{text}");
+        assert!(text.contains("Box < dyn Fn (u8) >"), "{text}");
         assert!(
             text.contains("fn a (& self , _ : u8 , _ : & str)"),
             "{text}"
@@ -216,12 +240,14 @@ mod tests {
             rewritten("trait T { fn d<T>(T); }"),
             "trait T { fn d < T > (_ : T) ; }"
         );
-        // A parameter list counts as a level of nesting like any group: past 256 levels
-        // nothing is rewritten.
-        let deep = format!("{}u8{}", "fn a(".repeat(301), ")".repeat(301));
-        assert!(!rewritten(&deep).contains("_ : u8"));
-        let shallow = format!("{}u8{}", "fn a(".repeat(101), ")".repeat(101));
-        assert!(rewritten(&shallow).contains("_ : u8"));
+        // A parameter list counts as a level of nesting like any group: the contents of
+        // the 256th nested group are rewritten, those of the 257th are not.
+        let fns = |n: usize| format!("{}u8{}", "fn a(".repeat(n), ")".repeat(n));
+        assert!(rewritten(&fns(256)).contains("_ : u8"));
+        assert!(!rewritten(&fns(257)).contains("_ : u8"));
+        let groups = |n: usize| format!("{}&Fn(){}", "(".repeat(n), ")".repeat(n));
+        assert!(rewritten(&groups(256)).contains("dyn Fn"));
+        assert!(!rewritten(&groups(257)).contains("dyn Fn"));
     }
 
     #[test]
