@@ -782,3 +782,38 @@ fn bounds_future(
         _ => false,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn module_paths_follow_the_file_layout() {
+        let m = |p: &str| module_path_of(Path::new(p)).join("::");
+        assert_eq!(m("src/lib.rs"), "crate");
+        assert_eq!(m("src/main.rs"), "crate");
+        assert_eq!(m("src/api.rs"), "crate::api");
+        assert_eq!(m("src/net/mod.rs"), "crate::net");
+        assert_eq!(m("src/net/tcp.rs"), "crate::net::tcp");
+        // Only the file's own name is `lib`/`main`/`mod` to drop.
+        assert_eq!(m("src/main/lib.rs"), "crate::main");
+        assert_eq!(m("crates/x/src/a/b.rs"), "crate::a::b");
+        assert_eq!(m("src/bin/tool.rs"), "crate");
+        assert_eq!(m("build.rs"), "crate");
+    }
+
+    #[test]
+    fn identifiers_longer_than_the_buffer_are_kept_whole() {
+        let ident = |s: &str| proc_macro2::Ident::new(s, proc_macro2::Span::call_site());
+        for n in [1, 47, 48, 49, 60, 200] {
+            let name = "a".repeat(n);
+            assert_eq!(&*IdentStr::new(&ident(&name)), name);
+        }
+        // Written in pieces: into the buffer, past it, then onto the heap.
+        let mut s = IdentStr::new(&ident("abc"));
+        let more = "x".repeat(50);
+        write!(s, "{more}").unwrap();
+        write!(s, "yz").unwrap();
+        assert_eq!(&*s, format!("abc{more}yz"));
+    }
+}

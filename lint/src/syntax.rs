@@ -206,4 +206,20 @@ mod tests {
         assert_eq!(test("other"), None);
         assert_eq!(test("wait == quiet"), None);
     }
+
+    #[test]
+    fn start_span_walks_at_most_32_links_of_a_chain() {
+        let start = |src: &str| start_span(&syn::parse_str(src).unwrap()).start().column;
+        let chain = |n: usize| {
+            let links: String = (0..n).map(|i| format!(".m{i}()")).collect();
+            format!("a{links}")
+        };
+        assert_eq!(start(&chain(32)), 0);
+        // Past 32 links the start is the method name reached after 32 steps.
+        let long = chain(40);
+        assert_eq!(start(&long), long.find(".m7(").unwrap() + 1);
+        assert_eq!(start("(a).b()?.await"), 0);
+        assert_eq!(start("x::y(1).z"), 0);
+        assert_eq!(start("::x::y(1)"), 0);
+    }
 }

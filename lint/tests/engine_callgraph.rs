@@ -891,3 +891,14 @@ fn a_unit_struct_that_is_a_future_dropped_as_a_statement_is_reported() {
         vec![("src/lib.rs".into(), 9, "unawaited_future")]
     );
 }
+
+#[test]
+fn items_after_an_inline_module_belong_to_the_file_s_module() {
+    // `a::helper` does not block; the file's `helper`, declared after `mod a` closes, does.
+    let src = "mod a {\n    pub fn helper() {}\n}\nfn helper() {\n    std::thread::sleep(std::time::Duration::from_secs(1));\n}\nasync fn f() {\n    crate::helper();\n}\n";
+    let a = workspace(&[("src/lib.rs", src)]);
+    assert_eq!(
+        findings(&a),
+        vec![("src/lib.rs".to_string(), 8, "blocking_sleep")]
+    );
+}

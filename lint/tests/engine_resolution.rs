@@ -664,3 +664,53 @@ async fn f() {
 "#;
     assert_eq!(rules_at(src), vec![(6, "unawaited_future")]);
 }
+
+#[test]
+fn lookups_stop_at_an_inline_module() {
+    // `inner` does not see the file's `sleep`: its own glob import (of a module of the
+    // crate) names it.
+    let src = r#"
+use std::thread::sleep;
+mod inner {
+    use crate::pace::*;
+    async fn f() {
+        sleep(1);
+    }
+}
+async fn g() {
+    sleep(std::time::Duration::from_secs(1));
+}
+"#;
+    assert_eq!(rules_at(src), vec![(10, "blocking_sleep")]);
+}
+
+#[test]
+fn a_nested_fn_does_not_see_the_locals_of_the_fn_around_it() {
+    let src = r#"
+use std::thread::sleep;
+async fn outer() {
+    let sleep = |_: u64| ();
+    sleep(1);
+    async fn inner() {
+        sleep(std::time::Duration::from_secs(1));
+    }
+}
+"#;
+    assert_eq!(rules_at(src), vec![(7, "blocking_sleep")]);
+}
+
+#[test]
+fn a_block_s_glob_import_resolves_for_the_per_file_checks() {
+    // A block whose only name is a glob import is kept for the per-file checks, which
+    // run after the walk.
+    let src = r#"
+async fn f() {
+    use tokio::task::*;
+    spawn(work()).await;
+}
+async fn g() {
+    spawn(work()).await;
+}
+"#;
+    assert_eq!(rules_at(src), vec![(4, "immediately_awaited_task")]);
+}
