@@ -396,7 +396,9 @@ impl<'s> Engine<'s> {
                         let ws = types::ws_type_of_type(&r, &mut this.buf, &t.ty);
                         this.bind_pat(&t.pat, ty, ws);
                     }
-                    syn::FnArg::Receiver(_) => this.scopes.bind("self", None),
+                    // `self` is no local: `resolve` and `ws_type_of` read it as the
+                    // module and the `Self` type.
+                    syn::FnArg::Receiver(_) => {}
                 }
             }
             this.visit_body(body, is_async);

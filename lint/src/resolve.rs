@@ -503,11 +503,6 @@ impl Scopes {
         None
     }
 
-    /// Binds a `let` or a parameter in the innermost scope.
-    pub(crate) fn bind(&mut self, name: &str, ty: Option<Ty>) {
-        self.bind_typed(name, ty, None);
-    }
-
     /// Binds a `let` or a parameter whose workspace type is known (`crate::db::Pool`).
     pub(crate) fn bind_typed(&mut self, name: &str, ty: Option<Ty>, ws: Option<Box<str>>) {
         if let Some(scope) = self.stack.last_mut() {
@@ -515,12 +510,20 @@ impl Scopes {
         }
     }
 
-    /// Whether the trait at `path` is imported in the open scopes (by name or `as _`).
+    /// Whether the trait at `path` is imported in the open scopes up to the innermost
+    /// module (by name, `as _` or a glob): a parent module's imports are not in scope.
     pub(crate) fn trait_in_scope(&self, path: &str) -> bool {
-        self.stack.iter().any(|s| {
-            s.imports.values().any(|p| p == path)
+        for s in self.stack.iter().rev() {
+            if s.imports.values().any(|p| p == path)
                 || s.globs.iter().any(|g| path.starts_with(g.as_str()))
-        })
+            {
+                return true;
+            }
+            if s.module {
+                break;
+            }
+        }
+        false
     }
 }
 

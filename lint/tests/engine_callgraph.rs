@@ -902,3 +902,87 @@ fn items_after_an_inline_module_belong_to_the_file_s_module() {
         vec![("src/lib.rs".to_string(), 8, "blocking_sleep")]
     );
 }
+
+#[test]
+fn self_and_super_paths_in_inline_modules_resolve_in_their_module() {
+    // Paths by `use` and in calls: `self::`, a module of the file by its name, and
+    // `super::super::` past a module that has an item of the same name.
+    let src = "fn helper() {\n    std::thread::sleep(std::time::Duration::from_secs(1));\n}\n\
+mod net {\n    pub fn connect() {\n        std::thread::sleep(std::time::Duration::from_secs(1));\n    }\n}\n\
+use self::net::connect as by_self;\n\
+use net::connect as by_name;\n\
+mod a {\n    pub fn helper() {}\n    mod b {\n        use super::super::helper as up_two;\n        async fn f() {\n            super::super::helper();\n            up_two();\n        }\n    }\n}\n\
+async fn g() {\n    by_self();\n    by_name();\n}\n";
+    let a = workspace(&[("src/lib.rs", src)]);
+    let lines: Vec<usize> = findings(&a).iter().map(|f| f.1).collect();
+    assert_eq!(lines, vec![16, 17, 22, 23], "{:#?}", findings(&a));
+}
+
+#[test]
+fn select_branches_in_inline_modules_resolve_self_and_super_in_their_module() {
+    // A branch's callee is the one its path names where it is written: `self::` and
+    // `super::` name the inline module's `read_message`, not the file's cancel-safe one.
+    let src = "use tokio::io::AsyncReadExt;\n\
+pub async fn read_message(sock: &mut tokio::net::TcpStream) -> std::io::Result<u8> {\n    Ok(sock.read_u8().await?)\n}\n\
+pub mod inner {\n\
+    use tokio::io::AsyncReadExt;\n\
+    pub async fn read_message(sock: &mut tokio::net::TcpStream) -> std::io::Result<u8> {\n\
+        let mut header = [0u8; 1];\n\
+        sock.read_exact(&mut header).await?;\n\
+        Ok(header[0])\n\
+    }\n\
+    async fn serve(mut sock: tokio::net::TcpStream, mut stop: tokio::sync::mpsc::Receiver<()>) {\n\
+        loop {\n\
+            tokio::select! {\n\
+                r = self::read_message(&mut sock) => drop(r),\n\
+                _ = stop.recv() => break,\n\
+            }\n\
+        }\n\
+    }\n\
+    mod deeper {\n\
+        async fn serve(mut sock: tokio::net::TcpStream, mut stop: tokio::sync::mpsc::Receiver<()>) {\n\
+            loop {\n\
+                tokio::select! {\n\
+                    r = super::read_message(&mut sock) => drop(r),\n\
+                    _ = stop.recv() => break,\n\
+                }\n\
+            }\n\
+        }\n\
+    }\n\
+}\n";
+    let a = workspace(&[("src/lib.rs", src)]);
+    assert_eq!(
+        findings(&a),
+        vec![
+            ("src/lib.rs".into(), 15, "cancel_unsafe_select"),
+            ("src/lib.rs".into(), 24, "cancel_unsafe_select"),
+        ]
+    );
+}
+
+#[test]
+fn a_local_s_type_is_not_seen_past_an_item_of_its_name_or_a_fn_boundary() {
+    // `query` is a method of two types: on a receiver of unknown type it resolves to
+    // neither. `db` is typed by its constructor where it is bound, and nowhere else.
+    let src = "pub struct Db;\n\
+impl Db {\n    pub fn new() -> Db { Db }\n    pub async fn query(&self) {}\n}\n\
+pub struct Other;\n\
+impl Other {\n    pub fn query(&self) {}\n}\n\
+static db: Other = Other;\n\
+async fn f() {\n\
+    let db = Db::new();\n\
+    db.query();\n\
+    {\n\
+        use crate::db;\n\
+        db.query();\n\
+    }\n\
+    async fn inner() {\n\
+        db.query();\n\
+    }\n\
+}\n";
+    let a = workspace(&[("src/lib.rs", src)]);
+    assert_eq!(
+        findings(&a),
+        vec![("src/lib.rs".into(), 13, "unawaited_future")]
+    );
+}

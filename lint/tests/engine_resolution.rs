@@ -680,6 +680,15 @@ mod inner {
 async fn g() {
     sleep(std::time::Duration::from_secs(1));
 }
+mod globbed {
+    use std::fs::*;
+    mod inner {
+        use crate::pace::*;
+        async fn f() {
+            File::open("x");
+        }
+    }
+}
 "#;
     assert_eq!(rules_at(src), vec![(10, "blocking_sleep")]);
 }
@@ -713,4 +722,32 @@ async fn g() {
 }
 "#;
     assert_eq!(rules_at(src), vec![(4, "immediately_awaited_task")]);
+}
+
+#[test]
+fn every_kind_of_item_shadows_a_glob_import() {
+    // Each module's own item wins over the std name its glob brings in.
+    let src = r#"
+mod e { use std::fs::*; enum File { A } async fn f() { File::open("x"); } }
+mod u { use std::fs::*; union File { a: u8 } async fn f() { File::open("x"); } }
+mod t { use std::fs::*; trait File { fn open(_: &str); } async fn f() { File::open("x"); } }
+mod a { use std::fs::*; type File = crate::Mine; async fn f() { File::open("x"); } }
+mod c { use std::thread::*; const sleep: fn(u64) = crate::nap; async fn f() { sleep(1); } }
+mod s { use std::thread::*; static sleep: fn(u64) = crate::nap; async fn f() { sleep(1); } }
+mod k { use std::fs::*; async fn f() { File::open("x"); } }
+"#;
+    assert_eq!(rules_at(src), vec![(8, "blocking_fs")]);
+}
+
+#[test]
+fn extern_crate_names_resolve_with_their_renames() {
+    let src = r#"
+extern crate std as stdlib;
+extern crate tokio;
+async fn f() {
+    stdlib::thread::sleep(std::time::Duration::from_secs(1));
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+}
+"#;
+    assert_eq!(rules_at(src), vec![(5, "blocking_sleep")]);
 }
