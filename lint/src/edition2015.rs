@@ -240,6 +240,11 @@ mod tests {
             rewritten("trait T { fn d<T>(T); }"),
             "trait T { fn d < T > (_ : T) ; }"
         );
+        // A brace inside the generics (a const argument) is not a body.
+        assert_eq!(
+            rewritten("trait T { fn k<A: Tr<{ 1 }>>(A); }"),
+            "trait T { fn k < A : Tr < { 1 } >> (_ : A) ; }"
+        );
         // A parameter list counts as a level of nesting like any group: the contents of
         // the 256th nested group are rewritten, those of the 257th are not.
         let fns = |n: usize| format!("{}u8{}", "fn a(".repeat(n), ")".repeat(n));
