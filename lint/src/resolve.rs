@@ -749,7 +749,6 @@ fn future_type(output: &syn::ReturnType) -> bool {
 fn is_future_type(ty: &syn::Type) -> bool {
     match ty {
         syn::Type::Paren(p) => is_future_type(&p.elem),
-        syn::Type::Group(g) => is_future_type(&g.elem),
         syn::Type::ImplTrait(t) => bounds_future(&t.bounds),
         syn::Type::TraitObject(t) => bounds_future(&t.bounds),
         syn::Type::Path(p) if p.qself.is_none() => {
