@@ -751,14 +751,16 @@ fn is_future_type(ty: &syn::Type) -> bool {
         syn::Type::Paren(p) => is_future_type(&p.elem),
         syn::Type::ImplTrait(t) => bounds_future(&t.bounds),
         syn::Type::TraitObject(t) => bounds_future(&t.bounds),
-        syn::Type::Path(p) if p.qself.is_none() => {
+        // A qualified path (`<S as Tr>::BoxFuture<..>`) counts by its last segment too.
+        syn::Type::Path(p) => {
             let Some(last) = p.path.segments.last() else {
                 return false;
             };
             if last.ident == "BoxFuture" || last.ident == "LocalBoxFuture" {
                 return true;
             }
-            // `Pin<Box<dyn Future>>`, `Box<dyn Future>`, `Pin<&mut dyn Future>`.
+            // `Pin<Box<dyn Future>>`, `Box<dyn Future>`; not `Pin<&mut dyn Future>`, whose
+            // future lives on when the reference is dropped.
             if last.ident == "Pin" || last.ident == "Box" {
                 let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
                     return false;
