@@ -66,8 +66,15 @@ pub(crate) fn help(fix: Fix, runtime: Runtime, args: Option<&str>) -> Help {
             text: format!("use the async sockets of `{net}` and `.await` their reads and writes"),
             replacement: None,
         },
-        Fix::Dns if api.lookup_host.is_some() => Help {
-            text: format!("use `{}(addr).await`", api.lookup_host.unwrap_or_default()),
+        Fix::Dns => Help {
+            text: match api.lookup_host {
+                Some(lookup) => format!("use `{lookup}(addr).await`"),
+                // No async lookup in the runtime: asking for async networking would not help.
+                None => format!(
+                    "do the lookup off the event loop with `{}(move || addr.to_socket_addrs()).await`",
+                    api.offload
+                ),
+            },
             replacement: None,
         },
         Fix::ReqwestGet => Help {

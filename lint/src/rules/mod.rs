@@ -191,6 +191,12 @@ mod tests {
             "{}",
             tokio.text
         );
+        // A runtime without an async lookup is told to offload it, with its own offloader.
+        let aio = blocking_help("blocking_net", Fix::Dns, Runtime::Aio, Some("a"));
+        assert_eq!(
+            aio.text,
+            "do the lookup off the event loop with `aio::to_thread(move || addr.to_socket_addrs()).await`"
+        );
     }
 
     #[test]
