@@ -221,5 +221,7 @@ mod tests {
         assert_eq!(start("(a).b()?.await"), 0);
         assert_eq!(start("x::y(1).z"), 0);
         assert_eq!(start("::x::y(1)"), 0);
+        // A qualified path starts at its `<`, not at the `::` after the `>`.
+        assert_eq!(start("<T as Tr>::f(1)"), 0);
     }
 }
