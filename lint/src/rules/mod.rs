@@ -184,6 +184,8 @@ mod tests {
                 "{rule} {fix:?}: {}",
                 help.text
             );
+            // Nor a module it does not have, as an empty name.
+            assert!(!help.text.contains("``"), "{rule} {fix:?}: {}", help.text);
         }
         let tokio = blocking_help("blocking_net", Fix::Dns, Runtime::Tokio, Some("a"));
         assert!(
