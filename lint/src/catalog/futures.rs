@@ -26,6 +26,8 @@ pub(crate) const ASYNC_APIS: &[&str] = &[
     "tokio::net::TcpListener::bind",
     "tokio::net::UdpSocket::bind",
     "tokio::net::lookup_host",
+    "smol::net::resolve",
+    "async_net::resolve",
     "tokio::signal::ctrl_c",
     "async_std::task::sleep",
     "async_std::task::yield_now",

@@ -166,6 +166,7 @@ mod tests {
             Effect::Future
         );
         assert_eq!(lookup("actix_rt::spawn").unwrap().effect, Effect::Spawn);
+        assert_eq!(lookup("smol::net::resolve").unwrap().effect, Effect::Future);
         assert!(is_known_module("std::thread") && !is_known_module("std::thread::sleep"));
     }
 

@@ -81,7 +81,7 @@ const SMOL: RuntimeApi = RuntimeApi {
     sleep: Some("smol::Timer::after"),
     fs: Some("smol::fs"),
     net: Some("smol::net"),
-    lookup_host: None,
+    lookup_host: Some("smol::net::resolve"),
     command: Some("smol::process::Command"),
     offload: "smol::unblock",
     yield_now: "smol::future::yield_now",

@@ -193,6 +193,8 @@ mod tests {
             "{}",
             tokio.text
         );
+        let smol = blocking_help("blocking_net", Fix::Dns, Runtime::Smol, Some("a"));
+        assert_eq!(smol.text, "use `smol::net::resolve(addr).await`");
         // A runtime without an async lookup is told to offload it, with its own offloader.
         let aio = blocking_help("blocking_net", Fix::Dns, Runtime::Aio, Some("a"));
         assert_eq!(
