@@ -33,6 +33,11 @@ fn findings(analyses: &[FileAnalysis]) -> Vec<(String, usize, &'static str)> {
     v
 }
 
+/// The findings of a workspace of one file, `src/lib.rs`.
+fn lib_findings(src: &str) -> Vec<(String, usize, &'static str)> {
+    findings(&workspace(&[("src/lib.rs", src)]))
+}
+
 fn only(analyses: &[FileAnalysis]) -> &Diagnostic {
     let all: Vec<_> = analyses.iter().flat_map(|a| &a.diagnostics).collect();
     assert_eq!(all.len(), 1, "{all:#?}");
@@ -845,9 +850,8 @@ fn a_sync_fn_that_builds_an_async_block_or_closure_does_not_run_it() {
     // `make` and `make_closure` only build what calls `pace`: the blocking call is
     // reported where it runs, in the async block and the closure, not at their callers.
     let src = "fn pace() {\n    std::thread::sleep(std::time::Duration::from_millis(5));\n}\nfn make() -> impl std::future::Future<Output = ()> {\n    async { pace(); }\n}\nfn make_closure() {\n    let _c = async || { pace(); };\n}\nasync fn f() {\n    make().await;\n    make_closure();\n}\n";
-    let ws = workspace(&[("src/lib.rs", src)]);
     assert_eq!(
-        findings(&ws),
+        lib_findings(src),
         vec![
             ("src/lib.rs".into(), 5, "blocking_sleep"),
             ("src/lib.rs".into(), 8, "blocking_sleep"),
@@ -885,9 +889,8 @@ async fn serve(mut h: crate::more::Holder, mut stop: tokio::sync::mpsc::Receiver
 #[test]
 fn a_unit_struct_that_is_a_future_dropped_as_a_statement_is_reported() {
     let src = "pub struct Tick;\nimpl std::future::Future for Tick {\n    type Output = ();\n    fn poll(self: std::pin::Pin<&mut Self>, _: &mut std::task::Context<'_>) -> std::task::Poll<()> {\n        std::task::Poll::Ready(())\n    }\n}\nasync fn f() {\n    Tick;\n    Tick.await;\n}\n";
-    let ws = workspace(&[("src/lib.rs", src)]);
     assert_eq!(
-        findings(&ws),
+        lib_findings(src),
         vec![("src/lib.rs".into(), 9, "unawaited_future")]
     );
 }
@@ -896,9 +899,8 @@ fn a_unit_struct_that_is_a_future_dropped_as_a_statement_is_reported() {
 fn items_after_an_inline_module_belong_to_the_file_s_module() {
     // `a::helper` does not block; the file's `helper`, declared after `mod a` closes, does.
     let src = "mod a {\n    pub fn helper() {}\n}\nfn helper() {\n    std::thread::sleep(std::time::Duration::from_secs(1));\n}\nasync fn f() {\n    crate::helper();\n}\n";
-    let a = workspace(&[("src/lib.rs", src)]);
     assert_eq!(
-        findings(&a),
+        lib_findings(src),
         vec![("src/lib.rs".to_string(), 8, "blocking_sleep")]
     );
 }
@@ -913,9 +915,9 @@ use self::net::connect as by_self;\n\
 use net::connect as by_name;\n\
 mod a {\n    pub fn helper() {}\n    mod b {\n        use super::super::helper as up_two;\n        async fn f() {\n            super::super::helper();\n            up_two();\n        }\n    }\n}\n\
 async fn g() {\n    by_self();\n    by_name();\n}\n";
-    let a = workspace(&[("src/lib.rs", src)]);
-    let lines: Vec<usize> = findings(&a).iter().map(|f| f.1).collect();
-    assert_eq!(lines, vec![16, 17, 22, 23], "{:#?}", findings(&a));
+    let found = lib_findings(src);
+    let lines: Vec<usize> = found.iter().map(|f| f.1).collect();
+    assert_eq!(lines, vec![16, 17, 22, 23], "{found:#?}");
 }
 
 #[test]
@@ -950,9 +952,8 @@ pub mod inner {\n\
         }\n\
     }\n\
 }\n";
-    let a = workspace(&[("src/lib.rs", src)]);
     assert_eq!(
-        findings(&a),
+        lib_findings(src),
         vec![
             ("src/lib.rs".into(), 15, "cancel_unsafe_select"),
             ("src/lib.rs".into(), 24, "cancel_unsafe_select"),
@@ -980,9 +981,8 @@ async fn f() {\n\
         db.query();\n\
     }\n\
 }\n";
-    let a = workspace(&[("src/lib.rs", src)]);
     assert_eq!(
-        findings(&a),
+        lib_findings(src),
         vec![("src/lib.rs".into(), 13, "unawaited_future")]
     );
 }
