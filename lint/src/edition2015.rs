@@ -168,6 +168,10 @@ fn has_colon(param: &[TokenTree]) -> bool {
 mod tests {
     use super::*;
 
+    fn rewritten(src: &str) -> String {
+        rewrite(TokenStream::from_str(src).unwrap(), 0).to_string()
+    }
+
     #[test]
     fn bare_fn_trait_objects_and_anonymous_parameters_parse() {
         let src = "type Action = Fn(&u8) + Send + Sync;\n\
@@ -223,7 +227,6 @@ mod tests {
 
     #[test]
     fn a_fn_name_without_parameters_after_it_is_left_alone() {
-        let rewritten = |src: &str| rewrite(TokenStream::from_str(src).unwrap(), 0).to_string();
         // The stream ends after the name (a macro's input).
         assert_eq!(rewritten("m! { fn name }"), "m ! { fn name }");
         // A brace before any parentheses: the group after it is not the fn's parameters.
@@ -235,7 +238,6 @@ mod tests {
 
     #[test]
     fn generics_close_before_the_parameters_and_nesting_is_capped() {
-        let rewritten = |src: &str| rewrite(TokenStream::from_str(src).unwrap(), 0).to_string();
         assert_eq!(
             rewritten("trait T { fn d<T>(T); }"),
             "trait T { fn d < T > (_ : T) ; }"
